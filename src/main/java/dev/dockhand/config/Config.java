@@ -1,0 +1,109 @@
+package dev.dockhand.config;
+
+import dev.dockhand.agent.AgentSettings;
+import dev.dockhand.auth.AuthSettings;
+import dev.dockhand.git.GitSettings;
+import dev.dockhand.queue.QueueSettings;
+import dev.dockhand.sandbox.SandboxSettings;
+import java.io.IOException;
+import java.io.Reader;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * All configuration, read once at start-up and validated; see the README for the table.
+ *
+ * @param host DOCKHAND_HOST (default 127.0.0.1): the address the server listens on
+ * @param port DOCKHAND_PORT (default 8080; 0 picks a free port)
+ * @param dataDir DOCKHAND_DATA_DIR (default ./data): database, workspaces, keys
+ * @param dbUrl DOCKHAND_DB_URL (default SQLite in the data dir): a jdbc:sqlite: or
+ *     jdbc:postgresql: URL
+ * @param publicUrl DOCKHAND_PUBLIC_URL: the URL people reach the server at (links, OAuth
+ *     callback, cookie security)
+ * @param nodeId DOCKHAND_NODE_ID (default the host name): this node's name in leases and labels
+ */
+public record Config(
+    String host,
+    int port,
+    Path dataDir,
+    String dbUrl,
+    Optional<URI> publicUrl,
+    String nodeId,
+    QueueSettings queue,
+    SandboxSettings sandbox,
+    AgentSettings agent,
+    GitSettings git,
+    AuthSettings auth) {
+
+  /** The file named by this key, if set, supplies keys the environment does not. */
+  public static final String CONFIG_FILE_KEY = "DOCKHAND_CONFIG_FILE";
+
+  public static Config load(Map<String, String> environment) {
+    Map<String, String> merged = new HashMap<>();
+    String file = environment.get(CONFIG_FILE_KEY);
+    if (file != null && !file.isBlank()) {
+      merged.putAll(readFile(Path.of(file.trim())));
+    }
+    merged.putAll(environment);
+    return from(new Env(merged));
+  }
+
+  public static Config from(Env env) {
+    Path dataDir = env.path("DOCKHAND_DATA_DIR", "./data").toAbsolutePath().normalize();
+    String dbUrl =
+        env.string("DOCKHAND_DB_URL", "jdbc:sqlite:" + dataDir.resolve("dockhand.db"));
+    if (!dbUrl.startsWith("jdbc:sqlite:") && !dbUrl.startsWith("jdbc:postgresql:")) {
+      throw new ConfigException(
+          "DOCKHAND_DB_URL", "must start with jdbc:sqlite: or jdbc:postgresql:, got '" + dbUrl + "'");
+    }
+    String nodeId = env.string("DOCKHAND_NODE_ID", defaultNodeId());
+    if (!nodeId.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}")) {
+      throw new ConfigException(
+          "DOCKHAND_NODE_ID", "must be 1-63 letters, digits, '.', '_' or '-', got '" + nodeId + "'");
+    }
+    return new Config(
+        env.string("DOCKHAND_HOST", "127.0.0.1"),
+        env.integer("DOCKHAND_PORT", 8080, 0, 65535),
+        dataDir,
+        dbUrl,
+        env.url("DOCKHAND_PUBLIC_URL"),
+        nodeId,
+        QueueSettings.from(env),
+        SandboxSettings.from(env),
+        AgentSettings.from(env),
+        GitSettings.from(env),
+        AuthSettings.from(env));
+  }
+
+  public boolean postgres() {
+    return dbUrl.startsWith("jdbc:postgresql:");
+  }
+
+  private static Map<String, String> readFile(Path path) {
+    Properties properties = new Properties();
+    try (Reader reader = Files.newBufferedReader(path)) {
+      properties.load(reader);
+    } catch (IOException e) {
+      throw new ConfigException(CONFIG_FILE_KEY, "cannot read " + path + ": " + e.getMessage());
+    }
+    Map<String, String> values = new HashMap<>();
+    properties.forEach((key, value) -> values.put(key.toString(), value.toString()));
+    return values;
+  }
+
+  private static String defaultNodeId() {
+    try {
+      String name = InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9_.-]", "-");
+      return name.isEmpty() ? "node" : name.substring(0, Math.min(63, name.length()));
+    } catch (UnknownHostException e) {
+      return "node";
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package dev.dockhand.queue;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One row of the tasks table as clients and the pipeline see it.
+ *
+ * @param branch the base branch as submitted (empty: the repository's default)
+ * @param headBranch the pushed dockhand/... branch, once pushed
+ * @param timings milliseconds per phase: queued, clone, container, firstToken, agent, push, total
+ */
+public record Task(
+    String id,
+    long userId,
+    TaskStatus status,
+    int attempt,
+    int maxAttempts,
+    String repo,
+    Optional<String> branch,
+    String prompt,
+    String model,
+    int maxTurns,
+    double budgetUsd,
+    Optional<String> headBranch,
+    Optional<String> baseCommit,
+    Optional<String> commit,
+    Optional<String> prUrl,
+    Usage usage,
+    Map<String, Long> timings,
+    Optional<TaskError> error,
+    Instant createdAt,
+    Optional<Instant> startedAt,
+    Optional<Instant> finishedAt,
+    Instant updatedAt,
+    Instant runAfter,
+    Optional<String> leaseOwner,
+    Optional<Instant> leaseExpiresAt) {
+
+  /** Why a task failed or was cancelled; {@code code} is stable, {@code message} for people. */
+  public record TaskError(String code, String message) {}
+
+  /** The first 8 characters of the id, used in branch names. */
+  public String shortId() {
+    return id.substring(0, Math.min(8, id.length()));
+  }
+}

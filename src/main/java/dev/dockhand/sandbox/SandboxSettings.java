@@ -1,0 +1,49 @@
+package dev.dockhand.sandbox;
+
+import dev.dockhand.config.Env;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * How task containers are made.
+ *
+ * @param dockerHost DOCKER_HOST (default unix:///var/run/docker.sock)
+ * @param image DOCKHAND_WORKER_IMAGE (default dockhand-worker:latest)
+ * @param network DOCKHAND_SANDBOX_NETWORK (default bridge; or none)
+ * @param memoryBytes DOCKHAND_SANDBOX_MEMORY_MB (default 2048) in bytes
+ * @param nanoCpus DOCKHAND_SANDBOX_CPUS (default 1.0) in billionths of a CPU
+ * @param pidsLimit DOCKHAND_SANDBOX_PIDS (default 512)
+ * @param execTimeout DOCKHAND_EXEC_TIMEOUT (default 10m): the longest one command may run
+ * @param outputCapBytes DOCKHAND_EXEC_OUTPUT_CAP_KB (default 256) in bytes kept of one command's
+ *     output
+ * @param user DOCKHAND_SANDBOX_USER (default 1000:1000): the uid:gid commands run as
+ */
+public record SandboxSettings(
+    String dockerHost,
+    String image,
+    String network,
+    long memoryBytes,
+    long nanoCpus,
+    long pidsLimit,
+    Duration execTimeout,
+    int outputCapBytes,
+    String user) {
+
+  public static SandboxSettings from(Env env) {
+    return new SandboxSettings(
+        env.string("DOCKER_HOST", "unix:///var/run/docker.sock"),
+        env.string("DOCKHAND_WORKER_IMAGE", "dockhand-worker:latest"),
+        env.string("DOCKHAND_SANDBOX_NETWORK", "bridge"),
+        env.longValue("DOCKHAND_SANDBOX_MEMORY_MB", 2048, 64, 1 << 20) * 1024 * 1024,
+        Math.round(env.decimal("DOCKHAND_SANDBOX_CPUS", 1.0, 0.01, 256) * 1e9),
+        env.longValue("DOCKHAND_SANDBOX_PIDS", 512, 16, 1 << 20),
+        env.duration(
+            "DOCKHAND_EXEC_TIMEOUT", Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofHours(6)),
+        env.integer("DOCKHAND_EXEC_OUTPUT_CAP_KB", 256, 1, 64 * 1024) * 1024,
+        env.string("DOCKHAND_SANDBOX_USER", "1000:1000"));
+  }
+
+  public Optional<String> networkMode() {
+    return Optional.of(network);
+  }
+}

@@ -1,0 +1,74 @@
+-- Times are epoch milliseconds (UTC) in both dialects.
+CREATE TABLE users (
+  id               INTEGER PRIMARY KEY AUTOINCREMENT,
+  login            TEXT    NOT NULL UNIQUE,
+  name             TEXT,
+  avatar_url       TEXT,
+  github_id        INTEGER UNIQUE,
+  github_token_enc TEXT,
+  created_at       INTEGER NOT NULL,
+  updated_at       INTEGER NOT NULL
+);
+
+CREATE TABLE api_tokens (
+  id           TEXT    PRIMARY KEY,
+  user_id      INTEGER NOT NULL REFERENCES users(id),
+  name         TEXT    NOT NULL,
+  token_hash   TEXT    NOT NULL UNIQUE,
+  created_at   INTEGER NOT NULL,
+  last_used_at INTEGER,
+  revoked_at   INTEGER
+);
+CREATE INDEX api_tokens_user ON api_tokens(user_id);
+
+CREATE TABLE tasks (
+  id               TEXT    PRIMARY KEY,
+  user_id          INTEGER NOT NULL REFERENCES users(id),
+  status           TEXT    NOT NULL,
+  attempt          INTEGER NOT NULL DEFAULT 0,
+  max_attempts     INTEGER NOT NULL,
+  repo             TEXT    NOT NULL,
+  branch           TEXT,
+  prompt           TEXT    NOT NULL,
+  model            TEXT    NOT NULL,
+  max_turns        INTEGER NOT NULL,
+  budget_usd       REAL    NOT NULL,
+  head_branch      TEXT,
+  base_commit      TEXT,
+  commit_sha       TEXT,
+  pr_url           TEXT,
+  usage_json       TEXT,
+  timings_json     TEXT,
+  error_code       TEXT,
+  error_message    TEXT,
+  cancel_requested INTEGER NOT NULL DEFAULT 0,
+  last_seq         INTEGER NOT NULL DEFAULT 0,
+  created_at       INTEGER NOT NULL,
+  started_at       INTEGER,
+  finished_at      INTEGER,
+  updated_at       INTEGER NOT NULL,
+  run_after        INTEGER NOT NULL,
+  lease_owner      TEXT,
+  lease_expires_at INTEGER
+);
+CREATE INDEX tasks_runnable ON tasks(status, run_after, created_at);
+CREATE INDEX tasks_user ON tasks(user_id, created_at DESC, id DESC);
+CREATE INDEX tasks_lease ON tasks(status, lease_expires_at);
+
+CREATE TABLE events (
+  task_id    TEXT    NOT NULL REFERENCES tasks(id),
+  seq        INTEGER NOT NULL,
+  kind       TEXT    NOT NULL,
+  data       TEXT    NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (task_id, seq)
+);
+
+CREATE TABLE idempotency_keys (
+  user_id      INTEGER NOT NULL REFERENCES users(id),
+  key          TEXT    NOT NULL,
+  request_hash TEXT    NOT NULL,
+  task_id      TEXT    NOT NULL REFERENCES tasks(id),
+  created_at   INTEGER NOT NULL,
+  PRIMARY KEY (user_id, key)
+);
