@@ -39,6 +39,7 @@ CREATE TABLE tasks (
   pr_url           TEXT,
   usage_json       TEXT,
   timings_json     TEXT,
+  diff             TEXT,
   error_code       TEXT,
   error_message    TEXT,
   cancel_requested BIGINT NOT NULL DEFAULT 0,
