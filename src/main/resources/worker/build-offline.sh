@@ -32,7 +32,7 @@ mirror_of_host() {
 mirror="${DOCKHAND_DEBIAN_MIRROR:-$(mirror_of_host)}"
 
 packages=$(grep -v '^#' "$here/packages.txt" | xargs)
-key=$(echo "$suite $mirror $packages $(sha256sum "$here/finish-rootfs.sh")" | sha256sum | cut -c1-12)
+key=$(echo "$suite $mirror $packages $(sha256sum <"$here/finish-rootfs.sh")" | sha256sum | cut -c1-12)
 base="$cache/debootstrap-$suite-minbase.tgz"
 archives="$cache/apt-archives-$suite"
 rootfs_tar="$cache/rootfs-$suite-$key.tar"
