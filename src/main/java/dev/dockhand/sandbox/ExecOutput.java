@@ -45,9 +45,9 @@ final class ExecOutput {
       int keep = (int) Math.min(bytes.length, capBytes - before);
       kept.write(bytes, 0, keep);
       emit(bytes, keep);
-      if (totalBytes > capBytes) {
-        listener.accept("\n[dockhand: output truncated after " + capBytes + " bytes]\n");
-      }
+    }
+    if (before <= capBytes && totalBytes > capBytes) {
+      listener.accept("\n[dockhand: output truncated after " + capBytes + " bytes]\n");
     }
     if (totalBytes > stopAfterBytes && !stopped) {
       stopped = true;
