@@ -169,7 +169,7 @@ final class DockerContainer implements SandboxContainer {
       if (System.nanoTime() > deadline || closed) {
         return 137;
       }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
     }
   }
 

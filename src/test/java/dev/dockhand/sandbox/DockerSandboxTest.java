@@ -76,4 +76,18 @@ class DockerSandboxTest {
                 .map(c -> c.getId()))
         .doesNotContain(container.id());
   }
+
+  @Test
+  void startingATaskAgainReplacesTheContainerLeftByItsEarlierAttempt(@TempDir Path workspace) {
+    String taskId = "again-" + System.nanoTime();
+    SandboxContainer first = sandbox.start(taskId, workspace);
+    try (SandboxContainer second = sandbox.start(taskId, workspace)) {
+      assertThat(second.id()).isNotEqualTo(first.id());
+      assertThat(second.exec(bash(SHORT, "echo fresh")).output()).isEqualTo("fresh\n");
+      assertThat(
+              sandbox.engine().client().listContainersCmd().withShowAll(true).exec().stream()
+                  .map(c -> c.getId()))
+          .doesNotContain(first.id());
+    }
+  }
 }
