@@ -87,7 +87,9 @@ final class DockerContainer implements SandboxContainer {
       int exitCode = exitCodeOf(execId);
       boolean timedOut = overran || (exitCode == 137 && durationMs >= limit.toMillis());
       String text = output.text();
-      if (exitCode == 137 && !timedOut && oomCounter.killedSinceLastLook()) {
+      if (closed) {
+        text += "\n[dockhand: the container was removed while the command ran]\n";
+      } else if (exitCode == 137 && !timedOut && oomCounter.killedSinceLastLook()) {
         text += "\n[dockhand: the command was killed: out of memory (limit "
             + settings.memoryBytes() / (1024 * 1024) + " MB)]\n";
       } else if (timedOut) {

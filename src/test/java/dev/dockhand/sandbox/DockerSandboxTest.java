@@ -90,4 +90,26 @@ class DockerSandboxTest {
           .doesNotContain(first.id());
     }
   }
+
+  @Test
+  void closingEndsACommandInFlightAndRemovesTheContainer(@TempDir Path workspace)
+      throws Exception {
+    SandboxContainer container = sandbox.start("hang-" + System.nanoTime(), workspace);
+    java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
+    var hanging =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () ->
+                container.exec(
+                    bash(Duration.ofMinutes(10), "echo started; sleep 600", chunk -> running.countDown())));
+    assertThat(running.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+    container.close();
+    ExecResult result = hanging.get(30, java.util.concurrent.TimeUnit.SECONDS);
+
+    assertThat(result.exitCode()).isNotZero();
+    assertThat(
+            sandbox.engine().client().listContainersCmd().withShowAll(true).exec().stream()
+                .map(c -> c.getId()))
+        .doesNotContain(container.id());
+  }
 }
