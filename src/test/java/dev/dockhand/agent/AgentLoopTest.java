@@ -1,23 +1,32 @@
 package dev.dockhand.agent;
 
+import static dev.dockhand.testkit.ScriptedTurn.bash;
 import static dev.dockhand.testkit.ScriptedTurn.brokenStream;
+import static dev.dockhand.testkit.ScriptedTurn.cutOff;
 import static dev.dockhand.testkit.ScriptedTurn.hang;
 import static dev.dockhand.testkit.ScriptedTurn.status;
 import static dev.dockhand.testkit.ScriptedTurn.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dockhand.DockhandException;
+import dev.dockhand.Json;
+import dev.dockhand.events.Event;
 import dev.dockhand.events.EventKind;
 import dev.dockhand.queue.Task;
 import dev.dockhand.testkit.AnthropicStandIn;
 import dev.dockhand.testkit.RecordingTaskContext;
+import dev.dockhand.testkit.ScriptedTurn.Reply;
+import dev.dockhand.testkit.ScriptedTurn.Text;
 import dev.dockhand.testkit.TestTasks;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -237,7 +246,7 @@ class AgentLoopTest {
   @Test
   void aResponseCutOffAtMaxTokensIsContinuedWithoutItsUnfinishedToolCall() {
     api.script(
-        dev.dockhand.testkit.ScriptedTurn.cutOff("Here is the first half", dev.dockhand.testkit.ScriptedTurn.bash("echo half")),
+        cutOff("Here is the first half", bash("echo half")),
         text("and here is the second half."));
     Task task = TestTasks.running("Write a long answer");
     RecordingTaskContext context = new RecordingTaskContext(task);
@@ -254,8 +263,8 @@ class AgentLoopTest {
   @Test
   void maxTurnsStopsAModelThatKeepsGoing() {
     for (int i = 0; i < 10; i++) {
-      api.script(new dev.dockhand.testkit.ScriptedTurn.Reply(
-          List.of(new dev.dockhand.testkit.ScriptedTurn.Text("and on and on")), "max_tokens"));
+      api.script(new Reply(
+          List.of(new Text("and on and on")), "max_tokens"));
     }
     Task task = TestTasks.running("Never stop", 3, 5.0);
 
@@ -269,9 +278,58 @@ class AgentLoopTest {
   }
 
   @Test
+  void theBudgetStopsAModelThatKeepsSpending() {
+    for (int i = 0; i < 10; i++) {
+      api.script(new Reply(
+          List.of(new Text("and on and on")), "max_tokens"));
+    }
+    // $0.30 input + $0.015 output per turn on Sonnet: four turns pass $1.00.
+    api.usageModel((request, replyBytes, at) -> new AnthropicStandIn.TokenCounts(100_000, 1_000, 0, 0));
+    Task task = TestTasks.running("Spend", 50, 1.00);
+    RecordingTaskContext context = new RecordingTaskContext(task);
+
+    assertThatThrownBy(() -> run(task, context))
+        .isInstanceOfSatisfying(AgentLimitException.class, limit -> {
+          assertThat(limit.code()).isEqualTo("budget_exceeded");
+          assertThat(limit.getMessage()).contains("$1.2600", "$1.00");
+        });
+    assertThat(api.answered()).hasSize(4);
+    assertThat(context.usage().costUsd()).isCloseTo(1.26, within(1e-9));
+  }
+
+  @Test
+  void aTaskResumesFromItsStoredConversationWithoutRepeatingThePrompt() {
+    List<Event> prior = List.of(
+        stored(1, EventKind.TASK_QUEUED, Map.of()),
+        stored(2, EventKind.MESSAGE_USER, Map.of("content", "List the files")),
+        stored(3, EventKind.MESSAGE_ASSISTANT, Map.of("content", List.of(Map.of(
+            "type", "tool_use", "id", "toolu_old", "name", "bash", "input", Map.of("command", "ls"))))),
+        stored(4, EventKind.TOOL_CALL, Map.of("id", "toolu_old", "name", "bash", "input", Map.of("command", "ls"))),
+        stored(5, EventKind.TOOL_RESULT, Map.of("id", "toolu_old", "output", "README.md", "isError", false, "durationMs", 3)));
+    api.script(text("There is one file, README.md."));
+    Task task = TestTasks.running("List the files");
+    RecordingTaskContext context = new RecordingTaskContext(task, prior);
+
+    AgentOutcome outcome;
+    try (AgentLoop loop = new AgentLoop(StandInSettings.of(api, KEY), Clock.systemUTC())) {
+      outcome = loop.run(task, container, context, prior);
+    }
+
+    assertThat(outcome.summary()).isEqualTo("There is one file, README.md.");
+    assertThat(context.events(EventKind.MESSAGE_USER)).isEmpty();
+    assertThat(api.answered().get(0).toolResultIds()).containsExactly("toolu_old");
+    assertThat(context.allEvents().get(0).seq()).isEqualTo(6);
+  }
+
+  static Event stored(long seq, EventKind kind, Object data) {
+    return new Event(
+        "t", seq, kind, Json.MAPPER.valueToTree(data), Instant.now());
+  }
+
+  @Test
   void theDurationLimitStopsARunWhoseClockRanOut() {
-    api.script(new dev.dockhand.testkit.ScriptedTurn.Reply(
-        List.of(new dev.dockhand.testkit.ScriptedTurn.Text("still going")), "max_tokens"));
+    api.script(new Reply(
+        List.of(new Text("still going")), "max_tokens"));
     Task task = TestTasks.running("Take forever");
     RecordingTaskContext context = new RecordingTaskContext(task);
     SteppedClock clock = new SteppedClock();
