@@ -20,6 +20,8 @@ import java.util.Optional;
  *     make per minute, sustained (token bucket refill rate)
  * @param submitBurst DOCKHAND_SUBMIT_BURST (default 10): submissions one user may make at once
  *     before the rate applies (token bucket size)
+ * @param maxActiveTasksPerUser DOCKHAND_MAX_ACTIVE_TASKS_PER_USER (default 50): queued plus running
+ *     tasks one user may have; a submission beyond it is refused with 429
  */
 public record AuthSettings(
     Optional<String> githubClientId,
@@ -27,7 +29,8 @@ public record AuthSettings(
     Optional<Secret> secretKey,
     Duration sessionTtl,
     int submitRatePerMinute,
-    int submitBurst) {
+    int submitBurst,
+    int maxActiveTasksPerUser) {
 
   public static AuthSettings from(Env env) {
     AuthSettings settings =
@@ -41,7 +44,8 @@ public record AuthSettings(
                 Duration.ofMinutes(5),
                 Duration.ofDays(366)),
             env.integer("DOCKHAND_SUBMIT_RATE", 30, 1, 100_000),
-            env.integer("DOCKHAND_SUBMIT_BURST", 10, 1, 100_000));
+            env.integer("DOCKHAND_SUBMIT_BURST", 10, 1, 100_000),
+            env.integer("DOCKHAND_MAX_ACTIVE_TASKS_PER_USER", 50, 1, 100_000));
     if (settings.githubClientId.isPresent() != settings.githubClientSecret.isPresent()) {
       String missing =
           settings.githubClientId.isPresent() ? "GITHUB_CLIENT_SECRET" : "GITHUB_CLIENT_ID";
