@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.jdbi.v3.core.Jdbi;
+import dev.dockhand.store.Database;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /**
@@ -21,11 +21,11 @@ public final class ApiTokens {
   // Recording every use would make each API call a write; a minute's precision is plenty.
   private static final Duration LAST_USED_PRECISION = Duration.ofMinutes(1);
 
-  private final Jdbi jdbi;
+  private final Database database;
   private final Clock clock;
 
-  public ApiTokens(Jdbi jdbi, Clock clock) {
-    this.jdbi = jdbi;
+  public ApiTokens(Database database, Clock clock) {
+    this.database = database;
     this.clock = clock;
   }
 
@@ -37,7 +37,7 @@ public final class ApiTokens {
     String secret = OpaqueTokens.generate(PREFIX);
     ApiToken token =
         new ApiToken(OpaqueTokens.shortId("tok_"), trimmed, Instant.ofEpochMilli(clock.millis()), Optional.empty());
-    jdbi.useHandle(
+    database.write(
         handle ->
             handle
                 .createUpdate(
@@ -54,7 +54,9 @@ public final class ApiTokens {
 
   /** The user's tokens that are not revoked, newest first. */
   public List<ApiToken> list(long userId) {
-    return jdbi.withHandle(
+    return database
+        .jdbi()
+        .withHandle(
         handle ->
             handle
                 .createQuery(
@@ -69,7 +71,7 @@ public final class ApiTokens {
   /** Revokes one of the user's tokens; another user's token is "not found". */
   public void revoke(long userId, String tokenId) {
     int changed =
-        jdbi.withHandle(
+        database.write(
             handle ->
                 handle
                     .createUpdate(
@@ -91,28 +93,31 @@ public final class ApiTokens {
     }
     String hash = OpaqueTokens.hash(secret);
     long now = clock.millis();
-    return jdbi.withHandle(
-        handle -> {
-          Optional<Long> userId =
+    Optional<Use> use =
+        database
+            .jdbi()
+            .withHandle(
+                handle ->
+                    handle
+                        .createQuery(
+                            "SELECT user_id, last_used_at FROM api_tokens"
+                                + " WHERE token_hash = :hash AND revoked_at IS NULL")
+                        .bind("hash", hash)
+                        .map((row, ctx) -> new Use(row.getLong("user_id"), row.getLong("last_used_at")))
+                        .findOne());
+    if (use.isPresent() && use.get().lastUsedAt() < now - LAST_USED_PRECISION.toMillis()) {
+      database.write(
+          handle ->
               handle
-                  .createQuery(
-                      "SELECT user_id FROM api_tokens WHERE token_hash = :hash AND revoked_at IS NULL")
+                  .createUpdate("UPDATE api_tokens SET last_used_at = :now WHERE token_hash = :hash")
+                  .bind("now", now)
                   .bind("hash", hash)
-                  .mapTo(Long.class)
-                  .findOne();
-          if (userId.isPresent()) {
-            handle
-                .createUpdate(
-                    "UPDATE api_tokens SET last_used_at = :now WHERE token_hash = :hash"
-                        + " AND (last_used_at IS NULL OR last_used_at < :stale)")
-                .bind("now", now)
-                .bind("stale", now - LAST_USED_PRECISION.toMillis())
-                .bind("hash", hash)
-                .execute();
-          }
-          return userId;
-        });
+                  .execute());
+    }
+    return use.map(Use::userId);
   }
+
+  private record Use(long userId, long lastUsedAt) {}
 
   private static ApiToken token(ResultSet row, StatementContext context) throws SQLException {
     long lastUsed = row.getLong("last_used_at");

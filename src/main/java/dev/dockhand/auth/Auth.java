@@ -3,7 +3,7 @@ package dev.dockhand.auth;
 import dev.dockhand.config.Config;
 import java.time.Clock;
 import java.util.Optional;
-import org.jdbi.v3.core.Jdbi;
+import dev.dockhand.store.Database;
 
 /**
  * Everything about who is calling: users, sessions, API tokens and, when an OAuth app is
@@ -24,7 +24,7 @@ public final class Auth {
     this.github = github;
   }
 
-  public static Auth create(Config config, Jdbi jdbi, Clock clock) {
+  public static Auth create(Config config, Database database, Clock clock) {
     AuthSettings settings = config.auth();
     SecretBox secrets = SecretBox.load(settings.secretKey(), config.dataDir());
     Optional<GitHubLogin> github =
@@ -37,12 +37,12 @@ public final class Auth {
                         settings.githubClientSecret().orElseThrow(),
                         config.git().githubUrl(),
                         config.git().githubApiUrl(),
-                        new OAuthStates(jdbi, clock)));
+                        new OAuthStates(database, clock)));
     return new Auth(
         config,
-        new Users(jdbi, secrets, clock),
-        new Sessions(jdbi, clock, settings.sessionTtl()),
-        new ApiTokens(jdbi, clock),
+        new Users(database, secrets, clock),
+        new Sessions(database, clock, settings.sessionTtl()),
+        new ApiTokens(database, clock),
         github);
   }
 

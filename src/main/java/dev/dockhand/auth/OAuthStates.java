@@ -3,7 +3,7 @@ package dev.dockhand.auth;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import org.jdbi.v3.core.Jdbi;
+import dev.dockhand.store.Database;
 
 /**
  * Logins in flight: the OAuth {@code state} (stored hashed) and its PKCE verifier, usable once
@@ -12,20 +12,23 @@ import org.jdbi.v3.core.Jdbi;
 final class OAuthStates {
   static final Duration LIFETIME = Duration.ofMinutes(10);
 
-  private final Jdbi jdbi;
+  private final Database database;
   private final Clock clock;
 
-  OAuthStates(Jdbi jdbi, Clock clock) {
-    this.jdbi = jdbi;
+  OAuthStates(Database database, Clock clock) {
+    this.database = database;
     this.clock = clock;
   }
 
   void save(String state, String codeVerifier) {
     long now = clock.millis();
-    jdbi.useHandle(
+    database.write(
         handle -> {
-          handle.createUpdate("DELETE FROM oauth_states WHERE expires_at < :now").bind("now", now).execute();
           handle
+              .createUpdate("DELETE FROM oauth_states WHERE expires_at < :now")
+              .bind("now", now)
+              .execute();
+          return handle
               .createUpdate(
                   "INSERT INTO oauth_states (state_hash, code_verifier, created_at, expires_at)"
                       + " VALUES (:hash, :verifier, :now, :expires)")
@@ -43,7 +46,7 @@ final class OAuthStates {
       return Optional.empty();
     }
     String hash = OpaqueTokens.hash(state);
-    return jdbi.inTransaction(
+    return database.write(
         handle -> {
           Optional<String> verifier =
               handle

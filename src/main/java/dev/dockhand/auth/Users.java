@@ -6,7 +6,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
+import dev.dockhand.store.Database;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /**
@@ -16,18 +16,18 @@ public final class Users {
   /** The one user of local mode. */
   public static final String LOCAL_LOGIN = "local";
 
-  private final Jdbi jdbi;
+  private final Database database;
   private final SecretBox secrets;
   private final Clock clock;
 
-  public Users(Jdbi jdbi, SecretBox secrets, Clock clock) {
-    this.jdbi = jdbi;
+  public Users(Database database, SecretBox secrets, Clock clock) {
+    this.database = database;
     this.secrets = secrets;
     this.clock = clock;
   }
 
   public Optional<User> find(long id) {
-    return jdbi.withHandle(
+    return database.jdbi().withHandle(
         handle ->
             handle
                 .createQuery("SELECT id, login, name, avatar_url FROM users WHERE id = :id")
@@ -39,7 +39,7 @@ public final class Users {
   /** The GitHub token stored at the user's last login, decrypted; empty in local mode. */
   public Optional<Secret> gitToken(long userId) {
     Optional<String> sealed =
-        jdbi.withHandle(
+        database.jdbi().withHandle(
             handle ->
                 handle
                     .createQuery("SELECT github_token_enc FROM users WHERE id = :id")
@@ -51,7 +51,7 @@ public final class Users {
 
   /** The local-mode user, created on first call. */
   public User local() {
-    return jdbi.inTransaction(
+    return database.write(
         handle -> {
           long now = clock.millis();
           handle
@@ -67,7 +67,7 @@ public final class Users {
 
   /** Creates or updates the user GitHub vouched for, storing their fresh token encrypted. */
   public User signedIn(GitHubUser github, Secret token) {
-    return jdbi.inTransaction(
+    return database.write(
         handle -> {
           long now = clock.millis();
           // GitHub logins can be renamed and reused: the github_id is the identity, and a stale
