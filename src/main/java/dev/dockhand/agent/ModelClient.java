@@ -80,7 +80,15 @@ final class ModelClient implements AutoCloseable {
             .flatMap(delta -> delta.delta().text())
             .ifPresent(text -> onText.accept(text.text()));
       }
+      if (!started) {
+        throw new StreamBroke(incomplete(null));
+      }
       return accumulator.message();
+    } catch (StreamBroke broke) {
+      throw broke;
+    } catch (IllegalStateException unfinished) {
+      // The accumulator refuses a stream that ended before message_stop: a dropped connection.
+      throw new StreamBroke(incomplete(unfinished));
     } catch (RuntimeException error) {
       DockhandException failure = ModelErrors.map(error);
       if (started && failure.retryable()) {
@@ -90,6 +98,14 @@ final class ModelClient implements AutoCloseable {
     } finally {
       handle.done();
     }
+  }
+
+  private static DockhandException incomplete(Throwable cause) {
+    return new DockhandException(
+        ModelErrors.UNAVAILABLE,
+        "the Anthropic API stream ended before the message was complete",
+        true,
+        cause);
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.dockhand.agent;
 import static dev.dockhand.testkit.ScriptedTurn.bash;
 import static dev.dockhand.testkit.ScriptedTurn.brokenStream;
 import static dev.dockhand.testkit.ScriptedTurn.cutOff;
+import static dev.dockhand.testkit.ScriptedTurn.droppedStream;
 import static dev.dockhand.testkit.ScriptedTurn.hang;
 import static dev.dockhand.testkit.ScriptedTurn.status;
 import static dev.dockhand.testkit.ScriptedTurn.text;
@@ -181,6 +182,17 @@ class AgentLoopTest {
     assertThat(outcome.turns()).isEqualTo(1);
     assertThat(api.answered()).hasSize(2);
     assertThat(context.events(EventKind.MESSAGE_ASSISTANT)).hasSize(1);
+  }
+
+  @Test
+  void aStreamThatEndsBeforeTheMessageIsCompleteIsRepeated() {
+    api.script(droppedStream(), text("Done after the dropped line."));
+    Task task = TestTasks.running("Do it");
+
+    AgentOutcome outcome = run(task, new RecordingTaskContext(task));
+
+    assertThat(outcome.summary()).isEqualTo("Done after the dropped line.");
+    assertThat(api.answered()).hasSize(2);
   }
 
   @Test

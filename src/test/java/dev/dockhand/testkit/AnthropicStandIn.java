@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.dockhand.Json;
 import dev.dockhand.testkit.ScriptedTurn.BrokenStream;
+import dev.dockhand.testkit.ScriptedTurn.DroppedStream;
 import dev.dockhand.testkit.ScriptedTurn.Failure;
 import dev.dockhand.testkit.ScriptedTurn.Hang;
 import dev.dockhand.testkit.ScriptedTurn.Reply;
@@ -190,6 +191,7 @@ public final class AnthropicStandIn implements AutoCloseable {
       case Reply reply -> stream(exchange, body, reply);
       case BrokenStream broken -> streamBroken(exchange, body, broken);
       case Hang hang -> streamHang(exchange, body, hang);
+      case DroppedStream dropped -> streamDropped(exchange, body, dropped);
     }
   }
 
@@ -213,6 +215,14 @@ public final class AnthropicStandIn implements AutoCloseable {
         nextMessageId(), body.path("model").asText(), usageModel.count(body, 0, clock.instant()));
     sse.startText(0, broken.partialText());
     sse.error(broken.errorType(), broken.message());
+  }
+
+  private void streamDropped(HttpExchange exchange, JsonNode body, DroppedStream dropped)
+      throws IOException {
+    SseWriter sse = openStream(exchange);
+    sse.messageStart(
+        nextMessageId(), body.path("model").asText(), usageModel.count(body, 0, clock.instant()));
+    sse.startText(0, dropped.partialText());
   }
 
   private void streamHang(HttpExchange exchange, JsonNode body, Hang hang) throws IOException {

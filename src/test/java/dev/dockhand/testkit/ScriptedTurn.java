@@ -27,6 +27,9 @@ public sealed interface ScriptedTurn {
   record BrokenStream(String partialText, String errorType, String message)
       implements ScriptedTurn {}
 
+  /** A stream that sends {@code partialText}, then ends without message_stop (a dropped line). */
+  record DroppedStream(String partialText) implements ScriptedTurn {}
+
   /** A stream that sends {@code partialText}, then only pings until the client disconnects. */
   record Hang(String partialText) implements ScriptedTurn {}
 
@@ -121,6 +124,10 @@ public sealed interface ScriptedTurn {
 
   static BrokenStream brokenStream() {
     return new BrokenStream("I will start by", "overloaded_error", "Overloaded");
+  }
+
+  static DroppedStream droppedStream() {
+    return new DroppedStream("I will start by");
   }
 
   static Hang hang() {
