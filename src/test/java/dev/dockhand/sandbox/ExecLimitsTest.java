@@ -41,8 +41,7 @@ class ExecLimitsTest {
 
   @Test
   void aCommandPastItsTimeLimitIsKilledWithItsWholeProcessTree() {
-    ExecResult result =
-        container.exec(bash(Duration.ofSeconds(2), "sleep 600 & sleep 599 & wait"));
+    ExecResult result = container.exec(bash(Duration.ofSeconds(2), "sleep 600 & sleep 599 & wait"));
 
     assertThat(result.timedOut()).isTrue();
     assertThat(result.exitCode()).isEqualTo(137);
@@ -53,8 +52,7 @@ class ExecLimitsTest {
 
   @Test
   void aProcessThatLeftTheGroupIsKilledAtTheLimitToo() {
-    ExecResult result =
-        container.exec(bash(Duration.ofSeconds(2), "setsid sleep 598 & sleep 597"));
+    ExecResult result = container.exec(bash(Duration.ofSeconds(2), "setsid sleep 598 & sleep 597"));
 
     assertThat(result.timedOut()).isTrue();
     assertThat(result.durationMs()).isLessThan(10_000L);
@@ -69,8 +67,7 @@ class ExecLimitsTest {
     assertThat(result.truncated()).isTrue();
     assertThat(result.timedOut()).isFalse();
     assertThat(result.output()).startsWith("y\ny\n");
-    assertThat(result.output())
-        .contains("[dockhand: output truncated: kept the first 4096 bytes;");
+    assertThat(result.output()).contains("[dockhand: output truncated: kept the first 4096 bytes;");
     assertThat(result.output().length()).isLessThan(4096 + 300);
     assertThat(streamed.joined()).contains("[dockhand: output truncated after 4096 bytes]");
     assertThat(processes()).doesNotContain("yes");
