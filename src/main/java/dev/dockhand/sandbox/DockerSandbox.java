@@ -1,6 +1,7 @@
 package dev.dockhand.sandbox;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import java.nio.file.Path;
 import org.slf4j.Logger;
@@ -8,7 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Task containers on a Docker engine, made to {@link ContainerSpec}'s hardened shape. Starting is
- * repeatable: a container left by an earlier attempt of the same task is removed first. Thread-safe.
+ * repeatable: containers are named for their task, so a container left by an earlier attempt of the
+ * same task is found (name conflict), removed, and replaced by a fresh one. Thread-safe.
  */
 public final class DockerSandbox implements Sandbox, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DockerSandbox.class);
@@ -30,15 +32,7 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
     Path absolute = workspace.toAbsolutePath().normalize();
     Workspaces.giveTo(absolute, user);
     DockerClient client = engine.client();
-    removeLeftover(taskId);
-    String id;
-    try {
-      id =
-          engine.call(
-              () -> ContainerSpec.create(client, settings, nodeId, taskId, absolute).exec().getId());
-    } catch (NotFoundException noImage) {
-      throw SandboxException.imageMissing(settings.image());
-    }
+    String id = createFresh(client, taskId, absolute);
     DockerContainer container = new DockerContainer(engine, settings, id, taskId);
     try {
       engine.run(() -> client.startContainerCmd(id).exec());
@@ -54,6 +48,25 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
     return container;
   }
 
+  private String createFresh(DockerClient client, String taskId, Path workspace) {
+    try {
+      return create(client, taskId, workspace);
+    } catch (ConflictException nameTaken) {
+      removeLeftover(taskId);
+      return create(client, taskId, workspace);
+    }
+  }
+
+  private String create(DockerClient client, String taskId, Path workspace) {
+    try {
+      return engine.call(
+          () -> ContainerSpec.create(client, settings, nodeId, taskId, workspace).exec().getId());
+    } catch (NotFoundException noImage) {
+      throw SandboxException.imageMissing(settings.image());
+    }
+  }
+
+  /** An earlier attempt of this task on this engine left its container (named for the task). */
   private void removeLeftover(String taskId) {
     try {
       engine.run(
@@ -64,8 +77,8 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
                   .withForce(true)
                   .exec());
       log.info("removed a container left by an earlier attempt of task {}", taskId);
-    } catch (NotFoundException nothingLeft) {
-      // The usual case: this is the task's first container on this engine.
+    } catch (NotFoundException goneMeanwhile) {
+      // Removed between our create and now (the reaper, an operator); the name is free.
     }
   }
 
@@ -88,15 +101,28 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
       engine.run(() -> engine.client().inspectImageCmd(settings.image()).exec());
     } catch (NotFoundException missing) {
       return new SandboxHealth(
-          true, false, "sandbox not ready: " + SandboxException.imageMissing(settings.image()).getMessage());
+          true,
+          false,
+          "sandbox not ready: " + SandboxException.imageMissing(settings.image()).getMessage());
     } catch (RuntimeException e) {
       return new SandboxHealth(
-          true, false, "sandbox not ready: cannot inspect image " + settings.image() + " (" + SandboxException.rootMessage(e) + ")");
+          true,
+          false,
+          "sandbox not ready: cannot inspect image "
+              + settings.image()
+              + " ("
+              + SandboxException.rootMessage(e)
+              + ")");
     }
     return new SandboxHealth(
         true,
         true,
-        "sandbox ready: Docker " + version + " at " + settings.dockerHost() + ", image " + settings.image());
+        "sandbox ready: Docker "
+            + version
+            + " at "
+            + settings.dockerHost()
+            + ", image "
+            + settings.image());
   }
 
   /** The engine connection, for the {@link ContainerReaper} of the same node. */

@@ -19,13 +19,12 @@ final class OomCounter {
   }
 
   synchronized boolean killedSinceLastLook() {
-    String text =
-        container.runQuietly(
-            List.of(
-                "sh",
-                "-c",
-                "cat /sys/fs/cgroup/memory/memory.oom_control /sys/fs/cgroup/memory.events"
-                    + " 2>/dev/null; true"));
+    String text;
+    try {
+      text = lookAtCgroup();
+    } catch (RuntimeException e) {
+      return false; // Only an explanation is lost; the exit code still tells the command died.
+    }
     Matcher matcher = OOM_KILL.matcher(text);
     long count = 0;
     while (matcher.find()) {
@@ -34,5 +33,14 @@ final class OomCounter {
     boolean killed = count > seen;
     seen = count;
     return killed;
+  }
+
+  private String lookAtCgroup() {
+    return container.runQuietly(
+        List.of(
+            "sh",
+            "-c",
+            "cat /sys/fs/cgroup/memory/memory.oom_control /sys/fs/cgroup/memory.events"
+                + " 2>/dev/null; true"));
   }
 }
