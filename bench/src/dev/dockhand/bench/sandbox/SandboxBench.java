@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One task container's whole life through the sandbox (create, start, exec {@code true}, destroy)
@@ -28,7 +27,8 @@ public final class SandboxBench {
     SandboxSettings settings = SandboxSettings.from(new Env(System.getenv()));
     List<Long> sandboxMs = new ArrayList<>();
     List<Long> cliMs = new ArrayList<>();
-    try (DockerSandbox sandbox = new DockerSandbox(settings, "bench-" + ProcessHandle.current().pid())) {
+    try (DockerSandbox sandbox =
+        new DockerSandbox(settings, "bench-" + ProcessHandle.current().pid())) {
       System.out.println(sandbox.health().summary());
       for (int round = -3; round < rounds; round++) {
         long viaSandbox = throughSandbox(sandbox, round);
@@ -42,8 +42,10 @@ public final class SandboxBench {
     double sandboxMedian = median(sandboxMs);
     double cliMedian = median(cliMs);
     System.out.printf("rounds: %d%n", rounds);
-    System.out.printf("sandbox create+start+exec true+destroy: median %.0f ms %s%n", sandboxMedian, sandboxMs);
-    System.out.printf("docker run --rm IMAGE true (CLI):       median %.0f ms %s%n", cliMedian, cliMs);
+    System.out.printf(
+        "sandbox create+start+exec true+destroy: median %.0f ms %s%n", sandboxMedian, sandboxMs);
+    System.out.printf(
+        "docker run --rm IMAGE true (CLI):       median %.0f ms %s%n", cliMedian, cliMs);
     System.out.printf("ratio sandbox/cli: %.2f (target <= 1.20)%n", sandboxMedian / cliMedian);
   }
 
@@ -51,7 +53,8 @@ public final class SandboxBench {
     Path workspace = Files.createTempDirectory("dockhand-bench-");
     try {
       long started = System.nanoTime();
-      try (SandboxContainer container = sandbox.start("bench-" + round + "-" + System.nanoTime(), workspace)) {
+      try (SandboxContainer container =
+          sandbox.start("bench-" + round + "-" + System.nanoTime(), workspace)) {
         ExecResult result = container.exec(ExecRequest.of(Duration.ofSeconds(30), "true"));
         if (result.exitCode() != 0) {
           throw new IllegalStateException("true failed: " + result);

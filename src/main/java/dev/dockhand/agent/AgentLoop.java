@@ -13,12 +13,11 @@ import java.util.List;
  * cost, and the task's limits. One instance serves every task of a node; it is thread-safe, and
  * each {@link #run} keeps its own state. Close it to release the SDK client.
  *
- * <p>A run ends normally when the model ends its turn and no follow-up is waiting. It throws
- * {@link AgentLimitException} at {@code max_turns}, {@code budget_exceeded} or {@code
- * max_duration}; a retryable {@code DockhandException} ({@code model_unavailable}) when the API
- * stays unavailable after the SDK's and the loop's retries; a non-retryable one naming the cause
- * when the API rejects the key or the request; and one with code {@code cancelled} when the task is
- * cancelled.
+ * <p>A run ends normally when the model ends its turn and no follow-up is waiting. It throws {@link
+ * AgentLimitException} at {@code max_turns}, {@code budget_exceeded} or {@code max_duration}; a
+ * retryable {@code DockhandException} ({@code model_unavailable}) when the API stays unavailable
+ * after the SDK's and the loop's retries; a non-retryable one naming the cause when the API rejects
+ * the key or the request; and one with code {@code cancelled} when the task is cancelled.
  */
 public final class AgentLoop implements AutoCloseable {
   private final AgentSettings settings;

@@ -68,7 +68,8 @@ final class AgentRun {
     this.task = task;
     this.container = container;
     this.context = context;
-    this.modelName = task.model() == null || task.model().isBlank() ? settings.model() : task.model();
+    this.modelName =
+        task.model() == null || task.model().isBlank() ? settings.model() : task.model();
     this.started = clock.instant();
     this.deadline = started.plus(settings.maxDuration());
   }
@@ -79,13 +80,15 @@ final class AgentRun {
     if (conversation.isEmpty()) {
       say(task.prompt(), false);
     }
-    system = SystemPrompt.build(task, SystemPrompt.readGuidance(container), settings.promptCaching());
+    system =
+        SystemPrompt.build(task, SystemPrompt.readGuidance(container), settings.promptCaching());
     boolean ended = false;
     while (true) {
       stopIfCancelled();
       boolean heard = takeFollowUps();
       if (!heard && (ended || !conversation.awaitsModel())) {
-        return new AgentOutcome(conversation.lastAssistantText().orElse(""), turns, usage, stopReason);
+        return new AgentOutcome(
+            conversation.lastAssistantText().orElse(""), turns, usage, stopReason);
       }
       checkLimits();
       ended = answer(turn());
@@ -111,7 +114,8 @@ final class AgentRun {
   private void checkLimits() {
     if (turns >= task.maxTurns()) {
       throw new AgentLimitException(
-          AgentLimitException.MAX_TURNS, "the task reached its limit of " + task.maxTurns() + " model turns");
+          AgentLimitException.MAX_TURNS,
+          "the task reached its limit of " + task.maxTurns() + " model turns");
     }
     double spent = task.usage().costUsd() + usage.costUsd();
     if (spent > 0 && spent >= task.budgetUsd()) {
@@ -122,7 +126,9 @@ final class AgentRun {
     if (remaining().isNegative() || remaining().isZero()) {
       throw new AgentLimitException(
           AgentLimitException.MAX_DURATION,
-          "the task ran for its longest allowed time of " + settings.maxDuration().toMinutes() + " minutes");
+          "the task ran for its longest allowed time of "
+              + settings.maxDuration().toMinutes()
+              + " minutes");
     }
   }
 
@@ -176,13 +182,16 @@ final class AgentRun {
     boolean cutOff = reply.stopReason().filter(StopReason.MAX_TOKENS::equals).isPresent();
     List<ContentBlock> kept = kept(reply.content(), cutOff);
     JsonNode content = ObjectMappers.jsonMapper().valueToTree(kept);
-    context.events().append(
-        EventKind.MESSAGE_ASSISTANT,
-        Map.of("content", content, "stopReason", stopReason, "usage", turnUsage));
+    context
+        .events()
+        .append(
+            EventKind.MESSAGE_ASSISTANT,
+            Map.of("content", content, "stopReason", stopReason, "usage", turnUsage));
     if (!kept.isEmpty()) {
       conversation.addAssistant(kept.stream().map(ContentBlock::toParam).toList());
     }
-    List<ToolUseBlock> calls = kept.stream().filter(ContentBlock::isToolUse).map(ContentBlock::asToolUse).toList();
+    List<ToolUseBlock> calls =
+        kept.stream().filter(ContentBlock::isToolUse).map(ContentBlock::asToolUse).toList();
     for (ToolUseBlock call : calls) {
       runTool(call);
     }
@@ -234,19 +243,36 @@ final class AgentRun {
   private void runTool(ToolUseBlock call) {
     stopIfCancelled();
     JsonNode input = call._input().convert(JsonNode.class);
-    context.events().append(
-        EventKind.TOOL_CALL, Map.of("id", call.id(), "name", call.name(), "input", input));
+    context
+        .events()
+        .append(EventKind.TOOL_CALL, Map.of("id", call.id(), "name", call.name(), "input", input));
     Duration left = remaining();
     if (left.isNegative() || left.isZero()) {
       checkLimits();
     }
     Duration timeout = left.compareTo(settings.toolTimeout()) < 0 ? left : settings.toolTimeout();
     Instant began = clock.instant();
-    ToolResult result = toolbox.run(container, call.name(), input, timeout);
+    ToolResult result;
+    try {
+      result = toolbox.run(container, call.name(), input, timeout);
+    } catch (RuntimeException failure) {
+      stopIfCancelled(); // a cancel kills the container under the command: report the cancel
+      throw failure;
+    }
     long durationMs = Duration.between(began, clock.instant()).toMillis();
-    context.events().append(
-        EventKind.TOOL_RESULT,
-        Map.of("id", call.id(), "output", result.output(), "isError", result.isError(), "durationMs", durationMs));
+    context
+        .events()
+        .append(
+            EventKind.TOOL_RESULT,
+            Map.of(
+                "id",
+                call.id(),
+                "output",
+                result.output(),
+                "isError",
+                result.isError(),
+                "durationMs",
+                durationMs));
     conversation.addToolResult(call.id(), result.output(), result.isError());
   }
 

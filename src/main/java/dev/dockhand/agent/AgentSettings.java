@@ -24,15 +24,15 @@ import java.util.Optional;
  *     and the conversation's moving end with cache_control breakpoints
  * @param sdkMaxRetries DOCKHAND_MODEL_MAX_RETRIES (default 2): retries the SDK itself makes of a
  *     request that failed with 408/409/429/5xx or a network error, honouring retry-after
- * @param requestTimeout DOCKHAND_MODEL_TIMEOUT (default 10m): longest one model request (the
- *     whole stream) may take
+ * @param requestTimeout DOCKHAND_MODEL_TIMEOUT (default 10m): longest one model request (the whole
+ *     stream) may take
  * @param turnRetries DOCKHAND_MODEL_TURN_RETRIES (default 2): times the loop repeats a turn whose
  *     stream broke (an SSE error event, a dropped connection) after the SDK's own retries; once
  *     spent, the task fails with a retryable {@code model_unavailable}
  * @param turnRetryBackoff DOCKHAND_MODEL_TURN_BACKOFF (default 2s): wait before the first such
  *     repeat, doubled for each further one
- * @param toolTimeout DOCKHAND_TOOL_TIMEOUT (default 5m): longest one bash command may run before
- *     it is killed (never longer than what is left of maxDuration)
+ * @param toolTimeout DOCKHAND_TOOL_TIMEOUT (default 5m): longest one bash command may run before it
+ *     is killed (never longer than what is left of maxDuration)
  * @param toolOutputCapChars DOCKHAND_TOOL_OUTPUT_CAP_CHARS (default 30000): characters of one tool
  *     result sent to the model; longer output keeps its head and tail around a marker
  */
@@ -61,19 +61,34 @@ public record AgentSettings(
         env.integer("DOCKHAND_MAX_TURNS", 50, 1, 10_000),
         env.decimal("DOCKHAND_BUDGET_USD", 5.0, 0.0, 100_000),
         env.duration(
-            "DOCKHAND_MAX_DURATION", Duration.ofMinutes(60), Duration.ofSeconds(1), Duration.ofDays(2)),
+            "DOCKHAND_MAX_DURATION",
+            Duration.ofMinutes(60),
+            Duration.ofSeconds(1),
+            Duration.ofDays(2)),
         env.integer("DOCKHAND_MAX_TOKENS", 8192, 1, 128_000),
-        PriceTable.defaults().with(env.optional("DOCKHAND_PRICES").map(
-            text -> PriceTable.parse("DOCKHAND_PRICES", text)).orElse(PriceTable.EMPTY)),
+        PriceTable.defaults()
+            .with(
+                env.optional("DOCKHAND_PRICES")
+                    .map(text -> PriceTable.parse("DOCKHAND_PRICES", text))
+                    .orElse(PriceTable.EMPTY)),
         env.bool("DOCKHAND_PROMPT_CACHING", true),
         env.integer("DOCKHAND_MODEL_MAX_RETRIES", 2, 0, 10),
         env.duration(
-            "DOCKHAND_MODEL_TIMEOUT", Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofHours(2)),
+            "DOCKHAND_MODEL_TIMEOUT",
+            Duration.ofMinutes(10),
+            Duration.ofSeconds(1),
+            Duration.ofHours(2)),
         env.integer("DOCKHAND_MODEL_TURN_RETRIES", 2, 0, 10),
         env.duration(
-            "DOCKHAND_MODEL_TURN_BACKOFF", Duration.ofSeconds(2), Duration.ZERO, Duration.ofMinutes(5)),
+            "DOCKHAND_MODEL_TURN_BACKOFF",
+            Duration.ofSeconds(2),
+            Duration.ZERO,
+            Duration.ofMinutes(5)),
         env.duration(
-            "DOCKHAND_TOOL_TIMEOUT", Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofHours(6)),
+            "DOCKHAND_TOOL_TIMEOUT",
+            Duration.ofMinutes(5),
+            Duration.ofSeconds(1),
+            Duration.ofHours(6)),
         env.integer("DOCKHAND_TOOL_OUTPUT_CAP_CHARS", 30_000, 1_000, 1_000_000));
   }
 }

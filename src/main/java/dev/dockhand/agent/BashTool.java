@@ -13,8 +13,8 @@ import java.util.Map;
  * The {@code bash} tool (type {@code bash_20250124}). Claude expects one shell whose working
  * directory and exported variables carry from call to call. Each call runs in a fresh {@code bash}
  * that restores them from files under /tmp and saves them again on exit, so the sandbox's time
- * limit can kill a command's whole process tree without losing the shell, and {@code restart}
- * only has to delete the files. The command reaches bash on standard input, never inside a script
+ * limit can kill a command's whole process tree without losing the shell, and {@code restart} only
+ * has to delete the files. The command reaches bash on standard input, never inside a script
  * string. Stateless and thread-safe; the state lives in the container.
  */
 final class BashTool {
@@ -67,7 +67,11 @@ final class BashTool {
               + "s and was killed; the shell's directory and variables are as before it]");
     }
     if (result.exitCode() != 0) {
-      output += (output.isEmpty() || output.endsWith("\n") ? "" : "\n") + "[exit code " + result.exitCode() + "]";
+      output +=
+          (output.isEmpty() || output.endsWith("\n") ? "" : "\n")
+              + "[exit code "
+              + result.exitCode()
+              + "]";
     }
     return ToolResult.ok(output.isEmpty() ? "(no output)" : output);
   }

@@ -144,9 +144,9 @@ public final class Conversation {
   }
 
   /**
-   * The messages for the next request. With {@code cache}, the last block of the last message
-   * (this turn's moving end) and of the user message before it (the previous turn's end, already
-   * in the cache) carry a breakpoint: two of the API's four, beside the tools and system prompt.
+   * The messages for the next request. With {@code cache}, the last block of the last message (this
+   * turn's moving end) and of the user message before it (the previous turn's end, already in the
+   * cache) carry a breakpoint: two of the API's four, beside the tools and system prompt.
    */
   public List<MessageParam> toParams(boolean cache) {
     int lastUser = entries.size() - 1;

@@ -43,7 +43,8 @@ final class EditorTool {
     return switch (target.kind()) {
       case MISSING -> throw new ToolFailure("The path " + target.path() + " does not exist.");
       case DIRECTORY -> ToolResult.ok(list(container, target.path()));
-      case FILE -> ToolResult.ok(numbered(read(container, target.path()), input.path("view_range")));
+      case FILE ->
+          ToolResult.ok(numbered(read(container, target.path()), input.path("view_range")));
     };
   }
 
@@ -70,7 +71,9 @@ final class EditorTool {
     int first = content.indexOf(oldText);
     if (first < 0) {
       throw new ToolFailure(
-          "No replacement was performed: old_str did not appear verbatim in " + target.path() + ".");
+          "No replacement was performed: old_str did not appear verbatim in "
+              + target.path()
+              + ".");
     }
     if (content.indexOf(oldText, first + 1) >= 0) {
       throw new ToolFailure(
@@ -78,11 +81,15 @@ final class EditorTool {
               + target.path()
               + "; include more context to make it unique.");
     }
-    String edited = content.substring(0, first) + newText + content.substring(first + oldText.length());
+    String edited =
+        content.substring(0, first) + newText + content.substring(first + oldText.length());
     write(container, target.path(), edited);
     int line = lineOf(edited, first);
     return ToolResult.ok(
-        "The file " + target.path() + " has been edited.\n" + snippet(edited, line, lineOf(edited, first + newText.length())));
+        "The file "
+            + target.path()
+            + " has been edited.\n"
+            + snippet(edited, line, lineOf(edited, first + newText.length())));
   }
 
   private ToolResult insert(SandboxContainer container, Resolved target, JsonNode input) {
@@ -94,21 +101,27 @@ final class EditorTool {
     List<String> lines = new ArrayList<>(read(container, target.path()).lines().toList());
     int after = lineNode.asInt();
     if (after < 0 || after > lines.size()) {
-      throw new ToolFailure("insert_line must be between 0 and " + lines.size() + ", got " + after + ".");
+      throw new ToolFailure(
+          "insert_line must be between 0 and " + lines.size() + ", got " + after + ".");
     }
     List<String> inserted = text.asText().lines().toList();
     lines.addAll(after, inserted);
     String edited = String.join("\n", lines) + "\n";
     write(container, target.path(), edited);
     return ToolResult.ok(
-        "The file " + target.path() + " has been edited.\n" + snippet(edited, after + 1, after + inserted.size()));
+        "The file "
+            + target.path()
+            + " has been edited.\n"
+            + snippet(edited, after + 1, after + inserted.size()));
   }
 
   private static Resolved existingFile(SandboxContainer container, String path) {
     Resolved target = WorkspacePaths.resolve(container, path);
     if (target.kind() != Kind.FILE) {
       throw new ToolFailure(
-          "The path " + target.path() + (target.kind() == Kind.MISSING ? " does not exist." : " is a directory."));
+          "The path "
+              + target.path()
+              + (target.kind() == Kind.MISSING ? " does not exist." : " is a directory."));
     }
     return target;
   }
@@ -119,7 +132,8 @@ final class EditorTool {
       throw new ToolFailure("Cannot read " + path + ": " + result.output().strip());
     }
     if (result.truncated()) {
-      throw new ToolFailure(path + " is too large for this tool; use bash (head, sed -n, grep) instead.");
+      throw new ToolFailure(
+          path + " is too large for this tool; use bash (head, sed -n, grep) instead.");
     }
     return result.output();
   }
@@ -143,12 +157,25 @@ final class EditorTool {
     ExecResult result =
         container.exec(
             ExecRequest.of(
-                FILE_TIMEOUT, "find", path, "-mindepth", "1", "-maxdepth", "2", "-name", ".*", "-prune", "-o", "-print"));
+                FILE_TIMEOUT,
+                "find",
+                path,
+                "-mindepth",
+                "1",
+                "-maxdepth",
+                "2",
+                "-name",
+                ".*",
+                "-prune",
+                "-o",
+                "-print"));
     if (result.exitCode() != 0) {
       throw new ToolFailure("Cannot list " + path + ": " + result.output().strip());
     }
     List<String> entries = result.output().lines().sorted().toList();
-    return "Files and directories up to 2 levels deep in " + path + ", hidden items excluded:\n"
+    return "Files and directories up to 2 levels deep in "
+        + path
+        + ", hidden items excluded:\n"
         + String.join("\n", entries);
   }
 
@@ -161,7 +188,9 @@ final class EditorTool {
       to = range.get(1).asInt() == -1 ? lines.size() : range.get(1).asInt();
       if (from < 1 || from > Math.max(1, lines.size()) || to < from || to > lines.size()) {
         throw new ToolFailure(
-            "view_range must be [start, end] within 1.." + lines.size() + " (end -1 means the last line).");
+            "view_range must be [start, end] within 1.."
+                + lines.size()
+                + " (end -1 means the last line).");
       }
     }
     StringBuilder out = new StringBuilder();

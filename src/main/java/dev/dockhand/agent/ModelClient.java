@@ -14,10 +14,10 @@ import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
- * One streaming Messages API call per turn, through the official SDK. The API key lives only in
- * the SDK client built here. The SDK retries failed requests itself ({@code sdkMaxRetries}); a
- * stream that breaks after it began cannot be retried by the SDK, so that failure is reported as
- * {@link StreamBroke} for the loop to repeat the turn. Thread-safe.
+ * One streaming Messages API call per turn, through the official SDK. The API key lives only in the
+ * SDK client built here. The SDK retries failed requests itself ({@code sdkMaxRetries}); a stream
+ * that breaks after it began cannot be retried by the SDK, so that failure is reported as {@link
+ * StreamBroke} for the loop to repeat the turn. Thread-safe.
  */
 final class ModelClient implements AutoCloseable {
   /** A retryable failure after the stream had started. */
@@ -34,8 +34,12 @@ final class ModelClient implements AutoCloseable {
 
   ModelClient(AgentSettings settings) {
     Secret key =
-        settings.apiKey().orElseThrow(
-            () -> new DockhandException("config", "ANTHROPIC_API_KEY is not set; the agent cannot run"));
+        settings
+            .apiKey()
+            .orElseThrow(
+                () ->
+                    new DockhandException(
+                        "config", "ANTHROPIC_API_KEY is not set; the agent cannot run"));
     this.client =
         AnthropicOkHttpClient.builder()
             .apiKey(key.reveal())
@@ -52,25 +56,39 @@ final class ModelClient implements AutoCloseable {
 
   /**
    * Streams one response, calling {@code onFirstDelta} at each content delta (the caller keeps the
-   * first) and handing each text delta to {@code onText}, and returns the whole message. The stream is registered with {@code handle} so a cancel closes it.
+   * first) and handing each text delta to {@code onText}, and returns the whole message. The stream
+   * is registered with {@code handle} so a cancel closes it.
    */
   Message turn(
-      MessageCreateParams params, StreamHandle handle, Runnable onFirstDelta, Consumer<String> onText) {
+      MessageCreateParams params,
+      StreamHandle handle,
+      Runnable onFirstDelta,
+      Consumer<String> onText) {
     MessageAccumulator accumulator = MessageAccumulator.create();
     boolean started = false;
     try (StreamResponse<RawMessageStreamEvent> stream = client.messages().createStreaming(params)) {
       handle.open(stream);
-      for (RawMessageStreamEvent event : (Iterable<RawMessageStreamEvent>) stream.stream()::iterator) {
+      for (RawMessageStreamEvent event :
+          (Iterable<RawMessageStreamEvent>) stream.stream()::iterator) {
         started = true;
         accumulator.accumulate(event);
         if (event.isContentBlockDelta()) {
           onFirstDelta.run();
         }
-        event.contentBlockDelta()
+        event
+            .contentBlockDelta()
             .flatMap(delta -> delta.delta().text())
             .ifPresent(text -> onText.accept(text.text()));
       }
+      if (!started) {
+        throw new StreamBroke(incomplete(null));
+      }
       return accumulator.message();
+    } catch (StreamBroke broke) {
+      throw broke;
+    } catch (IllegalStateException unfinished) {
+      // The accumulator refuses a stream that ended before message_stop: a dropped connection.
+      throw new StreamBroke(incomplete(unfinished));
     } catch (RuntimeException error) {
       DockhandException failure = ModelErrors.map(error);
       if (started && failure.retryable()) {
@@ -80,6 +98,14 @@ final class ModelClient implements AutoCloseable {
     } finally {
       handle.done();
     }
+  }
+
+  private static DockhandException incomplete(Throwable cause) {
+    return new DockhandException(
+        ModelErrors.UNAVAILABLE,
+        "the Anthropic API stream ended before the message was complete",
+        true,
+        cause);
   }
 
   @Override

@@ -38,13 +38,19 @@ final class ModelErrors {
     }
     if (error instanceof AnthropicIoException || error instanceof AnthropicRetryableException) {
       return new DockhandException(
-          UNAVAILABLE, "the Anthropic API could not be reached: " + error.getClass().getSimpleName(), true, error);
+          UNAVAILABLE,
+          "the Anthropic API could not be reached: " + error.getClass().getSimpleName(),
+          true,
+          error);
     }
     if (error instanceof DockhandException dockhand) {
       return dockhand;
     }
     return new DockhandException(
-        REJECTED, "the model call failed unexpectedly: " + error.getClass().getSimpleName(), false, error);
+        REJECTED,
+        "the model call failed unexpectedly: " + error.getClass().getSimpleName(),
+        false,
+        error);
   }
 
   private static DockhandException byStatus(int status, AnthropicServiceException error) {
@@ -53,13 +59,22 @@ final class ModelErrors {
           new DockhandException(AUTH, "the Anthropic API rejected the API key (401)", false, error);
       case 403 ->
           new DockhandException(
-              AUTH, "the Anthropic API refused this API key access (403)" + detail(error), false, error);
+              AUTH,
+              "the Anthropic API refused this API key access (403)" + detail(error),
+              false,
+              error);
       case 404 ->
           new DockhandException(
-              REJECTED, "the Anthropic API does not know this model or endpoint (404)" + detail(error), false, error);
+              REJECTED,
+              "the Anthropic API does not know this model or endpoint (404)" + detail(error),
+              false,
+              error);
       case 408, 409, 429, 500, 502, 503, 504, 529 ->
           new DockhandException(
-              UNAVAILABLE, "the Anthropic API is unavailable (" + status + ")" + detail(error), true, error);
+              UNAVAILABLE,
+              "the Anthropic API is unavailable (" + status + ")" + detail(error),
+              true,
+              error);
       default ->
           new DockhandException(
               status >= 500 ? UNAVAILABLE : REJECTED,

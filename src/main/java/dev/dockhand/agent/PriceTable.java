@@ -54,7 +54,8 @@ public record PriceTable(Map<String, ModelPrice> byPrefix) {
       }
       String[] sides = entry.split("=", 2);
       if (sides.length != 2 || sides[0].isBlank()) {
-        throw new ConfigException(key, "entries must look like model=in/out, got '" + entry.trim() + "'");
+        throw new ConfigException(
+            key, "entries must look like model=in/out, got '" + entry.trim() + "'");
       }
       prices.put(sides[0].trim(), parsePrice(key, sides[1].trim()));
     }
@@ -78,7 +79,10 @@ public record PriceTable(Map<String, ModelPrice> byPrefix) {
       };
     } catch (NumberFormatException e) {
       throw new ConfigException(
-          key, "prices must be in/out or in/out/cacheWrite/cacheRead in $ per million tokens, got '" + text + "'");
+          key,
+          "prices must be in/out or in/out/cacheWrite/cacheRead in $ per million tokens, got '"
+              + text
+              + "'");
     }
   }
 

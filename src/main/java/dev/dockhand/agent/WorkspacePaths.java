@@ -78,7 +78,13 @@ final class WorkspacePaths {
   private static void requireInside(String raw, String path) {
     if (!path.equals(ROOT) && !path.startsWith(ROOT + "/")) {
       throw new ToolFailure(
-          "The path " + raw + " is outside " + ROOT + "; only files under " + ROOT + " may be used.");
+          "The path "
+              + raw
+              + " is outside "
+              + ROOT
+              + "; only files under "
+              + ROOT
+              + " may be used.");
     }
   }
 }

@@ -40,13 +40,12 @@ public final class ContainerReaper implements AutoCloseable {
     timer =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("container-reaper").daemon().factory());
-    timer.scheduleWithFixedDelay(
-        this::reapQuietly, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    timer.scheduleWithFixedDelay(this::reapQuietly, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /**
-   * Removes every container of this node whose task is not running; returns the ids removed.
-   * Throws {@link SandboxException} when the engine is unreachable.
+   * Removes every container of this node whose task is not running; returns the ids removed. Throws
+   * {@link SandboxException} when the engine is unreachable.
    */
   public List<String> reapOnce() {
     List<Container> ours =
@@ -73,8 +72,10 @@ public final class ContainerReaper implements AutoCloseable {
 
   private Optional<String> remove(Container container) {
     try {
-      engine.run(() -> engine.client().removeContainerCmd(container.getId()).withForce(true).exec());
-      log.info("reaped container {} of task {} (not running)", container.getId(), taskOf(container));
+      engine.run(
+          () -> engine.client().removeContainerCmd(container.getId()).withForce(true).exec());
+      log.info(
+          "reaped container {} of task {} (not running)", container.getId(), taskOf(container));
       return Optional.of(container.getId());
     } catch (NotFoundException alreadyGone) {
       return Optional.empty();

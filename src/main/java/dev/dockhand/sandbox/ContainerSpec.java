@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The hardened shape of every task container, in one place so a reviewer can read the whole
- * policy: non-root, no capabilities, no privilege gain, memory without swap, CPU and pids limits, a
+ * The hardened shape of every task container, in one place so a reviewer can read the whole policy:
+ * non-root, no capabilities, no privilege gain, memory without swap, CPU and pids limits, a
  * read-only root with only /workspace (the bind mount) and tmpfs /tmp and home writable, an init
  * process that reaps zombies, and an environment with nothing secret in it.
  */

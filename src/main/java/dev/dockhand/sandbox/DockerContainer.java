@@ -8,6 +8,7 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Frame;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,13 +26,14 @@ import org.slf4j.LoggerFactory;
  * One running task container. Commands run through {@code docker exec} under GNU {@code timeout},
  * which puts the command in its own process group and kills that whole group at the limit, inside
  * the container, even if this process is gone. As a second line, every command carries a unique
- * environment marker, and when it overruns the server kills every process bearing the marker,
- * which also finds processes that left the group. Thread-safe: commands may run concurrently and
- * {@link #close()} may be called from any thread, ending commands in flight.
+ * environment marker, and when it overruns the server kills every process bearing the marker, which
+ * also finds processes that left the group. Thread-safe: commands may run concurrently and {@link
+ * #close()} may be called from any thread, ending commands in flight.
  */
 final class DockerContainer implements SandboxContainer {
   private static final Logger log = LoggerFactory.getLogger(DockerContainer.class);
   private static final String MARKER_KEY = "DOCKHAND_EXEC";
+
   /** Time after the limit for the in-container kill to end the output stream by itself. */
   private static final Duration GRACE = Duration.ofSeconds(2);
 
@@ -65,7 +67,10 @@ final class DockerContainer implements SandboxContainer {
     }
     Duration limit = limitOf(request);
     String marker = UUID.randomUUID().toString();
-    ExecOutput output = new ExecOutput(settings.outputCapBytes(), request.onOutput());
+    ExecOutput output =
+        new ExecOutput(
+            settings.outputCapBytes(),
+            request.onOutput() == null ? chunk -> {} : request.onOutput());
     long started = System.nanoTime();
     String execId = createExec(request, limit, marker);
     Frames frames = new Frames(output, () -> killMarked(marker));
@@ -76,7 +81,8 @@ final class DockerContainer implements SandboxContainer {
         start.withStdIn(new ByteArrayInputStream(request.stdin()));
       }
       engine.call(() -> start.exec(frames));
-      boolean overran = !frames.awaitCompletion(limit.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
+      boolean overran =
+          !frames.awaitCompletion(limit.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
       if (overran) {
         killMarked(marker);
         if (!frames.awaitCompletion(GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -86,15 +92,7 @@ final class DockerContainer implements SandboxContainer {
       long durationMs = (System.nanoTime() - started) / 1_000_000;
       int exitCode = exitCodeOf(execId);
       boolean timedOut = overran || (exitCode == 137 && durationMs >= limit.toMillis());
-      String text = output.text();
-      if (closed) {
-        text += "\n[dockhand: the container was removed while the command ran]\n";
-      } else if (exitCode == 137 && !timedOut && oomCounter.killedSinceLastLook()) {
-        text += "\n[dockhand: the command was killed: out of memory (limit "
-            + settings.memoryBytes() / (1024 * 1024) + " MB)]\n";
-      } else if (timedOut) {
-        text += "\n[dockhand: the command was killed at its time limit of " + format(limit) + "]\n";
-      }
+      String text = output.text() + why(exitCode, timedOut, limit);
       return new ExecResult(exitCode, text, output.truncated(), timedOut, durationMs);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -104,6 +102,22 @@ final class DockerContainer implements SandboxContainer {
       running.remove(frames);
       frames.closeQuietly();
     }
+  }
+
+  /** A closing line saying why a command was killed, so the agent (and the log) can tell. */
+  private String why(int exitCode, boolean timedOut, Duration limit) {
+    if (closed) {
+      return "\n[dockhand: the container was removed while the command ran]\n";
+    }
+    if (timedOut) {
+      return "\n[dockhand: the command was killed at its time limit of " + format(limit) + "]\n";
+    }
+    if (exitCode == 137 && oomCounter.killedSinceLastLook()) {
+      return "\n[dockhand: the command was killed: out of memory (limit "
+          + settings.memoryBytes() / (1024 * 1024)
+          + " MB)]\n";
+    }
+    return "";
   }
 
   private Duration limitOf(ExecRequest request) {
@@ -129,7 +143,10 @@ final class DockerContainer implements SandboxContainer {
       // end of its input; head reads exactly the bytes sent and then closes the pipe.
       command.addAll(
           List.of(
-              "sh", "-c", "n=$1; shift; head -c \"$n\" | \"$@\"", "sh",
+              "sh",
+              "-c",
+              "n=$1; shift; head -c \"$n\" | \"$@\"",
+              "sh",
               Integer.toString(request.stdin().length)));
     }
     command.addAll(request.command());
@@ -140,7 +157,8 @@ final class DockerContainer implements SandboxContainer {
                   .execCreateCmd(id)
                   .withCmd(command.toArray(String[]::new))
                   .withUser(settings.user())
-                  .withWorkingDir(request.workdir() == null ? ContainerSpec.WORKSPACE : request.workdir())
+                  .withWorkingDir(
+                      request.workdir() == null ? ContainerSpec.WORKSPACE : request.workdir())
                   .withEnv(env)
                   .withAttachStdout(true)
                   .withAttachStderr(true)
@@ -148,7 +166,8 @@ final class DockerContainer implements SandboxContainer {
                   .exec()
                   .getId());
     } catch (NotFoundException | ConflictException gone) {
-      throw new SandboxException("container " + id + " of task " + taskId + " is gone", false, gone);
+      throw new SandboxException(
+          "container " + id + " of task " + taskId + " is gone", false, gone);
     }
   }
 
@@ -207,12 +226,14 @@ final class DockerContainer implements SandboxContainer {
           @Override
           public void onNext(Frame frame) {
             synchronized (text) {
-              text.append(new String(frame.getPayload(), java.nio.charset.StandardCharsets.UTF_8));
+              text.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
             }
           }
         };
     try {
-      engine.call(() -> client.execStartCmd(execId).exec(callback)).awaitCompletion(10, TimeUnit.SECONDS);
+      engine
+          .call(() -> client.execStartCmd(execId).exec(callback))
+          .awaitCompletion(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -225,7 +246,8 @@ final class DockerContainer implements SandboxContainer {
   public void close() {
     closed = true;
     try {
-      engine.run(() -> client.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec());
+      engine.run(
+          () -> client.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec());
     } catch (NotFoundException alreadyGone) {
       // Someone (the reaper, an operator) removed it first; the goal is reached.
     } catch (RuntimeException e) {

@@ -101,15 +101,28 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
       engine.run(() -> engine.client().inspectImageCmd(settings.image()).exec());
     } catch (NotFoundException missing) {
       return new SandboxHealth(
-          true, false, "sandbox not ready: " + SandboxException.imageMissing(settings.image()).getMessage());
+          true,
+          false,
+          "sandbox not ready: " + SandboxException.imageMissing(settings.image()).getMessage());
     } catch (RuntimeException e) {
       return new SandboxHealth(
-          true, false, "sandbox not ready: cannot inspect image " + settings.image() + " (" + SandboxException.rootMessage(e) + ")");
+          true,
+          false,
+          "sandbox not ready: cannot inspect image "
+              + settings.image()
+              + " ("
+              + SandboxException.rootMessage(e)
+              + ")");
     }
     return new SandboxHealth(
         true,
         true,
-        "sandbox ready: Docker " + version + " at " + settings.dockerHost() + ", image " + settings.image());
+        "sandbox ready: Docker "
+            + version
+            + " at "
+            + settings.dockerHost()
+            + ", image "
+            + settings.image());
   }
 
   /** The engine connection, for the {@link ContainerReaper} of the same node. */

@@ -10,9 +10,9 @@ import java.util.function.Consumer;
 
 /**
  * Collects one command's output up to a cap, passing what it keeps to a live listener as text.
- * Output past the cap is counted and dropped; past a much larger bound the command is asked to stop,
- * so an endless producer ({@code yes}) ends quickly instead of running to its time limit. Thread-safe
- * (the transport delivers frames on its own thread while the caller reads the result).
+ * Output past the cap is counted and dropped; past a much larger bound the command is asked to
+ * stop, so an endless producer ({@code yes}) ends quickly instead of running to its time limit.
+ * Thread-safe (the transport delivers frames on its own thread while the caller reads the result).
  */
 final class ExecOutput {
   /** How many times the cap a command may print before it is stopped. */
@@ -69,7 +69,12 @@ final class ExecOutput {
         stopped
             ? "the command was stopped after printing more than " + stopAfterBytes + " bytes"
             : totalBytes + " bytes in all";
-    return text + "\n[dockhand: output truncated: kept the first " + capBytes + " bytes; " + how + "]\n";
+    return text
+        + "\n[dockhand: output truncated: kept the first "
+        + capBytes
+        + " bytes; "
+        + how
+        + "]\n";
   }
 
   private void emit(byte[] bytes, int length) {

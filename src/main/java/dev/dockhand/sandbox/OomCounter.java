@@ -37,10 +37,10 @@ final class OomCounter {
 
   private String lookAtCgroup() {
     return container.runQuietly(
-            List.of(
-                "sh",
-                "-c",
-                "cat /sys/fs/cgroup/memory/memory.oom_control /sys/fs/cgroup/memory.events"
-                    + " 2>/dev/null; true"));
+        List.of(
+            "sh",
+            "-c",
+            "cat /sys/fs/cgroup/memory/memory.oom_control /sys/fs/cgroup/memory.events"
+                + " 2>/dev/null; true"));
   }
 }

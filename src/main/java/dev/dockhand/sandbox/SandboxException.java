@@ -5,8 +5,8 @@ import dev.dockhand.DockhandException;
 /**
  * The sandbox could not do its job: the Docker engine is unreachable, the worker image is missing,
  * or a container would not start. Retryable unless the cause is this host's configuration, since
- * the engine coming back (or the image being built) lets the same task run. Messages name the
- * image or the engine address, never a secret.
+ * the engine coming back (or the image being built) lets the same task run. Messages name the image
+ * or the engine address, never a secret.
  */
 public class SandboxException extends DockhandException {
   public static final String CODE = "sandbox_unavailable";

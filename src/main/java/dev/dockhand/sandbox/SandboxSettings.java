@@ -18,8 +18,8 @@ import java.util.Optional;
  * @param execTimeout DOCKHAND_EXEC_TIMEOUT (default 10m): the longest one command may run
  * @param outputCapBytes DOCKHAND_EXEC_OUTPUT_CAP_KB (default 256) in bytes kept of one command's
  *     output; a command that prints more than 64 times the cap is stopped
- * @param user DOCKHAND_SANDBOX_USER (default 1000:1000): the numeric, non-root uid:gid commands
- *     run as; the task's workspace is given to it before the container starts
+ * @param user DOCKHAND_SANDBOX_USER (default 1000:1000): the numeric, non-root uid:gid commands run
+ *     as; the task's workspace is given to it before the container starts
  */
 public record SandboxSettings(
     String dockerHost,
@@ -59,7 +59,10 @@ public record SandboxSettings(
         Math.round(env.decimal("DOCKHAND_SANDBOX_CPUS", 1.0, 0.01, 256) * 1e9),
         env.longValue("DOCKHAND_SANDBOX_PIDS", 512, 16, 1 << 20),
         env.duration(
-            "DOCKHAND_EXEC_TIMEOUT", Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofHours(6)),
+            "DOCKHAND_EXEC_TIMEOUT",
+            Duration.ofMinutes(10),
+            Duration.ofSeconds(1),
+            Duration.ofHours(6)),
         env.integer("DOCKHAND_EXEC_OUTPUT_CAP_KB", 256, 1, 64 * 1024) * 1024,
         env.string("DOCKHAND_SANDBOX_USER", "1000:1000"));
   }

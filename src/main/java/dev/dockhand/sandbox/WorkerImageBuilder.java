@@ -18,7 +18,9 @@ import java.util.concurrent.TimeUnit;
  * at a time.
  */
 public final class WorkerImageBuilder {
-  /** How to build: from the Dockerfile (pulls the base), offline from Debian packages, or either. */
+  /**
+   * How to build: from the Dockerfile (pulls the base), offline from Debian packages, or either.
+   */
   public enum Mode {
     AUTO,
     DOCKERFILE,

@@ -18,11 +18,13 @@ class ConversationTest {
   final List<Event> events = new ArrayList<>();
 
   void store(EventKind kind, Object data) {
-    events.add(new Event("t1", events.size() + 1, kind, Json.MAPPER.valueToTree(data), Instant.now()));
+    events.add(
+        new Event("t1", events.size() + 1, kind, Json.MAPPER.valueToTree(data), Instant.now()));
   }
 
   static Map<String, Object> toolUse(String id, String command) {
-    return Map.of("type", "tool_use", "id", id, "name", "bash", "input", Map.of("command", command));
+    return Map.of(
+        "type", "tool_use", "id", id, "name", "bash", "input", Map.of("command", command));
   }
 
   static JsonNode json(List<MessageParam> messages) {
@@ -33,9 +35,17 @@ class ConversationTest {
   void storedEventsRebuildTheConversationTheModelSaw() {
     store(EventKind.TASK_QUEUED, Map.of());
     store(EventKind.MESSAGE_USER, Map.of("content", "Fix the build"));
-    store(EventKind.MESSAGE_ASSISTANT, Map.of("content", List.of(Map.of("type", "text", "text", "Looking."), toolUse("toolu_1", "make"))));
-    store(EventKind.TOOL_CALL, Map.of("id", "toolu_1", "name", "bash", "input", Map.of("command", "make")));
-    store(EventKind.TOOL_RESULT, Map.of("id", "toolu_1", "output", "error: missing ;", "isError", false, "durationMs", 12));
+    store(
+        EventKind.MESSAGE_ASSISTANT,
+        Map.of(
+            "content",
+            List.of(Map.of("type", "text", "text", "Looking."), toolUse("toolu_1", "make"))));
+    store(
+        EventKind.TOOL_CALL,
+        Map.of("id", "toolu_1", "name", "bash", "input", Map.of("command", "make")));
+    store(
+        EventKind.TOOL_RESULT,
+        Map.of("id", "toolu_1", "output", "error: missing ;", "isError", false, "durationMs", 12));
     store(EventKind.MESSAGE_USER, Map.of("content", "It is in main.c"));
 
     JsonNode messages = json(Conversation.fromEvents(events).toParams(false));
@@ -51,8 +61,13 @@ class ConversationTest {
   @Test
   void aToolCallWhoseResultWasNeverStoredIsAnsweredAsInterrupted() {
     store(EventKind.MESSAGE_USER, Map.of("content", "Run the tests"));
-    store(EventKind.MESSAGE_ASSISTANT, Map.of("content", List.of(toolUse("toolu_a", "make test"), toolUse("toolu_b", "make lint"))));
-    store(EventKind.TOOL_RESULT, Map.of("id", "toolu_a", "output", "ok", "isError", false, "durationMs", 5));
+    store(
+        EventKind.MESSAGE_ASSISTANT,
+        Map.of(
+            "content", List.of(toolUse("toolu_a", "make test"), toolUse("toolu_b", "make lint"))));
+    store(
+        EventKind.TOOL_RESULT,
+        Map.of("id", "toolu_a", "output", "ok", "isError", false, "durationMs", 5));
 
     Conversation conversation = Conversation.fromEvents(events);
     JsonNode answer = json(conversation.toParams(false)).get(2).path("content");
@@ -68,7 +83,8 @@ class ConversationTest {
   void aFollowUpTakenBeforeTheToolResultsStillComesAfterThem() {
     Conversation conversation = new Conversation();
     conversation.addUserText("Start");
-    conversation.addAssistant(Conversation.blocksOf(Json.MAPPER.valueToTree(List.of(toolUse("toolu_x", "ls")))));
+    conversation.addAssistant(
+        Conversation.blocksOf(Json.MAPPER.valueToTree(List.of(toolUse("toolu_x", "ls")))));
     conversation.addUserText("Also check the docs");
     conversation.addToolResult("toolu_x", "README.md", false);
 
@@ -82,9 +98,11 @@ class ConversationTest {
   void cachingMarksOnlyTheLastTwoUserTurnsEnds() {
     Conversation conversation = new Conversation();
     conversation.addUserText("one");
-    conversation.addAssistant(Conversation.blocksOf(Json.MAPPER.valueToTree(List.of(toolUse("toolu_1", "ls")))));
+    conversation.addAssistant(
+        Conversation.blocksOf(Json.MAPPER.valueToTree(List.of(toolUse("toolu_1", "ls")))));
     conversation.addToolResult("toolu_1", "a", false);
-    conversation.addAssistant(Conversation.blocksOf(Json.MAPPER.valueToTree(List.of(toolUse("toolu_2", "ls")))));
+    conversation.addAssistant(
+        Conversation.blocksOf(Json.MAPPER.valueToTree(List.of(toolUse("toolu_2", "ls")))));
     conversation.addToolResult("toolu_2", "b", false);
 
     JsonNode messages = json(conversation.toParams(true));

@@ -31,7 +31,10 @@ final class LocalDirContainer implements SandboxContainer {
     long began = System.nanoTime();
     try {
       Process process =
-          new ProcessBuilder(request.command()).directory(directory.toFile()).redirectErrorStream(true).start();
+          new ProcessBuilder(request.command())
+              .directory(directory.toFile())
+              .redirectErrorStream(true)
+              .start();
       try (OutputStream stdin = process.getOutputStream()) {
         if (request.stdin() != null) {
           stdin.write(request.stdin());

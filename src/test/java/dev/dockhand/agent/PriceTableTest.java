@@ -43,17 +43,23 @@ class PriceTableTest {
   @Test
   void theDeploymentCanOverrideAndAddPrices() {
     AgentSettings settings =
-        AgentSettings.from(new Env(Map.of("DOCKHAND_PRICES", "claude-sonnet-4-5=2/10, my-proxy-model=1/2/1.5/0.05")));
+        AgentSettings.from(
+            new Env(
+                Map.of("DOCKHAND_PRICES", "claude-sonnet-4-5=2/10, my-proxy-model=1/2/1.5/0.05")));
 
-    assertThat(settings.prices().priceOf("claude-sonnet-4-5-20250929")).isEqualTo(new ModelPrice(2, 10, 2.5, 0.2));
-    assertThat(settings.prices().priceOf("my-proxy-model")).isEqualTo(new ModelPrice(1, 2, 1.5, 0.05));
+    assertThat(settings.prices().priceOf("claude-sonnet-4-5-20250929"))
+        .isEqualTo(new ModelPrice(2, 10, 2.5, 0.2));
+    assertThat(settings.prices().priceOf("my-proxy-model"))
+        .isEqualTo(new ModelPrice(1, 2, 1.5, 0.05));
     assertThat(settings.prices().priceOf("claude-haiku-4-5")).isEqualTo(ModelPrice.of(1, 5));
   }
 
   @Test
   void aMalformedPriceStopsStartUpNamingTheKey() {
-    assertThatThrownBy(() -> AgentSettings.from(new Env(Map.of("DOCKHAND_PRICES", "claude-sonnet-4-5=cheap"))))
-        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo("DOCKHAND_PRICES"))
+    assertThatThrownBy(
+            () -> AgentSettings.from(new Env(Map.of("DOCKHAND_PRICES", "claude-sonnet-4-5=cheap"))))
+        .isInstanceOfSatisfying(
+            ConfigException.class, e -> assertThat(e.key()).isEqualTo("DOCKHAND_PRICES"))
         .hasMessageContaining("cheap");
   }
 }

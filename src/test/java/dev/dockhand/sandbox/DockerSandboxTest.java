@@ -3,12 +3,16 @@ package dev.dockhand.sandbox;
 import static dev.dockhand.sandbox.SandboxFixture.bash;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.dockerjava.api.model.Container;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -73,7 +77,7 @@ class DockerSandboxTest {
 
     assertThat(
             sandbox.engine().client().listContainersCmd().withShowAll(true).exec().stream()
-                .map(c -> c.getId()))
+                .map(Container::getId))
         .doesNotContain(container.id());
   }
 
@@ -86,30 +90,32 @@ class DockerSandboxTest {
       assertThat(second.exec(bash(SHORT, "echo fresh")).output()).isEqualTo("fresh\n");
       assertThat(
               sandbox.engine().client().listContainersCmd().withShowAll(true).exec().stream()
-                  .map(c -> c.getId()))
+                  .map(Container::getId))
           .doesNotContain(first.id());
     }
   }
 
   @Test
-  void closingEndsACommandInFlightAndRemovesTheContainer(@TempDir Path workspace)
-      throws Exception {
+  void closingEndsACommandInFlightAndRemovesTheContainer(@TempDir Path workspace) throws Exception {
     SandboxContainer container = sandbox.start("hang-" + System.nanoTime(), workspace);
-    java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
+    CountDownLatch running = new CountDownLatch(1);
     var hanging =
-        java.util.concurrent.CompletableFuture.supplyAsync(
+        CompletableFuture.supplyAsync(
             () ->
                 container.exec(
-                    bash(Duration.ofMinutes(10), "echo started; sleep 600", chunk -> running.countDown())));
-    assertThat(running.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                    bash(
+                        Duration.ofMinutes(10),
+                        "echo started; sleep 600",
+                        chunk -> running.countDown())));
+    assertThat(running.await(30, TimeUnit.SECONDS)).isTrue();
 
     container.close();
-    ExecResult result = hanging.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    ExecResult result = hanging.get(30, TimeUnit.SECONDS);
 
     assertThat(result.exitCode()).isNotZero();
     assertThat(
             sandbox.engine().client().listContainersCmd().withShowAll(true).exec().stream()
-                .map(c -> c.getId()))
+                .map(Container::getId))
         .doesNotContain(container.id());
   }
 }

@@ -41,23 +41,21 @@ class ExecLimitsTest {
 
   @Test
   void aCommandPastItsTimeLimitIsKilledWithItsWholeProcessTree() {
-    ExecResult result =
-        container.exec(bash(Duration.ofSeconds(2), "sleep 600 & sleep 599 & wait"));
+    ExecResult result = container.exec(bash(Duration.ofSeconds(2), "sleep 600 & sleep 599 & wait"));
 
     assertThat(result.timedOut()).isTrue();
     assertThat(result.exitCode()).isEqualTo(137);
-    assertThat(result.durationMs()).isBetween(1_900L, 6_000L);
+    assertThat(result.durationMs()).isBetween(1_900L, 15_000L);
     assertThat(result.output()).contains("killed at its time limit");
     assertThat(processes()).doesNotContain("sleep 600").doesNotContain("sleep 599");
   }
 
   @Test
   void aProcessThatLeftTheGroupIsKilledAtTheLimitToo() {
-    ExecResult result =
-        container.exec(bash(Duration.ofSeconds(2), "setsid sleep 598 & sleep 597"));
+    ExecResult result = container.exec(bash(Duration.ofSeconds(2), "setsid sleep 598 & sleep 597"));
 
     assertThat(result.timedOut()).isTrue();
-    assertThat(result.durationMs()).isLessThan(10_000L);
+    assertThat(result.durationMs()).isLessThan(20_000L);
     assertThat(processes()).doesNotContain("sleep 598").doesNotContain("sleep 597");
   }
 
@@ -69,8 +67,7 @@ class ExecLimitsTest {
     assertThat(result.truncated()).isTrue();
     assertThat(result.timedOut()).isFalse();
     assertThat(result.output()).startsWith("y\ny\n");
-    assertThat(result.output())
-        .contains("[dockhand: output truncated: kept the first 4096 bytes;");
+    assertThat(result.output()).contains("[dockhand: output truncated: kept the first 4096 bytes;");
     assertThat(result.output().length()).isLessThan(4096 + 300);
     assertThat(streamed.joined()).contains("[dockhand: output truncated after 4096 bytes]");
     assertThat(processes()).doesNotContain("yes");
@@ -92,7 +89,8 @@ class ExecLimitsTest {
     String limit = container.exec(bash(SHORT, "cat /sys/fs/cgroup/pids/pids.max")).output();
     ExecResult next = container.exec(bash(SHORT, "echo still here"));
 
-    assertThat(bomb.durationMs()).isLessThan(15_000L);
+    assertThat(bomb.exitCode()).isNotZero();
+    assertThat(bomb.durationMs()).isLessThan(30_000L);
     assertThat(limit.trim()).isEqualTo("128");
     assertThat(next.exitCode()).isZero();
     assertThat(next.output()).isEqualTo("still here\n");

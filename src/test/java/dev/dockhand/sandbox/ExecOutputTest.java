@@ -39,6 +39,7 @@ class ExecOutputTest {
     assertThat(output.accept(chunk)).isTrue();
     assertThat(output.accept(new byte[1])).isFalse();
     assertThat(output.accept(new byte[1])).isTrue();
-    assertThat(output.text()).contains("the command was stopped after printing more than 256 bytes");
+    assertThat(output.text())
+        .contains("the command was stopped after printing more than 256 bytes");
   }
 }

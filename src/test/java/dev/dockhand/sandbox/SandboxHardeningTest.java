@@ -91,8 +91,7 @@ class SandboxHardeningTest {
   @Test
   void privilegeEscalationFails() {
     assertThat(container.exec(bash(SHORT, "sudo id")).exitCode()).isNotZero();
-    assertThat(container.exec(bash(SHORT, "su root -c 'id -u' </dev/null")).exitCode())
-        .isNotZero();
+    assertThat(container.exec(bash(SHORT, "su root -c 'id -u' </dev/null")).exitCode()).isNotZero();
     assertThat(container.exec(bash(SHORT, "mount -t tmpfs none /mnt")).exitCode()).isNotZero();
     assertThat(container.exec(bash(SHORT, "unshare --user --map-root-user id -u")).exitCode())
         .isNotZero();
@@ -128,7 +127,9 @@ class SandboxHardeningTest {
     assertThat(result.exitCode()).as(result.output()).isZero();
     assertThat(Files.readString(workspace.resolve("src/new.txt"))).isEqualTo("new\n");
     assertThat(Files.readString(workspace.resolve("cloned.txt"))).endsWith("edited\n");
-    assertThat(Files.getAttribute(workspace.resolve("src/new.txt"), "unix:uid", LinkOption.NOFOLLOW_LINKS))
+    assertThat(
+            Files.getAttribute(
+                workspace.resolve("src/new.txt"), "unix:uid", LinkOption.NOFOLLOW_LINKS))
         .isEqualTo(1000);
   }
 
@@ -140,7 +141,13 @@ class SandboxHardeningTest {
                 sandbox.nodeId());
         SandboxContainer isolated = offline.start("offline-" + System.nanoTime(), other)) {
       String mode =
-          offline.engine().client().inspectContainerCmd(isolated.id()).exec().getHostConfig().getNetworkMode();
+          offline
+              .engine()
+              .client()
+              .inspectContainerCmd(isolated.id())
+              .exec()
+              .getHostConfig()
+              .getNetworkMode();
       ExecResult interfaces = isolated.exec(bash(SHORT, "ls /sys/class/net"));
 
       assertThat(mode).isEqualTo("none");

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 class SandboxSettingsTest {
   @Test
   void theHostNetworkIsRefusedNamingTheKey() {
-    assertThatThrownBy(() -> SandboxSettings.from(new Env(Map.of("DOCKHAND_SANDBOX_NETWORK", "host"))))
+    assertThatThrownBy(
+            () -> SandboxSettings.from(new Env(Map.of("DOCKHAND_SANDBOX_NETWORK", "host"))))
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("DOCKHAND_SANDBOX_NETWORK: ");
     assertThatThrownBy(

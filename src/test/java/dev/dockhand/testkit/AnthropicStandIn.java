@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.dockhand.Json;
 import dev.dockhand.testkit.ScriptedTurn.BrokenStream;
+import dev.dockhand.testkit.ScriptedTurn.DroppedStream;
 import dev.dockhand.testkit.ScriptedTurn.Failure;
 import dev.dockhand.testkit.ScriptedTurn.Hang;
 import dev.dockhand.testkit.ScriptedTurn.Reply;
@@ -27,14 +28,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A stand-in for the Anthropic Messages API ({@code POST /v1/messages}, streaming) on
- * 127.0.0.1 and a random port. The official SDK talks to it unmodified through its base URL. It
- * answers each request with the next {@link ScriptedTurn}, speaking the documented SSE stream
- * ({@code message_start}, {@code content_block_start}, {@code content_block_delta} with {@code
- * text_delta} and {@code input_json_delta} split over several events, {@code content_block_stop},
- * {@code message_delta}, {@code message_stop}, {@code ping}, {@code error}); it checks the API key
- * ({@code x-api-key} or {@code Authorization: Bearer}; 401 otherwise) and the request rules the real API enforces (400 otherwise); and it records
- * every request's headers and body. Token counts come from a {@link UsageModel}. Thread-safe.
+ * A stand-in for the Anthropic Messages API ({@code POST /v1/messages}, streaming) on 127.0.0.1 and
+ * a random port. The official SDK talks to it unmodified through its base URL. It answers each
+ * request with the next {@link ScriptedTurn}, speaking the documented SSE stream ({@code
+ * message_start}, {@code content_block_start}, {@code content_block_delta} with {@code text_delta}
+ * and {@code input_json_delta} split over several events, {@code content_block_stop}, {@code
+ * message_delta}, {@code message_stop}, {@code ping}, {@code error}); it checks the API key ({@code
+ * x-api-key} or {@code Authorization: Bearer}; 401 otherwise) and the request rules the real API
+ * enforces (400 otherwise); and it records every request's headers and body. Token counts come from
+ * a {@link UsageModel}. Thread-safe.
  */
 public final class AnthropicStandIn implements AutoCloseable {
 
@@ -49,10 +51,12 @@ public final class AnthropicStandIn implements AutoCloseable {
 
   /** Estimates tokens as bytes/4 with no cache, like an API without prompt caching. */
   public static final UsageModel BYTES_OVER_FOUR =
-      (request, replyBytes, at) -> new TokenCounts(request.toString().length() / 4, replyBytes / 4 + 1, 0, 0);
+      (request, replyBytes, at) ->
+          new TokenCounts(request.toString().length() / 4, replyBytes / 4 + 1, 0, 0);
 
   /** One request as received. */
-  public record Recorded(String method, String path, Map<String, List<String>> headers, JsonNode body) {
+  public record Recorded(
+      String method, String path, Map<String, List<String>> headers, JsonNode body) {
     public Optional<String> header(String name) {
       return headers.entrySet().stream()
           .filter(entry -> entry.getKey().equalsIgnoreCase(name))
@@ -160,7 +164,9 @@ public final class AnthropicStandIn implements AutoCloseable {
         return;
       }
       if (exchange.getRequestHeaders().getFirst("anthropic-version") == null) {
-        sendError(exchange, new Failure(400, "invalid_request_error", "anthropic-version header is required"));
+        sendError(
+            exchange,
+            new Failure(400, "invalid_request_error", "anthropic-version header is required"));
         return;
       }
       Optional<String> violation = MessagesApiRules.violation(body);
@@ -170,7 +176,9 @@ public final class AnthropicStandIn implements AutoCloseable {
       }
       ScriptedTurn turn = script.poll();
       if (turn == null) {
-        sendError(exchange, new Failure(400, "invalid_request_error", "the stand-in has no scripted turn left"));
+        sendError(
+            exchange,
+            new Failure(400, "invalid_request_error", "the stand-in has no scripted turn left"));
         return;
       }
       answer(exchange, body, turn);
@@ -183,6 +191,7 @@ public final class AnthropicStandIn implements AutoCloseable {
       case Reply reply -> stream(exchange, body, reply);
       case BrokenStream broken -> streamBroken(exchange, body, broken);
       case Hang hang -> streamHang(exchange, body, hang);
+      case DroppedStream dropped -> streamDropped(exchange, body, dropped);
     }
   }
 
@@ -199,16 +208,27 @@ public final class AnthropicStandIn implements AutoCloseable {
     sse.messageStop();
   }
 
-  private void streamBroken(HttpExchange exchange, JsonNode body, BrokenStream broken) throws IOException {
+  private void streamBroken(HttpExchange exchange, JsonNode body, BrokenStream broken)
+      throws IOException {
     SseWriter sse = openStream(exchange);
-    sse.messageStart(nextMessageId(), body.path("model").asText(), usageModel.count(body, 0, clock.instant()));
+    sse.messageStart(
+        nextMessageId(), body.path("model").asText(), usageModel.count(body, 0, clock.instant()));
     sse.startText(0, broken.partialText());
     sse.error(broken.errorType(), broken.message());
   }
 
+  private void streamDropped(HttpExchange exchange, JsonNode body, DroppedStream dropped)
+      throws IOException {
+    SseWriter sse = openStream(exchange);
+    sse.messageStart(
+        nextMessageId(), body.path("model").asText(), usageModel.count(body, 0, clock.instant()));
+    sse.startText(0, dropped.partialText());
+  }
+
   private void streamHang(HttpExchange exchange, JsonNode body, Hang hang) throws IOException {
     SseWriter sse = openStream(exchange);
-    sse.messageStart(nextMessageId(), body.path("model").asText(), usageModel.count(body, 0, clock.instant()));
+    sse.messageStart(
+        nextMessageId(), body.path("model").asText(), usageModel.count(body, 0, clock.instant()));
     sse.startText(0, hang.partialText());
     Instant giveUp = Instant.now().plusSeconds(120);
     try {
@@ -263,7 +283,9 @@ public final class AnthropicStandIn implements AutoCloseable {
       return apiKey;
     }
     String authorization = headers.getFirst("authorization");
-    return authorization != null && authorization.startsWith("Bearer ") ? authorization.substring(7) : null;
+    return authorization != null && authorization.startsWith("Bearer ")
+        ? authorization.substring(7)
+        : null;
   }
 
   private String nextMessageId() {
@@ -278,7 +300,9 @@ public final class AnthropicStandIn implements AutoCloseable {
     try {
       return Json.MAPPER.readTree(new String(bytes, StandardCharsets.UTF_8));
     } catch (IOException e) {
-      return Json.MAPPER.createObjectNode().put("unparseable", new String(bytes, StandardCharsets.UTF_8));
+      return Json.MAPPER
+          .createObjectNode()
+          .put("unparseable", new String(bytes, StandardCharsets.UTF_8));
     }
   }
 

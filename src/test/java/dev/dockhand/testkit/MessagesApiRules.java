@@ -26,7 +26,8 @@ final class MessagesApiRules {
     }
     int breakpoints = countCacheControl(body);
     if (breakpoints > 4) {
-      return Optional.of("A maximum of 4 blocks with cache_control may be provided. Found " + breakpoints + ".");
+      return Optional.of(
+          "A maximum of 4 blocks with cache_control may be provided. Found " + breakpoints + ".");
     }
     for (int i = 0; i < messages.size(); i++) {
       Optional<String> problem = checkMessage(messages, i);
@@ -45,7 +46,8 @@ final class MessagesApiRules {
       }
     }
     Set<String> asked = idsOf(message, "tool_use", "id");
-    Set<String> answered = leadingToolResultIds(index + 1 < messages.size() ? messages.get(index + 1) : null);
+    Set<String> answered =
+        leadingToolResultIds(index + 1 < messages.size() ? messages.get(index + 1) : null);
     if (message.path("role").asText().equals("assistant") && !asked.isEmpty()) {
       if (index + 1 == messages.size()) {
         return Optional.empty(); // a trailing assistant message is a prefill
@@ -54,10 +56,13 @@ final class MessagesApiRules {
       missing.removeAll(answered);
       if (!missing.isEmpty()) {
         return Optional.of(
-            "messages." + (index + 1) + ": `tool_use` ids were found without `tool_result` blocks"
-                + " immediately after: " + String.join(", ", missing)
-                + ". Each `tool_use` block must have a corresponding `tool_result` block in the next"
-                + " message.");
+            "messages."
+                + (index + 1)
+                + ": `tool_use` ids were found without `tool_result` blocks"
+                + " immediately after: "
+                + String.join(", ", missing)
+                + ". Each `tool_use` block must have a corresponding `tool_result` block in the"
+                + " next message.");
       }
     }
     if (message.path("role").asText().equals("user")) {
@@ -67,7 +72,9 @@ final class MessagesApiRules {
       results.removeAll(previous);
       if (!results.isEmpty()) {
         return Optional.of(
-            "messages." + index + ".content: unexpected `tool_use_id` found in `tool_result` blocks: "
+            "messages."
+                + index
+                + ".content: unexpected `tool_use_id` found in `tool_result` blocks: "
                 + String.join(", ", results)
                 + ". Each `tool_result` block must have a corresponding `tool_use` block in the"
                 + " previous message.");

@@ -49,7 +49,13 @@ final class SseWriter {
   void startText(int index, String text) throws IOException {
     send(
         "content_block_start",
-        Map.of("type", "content_block_start", "index", index, "content_block", Map.of("type", "text", "text", "")));
+        Map.of(
+            "type",
+            "content_block_start",
+            "index",
+            index,
+            "content_block",
+            Map.of("type", "text", "text", "")));
     for (int from = 0; from < text.length(); from += TEXT_CHUNK) {
       String piece = text.substring(from, Math.min(text.length(), from + TEXT_CHUNK));
       delta(index, Map.of("type", "text_delta", "text", piece));
@@ -60,23 +66,31 @@ final class SseWriter {
     send(
         "content_block_start",
         Map.of(
-            "type", "content_block_start",
-            "index", index,
+            "type",
+            "content_block_start",
+            "index",
+            index,
             "content_block",
-                Map.of("type", "tool_use", "id", call.id(), "name", call.name(), "input", Map.of())));
+            Map.of("type", "tool_use", "id", call.id(), "name", call.name(), "input", Map.of())));
     String json = Json.MAPPER.writeValueAsString(call.input());
     delta(index, Map.of("type", "input_json_delta", "partial_json", ""));
     int piece = Math.max(1, (json.length() + 2) / 3);
     for (int from = 0; from < json.length(); from += piece) {
       delta(
           index,
-          Map.of("type", "input_json_delta", "partial_json", json.substring(from, Math.min(json.length(), from + piece))));
+          Map.of(
+              "type",
+              "input_json_delta",
+              "partial_json",
+              json.substring(from, Math.min(json.length(), from + piece))));
     }
     stop(index);
   }
 
   private void delta(int index, Map<String, Object> delta) throws IOException {
-    send("content_block_delta", Map.of("type", "content_block_delta", "index", index, "delta", delta));
+    send(
+        "content_block_delta",
+        Map.of("type", "content_block_delta", "index", index, "delta", delta));
   }
 
   private void stop(int index) throws IOException {
@@ -84,8 +98,11 @@ final class SseWriter {
   }
 
   void messageDelta(String stopReason, TokenCounts counts) throws IOException {
-    ObjectNode delta = Json.MAPPER.createObjectNode().put("stop_reason", stopReason).putNull("stop_sequence");
-    send("message_delta", Map.of("type", "message_delta", "delta", delta, "usage", usage(counts, counts.output())));
+    ObjectNode delta =
+        Json.MAPPER.createObjectNode().put("stop_reason", stopReason).putNull("stop_sequence");
+    send(
+        "message_delta",
+        Map.of("type", "message_delta", "delta", delta, "usage", usage(counts, counts.output())));
   }
 
   void messageStop() throws IOException {
@@ -101,7 +118,8 @@ final class SseWriter {
   }
 
   private static ObjectNode usage(TokenCounts counts, long outputTokens) {
-    return Json.MAPPER.createObjectNode()
+    return Json.MAPPER
+        .createObjectNode()
         .put("input_tokens", counts.input())
         .put("cache_creation_input_tokens", counts.cacheWrite())
         .put("cache_read_input_tokens", counts.cacheRead())
