@@ -95,9 +95,10 @@ final class AgentRun {
     }
   }
 
+  /** Follow-ups were stored as message.user events when they were posted; only the model needs them now. */
   private boolean takeFollowUps() {
     List<String> messages = context.takeMessages();
-    messages.forEach(text -> say(text, false));
+    messages.forEach(conversation::addUserText);
     return !messages.isEmpty();
   }
 

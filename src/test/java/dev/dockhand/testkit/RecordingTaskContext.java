@@ -106,8 +106,12 @@ public final class RecordingTaskContext implements TaskContext {
     actions.forEach(Runnable::run);
   }
 
-  /** Queues a follow-up message, as if posted to the running task. */
+  /**
+   * A follow-up posted to the running task: stored as its message.user event at once, as the queue
+   * does, and handed to the attempt at its next turn.
+   */
   public void post(String message) {
+    events().append(EventKind.MESSAGE_USER, Map.of("content", message));
     followUps.add(message);
   }
 
