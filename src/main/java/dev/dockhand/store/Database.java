@@ -12,6 +12,7 @@ import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.SqlStatements;
 
 /**
  * The one store: a connection pool, the schema migrated to the newest version, and the seam to the
@@ -26,6 +27,8 @@ public final class Database implements AutoCloseable {
     this.pool = pool;
     this.dialect = dialect;
     this.jdbi = Jdbi.create(pool);
+    // Queries with optional clauses bind every parameter; the unused ones are harmless.
+    jdbi.getConfig(SqlStatements.class).setUnusedBindingAllowed(true);
   }
 
   /** Creates the data directory, opens the pool and migrates the schema. */
