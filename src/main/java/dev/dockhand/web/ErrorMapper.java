@@ -27,6 +27,14 @@ final class ErrorMapper {
 
   static void register(RoutesConfig routes) {
     routes.exception(Exception.class, ErrorMapper::handle);
+    // Unmatched routes never reach the exception handler; answer them in the same shape.
+    routes.error(
+        404,
+        ctx -> {
+          if (!String.valueOf(ctx.res().getContentType()).startsWith("application/json")) {
+            write(ctx, new Problem(404, "not_found", "no such route"));
+          }
+        });
   }
 
   static void handle(Exception failure, Context ctx) {

@@ -146,7 +146,9 @@ public final class Metrics {
   /** The Prometheus text exposition, with task counts read fresh. */
   public String scrape() {
     try {
-      taskCounts = new EnumMap<>(taskCountSource.get());
+      Map<TaskStatus, Long> counts = new EnumMap<>(TaskStatus.class);
+      counts.putAll(taskCountSource.get());
+      taskCounts = counts;
     } catch (RuntimeException e) {
       LOG.warn("task counts unavailable for metrics: {}", e.toString());
     }
