@@ -40,14 +40,16 @@ public final class RepoUrl {
   public static RepoUrl parse(String input, GitSettings settings) {
     String text = checkCharacters(input);
     int schemeEnd = text.indexOf("://");
+    if (schemeEnd < 0 && (text.startsWith("/") || text.startsWith(".") || text.startsWith("~")
+        || text.contains("\\"))) {
+      throw invalid("local paths are not allowed; use https://host/owner/name or owner/name");
+    }
+    checkDotSegments(text);
     if (schemeEnd >= 0) {
       return fromUrl(text.substring(0, schemeEnd).toLowerCase(Locale.ROOT), text.substring(schemeEnd + 3), settings);
     }
     if (SCP_LIKE.matcher(text).matches()) {
       throw invalid("SSH remotes such as git@host:owner/name are not allowed; use an https:// URL");
-    }
-    if (text.startsWith("/") || text.startsWith(".") || text.startsWith("~") || text.contains("\\")) {
-      throw invalid("local paths are not allowed; use https://host/owner/name or owner/name");
     }
     if (SHORTHAND.matcher(text).matches()) {
       return fromShorthand(text, settings);
@@ -81,12 +83,15 @@ public final class RepoUrl {
     if (text.indexOf('%') >= 0) {
       throw invalid("must not contain percent-encoded characters");
     }
+    return text;
+  }
+
+  private static void checkDotSegments(String text) {
     for (String segment : text.split("/", -1)) {
       if (segment.equals("..") || segment.equals(".")) {
         throw invalid("must not contain '.' or '..' path segments");
       }
     }
-    return text;
   }
 
   private static RepoUrl fromUrl(String scheme, String rest, GitSettings settings) {
