@@ -39,6 +39,7 @@ import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 public final class GitWorkspace {
   /** Seconds JGit waits on a silent connection before giving up. */
   static final int NETWORK_TIMEOUT_SECONDS = 120;
+
   /** A diff beyond this many characters is cut, so one task cannot bloat the store. */
   static final int MAX_DIFF_CHARS = 5_000_000;
 
@@ -50,7 +51,8 @@ public final class GitWorkspace {
   private final String baseCommit;
   private final String trustedConfig;
 
-  private GitWorkspace(Path dir, RepoUrl repo, String baseBranch, String baseCommit, String config) {
+  private GitWorkspace(
+      Path dir, RepoUrl repo, String baseBranch, String baseCommit, String config) {
     this.dir = dir;
     this.repo = repo;
     this.baseBranch = baseBranch;
@@ -73,12 +75,14 @@ public final class GitWorkspace {
             .setCredentialsProvider(credentials(token))
             .setTimeout(NETWORK_TIMEOUT_SECONDS)
             .setCloneSubmodules(false);
-    branch.ifPresent(name -> clone.setBranch(name).setBranchesToClone(List.of(Constants.R_HEADS + name)));
+    branch.ifPresent(
+        name -> clone.setBranch(name).setBranchesToClone(List.of(Constants.R_HEADS + name)));
     try (Git git = clone.call()) {
       Repository repository = git.getRepository();
       ObjectId head = repository.resolve(Constants.HEAD);
       if (head == null) {
-        throw branch.map(name -> GitException.branchNotFound(repo, name))
+        throw branch
+            .map(name -> GitException.branchNotFound(repo, name))
             .orElseGet(() -> GitException.emptyRepository(repo));
       }
       String config = Files.readString(dir.resolve(".git").resolve("config"));
@@ -113,8 +117,8 @@ public final class GitWorkspace {
   /**
    * Stages every change the {@code .gitignore} files allow (additions, edits, deletions) and
    * commits it as {@code author} with {@code coAuthor} credited in a trailer. Returns the head
-   * commit when it differs from the base (also when the agent committed by itself), empty when
-   * the task changed nothing.
+   * commit when it differs from the base (also when the agent committed by itself), empty when the
+   * task changed nothing.
    */
   public Optional<String> commitAll(String message, GitIdentity author, GitIdentity coAuthor) {
     WorkspaceGuard.secure(dir, trustedConfig);
@@ -185,7 +189,8 @@ public final class GitWorkspace {
           walk.parseCommit(ObjectId.fromString(fromCommit)).getTree(),
           walk.parseCommit(ObjectId.fromString(toCommit)).getTree());
     } catch (IOException | IllegalArgumentException e) {
-      throw GitException.workspace("cannot compute the diff (" + e.getClass().getSimpleName() + ")");
+      throw GitException.workspace(
+          "cannot compute the diff (" + e.getClass().getSimpleName() + ")");
     }
     String diff = out.toString(StandardCharsets.UTF_8);
     return diff.length() <= MAX_DIFF_CHARS

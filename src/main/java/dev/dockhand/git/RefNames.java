@@ -4,8 +4,8 @@ import dev.dockhand.InvalidInputException;
 import org.eclipse.jgit.lib.Repository;
 
 /**
- * Checks branch names before git sees them: git's own ref rules, plus what keeps a name from
- * being mistaken for an option or a shell word. Stateless.
+ * Checks branch names before git sees them: git's own ref rules, plus what keeps a name from being
+ * mistaken for an option or a shell word. Stateless.
  */
 public final class RefNames {
   /** Task branches are {@code dockhand/<short-task-id>}. */

@@ -70,11 +70,16 @@ class GitWorkspaceTest {
     String name = newRepo(Map.of("README.md", "hello\n"));
     Path dir = temp.resolve("clone");
 
-    assertThatThrownBy(() -> GitWorkspace.clone(repo(name), Optional.empty(), dir, new Secret("ghs_wrong_token_123")))
-        .isInstanceOfSatisfying(GitException.class, e -> {
-          assertThat(e.code()).isEqualTo("git_auth");
-          assertThat(e.retryable()).isFalse();
-        })
+    assertThatThrownBy(
+            () ->
+                GitWorkspace.clone(
+                    repo(name), Optional.empty(), dir, new Secret("ghs_wrong_token_123")))
+        .isInstanceOfSatisfying(
+            GitException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo("git_auth");
+              assertThat(e.retryable()).isFalse();
+            })
         .hasMessage("the git server refused the token for " + server.hostAndPort())
         .hasMessageNotContaining("ghs_wrong_token_123");
     assertThat(dir).isEmptyDirectory();
@@ -83,10 +88,12 @@ class GitWorkspaceTest {
   @Test
   void aMissingRepositoryIsReportedAsSuch() {
     assertThatThrownBy(() -> cloneOf("acme/does-not-exist", Optional.empty()))
-        .isInstanceOfSatisfying(GitException.class, e -> {
-          assertThat(e.code()).isEqualTo("repo_not_found");
-          assertThat(e.retryable()).isFalse();
-        })
+        .isInstanceOfSatisfying(
+            GitException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo("repo_not_found");
+              assertThat(e.retryable()).isFalse();
+            })
         .hasMessageContaining("acme/does-not-exist");
   }
 
@@ -95,7 +102,8 @@ class GitWorkspaceTest {
     String name = newRepo(Map.of("README.md", "hello\n"));
 
     assertThatThrownBy(() -> cloneOf(name, Optional.of("no-such-branch")))
-        .isInstanceOfSatisfying(GitException.class, e -> assertThat(e.code()).isEqualTo("branch_not_found"))
+        .isInstanceOfSatisfying(
+            GitException.class, e -> assertThat(e.code()).isEqualTo("branch_not_found"))
         .hasMessageContaining("no-such-branch");
   }
 
@@ -107,10 +115,12 @@ class GitWorkspaceTest {
     gone.close();
 
     assertThatThrownBy(() -> GitWorkspace.clone(repo, Optional.empty(), temp.resolve("c"), SECRET))
-        .isInstanceOfSatisfying(GitException.class, e -> {
-          assertThat(e.code()).isEqualTo("git_network");
-          assertThat(e.retryable()).isTrue();
-        });
+        .isInstanceOfSatisfying(
+            GitException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo("git_network");
+              assertThat(e.retryable()).isTrue();
+            });
   }
 
   @Test
@@ -119,14 +129,15 @@ class GitWorkspaceTest {
     int before = server.requests().size();
 
     assertThatThrownBy(() -> cloneOf(name, Optional.of("--upload-pack=touch /tmp/pwned")))
-        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("branch"));
+        .isInstanceOfSatisfying(
+            InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("branch"));
     assertThat(server.requests()).hasSize(before);
   }
 
   @Test
   void commitsAdditionsEditsAndDeletionsButNotIgnoredFiles() throws IOException {
-    String name = newRepo(Map.of(
-        ".gitignore", "build/\n*.log\n", "keep.txt", "old\n", "gone.txt", "bye\n"));
+    String name =
+        newRepo(Map.of(".gitignore", "build/\n*.log\n", "keep.txt", "old\n", "gone.txt", "bye\n"));
     GitWorkspace workspace = cloneOf(name, Optional.empty());
     Files.writeString(workspace.dir().resolve("keep.txt"), "new\n");
     Files.delete(workspace.dir().resolve("gone.txt"));
@@ -139,17 +150,18 @@ class GitWorkspaceTest {
     String commit = workspace.commitAll("Tidy the files", GitIdentity.AGENT, USER).orElseThrow();
     workspace.push("dockhand/t1", SECRET);
 
-    assertThat(server.files(name, "dockhand/t1")).containsOnly(
-        Map.entry(".gitignore", "build/\n*.log\n"),
-        Map.entry("keep.txt", "new\n"),
-        Map.entry("docs/added.md", "# added\n"));
+    assertThat(server.files(name, "dockhand/t1"))
+        .containsOnly(
+            Map.entry(".gitignore", "build/\n*.log\n"),
+            Map.entry("keep.txt", "new\n"),
+            Map.entry("docs/added.md", "# added\n"));
     GitHttpServer.CommitInfo pushed = server.head(name, "dockhand/t1").orElseThrow();
     assertThat(pushed.id()).isEqualTo(commit);
     assertThat(pushed.parents()).containsExactly(workspace.baseCommit());
     assertThat(pushed.author().getName()).isEqualTo("Dockhand Agent");
     assertThat(pushed.author().getEmailAddress()).isEqualTo("agent@dockhand.invalid");
-    assertThat(pushed.message()).isEqualTo(
-        "Tidy the files\n\nCo-authored-by: Ada Lovelace <ada@example.org>\n");
+    assertThat(pushed.message())
+        .isEqualTo("Tidy the files\n\nCo-authored-by: Ada Lovelace <ada@example.org>\n");
   }
 
   @Test
@@ -186,10 +198,12 @@ class GitWorkspaceTest {
     workspace.commitAll("Change", GitIdentity.AGENT, USER);
 
     assertThatThrownBy(() -> workspace.push("dockhand/frozen", SECRET))
-        .isInstanceOfSatisfying(GitException.class, e -> {
-          assertThat(e.code()).isEqualTo("push_rejected");
-          assertThat(e.retryable()).isFalse();
-        })
+        .isInstanceOfSatisfying(
+            GitException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo("push_rejected");
+              assertThat(e.retryable()).isFalse();
+            })
         .hasMessageContaining("dockhand/frozen")
         .hasMessageContaining("pre-receive hook declined")
         .hasMessageContaining("pushes are frozen for the release");
@@ -225,7 +239,8 @@ class GitWorkspaceTest {
       assertThat(new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1))
           .as(file.toString())
           .doesNotContain(TOKEN)
-          .doesNotContain(java.util.Base64.getEncoder().encodeToString(("x-access-token:" + TOKEN).getBytes()));
+          .doesNotContain(
+              java.util.Base64.getEncoder().encodeToString(("x-access-token:" + TOKEN).getBytes()));
     }
   }
 
@@ -238,7 +253,8 @@ class GitWorkspaceTest {
 
     String diff = workspace.diff(workspace.baseCommit(), commit);
 
-    assertThat(diff).startsWith("diff --git a/app.txt b/app.txt\n")
+    assertThat(diff)
+        .startsWith("diff --git a/app.txt b/app.txt\n")
         .contains("--- a/app.txt\n+++ b/app.txt\n")
         .contains("-two\n+three\n");
   }
@@ -254,6 +270,7 @@ class GitWorkspaceTest {
   }
 
   private GitWorkspace cloneOf(String name, Optional<String> branch) {
-    return GitWorkspace.clone(repo(name), branch, temp.resolve("ws-" + REPOS.incrementAndGet()), SECRET);
+    return GitWorkspace.clone(
+        repo(name), branch, temp.resolve("ws-" + REPOS.incrementAndGet()), SECRET);
   }
 }

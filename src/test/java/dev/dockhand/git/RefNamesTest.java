@@ -10,37 +10,39 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class RefNamesTest {
   @ParameterizedTest
-  @ValueSource(strings = {
-      "--upload-pack=touch /tmp/pwned",
-      "--upload-pack=sh",
-      "-b",
-      "main;rm -rf /",
-      "main&&id",
-      "feature..main",
-      "../../etc/passwd",
-      "has space",
-      "tab\there",
-      "new\nline",
-      "nul\u0000byte",
-      "bell\u0007",
-      "HEAD",
-      "refs/heads/main",
-      "topic.lock",
-      "a~1",
-      "a^2",
-      "a:b",
-      "what?",
-      "glob*",
-      "[x]",
-      "back\\slash",
-      "at@{1}",
-      "/leading",
-      "trailing/",
-      "double//slash",
-      ".hidden",
-      "dir/.hidden",
-      "ends.",
-      ""})
+  @ValueSource(
+      strings = {
+        "--upload-pack=touch /tmp/pwned",
+        "--upload-pack=sh",
+        "-b",
+        "main;rm -rf /",
+        "main&&id",
+        "feature..main",
+        "../../etc/passwd",
+        "has space",
+        "tab\there",
+        "new\nline",
+        "nul\u0000byte",
+        "bell\u0007",
+        "HEAD",
+        "refs/heads/main",
+        "topic.lock",
+        "a~1",
+        "a^2",
+        "a:b",
+        "what?",
+        "glob*",
+        "[x]",
+        "back\\slash",
+        "at@{1}",
+        "/leading",
+        "trailing/",
+        "double//slash",
+        ".hidden",
+        "dir/.hidden",
+        "ends.",
+        ""
+      })
   void refusesHostileOrInvalidBranchNames(String name) {
     assertThatThrownBy(() -> RefNames.requireBranch(name))
         .isInstanceOfSatisfying(
@@ -55,7 +57,8 @@ class RefNamesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"main", "master", "feature/login-page", "release-1.2", "user_42/fix", "v2"})
+  @ValueSource(
+      strings = {"main", "master", "feature/login-page", "release-1.2", "user_42/fix", "v2"})
   void acceptsOrdinaryBranchNames(String name) {
     assertThat(RefNames.requireBranch(name)).isEqualTo(name);
   }

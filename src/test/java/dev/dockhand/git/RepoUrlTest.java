@@ -15,8 +15,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class RepoUrlTest {
-  private static final GitSettings SETTINGS = settings(Map.of(
-      "DOCKHAND_GIT_HOSTS", "github.com, git.example.org:8443"));
+  private static final GitSettings SETTINGS =
+      settings(Map.of("DOCKHAND_GIT_HOSTS", "github.com, git.example.org:8443"));
 
   static Stream<Arguments> hostileInputs() {
     return Stream.of(
@@ -85,15 +85,17 @@ class RepoUrlTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "https://github.com/acme/widgets",
-      "https://github.com/acme/widgets.git",
-      "https://github.com/acme/widgets/",
-      "HTTPS://GitHub.com/acme/widgets",
-      "https://github.com:443/acme/widgets",
-      "  acme/widgets ",
-      "acme/widgets",
-      "acme/widgets.git"})
+  @ValueSource(
+      strings = {
+        "https://github.com/acme/widgets",
+        "https://github.com/acme/widgets.git",
+        "https://github.com/acme/widgets/",
+        "HTTPS://GitHub.com/acme/widgets",
+        "https://github.com:443/acme/widgets",
+        "  acme/widgets ",
+        "acme/widgets",
+        "acme/widgets.git"
+      })
   void acceptsGitHubReferencesInTheirCommonForms(String input) {
     RepoUrl repo = RepoUrl.parse(input, SETTINGS);
 
@@ -101,8 +103,8 @@ class RepoUrlTest {
     assertThat(repo.name()).isEqualTo("widgets");
     assertThat(repo.host()).isEqualTo("github.com");
     assertThat(repo.fullName()).isEqualTo("acme/widgets");
-    assertThat(repo.cloneUrl()).isIn(
-        "https://github.com/acme/widgets.git", "https://github.com:443/acme/widgets.git");
+    assertThat(repo.cloneUrl())
+        .isIn("https://github.com/acme/widgets.git", "https://github.com:443/acme/widgets.git");
     assertThat(repo.isGitHub(SETTINGS)).isTrue();
   }
 
@@ -117,10 +119,12 @@ class RepoUrlTest {
 
   @Test
   void allowsPlainHttpOnlyWhenConfigured() {
-    GitSettings testing = settings(Map.of(
-        "DOCKHAND_GIT_HOSTS", "127.0.0.1:9000",
-        "DOCKHAND_ALLOW_HTTP_GIT", "true",
-        "GITHUB_URL", "http://127.0.0.1:9000"));
+    GitSettings testing =
+        settings(
+            Map.of(
+                "DOCKHAND_GIT_HOSTS", "127.0.0.1:9000",
+                "DOCKHAND_ALLOW_HTTP_GIT", "true",
+                "GITHUB_URL", "http://127.0.0.1:9000"));
 
     RepoUrl full = RepoUrl.parse("http://127.0.0.1:9000/acme/widgets.git", testing);
     RepoUrl shorthand = RepoUrl.parse("acme/widgets", testing);

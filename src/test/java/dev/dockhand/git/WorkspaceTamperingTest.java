@@ -71,12 +71,18 @@ class WorkspaceTamperingTest {
     Files.setPosixFilePermissions(signer, PosixFilePermissions.fromString("rwxr-xr-x"));
     Files.writeString(
         workspace.dir().resolve(".git/config"),
-        String.join("\n",
-            "[core]", "  hooksPath = " + temp,
-            "[remote \"origin\"]", "  url = " + attacker.url(REPO),
-            "[url \"" + attacker.baseUrl() + "/\"]", "  insteadOf = " + server.baseUrl() + "/",
-            "[commit]", "  gpgSign = true",
-            "[gpg]", "  program = " + signer,
+        String.join(
+            "\n",
+            "[core]",
+            "  hooksPath = " + temp,
+            "[remote \"origin\"]",
+            "  url = " + attacker.url(REPO),
+            "[url \"" + attacker.baseUrl() + "/\"]",
+            "  insteadOf = " + server.baseUrl() + "/",
+            "[commit]",
+            "  gpgSign = true",
+            "[gpg]",
+            "  program = " + signer,
             ""));
 
     String commit = workspace.commitAll("Change", GitIdentity.AGENT, USER).orElseThrow();
@@ -85,7 +91,8 @@ class WorkspaceTamperingTest {
     assertThat(marker).doesNotExist();
     assertThat(attacker.requests()).isEmpty();
     assertThat(server.head(REPO, "dockhand/config").orElseThrow().id()).isEqualTo(commit);
-    assertThat(Files.readString(workspace.dir().resolve(".git/config"))).doesNotContain("gpg", "insteadOf");
+    assertThat(Files.readString(workspace.dir().resolve(".git/config")))
+        .doesNotContain("gpg", "insteadOf");
   }
 
   @Test
@@ -94,7 +101,8 @@ class WorkspaceTamperingTest {
     Files.createSymbolicLink(objects.resolve("elsewhere"), temp);
 
     assertThatThrownBy(() -> workspace.commitAll("Change", GitIdentity.AGENT, USER))
-        .isInstanceOfSatisfying(GitException.class, e -> assertThat(e.code()).isEqualTo("git_workspace"))
+        .isInstanceOfSatisfying(
+            GitException.class, e -> assertThat(e.code()).isEqualTo("git_workspace"))
         .hasMessageContaining(".git/objects/pack/elsewhere");
   }
 
@@ -105,7 +113,8 @@ class WorkspaceTamperingTest {
     Files.writeString(gitDir, "gitdir: " + temp.resolve("moved.git") + "\n");
 
     assertThatThrownBy(() -> workspace.push("dockhand/gitfile", SECRET))
-        .isInstanceOfSatisfying(GitException.class, e -> assertThat(e.code()).isEqualTo("git_workspace"));
+        .isInstanceOfSatisfying(
+            GitException.class, e -> assertThat(e.code()).isEqualTo("git_workspace"));
     assertThat(server.branches(REPO)).containsExactly("main");
   }
 
