@@ -123,6 +123,33 @@ class GitPublisherTest {
   }
 
   @Test
+  void aFollowUpContinuesFromTheTasksBranchAndItsDiffCoversAllTheWork() throws IOException {
+    String originalBase = git.head(REPO, "main").orElseThrow().id();
+    publisher().publish(attempt(Map.of("first.txt", "one\n")), request("Add first"));
+    git.commit(REPO, "main", Map.of("UPSTREAM.md", "meanwhile\n"), "Someone else's work");
+
+    GitWorkspace followUp = resumed(Optional.of("dockhand/" + SHORT_ID));
+    Files.writeString(followUp.dir().resolve("second.txt"), "two\n");
+    PublishResult result = publisher().publish(followUp, request("Add first"));
+
+    assertThat(followUp.baseBranch()).isEqualTo("main");
+    assertThat(followUp.baseCommit()).isEqualTo(originalBase);
+    assertThat(git.files(REPO, "dockhand/" + SHORT_ID))
+        .containsKeys("first.txt", "second.txt")
+        .doesNotContainKey("UPSTREAM.md");
+    assertThat(result.diff()).contains("b/first.txt", "b/second.txt").doesNotContain("UPSTREAM");
+    assertThat(gitHub.pullRequests()).hasSize(1);
+  }
+
+  @Test
+  void aFollowUpWhoseTaskNeverPushedStartsFromTheBase() {
+    GitWorkspace followUp = resumed(Optional.of("dockhand/" + SHORT_ID));
+
+    assertThat(followUp.baseCommit()).isEqualTo(git.head(REPO, "main").orElseThrow().id());
+    assertThat(publisher().publish(followUp, request("Look"))).isEqualTo(PublishResult.NOTHING);
+  }
+
+  @Test
   void aHostOtherThanGitHubGetsThePushAlone() {
     Map<String, String> env = new HashMap<>(git.environment());
     env.remove("GITHUB_URL");
@@ -159,6 +186,16 @@ class GitPublisherTest {
   private PublishRequest request(String prompt) {
     return new PublishRequest(
         TASK_ID, SHORT_ID, prompt, "The widget is square now.", USER, new Secret(TOKEN));
+  }
+
+  private GitWorkspace resumed(Optional<String> taskBranch) {
+    RepoUrl repo = RepoUrl.parse(git.url(REPO), settings);
+    return GitWorkspace.clone(
+        repo,
+        Optional.of("main"),
+        taskBranch,
+        temp.resolve("attempt-" + ++attempts),
+        new Secret(TOKEN));
   }
 
   /** A fresh clone, as each attempt gets, with the agent's edits applied. */
