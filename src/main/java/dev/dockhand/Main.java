@@ -1,5 +1,10 @@
 package dev.dockhand;
 
+import dev.dockhand.cli.CancelCommand;
+import dev.dockhand.cli.SubmitCommand;
+import dev.dockhand.cli.TasksCommand;
+import dev.dockhand.cli.TokenCommand;
+import dev.dockhand.cli.WatchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,10 +14,31 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "dockhand 0.1.0",
     description = "Runs Claude coding agents against git repositories, one container per task.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {
+      SubmitCommand.class,
+      WatchCommand.class,
+      TasksCommand.class,
+      CancelCommand.class,
+      TokenCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main implements Runnable {
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Main()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The configured command line; known failures print one line, never a stack trace. */
+  public static CommandLine commandLine() {
+    CommandLine commandLine = new CommandLine(new Main());
+    commandLine.setExecutionExceptionHandler(
+        (exception, line, parseResult) -> {
+          if (exception instanceof DockhandException known) {
+            line.getErr().println("dockhand: " + known.getMessage());
+            return 2;
+          }
+          throw exception;
+        });
+    return commandLine;
   }
 
   @Override

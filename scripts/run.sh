@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Quick start: builds the jar if needed, starts the Docker engine, builds the worker image on first
+# run, then starts the server on the defaults (SQLite in ./data, local mode). Arguments go to `serve`.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$DOCKHAND_ROOT"
+find_jdk
+need_maven
+jar=target/dockhand.jar
+if [ ! -f "$jar" ] || [ -n "$(find src pom.xml -newer "$jar" -print -quit)" ]; then
+  echo "==> building $jar"
+  mvn -q -B -DskipTests package
+fi
+scripts/docker-up.sh
+image="${DOCKHAND_WORKER_IMAGE:-dockhand-worker:latest}"
+if ! docker image inspect "$image" >/dev/null 2>&1; then
+  echo "==> building the worker image $image (first run only, about two minutes)"
+  java -jar "$jar" worker-image build --image "$image"
+fi
+exec java -jar "$jar" serve "$@"
