@@ -18,7 +18,10 @@ public final class GitException extends DockhandException {
   static GitException repoNotFound(RepoUrl repo) {
     return new GitException(
         "repo_not_found",
-        "repository " + repo.fullName() + " was not found on " + repo.host()
+        "repository "
+            + repo.fullName()
+            + " was not found on "
+            + repo.host()
             + " (or the token cannot see it)",
         false);
   }
@@ -30,7 +33,9 @@ public final class GitException extends DockhandException {
 
   static GitException emptyRepository(RepoUrl repo) {
     return new GitException(
-        "branch_not_found", "repository " + repo.fullName() + " has no branch to start from", false);
+        "branch_not_found",
+        "repository " + repo.fullName() + " has no branch to start from",
+        false);
   }
 
   static GitException pushRejected(String branch, String reason) {
@@ -43,7 +48,8 @@ public final class GitException extends DockhandException {
   }
 
   static GitException workspace(String problem) {
-    return new GitException("git_workspace", "the task workspace cannot be published: " + problem, false);
+    return new GitException(
+        "git_workspace", "the task workspace cannot be published: " + problem, false);
   }
 
   static GitException pullRequest(RepoUrl repo, String detail) {

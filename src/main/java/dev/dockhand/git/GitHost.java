@@ -5,8 +5,8 @@ import java.net.http.HttpClient;
 import java.util.Optional;
 
 /**
- * Where a repository lives, seen from after the push: some hosts open pull requests, some only
- * take the branch. Implementations are thread-safe.
+ * Where a repository lives, seen from after the push: some hosts open pull requests, some only take
+ * the branch. Implementations are thread-safe.
  */
 public interface GitHost {
   /**
@@ -19,6 +19,8 @@ public interface GitHost {
 
   /** The GitHub API for repositories on GITHUB_URL's host; the push alone for the others. */
   static GitHost forRepo(RepoUrl repo, GitSettings settings, HttpClient http) {
-    return repo.isGitHub(settings) ? new GitHubHost(settings.githubApiUrl(), http) : new PushOnlyHost();
+    return repo.isGitHub(settings)
+        ? new GitHubHost(settings.githubApiUrl(), http)
+        : new PushOnlyHost();
   }
 }

@@ -61,7 +61,8 @@ public final class GitHubHost implements GitHost {
 
   private Optional<String> findOpen(RepoUrl repo, String head, Secret token) {
     String query =
-        "?head=" + URLEncoder.encode(repo.owner() + ":" + head, StandardCharsets.UTF_8)
+        "?head="
+            + URLEncoder.encode(repo.owner() + ":" + head, StandardCharsets.UTF_8)
             + "&state=open&per_page=100";
     HttpResponse<String> response = send(get(pullsUri(repo, query), token));
     if (response.statusCode() != 200) {
@@ -151,7 +152,8 @@ public final class GitHubHost implements GitHost {
     try {
       return Json.MAPPER.readTree(body);
     } catch (JsonProcessingException e) {
-      throw GitException.pullRequest(repo, "the GitHub API answered with something other than JSON");
+      throw GitException.pullRequest(
+          repo, "the GitHub API answered with something other than JSON");
     }
   }
 

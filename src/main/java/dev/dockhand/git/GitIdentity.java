@@ -8,7 +8,8 @@ import org.eclipse.jgit.lib.PersonIdent;
  */
 public record GitIdentity(String name, String email) {
   /** Who commits a task's changes. */
-  public static final GitIdentity AGENT = new GitIdentity("Dockhand Agent", "agent@dockhand.invalid");
+  public static final GitIdentity AGENT =
+      new GitIdentity("Dockhand Agent", "agent@dockhand.invalid");
 
   public GitIdentity {
     name = clean(name);

@@ -5,9 +5,9 @@ import java.util.Optional;
 
 /**
  * The finish step: commit what the agent changed, push {@code dockhand/<short-id>}, and open (or
- * find) the pull request. Safe to repeat for the same task: the push replaces the task's own
- * branch and the host finds the pull request an earlier attempt opened, so a retry after a crash
- * leaves one branch and one pull request. Thread-safe; a workspace is used by one call at a time.
+ * find) the pull request. Safe to repeat for the same task: the push replaces the task's own branch
+ * and the host finds the pull request an earlier attempt opened, so a retry after a crash leaves
+ * one branch and one pull request. Thread-safe; a workspace is used by one call at a time.
  */
 public final class GitPublisher {
   static final int SUBJECT_LIMIT = 72;
@@ -47,7 +47,13 @@ public final class GitPublisher {
     String firstLine =
         prompt == null
             ? ""
-            : prompt.strip().lines().findFirst().orElse("").replaceAll("[\\p{Cntrl}\\s]+", " ").strip();
+            : prompt
+                .strip()
+                .lines()
+                .findFirst()
+                .orElse("")
+                .replaceAll("[\\p{Cntrl}\\s]+", " ")
+                .strip();
     if (firstLine.isEmpty()) {
       return "Changes made by Dockhand";
     }
@@ -67,14 +73,24 @@ public final class GitPublisher {
     StringBuilder body = new StringBuilder();
     body.append(summary.isEmpty() ? "The agent left no summary." : cut(summary, PROMPT_LIMIT));
     body.append("\n\n---\n\n**Prompt**\n\n");
-    cut(request.prompt().strip(), PROMPT_LIMIT).lines().forEach(line -> body.append("> ").append(line).append('\n'));
+    cut(request.prompt().strip(), PROMPT_LIMIT)
+        .lines()
+        .forEach(line -> body.append("> ").append(line).append('\n'));
     body.append("\nOpened by Dockhand for ").append(taskReference(request.taskId())).append(".\n");
     return body.toString();
   }
 
   private String taskReference(String taskId) {
     return publicUrl
-        .map(url -> "[task " + taskId + "](" + url.toString().replaceAll("/+$", "") + "/#/tasks/" + taskId + ")")
+        .map(
+            url ->
+                "[task "
+                    + taskId
+                    + "]("
+                    + url.toString().replaceAll("/+$", "")
+                    + "/#/tasks/"
+                    + taskId
+                    + ")")
         .orElse("task " + taskId);
   }
 

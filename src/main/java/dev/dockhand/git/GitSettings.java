@@ -10,8 +10,8 @@ import java.util.Optional;
 /**
  * Where repositories may come from and where pull requests go.
  *
- * @param allowedHosts DOCKHAND_GIT_HOSTS (default github.com): host[:port] entries, comma-separated;
- *     an entry without a port admits the scheme's default port only
+ * @param allowedHosts DOCKHAND_GIT_HOSTS (default github.com): host[:port] entries,
+ *     comma-separated; an entry without a port admits the scheme's default port only
  * @param allowHttp DOCKHAND_ALLOW_HTTP_GIT (default false): allow plain http:// remotes (tests)
  * @param localToken DOCKHAND_GIT_TOKEN: the git token used in local mode
  * @param githubUrl GITHUB_URL (default https://github.com): its host is where {@code owner/name}

@@ -11,17 +11,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.eclipse.jgit.api.CloneCommand;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.Status;
+import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.diff.DiffFormatter;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.NullProgressMonitor;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.revwalk.filter.RevFilter;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.PushResult;
@@ -39,6 +43,7 @@ import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 public final class GitWorkspace {
   /** Seconds JGit waits on a silent connection before giving up. */
   static final int NETWORK_TIMEOUT_SECONDS = 120;
+
   /** A diff beyond this many characters is cut, so one task cannot bloat the store. */
   static final int MAX_DIFF_CHARS = 5_000_000;
 
@@ -50,7 +55,8 @@ public final class GitWorkspace {
   private final String baseCommit;
   private final String trustedConfig;
 
-  private GitWorkspace(Path dir, RepoUrl repo, String baseBranch, String baseCommit, String config) {
+  private GitWorkspace(
+      Path dir, RepoUrl repo, String baseBranch, String baseCommit, String config) {
     this.dir = dir;
     this.repo = repo;
     this.baseBranch = baseBranch;
@@ -63,8 +69,51 @@ public final class GitWorkspace {
    * absent or empty; a failed clone leaves it empty.
    */
   public static GitWorkspace clone(RepoUrl repo, Optional<String> branch, Path dir, Secret token) {
+    return clone(repo, branch, Optional.empty(), dir, token);
+  }
+
+  /**
+   * Like {@link #clone(RepoUrl, Optional, Path, Secret)}, but when {@code taskBranch} already
+   * exists on the server (a follow-up to a task that pushed before) the work tree starts from it.
+   * The base branch still names where the task began and the base commit is where the task branch
+   * left it, so the diff and the pull request cover all of the task's work.
+   */
+  public static GitWorkspace clone(
+      RepoUrl repo, Optional<String> branch, Optional<String> taskBranch, Path dir, Secret token) {
     branch.ifPresent(RefNames::requireBranch);
+    taskBranch.ifPresent(RefNames::requireBranch);
     prepareEmpty(dir);
+    try {
+      Set<String> heads =
+          branch.isPresent() || taskBranch.isPresent() ? remoteHeads(repo, token) : Set.of();
+      if (branch.isPresent() && !heads.contains(Constants.R_HEADS + branch.get())) {
+        throw GitException.branchNotFound(repo, branch.get());
+      }
+      Optional<String> resume = taskBranch.filter(name -> heads.contains(Constants.R_HEADS + name));
+      try (Git git = cloneCommand(repo, branch, resume, dir, token).call()) {
+        return checkedOut(git, repo, branch, resume, dir);
+      }
+    } catch (GitException e) {
+      clear(dir);
+      throw e;
+    } catch (Exception e) {
+      clear(dir);
+      throw TransportErrors.translate(e, repo, branch);
+    }
+  }
+
+  private static Set<String> remoteHeads(RepoUrl repo, Secret token) throws GitAPIException {
+    return Git.lsRemoteRepository()
+        .setRemote(repo.cloneUrl())
+        .setCredentialsProvider(credentials(token))
+        .setTimeout(NETWORK_TIMEOUT_SECONDS)
+        .setHeads(true)
+        .callAsMap()
+        .keySet();
+  }
+
+  private static CloneCommand cloneCommand(
+      RepoUrl repo, Optional<String> branch, Optional<String> resume, Path dir, Secret token) {
     CloneCommand clone =
         Git.cloneRepository()
             .setURI(repo.cloneUrl())
@@ -73,22 +122,48 @@ public final class GitWorkspace {
             .setCredentialsProvider(credentials(token))
             .setTimeout(NETWORK_TIMEOUT_SECONDS)
             .setCloneSubmodules(false);
-    branch.ifPresent(name -> clone.setBranch(name).setBranchesToClone(List.of(Constants.R_HEADS + name)));
-    try (Git git = clone.call()) {
-      Repository repository = git.getRepository();
-      ObjectId head = repository.resolve(Constants.HEAD);
-      if (head == null) {
-        throw branch.map(name -> GitException.branchNotFound(repo, name))
-            .orElseGet(() -> GitException.emptyRepository(repo));
-      }
-      String config = Files.readString(dir.resolve(".git").resolve("config"));
-      return new GitWorkspace(dir, repo, repository.getBranch(), head.name(), config);
-    } catch (GitException e) {
-      clear(dir);
-      throw e;
-    } catch (Exception e) {
-      clear(dir);
-      throw TransportErrors.translate(e, repo, branch);
+    // Without a named base every branch comes along, the task's own included.
+    branch.ifPresent(
+        name -> {
+          List<String> wanted = new ArrayList<>(List.of(Constants.R_HEADS + name));
+          resume.ifPresent(task -> wanted.add(Constants.R_HEADS + task));
+          clone.setBranch(name).setBranchesToClone(wanted);
+        });
+    return clone;
+  }
+
+  private static GitWorkspace checkedOut(
+      Git git, RepoUrl repo, Optional<String> branch, Optional<String> resume, Path dir)
+      throws IOException, GitAPIException {
+    Repository repository = git.getRepository();
+    ObjectId baseTip = repository.resolve(Constants.HEAD);
+    if (baseTip == null) {
+      throw branch
+          .map(name -> GitException.branchNotFound(repo, name))
+          .orElseGet(() -> GitException.emptyRepository(repo));
+    }
+    String baseBranch = repository.getBranch();
+    ObjectId base = baseTip;
+    if (resume.isPresent()) {
+      ObjectId taskTip = repository.resolve(Constants.R_REMOTES + "origin/" + resume.get());
+      git.checkout()
+          .setCreateBranch(true)
+          .setName(resume.get())
+          .setStartPoint(taskTip.name())
+          .call();
+      base = mergeBase(repository, baseTip, taskTip).orElse(baseTip);
+    }
+    String config = Files.readString(dir.resolve(".git").resolve("config"));
+    return new GitWorkspace(dir, repo, baseBranch, base.name(), config);
+  }
+
+  private static Optional<ObjectId> mergeBase(Repository repository, ObjectId one, ObjectId other)
+      throws IOException {
+    try (RevWalk walk = new RevWalk(repository)) {
+      walk.setRevFilter(RevFilter.MERGE_BASE);
+      walk.markStart(walk.parseCommit(one));
+      walk.markStart(walk.parseCommit(other));
+      return Optional.ofNullable(walk.next()).map(ObjectId::toObjectId);
     }
   }
 
@@ -113,8 +188,8 @@ public final class GitWorkspace {
   /**
    * Stages every change the {@code .gitignore} files allow (additions, edits, deletions) and
    * commits it as {@code author} with {@code coAuthor} credited in a trailer. Returns the head
-   * commit when it differs from the base (also when the agent committed by itself), empty when
-   * the task changed nothing.
+   * commit when it differs from the base (also when the agent committed by itself), empty when the
+   * task changed nothing.
    */
   public Optional<String> commitAll(String message, GitIdentity author, GitIdentity coAuthor) {
     WorkspaceGuard.secure(dir, trustedConfig);
@@ -185,7 +260,8 @@ public final class GitWorkspace {
           walk.parseCommit(ObjectId.fromString(fromCommit)).getTree(),
           walk.parseCommit(ObjectId.fromString(toCommit)).getTree());
     } catch (IOException | IllegalArgumentException e) {
-      throw GitException.workspace("cannot compute the diff (" + e.getClass().getSimpleName() + ")");
+      throw GitException.workspace(
+          "cannot compute the diff (" + e.getClass().getSimpleName() + ")");
     }
     String diff = out.toString(StandardCharsets.UTF_8);
     return diff.length() <= MAX_DIFF_CHARS

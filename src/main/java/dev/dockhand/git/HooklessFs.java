@@ -9,8 +9,8 @@ import org.eclipse.jgit.util.ProcessResult;
 
 /**
  * The file system JGit sees on the host: hooks never run. The agent can write {@code .git/hooks}
- * inside its container; JGit on the host runs as root, so running those hooks would hand the
- * agent the host. Stateless and thread-safe.
+ * inside its container; JGit on the host runs as root, so running those hooks would hand the agent
+ * the host. Stateless and thread-safe.
  */
 final class HooklessFs extends FS_POSIX {
   static final HooklessFs INSTANCE = new HooklessFs();

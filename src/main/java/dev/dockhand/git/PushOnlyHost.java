@@ -8,6 +8,8 @@ public final class PushOnlyHost implements GitHost {
   @Override
   public Optional<String> openPullRequest(
       RepoUrl repo, String head, String base, String title, String body, Secret token) {
+    RefNames.requireBranch(head);
+    RefNames.requireBranch(base);
     return Optional.empty();
   }
 }

@@ -15,7 +15,11 @@ final class PushOutcome {
     switch (update.getStatus()) {
       case OK, UP_TO_DATE -> {}
       case REJECTED_NONFASTFORWARD -> throw GitException.pushRejected(branch, "not a fast-forward");
-      case REJECTED_NODELETE, NON_EXISTING, REJECTED_REMOTE_CHANGED, NOT_ATTEMPTED, AWAITING_REPORT,
+      case REJECTED_NODELETE,
+          NON_EXISTING,
+          REJECTED_REMOTE_CHANGED,
+          NOT_ATTEMPTED,
+          AWAITING_REPORT,
           REJECTED_OTHER_REASON ->
           throw GitException.pushRejected(branch, reason(update, serverMessages));
     }

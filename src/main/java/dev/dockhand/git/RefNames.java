@@ -4,8 +4,8 @@ import dev.dockhand.InvalidInputException;
 import org.eclipse.jgit.lib.Repository;
 
 /**
- * Checks branch names before git sees them: git's own ref rules, plus what keeps a name from
- * being mistaken for an option or a shell word. Stateless.
+ * Checks branch names before git sees them: git's own ref rules, plus what keeps a name from being
+ * mistaken for an option or a shell word. Stateless.
  */
 public final class RefNames {
   /** Task branches are {@code dockhand/<short-task-id>}. */
@@ -13,6 +13,8 @@ public final class RefNames {
 
   private static final String FIELD = "branch";
   private static final int MAX_LENGTH = 200;
+  // Git allows these, but a name that means something to a shell has no business in a task.
+  private static final String SHELL_CHARACTERS = ";&|$`<>'\"()!";
 
   private RefNames() {}
 
@@ -36,8 +38,10 @@ public final class RefNames {
     if (name.startsWith("-")) {
       throw invalid("must not start with '-'");
     }
-    if (name.contains(";")) {
-      throw invalid("must not contain ';'");
+    for (char c : SHELL_CHARACTERS.toCharArray()) {
+      if (name.indexOf(c) >= 0) {
+        throw invalid("must not contain '" + c + "'");
+      }
     }
     if (name.contains("..")) {
       throw invalid("must not contain '..'");

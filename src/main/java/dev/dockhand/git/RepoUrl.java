@@ -8,8 +8,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A repository reference that has passed every check: an {@code https://host[:port]/owner/name}
- * URL (plain http only when allowed) on an allowed host, or the shorthand {@code owner/name} on
+ * A repository reference that has passed every check: an {@code https://host[:port]/owner/name} URL
+ * (plain http only when allowed) on an allowed host, or the shorthand {@code owner/name} on
  * GITHUB_URL's host. Only {@link #parse} makes one, so holding a RepoUrl means the checks ran
  * before any network call. Immutable and thread-safe.
  */
@@ -40,14 +40,22 @@ public final class RepoUrl {
   public static RepoUrl parse(String input, GitSettings settings) {
     String text = checkCharacters(input);
     int schemeEnd = text.indexOf("://");
+    if (schemeEnd < 0
+        && (text.startsWith("/")
+            || text.startsWith(".")
+            || text.startsWith("~")
+            || text.contains("\\"))) {
+      throw invalid("local paths are not allowed; use https://host/owner/name or owner/name");
+    }
+    checkDotSegments(text);
     if (schemeEnd >= 0) {
-      return fromUrl(text.substring(0, schemeEnd).toLowerCase(Locale.ROOT), text.substring(schemeEnd + 3), settings);
+      return fromUrl(
+          text.substring(0, schemeEnd).toLowerCase(Locale.ROOT),
+          text.substring(schemeEnd + 3),
+          settings);
     }
     if (SCP_LIKE.matcher(text).matches()) {
       throw invalid("SSH remotes such as git@host:owner/name are not allowed; use an https:// URL");
-    }
-    if (text.startsWith("/") || text.startsWith(".") || text.startsWith("~") || text.contains("\\")) {
-      throw invalid("local paths are not allowed; use https://host/owner/name or owner/name");
     }
     if (SHORTHAND.matcher(text).matches()) {
       return fromShorthand(text, settings);
@@ -81,12 +89,15 @@ public final class RepoUrl {
     if (text.indexOf('%') >= 0) {
       throw invalid("must not contain percent-encoded characters");
     }
+    return text;
+  }
+
+  private static void checkDotSegments(String text) {
     for (String segment : text.split("/", -1)) {
       if (segment.equals("..") || segment.equals(".")) {
         throw invalid("must not contain '.' or '..' path segments");
       }
     }
-    return text;
   }
 
   private static RepoUrl fromUrl(String scheme, String rest, GitSettings settings) {
@@ -106,8 +117,12 @@ public final class RepoUrl {
     if (url.group(3) != null) {
       throw invalid("must not have a query string or fragment");
     }
-    HostPort hostPort = HostPort.parse(url.group(1)).orElseThrow(() -> invalid("has an invalid host"));
-    String path = url.group(2).endsWith("/") ? url.group(2).substring(0, url.group(2).length() - 1) : url.group(2);
+    HostPort hostPort =
+        HostPort.parse(url.group(1)).orElseThrow(() -> invalid("has an invalid host"));
+    String path =
+        url.group(2).endsWith("/")
+            ? url.group(2).substring(0, url.group(2).length() - 1)
+            : url.group(2);
     String[] segments = path.isEmpty() ? new String[0] : path.substring(1).split("/", -1);
     if (segments.length != 2) {
       throw invalid("must name a repository as https://host/owner/name");
@@ -135,10 +150,15 @@ public final class RepoUrl {
     if (!NAME.matcher(name).matches() || name.equals(".") || name.equals("..")) {
       throw invalid("has an invalid repository name '" + rawName + "'");
     }
-    List<HostPort> allowed = settings.allowedHosts().stream().flatMap(e -> HostPort.parse(e).stream()).toList();
+    List<HostPort> allowed =
+        settings.allowedHosts().stream().flatMap(e -> HostPort.parse(e).stream()).toList();
     if (allowed.stream().noneMatch(entry -> entry.admits(hostPort, scheme))) {
       throw invalid(
-          "host " + hostPort + " is not allowed (allowed: " + String.join(", ", settings.allowedHosts()) + ")");
+          "host "
+              + hostPort
+              + " is not allowed (allowed: "
+              + String.join(", ", settings.allowedHosts())
+              + ")");
     }
     return new RepoUrl(scheme, hostPort, owner, name);
   }

@@ -7,9 +7,9 @@ import org.eclipse.jgit.errors.NoRemoteRepositoryException;
 import org.eclipse.jgit.internal.JGitText;
 
 /**
- * Turns JGit's transport failures into {@link GitException}s. JGit reports HTTP 401 and 403 only
- * as message text, so those are recognised by JGit's own message templates. JGit's messages carry
- * the remote URL, which never holds the token, but none of them is passed on verbatim. Stateless.
+ * Turns JGit's transport failures into {@link GitException}s. JGit reports HTTP 401 and 403 only as
+ * message text, so those are recognised by JGit's own message templates. JGit's messages carry the
+ * remote URL, which never holds the token, but none of them is passed on verbatim. Stateless.
  */
 final class TransportErrors {
   private TransportErrors() {}
@@ -20,15 +20,21 @@ final class TransportErrors {
     }
     String messages = messages(failure);
     JGitText text = JGitText.get();
-    if (containsAny(messages, text.notAuthorized, text.noCredentialsProvider,
-        text.authenticationNotSupported, template(text.serviceNotPermitted))) {
+    if (containsAny(
+        messages,
+        text.notAuthorized,
+        text.noCredentialsProvider,
+        text.authenticationNotSupported,
+        template(text.serviceNotPermitted))) {
       return GitException.auth(repo.hostAndPort());
     }
     if (branch.isPresent()
-        && containsAny(messages, template(text.remoteBranchNotFound), template(text.remoteDoesNotHaveSpec))) {
+        && containsAny(
+            messages, template(text.remoteBranchNotFound), template(text.remoteDoesNotHaveSpec))) {
       return GitException.branchNotFound(repo, branch.get());
     }
-    if (failure instanceof TransportException || failure instanceof org.eclipse.jgit.errors.TransportException
+    if (failure instanceof TransportException
+        || failure instanceof org.eclipse.jgit.errors.TransportException
         || causeOf(failure, IOException.class)) {
       return GitException.network(repo.hostAndPort(), networkDetail(failure));
     }

@@ -13,15 +13,15 @@ import java.util.List;
 /**
  * Makes a workspace that an agent has had in its hands safe for JGit on the host. The agent can
  * rewrite anything under {@code .git}: a config that signs with an arbitrary program or rewrites
- * the remote, alternates or symbolic links that reach another task's objects, a FIFO that hangs
- * a read. Before each host-side operation the git directory must hold only plain files and
- * directories, redirection files are removed, and the config is put back as it was after the
- * clone. The container should be stopped first, so nothing changes between check and use.
- * Stateless.
+ * the remote, alternates or symbolic links that reach another task's objects, a FIFO that hangs a
+ * read. Before each host-side operation the git directory must hold only plain files and
+ * directories, redirection files are removed, and the config is put back as it was after the clone.
+ * The container should be stopped first, so nothing changes between check and use. Stateless.
  */
 final class WorkspaceGuard {
   private static final List<String> REDIRECTIONS =
-      List.of("objects/info/alternates", "objects/info/http-alternates", "commondir", "info/grafts");
+      List.of(
+          "objects/info/alternates", "objects/info/http-alternates", "commondir", "info/grafts");
 
   private WorkspaceGuard() {}
 
@@ -39,7 +39,8 @@ final class WorkspaceGuard {
       Path config = gitDir.resolve("config");
       Path fresh = gitDir.resolve("config.dockhand");
       Files.writeString(fresh, trustedConfig);
-      Files.move(fresh, config, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      Files.move(
+          fresh, config, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw GitException.workspace("cannot check .git (" + e.getClass().getSimpleName() + ")");
     }
@@ -81,7 +82,9 @@ final class WorkspaceGuard {
     public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
       if (attributes.isSymbolicLink() || attributes.isOther()) {
         throw GitException.workspace(
-            ".git/" + printable(gitDir.relativize(file)) + " is a link or special file, which git never writes");
+            ".git/"
+                + printable(gitDir.relativize(file))
+                + " is a link or special file, which git never writes");
       }
       return FileVisitResult.CONTINUE;
     }

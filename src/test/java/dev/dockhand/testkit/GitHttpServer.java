@@ -2,11 +2,7 @@ package dev.dockhand.testkit;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -44,10 +40,10 @@ import org.eclipse.jgit.treewalk.TreeWalk;
 
 /**
  * A real git server over smart HTTP on loopback: {@code git http-backend} run as a CGI behind the
- * JDK HTTP server, serving bare repositories from a temporary directory, with pushes enabled.
- * Every request must carry {@code Authorization: Basic} whose password is the configured token
- * (any user name); anything else gets 401 with a Basic challenge, as GitHub does. Repositories are
- * named {@code owner/name}. Thread-safe.
+ * JDK HTTP server, serving bare repositories from a temporary directory, with pushes enabled. Every
+ * request must carry {@code Authorization: Basic} whose password is the configured token (any user
+ * name); anything else gets 401 with a Basic challenge, as GitHub does. Repositories are named
+ * {@code owner/name}. Thread-safe.
  *
  * <pre>{@code
  * try (GitHttpServer git = GitHttpServer.start("token-1")) {
@@ -57,7 +53,6 @@ import org.eclipse.jgit.treewalk.TreeWalk;
  * }</pre>
  */
 public final class GitHttpServer implements AutoCloseable {
-  public static final String HTTP_BACKEND = "/usr/lib/git-core/git-http-backend";
   private static final PersonIdent SEED_AUTHOR = new PersonIdent("Seed", "seed@example.invalid");
 
   private final String token;
@@ -120,8 +115,8 @@ public final class GitHttpServer implements AutoCloseable {
   }
 
   /**
-   * Configuration that points Dockhand's git side here: this host allowed, plain http allowed,
-   * and GITHUB_URL set to this server so {@code owner/name} means a repository served here.
+   * Configuration that points Dockhand's git side here: this host allowed, plain http allowed, and
+   * GITHUB_URL set to this server so {@code owner/name} means a repository served here.
    */
   public Map<String, String> environment() {
     return Map.of(
@@ -140,7 +135,8 @@ public final class GitHttpServer implements AutoCloseable {
   /** Creates bare {@code owner/name} whose {@code main} holds one commit with {@code files}. */
   public Path createRepo(String repo, Map<String, String> files) {
     Path dir = repoDir(repo);
-    try (Repository repository = new FileRepositoryBuilder().setGitDir(dir.toFile()).setBare().build()) {
+    try (Repository repository =
+        new FileRepositoryBuilder().setGitDir(dir.toFile()).setBare().build()) {
       repository.create(true);
       RefUpdate head = repository.updateRef(Constants.HEAD);
       head.disableRefLog();
@@ -157,14 +153,16 @@ public final class GitHttpServer implements AutoCloseable {
    * changes}; a {@code null} content deletes the path. Returns the new commit id.
    */
   public String commit(String repo, String branch, Map<String, String> changes, String message) {
-    Map<String, String> files = new TreeMap<>(files(repo, head(repo, branch).isPresent() ? branch : "main"));
-    changes.forEach((path, content) -> {
-      if (content == null) {
-        files.remove(path);
-      } else {
-        files.put(path, content);
-      }
-    });
+    Map<String, String> files =
+        new TreeMap<>(files(repo, head(repo, branch).isPresent() ? branch : "main"));
+    changes.forEach(
+        (path, content) -> {
+          if (content == null) {
+            files.remove(path);
+          } else {
+            files.put(path, content);
+          }
+        });
     try (Repository repository = open(repo)) {
       return writeCommit(repository, branch, files, message);
     } catch (IOException e) {
@@ -175,7 +173,8 @@ public final class GitHttpServer implements AutoCloseable {
   /** The files on {@code branch}, path to content (UTF-8); empty if the branch does not exist. */
   public Map<String, String> files(String repo, String branch) {
     Map<String, String> files = new TreeMap<>();
-    try (Repository repository = open(repo); RevWalk walk = new RevWalk(repository)) {
+    try (Repository repository = open(repo);
+        RevWalk walk = new RevWalk(repository)) {
       Ref ref = repository.exactRef(Constants.R_HEADS + branch);
       if (ref == null) {
         return files;
@@ -196,7 +195,8 @@ public final class GitHttpServer implements AutoCloseable {
 
   /** The commit {@code branch} points at, if the branch exists. */
   public Optional<CommitInfo> head(String repo, String branch) {
-    try (Repository repository = open(repo); RevWalk walk = new RevWalk(repository)) {
+    try (Repository repository = open(repo);
+        RevWalk walk = new RevWalk(repository)) {
       Ref ref = repository.exactRef(Constants.R_HEADS + branch);
       if (ref == null) {
         return Optional.empty();
@@ -293,7 +293,8 @@ public final class GitHttpServer implements AutoCloseable {
       update.setNewObjectId(id);
       update.setForceUpdate(true);
       RefUpdate.Result result = update.update();
-      if (result != RefUpdate.Result.NEW && result != RefUpdate.Result.FORCED
+      if (result != RefUpdate.Result.NEW
+          && result != RefUpdate.Result.FORCED
           && result != RefUpdate.Result.FAST_FORWARD) {
         throw new IOException("cannot update " + branch + ": " + result);
       }
@@ -304,13 +305,14 @@ public final class GitHttpServer implements AutoCloseable {
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       Optional<String> user = authenticate(exchange.getRequestHeaders().getFirst("Authorization"));
-      requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), user));
+      requests.add(
+          new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), user));
       if (user.isEmpty()) {
         exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"dockhand-test-git\"");
         exchange.sendResponseHeaders(401, -1);
         return;
       }
-      runBackend(exchange, user.get());
+      GitCgi.run(exchange, root, user.get());
     }
   }
 
@@ -320,7 +322,10 @@ public final class GitHttpServer implements AutoCloseable {
     }
     String decoded;
     try {
-      decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+      decoded =
+          new String(
+              Base64.getDecoder().decode(authorization.substring(6).trim()),
+              StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }
@@ -329,82 +334,5 @@ public final class GitHttpServer implements AutoCloseable {
       return Optional.empty();
     }
     return Optional.of(decoded.substring(0, colon));
-  }
-
-  private void runBackend(HttpExchange exchange, String user) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(HTTP_BACKEND);
-    Map<String, String> env = builder.environment();
-    env.clear();
-    env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
-    env.put("HOME", root.toString());
-    env.put("GIT_CONFIG_NOSYSTEM", "1");
-    env.put("GIT_PROJECT_ROOT", root.toString());
-    env.put("GIT_HTTP_EXPORT_ALL", "1");
-    env.put("GIT_CONFIG_COUNT", "1");
-    env.put("GIT_CONFIG_KEY_0", "http.receivepack");
-    env.put("GIT_CONFIG_VALUE_0", "true");
-    env.put("REQUEST_METHOD", exchange.getRequestMethod());
-    env.put("PATH_INFO", exchange.getRequestURI().getPath());
-    env.put("QUERY_STRING", Optional.ofNullable(exchange.getRequestURI().getRawQuery()).orElse(""));
-    env.put("REMOTE_USER", user);
-    env.put("REMOTE_ADDR", "127.0.0.1");
-    env.put("CONTENT_TYPE", Optional.ofNullable(exchange.getRequestHeaders().getFirst("Content-Type")).orElse(""));
-    copyHeader(exchange, "Content-Length", "CONTENT_LENGTH", env);
-    copyHeader(exchange, "Content-Encoding", "HTTP_CONTENT_ENCODING", env);
-    copyHeader(exchange, "Git-Protocol", "HTTP_GIT_PROTOCOL", env);
-    Process process = builder.start();
-    Thread.ofVirtual().start(() -> feed(exchange.getRequestBody(), process.getOutputStream()));
-    ByteArrayOutputStream errors = new ByteArrayOutputStream();
-    Thread drain = Thread.ofVirtual().start(() -> feed(process.getErrorStream(), errors));
-    try (InputStream out = new BufferedInputStream(process.getInputStream())) {
-      int status = 200;
-      for (String line = readLine(out); !line.isEmpty(); line = readLine(out)) {
-        int colon = line.indexOf(':');
-        String name = line.substring(0, colon).trim();
-        String value = line.substring(colon + 1).trim();
-        if (name.equalsIgnoreCase("Status")) {
-          status = Integer.parseInt(value.split(" ")[0]);
-        } else if (!name.equalsIgnoreCase("Content-Length")) {
-          exchange.getResponseHeaders().add(name, value);
-        }
-      }
-      exchange.sendResponseHeaders(status, exchange.getRequestMethod().equals("HEAD") ? -1 : 0);
-      try (OutputStream body = exchange.getResponseBody()) {
-        out.transferTo(body);
-      }
-    } finally {
-      try {
-        process.waitFor();
-        drain.join();
-      } catch (InterruptedException e) {
-        process.destroyForcibly();
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  private static void copyHeader(HttpExchange exchange, String header, String variable, Map<String, String> env) {
-    String value = exchange.getRequestHeaders().getFirst(header);
-    if (value != null) {
-      env.put(variable, value);
-    }
-  }
-
-  private static void feed(InputStream from, OutputStream to) {
-    try (from; to) {
-      from.transferTo(to);
-    } catch (IOException e) {
-      // The backend may answer (an error, say) without reading the whole request.
-    }
-  }
-
-  private static String readLine(InputStream in) throws IOException {
-    ByteArrayOutputStream line = new ByteArrayOutputStream();
-    for (int b = in.read(); b != -1 && b != '\n'; b = in.read()) {
-      if (b != '\r') {
-        line.write(b);
-      }
-    }
-    return line.toString(StandardCharsets.ISO_8859_1);
   }
 }

@@ -27,8 +27,8 @@ import java.util.regex.Pattern;
  * A stand-in for GitHub's REST API on loopback, speaking its wire format: {@code GET/POST
  * /repos/{owner}/{repo}/pulls} and {@code GET /user/repos} (paged with {@code per_page}, {@code
  * page} and a {@code Link} header). Paths may also carry GitHub Enterprise's {@code /api/v3}
- * prefix. Requests need {@code Authorization: Bearer <token>} with an accepted token, else 401
- * "Bad credentials". Records every call. Thread-safe.
+ * prefix. Requests need {@code Authorization: Bearer <token>} with an accepted token, else 401 "Bad
+ * credentials". Records every call. Thread-safe.
  */
 public final class GitHubStandIn implements AutoCloseable {
   private static final Pattern PULLS = Pattern.compile("/repos/([^/]+)/([^/]+)/pulls");
@@ -41,7 +41,7 @@ public final class GitHubStandIn implements AutoCloseable {
   private ExecutorService executor;
   private HttpServer server;
 
-  /** One request: the headers that matter and the body as sent. */
+  /** One request: its path as sent (prefix included), the headers that matter, the body. */
   public record Call(
       String method,
       String path,
@@ -69,7 +69,8 @@ public final class GitHubStandIn implements AutoCloseable {
     standIn.tokens.addAll(List.of(acceptedTokens));
     try {
       standIn.executor = Executors.newVirtualThreadPerTaskExecutor();
-      standIn.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+      standIn.server =
+          HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
       standIn.server.createContext("/", standIn::handle);
       standIn.server.setExecutor(standIn.executor);
       standIn.server.start();
@@ -94,7 +95,8 @@ public final class GitHubStandIn implements AutoCloseable {
   }
 
   /** Adds a repository to what {@code GET /user/repos} lists. */
-  public synchronized void addUserRepo(String fullName, String cloneUrl, String defaultBranch, boolean isPrivate) {
+  public synchronized void addUserRepo(
+      String fullName, String cloneUrl, String defaultBranch, boolean isPrivate) {
     String[] parts = fullName.split("/", 2);
     Map<String, Object> repo = new LinkedHashMap<>();
     repo.put("id", 1000 + userRepos.size());
@@ -135,7 +137,7 @@ public final class GitHubStandIn implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
-      String path = exchange.getRequestURI().getPath().replaceFirst("^/api/v3(?=/)", "");
+      String path = exchange.getRequestURI().getPath();
       String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
       Optional<String> authorization = header(exchange, "Authorization");
       Call call =
@@ -150,7 +152,8 @@ public final class GitHubStandIn implements AutoCloseable {
       synchronized (this) {
         calls.add(call);
       }
-      if (authorization.filter(value -> value.startsWith("Bearer ") || value.startsWith("token "))
+      if (authorization
+          .filter(value -> value.startsWith("Bearer ") || value.startsWith("token "))
           .map(value -> value.substring(value.indexOf(' ') + 1))
           .filter(tokens::contains)
           .isEmpty()) {
@@ -162,32 +165,38 @@ public final class GitHubStandIn implements AutoCloseable {
   }
 
   private void route(HttpExchange exchange, Call call) throws IOException {
-    Matcher pullsPath = PULLS.matcher(call.path());
+    String path = call.path().replaceFirst("^/api/v3(?=/)", "");
+    Matcher pullsPath = PULLS.matcher(path);
     if (pullsPath.matches() && call.method().equals("GET")) {
       reply(exchange, 200, listPulls(pullsPath.group(1), pullsPath.group(2), query(call.query())));
     } else if (pullsPath.matches() && call.method().equals("POST")) {
       createPull(exchange, pullsPath.group(1), pullsPath.group(2), call);
-    } else if (call.path().equals("/user/repos") && call.method().equals("GET")) {
+    } else if (path.equals("/user/repos") && call.method().equals("GET")) {
       listUserRepos(exchange, query(call.query()));
     } else {
       reply(exchange, 404, error("Not Found"));
     }
   }
 
-  private synchronized List<Map<String, Object>> listPulls(String owner, String repo, Map<String, String> query) {
+  private synchronized List<Map<String, Object>> listPulls(
+      String owner, String repo, Map<String, String> query) {
     String state = query.getOrDefault("state", "open");
     return pulls.stream()
         .filter(pull -> pull.owner().equals(owner) && pull.repo().equals(repo))
         .filter(pull -> state.equals("all") || pull.state().equals(state))
-        .filter(pull -> !query.containsKey("head") || (owner + ":" + pull.head()).equals(query.get("head")))
+        .filter(
+            pull ->
+                !query.containsKey("head") || (owner + ":" + pull.head()).equals(query.get("head")))
         .filter(pull -> !query.containsKey("base") || pull.base().equals(query.get("base")))
         .map(GitHubStandIn::json)
         .toList();
   }
 
-  private void createPull(HttpExchange exchange, String owner, String repo, Call call) throws IOException {
+  private void createPull(HttpExchange exchange, String owner, String repo, Call call)
+      throws IOException {
     JsonNode request = Json.MAPPER.readTree(call.body().isEmpty() ? "{}" : call.body());
-    String head = request.path("head").asText("").replaceFirst("^" + Pattern.quote(owner) + ":", "");
+    String head =
+        request.path("head").asText("").replaceFirst("^" + Pattern.quote(owner) + ":", "");
     String base = request.path("base").asText("");
     String title = request.path("title").asText("");
     if (head.isEmpty() || base.isEmpty() || title.isEmpty()) {
@@ -200,32 +209,56 @@ public final class GitHubStandIn implements AutoCloseable {
         reply(exchange, status, error("Server Error"));
         return;
       }
-      boolean exists = pulls.stream().anyMatch(pull -> pull.owner().equals(owner)
-          && pull.repo().equals(repo) && pull.head().equals(head) && pull.state().equals("open"));
+      boolean exists =
+          pulls.stream()
+              .anyMatch(
+                  pull ->
+                      pull.owner().equals(owner)
+                          && pull.repo().equals(repo)
+                          && pull.head().equals(head)
+                          && pull.state().equals("open"));
       if (exists) {
-        reply(exchange, 422, validationError("custom", "A pull request already exists for " + owner + ":" + head + "."));
+        reply(
+            exchange,
+            422,
+            validationError(
+                "custom", "A pull request already exists for " + owner + ":" + head + "."));
         return;
       }
       int number = pulls.size() + 1;
       PullRequest pull =
           new PullRequest(
-              number, owner, repo, head, base, title, request.path("body").asText(""), "open",
-              apiUrl() + "/" + owner + "/" + repo + "/pull/" + number, call.authorization().orElse(""));
+              number,
+              owner,
+              repo,
+              head,
+              base,
+              title,
+              request.path("body").asText(""),
+              "open",
+              apiUrl() + "/" + owner + "/" + repo + "/pull/" + number,
+              call.authorization().orElse(""));
       pulls.add(pull);
       reply(exchange, 201, json(pull));
     }
   }
 
-  private synchronized void listUserRepos(HttpExchange exchange, Map<String, String> query) throws IOException {
-    int perPage = Math.max(1, Math.min(100, Integer.parseInt(query.getOrDefault("per_page", "30"))));
+  private synchronized void listUserRepos(HttpExchange exchange, Map<String, String> query)
+      throws IOException {
+    int perPage =
+        Math.max(1, Math.min(100, Integer.parseInt(query.getOrDefault("per_page", "30"))));
     int page = Math.max(1, Integer.parseInt(query.getOrDefault("page", "1")));
     int lastPage = Math.max(1, (userRepos.size() + perPage - 1) / perPage);
     int from = Math.min(userRepos.size(), (page - 1) * perPage);
-    List<Map<String, Object>> slice = userRepos.subList(from, Math.min(userRepos.size(), from + perPage));
+    List<Map<String, Object>> slice =
+        userRepos.subList(from, Math.min(userRepos.size(), from + perPage));
     if (page < lastPage) {
       String link = apiUrl() + "/user/repos?per_page=" + perPage + "&page=";
-      exchange.getResponseHeaders().add(
-          "Link", "<" + link + (page + 1) + ">; rel=\"next\", <" + link + lastPage + ">; rel=\"last\"");
+      exchange
+          .getResponseHeaders()
+          .add(
+              "Link",
+              "<" + link + (page + 1) + ">; rel=\"next\", <" + link + lastPage + ">; rel=\"last\"");
     }
     reply(exchange, 200, List.copyOf(slice));
   }
