@@ -18,7 +18,7 @@ public interface GitHost {
       RepoUrl repo, String head, String base, String title, String body, Secret token);
 
   /** The GitHub API for repositories on GITHUB_URL's host; the push alone for the others. */
-  static GitHost forRepo(RepoUrl repo, GitSettings settings, HttpClient http) {
+  public static GitHost forRepo(RepoUrl repo, GitSettings settings, HttpClient http) {
     return repo.isGitHub(settings)
         ? new GitHubHost(settings.githubApiUrl(), http)
         : new PushOnlyHost();

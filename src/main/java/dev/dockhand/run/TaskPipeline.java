@@ -119,9 +119,7 @@ public final class TaskPipeline implements TaskStep {
 
   /** A resumed task continues on its pushed branch; the base stays what was submitted. */
   private static GitWorkspace cloneFor(Task task, RepoUrl repo, Path dir, Secret token) {
-    GitWorkspace workspace = GitWorkspace.clone(repo, task.branch(), dir, token);
-    task.headBranch().ifPresent(head -> workspace.checkoutTaskBranch(head, token));
-    return workspace;
+    return GitWorkspace.clone(repo, task.branch(), task.headBranch(), dir, token);
   }
 
   private TaskResult record(
