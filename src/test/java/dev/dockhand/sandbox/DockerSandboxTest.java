@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -117,5 +118,25 @@ class DockerSandboxTest {
             sandbox.engine().client().listContainersCmd().withShowAll(true).exec().stream()
                 .map(Container::getId))
         .doesNotContain(container.id());
+  }
+
+  @Test
+  void aLargeFileWrittenThroughStdinArrivesIntact(@TempDir Path workspace) throws Exception {
+    byte[] content = new byte[3 * 1024 * 1024];
+    new Random(7).nextBytes(content);
+    try (SandboxContainer container = sandbox.start("big-stdin-" + System.nanoTime(), workspace)) {
+      ExecResult result =
+          container.exec(
+              new ExecRequest(
+                  List.of("sh", "-c", "cat > blob.bin"),
+                  "/workspace",
+                  Map.of(),
+                  content,
+                  SHORT,
+                  chunk -> {}));
+
+      assertThat(result.exitCode()).as(result.output()).isZero();
+      assertThat(Files.readAllBytes(workspace.resolve("blob.bin"))).isEqualTo(content);
+    }
   }
 }
