@@ -30,6 +30,7 @@ public final class ServeCommand implements Callable<Integer> {
             new Thread(
                 () -> {
                   node.close();
+                  System.out.println("Dockhand stopped");
                   stopped.countDown();
                 },
                 "dockhand-shutdown"));

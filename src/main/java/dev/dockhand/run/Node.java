@@ -81,6 +81,7 @@ public final class Node implements AutoCloseable {
             publishers(config),
             queue,
             eventLog,
+            metrics,
             clock);
     dispatcher = new Dispatcher(queue, pipeline, config.queue(), config.nodeId(), clock);
     reaper = new ContainerReaper(sandbox, dispatcher::isRunning);
@@ -92,7 +93,6 @@ public final class Node implements AutoCloseable {
             .metrics(metrics)
             .clock(clock)
             .build();
-    metrics.registry().gauge("dockhand_sandboxes_running", dispatcher, Dispatcher::runningCount);
     adminToken = auth.bootstrapLocalAdmin();
     api.start();
     dispatcher.start();

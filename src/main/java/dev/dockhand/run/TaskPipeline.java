@@ -19,10 +19,12 @@ import dev.dockhand.queue.TaskResult;
 import dev.dockhand.queue.TaskStep;
 import dev.dockhand.sandbox.Sandbox;
 import dev.dockhand.sandbox.SandboxContainer;
+import dev.dockhand.web.Metrics;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -41,6 +43,8 @@ public final class TaskPipeline implements TaskStep {
   private final Function<RepoUrl, GitPublisher> publishers;
   private final TaskQueue queue;
   private final EventLog eventLog;
+  private final Metrics metrics;
+  private final AtomicInteger runningContainers = new AtomicInteger();
   private final Clock clock;
 
   public TaskPipeline(
@@ -52,6 +56,7 @@ public final class TaskPipeline implements TaskStep {
       Function<RepoUrl, GitPublisher> publishers,
       TaskQueue queue,
       EventLog eventLog,
+      Metrics metrics,
       Clock clock) {
     this.git = git;
     this.owners = owners;
@@ -61,6 +66,7 @@ public final class TaskPipeline implements TaskStep {
     this.publishers = publishers;
     this.queue = queue;
     this.eventLog = eventLog;
+    this.metrics = metrics;
     this.clock = clock;
   }
 
@@ -86,13 +92,19 @@ public final class TaskPipeline implements TaskStep {
       stopIfCancelled(context);
       AgentOutcome outcome;
       try (SandboxContainer container = timed(context, "container", () -> sandbox.start(task.id(), dir))) {
-        context.onCancel(container::close);
-        stopIfCancelled(context);
-        outcome =
-            timed(
-                context,
-                "agent",
-                () -> agent.run(task, container, context, AttemptHistory.of(eventLog.all(task.id()))));
+        metrics.runningSandboxes(runningContainers.incrementAndGet());
+        try {
+          context.onCancel(container::close);
+          stopIfCancelled(context);
+          outcome =
+              timed(
+                  context,
+                  "agent",
+                  () -> agent.run(task, container, context, AttemptHistory.of(eventLog.all(task.id()))));
+          metrics.modelUsage(outcome.usage());
+        } finally {
+          metrics.runningSandboxes(runningContainers.decrementAndGet());
+        }
       }
       stopIfCancelled(context);
       PublishResult published =

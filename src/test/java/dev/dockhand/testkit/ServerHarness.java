@@ -91,9 +91,14 @@ public final class ServerHarness implements AutoCloseable {
 
   /** Sends a JSON request with the admin token; returns status and parsed body. */
   public Response call(String method, String path, Object body) {
+    return call(origin(), token, method, path, body);
+  }
+
+  /** The same, to any server. */
+  public Response call(URI origin, String token, String method, String path, Object body) {
     try {
       HttpRequest.Builder request =
-          HttpRequest.newBuilder(origin().resolve("/api/v1" + path))
+          HttpRequest.newBuilder(origin.resolve("/api/v1" + path))
               .header("Authorization", "Bearer " + token)
               .header("Content-Type", "application/json")
               .method(
@@ -112,7 +117,11 @@ public final class ServerHarness implements AutoCloseable {
   }
 
   public JsonNode submit(String repo, String prompt) {
-    Response response = call("POST", "/tasks", Map.of("repo", repo, "prompt", prompt));
+    return submit(origin(), token, repo, prompt);
+  }
+
+  public JsonNode submit(URI origin, String token, String repo, String prompt) {
+    Response response = call(origin, token, "POST", "/tasks", Map.of("repo", repo, "prompt", prompt));
     if (response.status() != 201) {
       throw new AssertionError("submit answered " + response.status() + ": " + response.body());
     }
@@ -121,6 +130,11 @@ public final class ServerHarness implements AutoCloseable {
 
   public JsonNode task(String id) {
     return call("GET", "/tasks/" + id, null).json();
+  }
+
+  /** The data directory of node {@code name}. */
+  public Path dataDir(String name) {
+    return dataRoot.resolve(name);
   }
 
   @Override

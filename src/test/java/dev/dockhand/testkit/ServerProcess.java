@@ -1,0 +1,108 @@
+package dev.dockhand.testkit;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code dockhand serve} in a JVM of its own (this test classpath), so a test can kill it with
+ * SIGKILL like a crash or SIGTERM like systemd. Its output goes to a file the test can read.
+ */
+public final class ServerProcess implements AutoCloseable {
+  private static final Pattern LISTENING = Pattern.compile("Dockhand listening on (http://\\S+)");
+  private final Process process;
+  private final Path log;
+  private final URI origin;
+
+  private ServerProcess(Process process, Path log, URI origin) {
+    this.process = process;
+    this.log = log;
+    this.origin = origin;
+  }
+
+  public static ServerProcess start(Map<String, String> environment) throws IOException, InterruptedException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Path log = Files.createTempFile("dockhand-serve-", ".log");
+    ProcessBuilder builder =
+        new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.dockhand.Main", "serve")
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .redirectInput(new File("/dev/null"));
+    builder.environment().putAll(environment);
+    Process process = builder.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      Optional<URI> origin = listening(log);
+      if (origin.isPresent()) {
+        return new ServerProcess(process, log, origin.get());
+      }
+      if (!process.isAlive()) {
+        break;
+      }
+      process.waitFor(100, TimeUnit.MILLISECONDS);
+    }
+    process.destroyForcibly();
+    throw new IllegalStateException("the server did not start: " + Files.readString(log));
+  }
+
+  private static Optional<URI> listening(Path log) throws IOException {
+    Matcher matcher = LISTENING.matcher(Files.readString(log));
+    return matcher.find() ? Optional.of(URI.create(matcher.group(1))) : Optional.empty();
+  }
+
+  public URI origin() {
+    return origin;
+  }
+
+  /** Everything the server printed so far. */
+  public List<String> output() {
+    try {
+      return Files.readAllLines(log);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The local admin token the server wrote into its data directory. */
+  public static String adminToken(Path dataDir) throws IOException {
+    return Files.readString(dataDir.resolve("admin-token")).strip();
+  }
+
+  /** SIGKILL: the process dies at once, as in a crash. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** SIGTERM, then waits for the graceful stop; returns the exit code. */
+  public int terminate() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new IllegalStateException("the server did not stop within 60 s of SIGTERM");
+    }
+    return process.exitValue();
+  }
+
+  /** Stops the server if it still runs, and copies its output into the test's report. */
+  @Override
+  public void close() throws InterruptedException {
+    try {
+      if (process.isAlive()) {
+        terminate();
+      }
+    } finally {
+      System.out.println("---- output of dockhand serve at " + origin);
+      output().forEach(System.out::println);
+    }
+  }
+}
