@@ -10,8 +10,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -23,6 +25,7 @@ import java.util.function.Predicate;
 public final class LiveClient implements AutoCloseable {
   private final LinkedBlockingQueue<JsonNode> frames;
   private final List<JsonNode> seen = new ArrayList<>();
+  private final Set<String> returned = ConcurrentHashMap.newKeySet();
   private final WebSocket socket;
 
   private LiveClient(LinkedBlockingQueue<JsonNode> frames, WebSocket socket) {
@@ -74,14 +77,25 @@ public final class LiveClient implements AutoCloseable {
     }
   }
 
-  /** Waits for the event of {@code kind} on {@code taskId}. */
+  /**
+   * Waits for the next event of {@code kind} on {@code taskId} that this call has not returned
+   * before, whether it already arrived (while waiting for something else) or is still to come.
+   */
   public JsonNode awaitEvent(String taskId, String kind, Duration timeout) throws InterruptedException {
-    return await(
+    Predicate<JsonNode> wanted =
         frame ->
             "event".equals(frame.path("type").asText())
                 && taskId.equals(frame.path("taskId").asText())
-                && kind.equals(frame.path("kind").asText()),
-        timeout);
+                && kind.equals(frame.path("kind").asText())
+                && returned.add(taskId + "/" + frame.path("seq").asLong());
+    synchronized (seen) {
+      for (JsonNode frame : seen) {
+        if (wanted.test(frame)) {
+          return frame;
+        }
+      }
+    }
+    return await(wanted, timeout);
   }
 
   /** The stored events received so far for {@code taskId}, in arrival order. */

@@ -1,0 +1,122 @@
+package dev.dockhand.run;
+
+import static dev.dockhand.testkit.ScriptedTurn.bash;
+import static dev.dockhand.testkit.ScriptedTurn.create;
+import static dev.dockhand.testkit.ScriptedTurn.reply;
+import static dev.dockhand.testkit.ScriptedTurn.text;
+import static dev.dockhand.testkit.ScriptedTurn.tools;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.dockhand.config.Config;
+import dev.dockhand.store.TestDatabases;
+import dev.dockhand.testkit.LiveClient;
+import dev.dockhand.testkit.ServerHarness;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two nodes on one PostgreSQL database share the queue, and a client connected to one follows,
+ * live, a task the other runs.
+ */
+@Tag("docker")
+@Tag("postgres")
+class TwoNodeTest {
+  private static final Duration WAIT = Duration.ofSeconds(90);
+  private ServerHarness harness;
+  private Node first;
+  private Node second;
+
+  @BeforeEach
+  void start() {
+    harness = new ServerHarness();
+    harness.git.createRepo("acme/widgets", Map.of("README.md", "# Widgets\n"));
+    String database = TestDatabases.freshPostgresUrl();
+    first = startNode("a", database);
+    second = startNode("b", database);
+  }
+
+  private Node startNode(String name, String database) {
+    Map<String, String> environment = new HashMap<>(harness.environment(name));
+    environment.put("DOCKHAND_DB_URL", database);
+    return Node.start(Config.load(environment), new PrintStream(PrintStream.nullOutputStream()));
+  }
+
+  @AfterEach
+  void stop() {
+    first.close();
+    second.close();
+    harness.close();
+  }
+
+  @Test
+  void aClientOnOneNodeFollowsLiveATaskThatTheOtherNodeRuns() throws Exception {
+    harness.model.script(
+        reply("Looking around first.", bash("ls")),
+        tools(create("/workspace/hello.txt", "hi\n")),
+        text("Added hello.txt."));
+    String token = first.adminToken().orElseThrow();
+    CompletableFuture<String> ranOn = new CompletableFuture<>();
+    first.dispatcher().onAttemptEnded(end -> ranOn.complete("a"));
+    second.dispatcher().onAttemptEnded(end -> ranOn.complete("b"));
+
+    try (LiveClient onA = LiveClient.connect(first.origin(), token);
+        LiveClient onB = LiveClient.connect(second.origin(), token)) {
+      String id = harness.submit(first.origin(), token, "acme/widgets", "Say hi").path("id").asText();
+      onA.subscribe(id, 0);
+      onB.subscribe(id, 0);
+      onA.awaitEvent(id, "task.succeeded", WAIT);
+      onB.awaitEvent(id, "task.succeeded", WAIT);
+      LiveClient follower = ranOn.get(30, TimeUnit.SECONDS).equals("a") ? onB : onA;
+
+      List<JsonNode> events = follower.events(id);
+      assertThat(events).extracting(event -> event.path("seq").asLong())
+          .containsExactlyElementsOf(LongStream.rangeClosed(1, events.size()).boxed().toList());
+      assertThat(events).extracting(event -> event.path("kind").asText())
+          .containsSubsequence("task.started", "tool.call", "tool.result", "git.pushed", "task.succeeded");
+      assertThat(follower.seen())
+          .as("live text reached the client on the node that did not run the task")
+          .anyMatch(frame -> frame.path("type").asText().equals("delta"));
+      assertThat(harness.git.files("acme/widgets", "dockhand/" + id.substring(0, 8)))
+          .containsEntry("hello.txt", "hi\n");
+    }
+  }
+
+  @Test
+  void twoNodesShareTheQueueAndEveryTaskRunsOnce() throws Exception {
+    int tasks = 6;
+    for (int i = 0; i < tasks; i++) {
+      harness.model.script(text("Nothing to change."));
+    }
+    String token = first.adminToken().orElseThrow();
+    List<String> ran = new CopyOnWriteArrayList<>();
+    first.dispatcher().onAttemptEnded(end -> ran.add("a:" + end.taskId()));
+    second.dispatcher().onAttemptEnded(end -> ran.add("b:" + end.taskId()));
+    try (LiveClient client = LiveClient.connect(second.origin(), token)) {
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < tasks; i++) {
+        var node = i % 2 == 0 ? first : second;
+        String id = harness.submit(node.origin(), token, "acme/widgets", "Check " + i).path("id").asText();
+        ids.add(id);
+        client.subscribe(id, 0);
+      }
+      for (String id : ids) {
+        client.awaitEvent(id, "task.succeeded", WAIT);
+      }
+      assertThat(ran).hasSize(tasks);
+      assertThat(ran).extracting(entry -> entry.substring(2)).containsExactlyInAnyOrderElementsOf(ids);
+    }
+  }
+}
