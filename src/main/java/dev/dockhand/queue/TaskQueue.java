@@ -96,13 +96,15 @@ public final class TaskQueue {
     }
     String id = TaskIds.next();
     long now = clock.millis();
-    handle
-        .createUpdate(
+    Task queued =
+        handle
+        .createQuery(
             """
             INSERT INTO tasks(id, user_id, status, attempt, max_attempts, repo, branch, prompt, model,
               max_turns, budget_usd, created_at, updated_at, run_after)
             VALUES (:id, :user, 'queued', 1, :maxAttempts, :repo, :branch, :prompt, :model,
-              :maxTurns, :budget, :now, :now, :now)""")
+              :maxTurns, :budget, :now, :now, :now)
+            RETURNING *""")
         .bind("id", id)
         .bind("user", task.userId())
         .bind("maxAttempts", settings.maxAttempts())
@@ -113,7 +115,8 @@ public final class TaskQueue {
         .bind("maxTurns", task.maxTurns().orElse(agent.maxTurns()))
         .bind("budget", task.budgetUsd().orElse(agent.budgetUsd()))
         .bind("now", now)
-        .execute();
+        .map(TaskRows.MAPPER)
+        .one();
     if (key.isPresent()) {
       int stored =
           handle.execute(
@@ -129,7 +132,7 @@ public final class TaskQueue {
       }
     }
     appendAndPublish(handle, id, EventKind.TASK_QUEUED, Map.of("attempt", 1), now);
-    return changed(handle, id, true);
+    return changed(handle, queued, true);
   }
 
   public Optional<Task> get(String id) {
@@ -310,7 +313,11 @@ public final class TaskQueue {
 
   /** Publishes the task's new row after commit; {@code runnable} also wakes dispatchers. */
   Task changed(Handle handle, String taskId, boolean runnable) {
-    Task task = TaskRows.find(handle, taskId).orElseThrow();
+    return changed(handle, TaskRows.find(handle, taskId).orElseThrow(), runnable);
+  }
+
+  /** As above, for a caller that holds the row as it now is. */
+  Task changed(Handle handle, Task task, boolean runnable) {
     hub.taskChangedOnCommit(handle, task);
     if (runnable) {
       database.notify(handle, WAKE, "");
