@@ -49,21 +49,6 @@ final class RunningAttempt implements TaskContext {
                     "queued", started.toEpochMilli() - task.createdAt().toEpochMilli()));
   }
 
-  /**
-   * Where this attempt's follow-ups begin: its task.started event. Those stored before it are
-   * already part of the conversation the attempt rebuilds. Read on first use.
-   */
-  private long messageCursor() {
-    if (messageCursor < 0) {
-      messageCursor =
-          queue.eventLog().ofKind(task.id(), EventKind.TASK_STARTED, 0).stream()
-              .mapToLong(Event::seq)
-              .max()
-              .orElse(0);
-    }
-    return messageCursor;
-  }
-
   @Override
   public Task task() {
     return task;
@@ -93,7 +78,7 @@ final class RunningAttempt implements TaskContext {
   @Override
   public synchronized List<String> takeMessages() {
     List<String> messages = new ArrayList<>();
-    for (Event event : queue.eventLog().ofKind(task.id(), EventKind.MESSAGE_USER, messageCursor())) {
+    for (Event event : messagesNotTaken()) {
       messageCursor = event.seq();
       if (!ownMessages.contains(event.seq())) {
         messages.add(event.data().path("content").asText());
@@ -104,8 +89,17 @@ final class RunningAttempt implements TaskContext {
 
   /** True when follow-ups arrived that the attempt never took. */
   synchronized boolean hasUntakenMessages() {
-    return queue.eventLog().ofKind(task.id(), EventKind.MESSAGE_USER, messageCursor()).stream()
-        .anyMatch(event -> !ownMessages.contains(event.seq()));
+    return messagesNotTaken().stream().anyMatch(event -> !ownMessages.contains(event.seq()));
+  }
+
+  /**
+   * Follow-ups after the last one taken or, before the first take, after this attempt's
+   * task.started: those stored earlier are already part of the conversation it rebuilds.
+   */
+  private List<Event> messagesNotTaken() {
+    return messageCursor < 0
+        ? queue.eventLog().ofKindSinceLatest(task.id(), EventKind.MESSAGE_USER, EventKind.TASK_STARTED)
+        : queue.eventLog().ofKind(task.id(), EventKind.MESSAGE_USER, messageCursor);
   }
 
   @Override
