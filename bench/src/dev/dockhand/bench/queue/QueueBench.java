@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -154,7 +153,8 @@ public final class QueueBench {
 
   private static void print(String what, long[] sortedMicros) {
     System.out.printf(
-        "submit-to-claim latency %s: p50 %.1f ms, p99 %.1f ms over %d submits (target p99 < 50 ms)%n",
+        "submit-to-claim latency %s: p50 %.1f ms, p99 %.1f ms over %d submits (target p99 < 50"
+            + " ms)%n",
         what,
         percentile(sortedMicros, 0.50) / 1000.0,
         percentile(sortedMicros, 0.99) / 1000.0,
@@ -168,5 +168,4 @@ public final class QueueBench {
   private static double seconds(long startNanos) {
     return (System.nanoTime() - startNanos) / 1e9;
   }
-
 }

@@ -76,7 +76,9 @@ public final class EventLog {
                     .list());
   }
 
-  /** Every event of the task, oldest first: what a resumed attempt rebuilds its conversation from. */
+  /**
+   * Every event of the task, oldest first: what a resumed attempt rebuilds its conversation from.
+   */
   public List<Event> all(String taskId) {
     return database
         .jdbi()
@@ -99,7 +101,9 @@ public final class EventLog {
                     .findOne());
   }
 
-  /** Events of one kind after {@code after}, oldest first (follow-up messages for a running task). */
+  /**
+   * Events of one kind after {@code after}, oldest first (follow-up messages for a running task).
+   */
   public List<Event> ofKind(String taskId, EventKind kind, long after) {
     return database
         .jdbi()
@@ -107,7 +111,8 @@ public final class EventLog {
             handle ->
                 handle
                     .select(
-                        "SELECT * FROM events WHERE task_id = ? AND kind = ? AND seq > ? ORDER BY seq",
+                        "SELECT * FROM events WHERE task_id = ? AND kind = ? AND seq > ? ORDER BY"
+                            + " seq",
                         taskId,
                         kind.wire(),
                         after)

@@ -98,7 +98,9 @@ final class RunningAttempt implements TaskContext {
    */
   private List<Event> messagesNotTaken() {
     return messageCursor < 0
-        ? queue.eventLog().ofKindSinceLatest(task.id(), EventKind.MESSAGE_USER, EventKind.TASK_STARTED)
+        ? queue
+            .eventLog()
+            .ofKindSinceLatest(task.id(), EventKind.MESSAGE_USER, EventKind.TASK_STARTED)
         : queue.eventLog().ofKind(task.id(), EventKind.MESSAGE_USER, messageCursor);
   }
 

@@ -33,8 +33,8 @@ public final class TaskLeases {
   }
 
   /**
-   * Claims up to {@code max} of the oldest runnable tasks within the global and per-user limits
-   * and starts an attempt of each. Claims are serialised across nodes, so the limits hold exactly.
+   * Claims up to {@code max} of the oldest runnable tasks within the global and per-user limits and
+   * starts an attempt of each. Claims are serialised across nodes, so the limits hold exactly.
    */
   public List<Task> claim(String owner, int max) {
     QueueSettings settings = queue.settings();
@@ -80,24 +80,25 @@ public final class TaskLeases {
    */
   private String claimSql() {
     return """
-        WITH eligible AS MATERIALIZED (
-          SELECT ranked.id FROM (
-            SELECT q.id, q.user_id, ROW_NUMBER() OVER (
-              PARTITION BY q.user_id ORDER BY q.run_after, q.created_at, q.id) AS user_rank
-            FROM tasks q WHERE q.status = 'queued' AND q.run_after <= :now) ranked
-          LEFT JOIN (SELECT user_id, COUNT(*) AS running FROM tasks
-                     WHERE status = 'running' GROUP BY user_id) busy
-            ON busy.user_id = ranked.user_id
-          WHERE ranked.user_rank + COALESCE(busy.running, 0) <= :perUser)
-        UPDATE tasks SET status = 'running', lease_owner = :owner, lease_expires_at = :until,
-          started_at = COALESCE(started_at, :now), updated_at = :now
-        WHERE id IN (
-          SELECT id FROM tasks
-          WHERE status = 'queued' AND id IN (SELECT id FROM eligible)
-          ORDER BY run_after, created_at, id
-          LIMIT :limit
-          %s)
-        RETURNING *"""
+    WITH eligible AS MATERIALIZED (
+      SELECT ranked.id FROM (
+        SELECT q.id, q.user_id, ROW_NUMBER() OVER (
+          PARTITION BY q.user_id ORDER BY q.run_after, q.created_at, q.id) AS user_rank
+        FROM tasks q WHERE q.status = 'queued' AND q.run_after <= :now) ranked
+      LEFT JOIN (SELECT user_id, COUNT(*) AS running FROM tasks
+                 WHERE status = 'running' GROUP BY user_id) busy
+        ON busy.user_id = ranked.user_id
+      WHERE ranked.user_rank + COALESCE(busy.running, 0) <= :perUser)
+    UPDATE tasks SET status = 'running', lease_owner = :owner, lease_expires_at = :until,
+      started_at = COALESCE(started_at, :now), updated_at = :now
+    WHERE id IN (
+      SELECT id FROM tasks
+      WHERE status = 'queued' AND id IN (SELECT id FROM eligible)
+      ORDER BY run_after, created_at, id
+      LIMIT :limit
+      %s)
+    RETURNING *\
+    """
         .formatted(database.dialect().claimLock());
   }
 
@@ -140,23 +141,25 @@ public final class TaskLeases {
         });
   }
 
-  public Task fail(Lease lease, String code, String reason, Usage usage, Map<String, Long> timings) {
+  public Task fail(
+      Lease lease, String code, String reason, Usage usage, Map<String, Long> timings) {
     return database.write(
         handle ->
             finish(handle, lock(handle, lease), TaskStatus.FAILED, code, reason, usage, timings));
   }
 
   public Task cancelled(Lease lease, Usage usage, Map<String, Long> timings) {
-    return database.write(
-        handle -> cancelled(handle, lock(handle, lease), usage, timings));
+    return database.write(handle -> cancelled(handle, lock(handle, lease), usage, timings));
   }
 
   /**
    * A retryable failure: back to the queue as the next attempt after a backoff, or failed once
    * attempts are spent (cancelled if a cancel arrived meanwhile).
    */
-  public Task retry(Lease lease, String code, String reason, Usage usage, Map<String, Long> timings) {
-    return database.write(handle -> retry(handle, lock(handle, lease), code, reason, usage, timings));
+  public Task retry(
+      Lease lease, String code, String reason, Usage usage, Map<String, Long> timings) {
+    return database.write(
+        handle -> retry(handle, lock(handle, lease), code, reason, usage, timings));
   }
 
   /** Shutdown: back to the queue at once, no attempt spent. */
@@ -209,7 +212,12 @@ public final class TaskLeases {
   }
 
   private Task retry(
-      Handle handle, Task task, String code, String reason, Usage usage, Map<String, Long> timings) {
+      Handle handle,
+      Task task,
+      String code,
+      String reason,
+      Usage usage,
+      Map<String, Long> timings) {
     if (cancelRequested(handle, task)) {
       return cancelled(handle, task, usage, timings);
     }
@@ -232,20 +240,20 @@ public final class TaskLeases {
     long now = queue.clock().millis();
     Task queued =
         handle
-        .createQuery(
-            "UPDATE tasks SET status = 'queued', attempt = :next, run_after = :runAfter,"
-                + " updated_at = :now, lease_owner = NULL, lease_expires_at = NULL,"
-                + " usage_json = :usage, timings_json = :timings"
-                + GUARD
-                + " RETURNING *")
-        .bind("next", attempt)
-        .bind("runAfter", now + delay)
-        .bind("now", now)
-        .bind("usage", TaskRows.json(usage))
-        .bind("timings", TaskRows.json(timings))
-        .bindMap(guard(Lease.of(task)))
-        .map(TaskRows.MAPPER)
-        .one();
+            .createQuery(
+                "UPDATE tasks SET status = 'queued', attempt = :next, run_after = :runAfter,"
+                    + " updated_at = :now, lease_owner = NULL, lease_expires_at = NULL,"
+                    + " usage_json = :usage, timings_json = :timings"
+                    + GUARD
+                    + " RETURNING *")
+            .bind("next", attempt)
+            .bind("runAfter", now + delay)
+            .bind("now", now)
+            .bind("usage", TaskRows.json(usage))
+            .bind("timings", TaskRows.json(timings))
+            .bindMap(guard(Lease.of(task)))
+            .map(TaskRows.MAPPER)
+            .one();
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("attempt", attempt);
     data.put("reason", reason);
@@ -284,29 +292,29 @@ public final class TaskLeases {
     allTimings.put("total", now - task.createdAt().toEpochMilli());
     Task finished =
         handle
-        .createQuery(
-            "UPDATE tasks SET status = :status, finished_at = :now, updated_at = :now,"
-                + " lease_owner = NULL, lease_expires_at = NULL, cancel_requested = 0,"
-                + " usage_json = :usage, timings_json = :timings,"
-                + " error_code = :code, error_message = :reason,"
-                + " head_branch = COALESCE(:head, head_branch),"
-                + " base_commit = COALESCE(:base, base_commit),"
-                + " commit_sha = COALESCE(:commit, commit_sha), pr_url = COALESCE(:pr, pr_url)"
-                + GUARD
-                + " RETURNING *")
-        .bind("head", result.headBranch().orElse(null))
-        .bind("base", result.baseCommit().orElse(null))
-        .bind("commit", result.commit().orElse(null))
-        .bind("pr", result.prUrl().orElse(null))
-        .bind("status", status.wire())
-        .bind("now", now)
-        .bind("usage", TaskRows.json(usage))
-        .bind("timings", TaskRows.json(allTimings))
-        .bind("code", code)
-        .bind("reason", reason)
-        .bindMap(guard(Lease.of(task)))
-        .map(TaskRows.MAPPER)
-        .one();
+            .createQuery(
+                "UPDATE tasks SET status = :status, finished_at = :now, updated_at = :now,"
+                    + " lease_owner = NULL, lease_expires_at = NULL, cancel_requested = 0,"
+                    + " usage_json = :usage, timings_json = :timings,"
+                    + " error_code = :code, error_message = :reason,"
+                    + " head_branch = COALESCE(:head, head_branch),"
+                    + " base_commit = COALESCE(:base, base_commit),"
+                    + " commit_sha = COALESCE(:commit, commit_sha), pr_url = COALESCE(:pr, pr_url)"
+                    + GUARD
+                    + " RETURNING *")
+            .bind("head", result.headBranch().orElse(null))
+            .bind("base", result.baseCommit().orElse(null))
+            .bind("commit", result.commit().orElse(null))
+            .bind("pr", result.prUrl().orElse(null))
+            .bind("status", status.wire())
+            .bind("now", now)
+            .bind("usage", TaskRows.json(usage))
+            .bind("timings", TaskRows.json(allTimings))
+            .bind("code", code)
+            .bind("reason", reason)
+            .bindMap(guard(Lease.of(task)))
+            .map(TaskRows.MAPPER)
+            .one();
     Map<String, Object> data = new LinkedHashMap<>();
     if (reason != null) {
       data.put("reason", reason);

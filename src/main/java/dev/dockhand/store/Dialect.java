@@ -20,8 +20,8 @@ public sealed interface Dialect permits SqliteDialect, PostgresDialect {
   <R> R write(Jdbi jdbi, HandleCallback<R, RuntimeException> callback);
 
   /**
-   * The locking clause that ends the claim's inner SELECT: PostgreSQL skips rows other
-   * transactions hold; SQLite needs none because its claim runs under {@code BEGIN IMMEDIATE}.
+   * The locking clause that ends the claim's inner SELECT: PostgreSQL skips rows other transactions
+   * hold; SQLite needs none because its claim runs under {@code BEGIN IMMEDIATE}.
    */
   String claimLock();
 

@@ -22,8 +22,10 @@ final class PostgresDialect implements Dialect {
 
   private final String url;
   private final Map<String, List<Consumer<String>>> handlers = new ConcurrentHashMap<>();
+
   /** Notifications of the write transaction running on this thread, sent just before commit. */
   private final ThreadLocal<List<String[]>> pending = new ThreadLocal<>();
+
   private PgListener listener;
 
   PostgresDialect(String url) {
@@ -86,14 +88,13 @@ final class PostgresDialect implements Dialect {
   }
 
   @Override
-  public OptionalLong insertEvent(
-      Handle handle, String taskId, String kind, String data, long at) {
+  public OptionalLong insertEvent(Handle handle, String taskId, String kind, String data, long at) {
     // One round trip: the seq comes from the row the UPDATE locks.
     return handle
         .select(
-            "WITH next AS (UPDATE tasks SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq)"
-                + " INSERT INTO events(task_id, seq, kind, data, created_at)"
-                + " SELECT ?, last_seq, ?, ?, ? FROM next RETURNING seq",
+            "WITH next AS (UPDATE tasks SET last_seq = last_seq + 1 WHERE id = ? RETURNING"
+                + " last_seq) INSERT INTO events(task_id, seq, kind, data, created_at) SELECT ?,"
+                + " last_seq, ?, ?, ? FROM next RETURNING seq",
             taskId,
             taskId,
             kind,

@@ -84,11 +84,11 @@ final class SqliteDialect implements Dialect {
   }
 
   @Override
-  public OptionalLong insertEvent(
-      Handle handle, String taskId, String kind, String data, long at) {
+  public OptionalLong insertEvent(Handle handle, String taskId, String kind, String data, long at) {
     Optional<Long> seq =
         handle
-            .select("UPDATE tasks SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq", taskId)
+            .select(
+                "UPDATE tasks SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq", taskId)
             .mapTo(Long.class)
             .findOne();
     if (seq.isEmpty()) {
