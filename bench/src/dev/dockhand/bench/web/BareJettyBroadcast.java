@@ -10,8 +10,8 @@ import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 
 /**
- * The baseline: a minimal Jetty 12 WebSocket server that sends each message to every open
- * session, with nothing in between (no store, no auth, no per-client bound).
+ * The baseline: a minimal Jetty 12 WebSocket server that sends each message to every open session,
+ * with nothing in between (no store, no auth, no per-client bound).
  */
 final class BareJettyBroadcast implements AutoCloseable {
   private final Server server = new Server();
@@ -27,8 +27,7 @@ final class BareJettyBroadcast implements AutoCloseable {
             server,
             container ->
                 container.addMapping(
-                    "/ws",
-                    (request, response, callback) -> new Listener(sessions))));
+                    "/ws", (request, response, callback) -> new Listener(sessions))));
     server.start();
   }
 

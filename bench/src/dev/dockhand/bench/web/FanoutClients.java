@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * Many JDK WebSocket clients that record, for every message carrying {@code "t":<nanoTime>},
- * how long it took to arrive. The same clients measure both servers.
+ * Many JDK WebSocket clients that record, for every message carrying {@code "t":<nanoTime>}, how
+ * long it took to arrive. The same clients measure both servers.
  */
 final class FanoutClients implements AutoCloseable {
   private static final int HTTP_CLIENTS = 4;
@@ -36,9 +36,16 @@ final class FanoutClients implements AutoCloseable {
     }
   }
 
-  /** Opens {@code count} sockets; {@code setup} runs on each once open (headers go in {@code builder}). */
+  /**
+   * Opens {@code count} sockets; {@code setup} runs on each once open (headers go in {@code
+   * builder}).
+   */
   void connect(
-      URI uri, int count, int capacity, Consumer<WebSocket.Builder> builder, Consumer<WebSocket> setup) {
+      URI uri,
+      int count,
+      int capacity,
+      Consumer<WebSocket.Builder> builder,
+      Consumer<WebSocket> setup) {
     List<CompletableFuture<WebSocket>> pending = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       Recorder recorder = new Recorder(capacity);

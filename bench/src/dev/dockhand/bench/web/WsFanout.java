@@ -13,8 +13,8 @@ import java.util.function.LongConsumer;
 /**
  * WebSocket fan-out: {@code subscribers} clients follow one task while events are appended at
  * {@code rate} per second for {@code seconds}; reports delivery latency (append call to client
- * receipt) and throughput, beside a bare Jetty broadcast of the same messages to the same
- * clients in the same run. Args: [subscribers] [rate] [seconds].
+ * receipt) and throughput, beside a bare Jetty broadcast of the same messages to the same clients
+ * in the same run. Args: [subscribers] [rate] [seconds].
  */
 public final class WsFanout {
   private WsFanout() {}
@@ -53,7 +53,11 @@ public final class WsFanout {
           builder -> builder.header("Authorization", "Bearer " + person.token()),
           socket ->
               socket.sendText(
-                  "{\"type\":\"subscribe\",\"taskId\":\"" + task.id() + "\",\"after\":" + after + "}",
+                  "{\"type\":\"subscribe\",\"taskId\":\""
+                      + task.id()
+                      + "\",\"after\":"
+                      + after
+                      + "}",
                   true));
       clients.expectMarker("warm-0");
       harness.append(task.id(), EventKind.TOOL_CALL, Map.of("id", "warm-0"));
@@ -66,7 +70,9 @@ public final class WsFanout {
               subscribers,
               rate,
               messages,
-              n -> harness.append(task.id(), EventKind.TOOL_CALL, Map.of("n", n, "t", System.nanoTime())));
+              n ->
+                  harness.append(
+                      task.id(), EventKind.TOOL_CALL, Map.of("n", n, "t", System.nanoTime())));
     }
     bare.print("bare Jetty broadcast");
     dockhand.print("dockhand /api/v1/ws");

@@ -2,6 +2,7 @@ package dev.dockhand.auth;
 
 import dev.dockhand.InvalidInputException;
 import dev.dockhand.NotFoundException;
+import dev.dockhand.store.Database;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -9,12 +10,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import dev.dockhand.store.Database;
 import org.jdbi.v3.core.statement.StatementContext;
 
-/**
- * Personal API tokens ({@code dh_} + 256 random bits), stored as SHA-256 hashes. Thread-safe.
- */
+/** Personal API tokens ({@code dh_} + 256 random bits), stored as SHA-256 hashes. Thread-safe. */
 public final class ApiTokens {
   public static final String PREFIX = "dh_";
   private static final int MAX_NAME = 100;
@@ -31,12 +29,18 @@ public final class ApiTokens {
 
   public ApiToken.Created create(long userId, String name) {
     String trimmed = name == null ? "" : name.strip();
-    if (trimmed.isEmpty() || trimmed.length() > MAX_NAME || trimmed.chars().anyMatch(Character::isISOControl)) {
+    if (trimmed.isEmpty()
+        || trimmed.length() > MAX_NAME
+        || trimmed.chars().anyMatch(Character::isISOControl)) {
       throw new InvalidInputException("name", "must be 1-" + MAX_NAME + " printable characters");
     }
     String secret = OpaqueTokens.generate(PREFIX);
     ApiToken token =
-        new ApiToken(OpaqueTokens.shortId("tok_"), trimmed, Instant.ofEpochMilli(clock.millis()), Optional.empty());
+        new ApiToken(
+            OpaqueTokens.shortId("tok_"),
+            trimmed,
+            Instant.ofEpochMilli(clock.millis()),
+            Optional.empty());
     database.write(
         handle ->
             handle
@@ -57,15 +61,15 @@ public final class ApiTokens {
     return database
         .jdbi()
         .withHandle(
-        handle ->
-            handle
-                .createQuery(
-                    "SELECT id, name, created_at, last_used_at FROM api_tokens"
-                        + " WHERE user_id = :userId AND revoked_at IS NULL"
-                        + " ORDER BY created_at DESC, id DESC")
-                .bind("userId", userId)
-                .map(ApiTokens::token)
-                .list());
+            handle ->
+                handle
+                    .createQuery(
+                        "SELECT id, name, created_at, last_used_at FROM api_tokens"
+                            + " WHERE user_id = :userId AND revoked_at IS NULL"
+                            + " ORDER BY created_at DESC, id DESC")
+                    .bind("userId", userId)
+                    .map(ApiTokens::token)
+                    .list());
   }
 
   /** Revokes one of the user's tokens; another user's token is "not found". */
@@ -103,13 +107,16 @@ public final class ApiTokens {
                             "SELECT user_id, last_used_at FROM api_tokens"
                                 + " WHERE token_hash = :hash AND revoked_at IS NULL")
                         .bind("hash", hash)
-                        .map((row, ctx) -> new Use(row.getLong("user_id"), row.getLong("last_used_at")))
+                        .map(
+                            (row, ctx) ->
+                                new Use(row.getLong("user_id"), row.getLong("last_used_at")))
                         .findOne());
     if (use.isPresent() && use.get().lastUsedAt() < now - LAST_USED_PRECISION.toMillis()) {
       database.write(
           handle ->
               handle
-                  .createUpdate("UPDATE api_tokens SET last_used_at = :now WHERE token_hash = :hash")
+                  .createUpdate(
+                      "UPDATE api_tokens SET last_used_at = :now WHERE token_hash = :hash")
                   .bind("now", now)
                   .bind("hash", hash)
                   .execute());

@@ -1,9 +1,9 @@
 package dev.dockhand.auth;
 
 import dev.dockhand.config.Config;
+import dev.dockhand.store.Database;
 import java.time.Clock;
 import java.util.Optional;
-import dev.dockhand.store.Database;
 
 /**
  * Everything about who is calling: users, sessions, API tokens and, when an OAuth app is
@@ -16,7 +16,12 @@ public final class Auth {
   private final ApiTokens tokens;
   private final Optional<GitHubLogin> github;
 
-  private Auth(Config config, Users users, Sessions sessions, ApiTokens tokens, Optional<GitHubLogin> github) {
+  private Auth(
+      Config config,
+      Users users,
+      Sessions sessions,
+      ApiTokens tokens,
+      Optional<GitHubLogin> github) {
     this.config = config;
     this.users = users;
     this.sessions = sessions;

@@ -16,8 +16,8 @@ import java.util.Optional;
  *     into {@code <data dir>/secret.key} (mode 0600) when absent
  * @param sessionTtl DOCKHAND_SESSION_TTL (default 720h = 30 days): how long a login session lives
  *     without use; each use slides it forward
- * @param submitRatePerMinute DOCKHAND_SUBMIT_RATE (default 30): task submissions one user may
- *     make per minute, sustained (token bucket refill rate)
+ * @param submitRatePerMinute DOCKHAND_SUBMIT_RATE (default 30): task submissions one user may make
+ *     per minute, sustained (token bucket refill rate)
  * @param submitBurst DOCKHAND_SUBMIT_BURST (default 10): submissions one user may make at once
  *     before the rate applies (token bucket size)
  * @param maxActiveTasksPerUser DOCKHAND_MAX_ACTIVE_TASKS_PER_USER (default 50): queued plus running

@@ -28,12 +28,13 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * GitHub's OAuth web flow (authorization code with state and PKCE S256) against {@code
- * GITHUB_URL} and {@code GITHUB_API_URL}, so GitHub Enterprise works the same. Thread-safe.
+ * GitHub's OAuth web flow (authorization code with state and PKCE S256) against {@code GITHUB_URL}
+ * and {@code GITHUB_API_URL}, so GitHub Enterprise works the same. Thread-safe.
  */
 public final class GitHubLogin {
   /** {@code repo}: clone, push and open pull requests on the user's behalf. */
   static final Scope SCOPE = new Scope("repo", "read:user");
+
   private static final Duration TIMEOUT = Duration.ofSeconds(15);
 
   private final ClientID clientId;
@@ -43,8 +44,7 @@ public final class GitHubLogin {
   private final OAuthStates states;
   private final HttpClient http;
 
-  GitHubLogin(
-      String clientId, Secret clientSecret, URI githubUrl, URI apiUrl, OAuthStates states) {
+  GitHubLogin(String clientId, Secret clientSecret, URI githubUrl, URI apiUrl, OAuthStates states) {
     this.clientId = new ClientID(clientId);
     this.clientSecret = clientSecret;
     this.githubUrl = githubUrl;
@@ -74,7 +74,8 @@ public final class GitHubLogin {
         states
             .consume(state)
             .orElseThrow(
-                () -> new LoginFailedException("the login state is unknown, used or expired", false));
+                () ->
+                    new LoginFailedException("the login state is unknown, used or expired", false));
     if (code == null || code.isBlank() || code.length() > 500) {
       throw new LoginFailedException("GitHub sent no authorization code", false);
     }
@@ -101,7 +102,8 @@ public final class GitHubLogin {
     try {
       HTTPResponse response = httpRequest.send();
       if (!response.indicatesSuccess()) {
-        throw new LoginFailedException("GitHub refused the code (HTTP " + response.getStatusCode() + ")", false);
+        throw new LoginFailedException(
+            "GitHub refused the code (HTTP " + response.getStatusCode() + ")", false);
       }
       var json = response.getBodyAsJSONObject();
       // GitHub reports a bad code with 200 and an "error" member.
@@ -129,7 +131,8 @@ public final class GitHubLogin {
     try {
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 200) {
-        throw new LoginFailedException("GitHub did not say who signed in (HTTP " + response.statusCode() + ")", true);
+        throw new LoginFailedException(
+            "GitHub did not say who signed in (HTTP " + response.statusCode() + ")", true);
       }
       JsonNode body = Json.MAPPER.readTree(response.body());
       if (!body.path("id").canConvertToLong() || !body.path("login").isTextual()) {

@@ -31,7 +31,8 @@ final class LocalAdmin {
       return Optional.empty();
     } catch (IOException e) {
       tokens.revoke(local.id(), created.token().id());
-      throw new ConfigException("DOCKHAND_DATA_DIR", "cannot write " + file + ": " + e.getMessage());
+      throw new ConfigException(
+          "DOCKHAND_DATA_DIR", "cannot write " + file + ": " + e.getMessage());
     }
     return Optional.of(created.secret());
   }

@@ -1,13 +1,13 @@
 package dev.dockhand.auth;
 
+import dev.dockhand.store.Database;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import dev.dockhand.store.Database;
 
 /**
- * Logins in flight: the OAuth {@code state} (stored hashed) and its PKCE verifier, usable once
- * and only for a few minutes. Thread-safe; a state raced by two callbacks is won by one.
+ * Logins in flight: the OAuth {@code state} (stored hashed) and its PKCE verifier, usable once and
+ * only for a few minutes. Thread-safe; a state raced by two callbacks is won by one.
  */
 final class OAuthStates {
   static final Duration LIFETIME = Duration.ofMinutes(10);
@@ -51,7 +51,8 @@ final class OAuthStates {
           Optional<String> verifier =
               handle
                   .createQuery(
-                      "SELECT code_verifier FROM oauth_states WHERE state_hash = :hash AND expires_at > :now")
+                      "SELECT code_verifier FROM oauth_states WHERE state_hash = :hash AND"
+                          + " expires_at > :now")
                   .bind("hash", hash)
                   .bind("now", clock.millis())
                   .mapTo(String.class)

@@ -20,8 +20,7 @@ final class OwnerOnlyFiles {
     Files.createDirectories(file.toAbsolutePath().getParent());
     if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
       Files.createFile(
-          file,
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } else {
       Files.createFile(file);
     }

@@ -68,7 +68,9 @@ public final class Sessions {
                                 + " WHERE id_hash = :hash AND expires_at > :now")
                         .bind("hash", hash)
                         .bind("now", now)
-                        .map((row, ctx) -> new Seen(row.getLong("user_id"), row.getLong("last_seen_at")))
+                        .map(
+                            (row, ctx) ->
+                                new Seen(row.getLong("user_id"), row.getLong("last_seen_at")))
                         .findOne());
     if (seen.isPresent() && seen.get().lastSeenAt() < now - slideStep.toMillis()) {
       database.write(

@@ -1,17 +1,15 @@
 package dev.dockhand.auth;
 
 import dev.dockhand.config.Secret;
+import dev.dockhand.store.Database;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
-import dev.dockhand.store.Database;
 import org.jdbi.v3.core.statement.StatementContext;
 
-/**
- * The users table: who people are, and their GitHub token (encrypted at rest). Thread-safe.
- */
+/** The users table: who people are, and their GitHub token (encrypted at rest). Thread-safe. */
 public final class Users {
   /** The one user of local mode. */
   public static final String LOCAL_LOGIN = "local";
@@ -27,25 +25,29 @@ public final class Users {
   }
 
   public Optional<User> find(long id) {
-    return database.jdbi().withHandle(
-        handle ->
-            handle
-                .createQuery("SELECT id, login, name, avatar_url FROM users WHERE id = :id")
-                .bind("id", id)
-                .map(Users::user)
-                .findOne());
+    return database
+        .jdbi()
+        .withHandle(
+            handle ->
+                handle
+                    .createQuery("SELECT id, login, name, avatar_url FROM users WHERE id = :id")
+                    .bind("id", id)
+                    .map(Users::user)
+                    .findOne());
   }
 
   /** The GitHub token stored at the user's last login, decrypted; empty in local mode. */
   public Optional<Secret> gitToken(long userId) {
     Optional<String> sealed =
-        database.jdbi().withHandle(
-            handle ->
-                handle
-                    .createQuery("SELECT github_token_enc FROM users WHERE id = :id")
-                    .bind("id", userId)
-                    .mapTo(String.class)
-                    .findOne());
+        database
+            .jdbi()
+            .withHandle(
+                handle ->
+                    handle
+                        .createQuery("SELECT github_token_enc FROM users WHERE id = :id")
+                        .bind("id", userId)
+                        .mapTo(String.class)
+                        .findOne());
     return sealed.map(value -> secrets.decrypt(value, tokenContext(userId)));
   }
 

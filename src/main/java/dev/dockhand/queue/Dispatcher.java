@@ -103,8 +103,8 @@ public final class Dispatcher {
 
   /**
    * SIGTERM: stops claiming, cancels the running attempts, hands their tasks back to the queue
-   * (task.retrying, no attempt spent) and returns. An attempt that does not stop within a
-   * heartbeat is handed back anyway; its later writes are refused by the lease.
+   * (task.retrying, no attempt spent) and returns. An attempt that does not stop within a heartbeat
+   * is handed back anyway; its later writes are refused by the lease.
    */
   public void shutdown() {
     if (!stopping.compareAndSet(false, true)) {

@@ -23,9 +23,9 @@ import java.util.function.Function;
 
 /**
  * The HTTP server: REST API, WebSocket, SSE and the web app, configured in one place. Every route
- * under {@code /api/v1} and {@code /metrics} needs a caller; cookie-borne mutations must come
- * from our own origin; every failure goes through {@link ErrorMapper}. Build with {@link
- * #builder}; {@link #start()} once, {@link #stop()} once.
+ * under {@code /api/v1} and {@code /metrics} needs a caller; cookie-borne mutations must come from
+ * our own origin; every failure goes through {@link ErrorMapper}. Build with {@link #builder};
+ * {@link #start()} once, {@link #stop()} once.
  */
 public final class ApiServer {
   private final Config config;
@@ -55,9 +55,7 @@ public final class ApiServer {
             parts.log,
             new TaskSubmission(parts.repoValidator, limits.maxPromptChars()),
             new SubmitLimiter(
-                parts.clock,
-                config.auth().submitRatePerMinute(),
-                config.auth().submitBurst()),
+                parts.clock, config.auth().submitRatePerMinute(), config.auth().submitBurst()),
             config.auth().maxActiveTasksPerUser(),
             limits,
             sse);
@@ -202,8 +200,8 @@ public final class ApiServer {
     }
 
     /**
-     * Checks and normalises a submitted repository URL; throws {@code InvalidInputException}
-     * with field {@code repo}. Default: non-empty, at most 2000 printable characters.
+     * Checks and normalises a submitted repository URL; throws {@code InvalidInputException} with
+     * field {@code repo}. Default: non-empty, at most 2000 printable characters.
      */
     public Builder repoValidator(Function<String, String> repoValidator) {
       this.repoValidator = repoValidator;

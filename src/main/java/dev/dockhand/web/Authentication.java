@@ -14,8 +14,10 @@ import java.util.Set;
  */
 final class Authentication {
   static final String ATTRIBUTE = "dockhand.caller";
+
   /** Browsers cannot set headers on a WebSocket, so the token may ride as a subprotocol. */
   static final String BEARER_PROTOCOL_PREFIX = "dockhand.bearer.";
+
   static final String PROTOCOL = "dockhand";
   private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
 
@@ -104,7 +106,8 @@ final class Authentication {
   /** DOCKHAND_PUBLIC_URL's origin when set, else the origin the request was addressed to. */
   private boolean ownOrigin(Context ctx, String origin) {
     String expected =
-        publicOrigin.orElseGet(() -> ctx.scheme() + "://" + Optional.ofNullable(ctx.header("Host")).orElse(""));
+        publicOrigin.orElseGet(
+            () -> ctx.scheme() + "://" + Optional.ofNullable(ctx.header("Host")).orElse(""));
     return origin.toLowerCase(Locale.ROOT).equals(expected.toLowerCase(Locale.ROOT));
   }
 
@@ -112,7 +115,12 @@ final class Authentication {
     String scheme = url.getScheme().toLowerCase(Locale.ROOT);
     int port = url.getPort();
     boolean defaultPort =
-        port == -1 || (scheme.equals("https") && port == 443) || (scheme.equals("http") && port == 80);
-    return scheme + "://" + url.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
+        port == -1
+            || (scheme.equals("https") && port == 443)
+            || (scheme.equals("http") && port == 80);
+    return scheme
+        + "://"
+        + url.getHost().toLowerCase(Locale.ROOT)
+        + (defaultPort ? "" : ":" + port);
   }
 }

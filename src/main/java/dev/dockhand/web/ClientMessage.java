@@ -34,10 +34,14 @@ sealed interface ClientMessage {
     return switch (type) {
       case "ping" -> new Ping();
       case "subscribe" ->
-          isTasksTopic(message) ? new SubscribeTasks() : new Subscribe(taskId(message), after(message));
+          isTasksTopic(message)
+              ? new SubscribeTasks()
+              : new Subscribe(taskId(message), after(message));
       case "unsubscribe" ->
           isTasksTopic(message) ? new UnsubscribeTasks() : new Unsubscribe(taskId(message));
-      default -> throw new InvalidInputException("type", "unknown message type '" + abbreviate(type) + "'");
+      default ->
+          throw new InvalidInputException(
+              "type", "unknown message type '" + abbreviate(type) + "'");
     };
   }
 

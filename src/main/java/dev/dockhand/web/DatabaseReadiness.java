@@ -14,7 +14,9 @@ public final class DatabaseReadiness implements Readiness {
   @Override
   public List<Check> check() {
     try {
-      database.jdbi().withHandle(handle -> handle.createQuery("SELECT 1").mapTo(Integer.class).one());
+      database
+          .jdbi()
+          .withHandle(handle -> handle.createQuery("SELECT 1").mapTo(Integer.class).one());
       return List.of(new Check("database", true, "ok"));
     } catch (RuntimeException e) {
       return List.of(new Check("database", false, "the database does not answer"));

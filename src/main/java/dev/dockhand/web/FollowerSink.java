@@ -11,8 +11,8 @@ interface FollowerSink {
   void delta(String taskId, String text);
 
   /**
-   * Blocks the replaying thread until the client has drained enough for another page. False
-   * once the sink is closed.
+   * Blocks the replaying thread until the client has drained enough for another page. False once
+   * the sink is closed.
    */
   boolean awaitRoom() throws InterruptedException;
 

@@ -43,7 +43,11 @@ final class Frames {
 
   static String delta(String taskId, String text) {
     return write(
-        Json.MAPPER.createObjectNode().put("type", "delta").put("taskId", taskId).put("text", text));
+        Json.MAPPER
+            .createObjectNode()
+            .put("type", "delta")
+            .put("taskId", taskId)
+            .put("text", text));
   }
 
   static String task(Task task) {
@@ -58,7 +62,11 @@ final class Frames {
 
   static String error(String code, String message) {
     return write(
-        Json.MAPPER.createObjectNode().put("type", "error").put("code", code).put("message", message));
+        Json.MAPPER
+            .createObjectNode()
+            .put("type", "error")
+            .put("code", code)
+            .put("message", message));
   }
 
   private static String write(ObjectNode node) {

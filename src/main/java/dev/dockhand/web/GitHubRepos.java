@@ -81,7 +81,10 @@ public final class GitHubRepos implements RepoLister {
 
   private static ApiException signInAgain() {
     return new ApiException(
-        403, "github_token_expired", "GitHub refused the stored token; sign in again", Optional.empty());
+        403,
+        "github_token_expired",
+        "GitHub refused the stored token; sign in again",
+        Optional.empty());
   }
 
   private static DockhandException unavailable() {

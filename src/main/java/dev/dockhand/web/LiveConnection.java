@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
  */
 final class LiveConnection implements FollowerSink {
   private static final Logger LOG = LoggerFactory.getLogger(LiveConnection.class);
+
   /** Close code for a client that will not stop flooding. */
   static final int POLICY_VIOLATION = 1008;
 
@@ -35,7 +36,8 @@ final class LiveConnection implements FollowerSink {
     this.caller = caller;
     this.outbox = outbox;
     this.parts = parts;
-    this.flood = new FloodGuard(parts.limits().wsMessagesPerSecond(), parts.limits().wsMessageBurst());
+    this.flood =
+        new FloodGuard(parts.limits().wsMessagesPerSecond(), parts.limits().wsMessageBurst());
   }
 
   /** What every connection shares: the store, the hub, the caps. */

@@ -14,9 +14,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code GET /api/v1/ws}. Authentication and the Origin check happen before the upgrade, so a
- * refused client never holds a socket. Browsers, which cannot set headers on a WebSocket, may
- * offer the subprotocols {@code dockhand} and {@code dockhand.bearer.<token>}; the server then
- * answers {@code Sec-WebSocket-Protocol: dockhand} (never echoing the token). Thread-safe.
+ * refused client never holds a socket. Browsers, which cannot set headers on a WebSocket, may offer
+ * the subprotocols {@code dockhand} and {@code dockhand.bearer.<token>}; the server then answers
+ * {@code Sec-WebSocket-Protocol: dockhand} (never echoing the token). Thread-safe.
  */
 final class LiveSocket {
   static final String PATH = "/api/v1/ws";

@@ -12,9 +12,9 @@ import java.net.URI;
 import java.util.function.Supplier;
 
 /**
- * {@code /auth/github/login} → GitHub → {@code /auth/github/callback} → session cookie; and
- * {@code /auth/logout}. A login always gets a fresh session id (any session the browser came
- * with is ended), so a session id planted before login is worthless after it.
+ * {@code /auth/github/login} → GitHub → {@code /auth/github/callback} → session cookie; and {@code
+ * /auth/logout}. A login always gets a fresh session id (any session the browser came with is
+ * ended), so a session id planted before login is worthless after it.
  */
 final class LoginRoutes {
   static final String CALLBACK = "/auth/github/callback";
@@ -45,14 +45,16 @@ final class LoginRoutes {
 
   private URI callback() {
     String base = origin.get().toString();
-    return URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + CALLBACK);
+    return URI.create(
+        (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + CALLBACK);
   }
 
   private void callback(Context ctx) {
     GitHubLogin github = github();
     String error = ctx.queryParam("error");
     if (error != null) {
-      throw new LoginFailedException("GitHub did not sign you in (" + abbreviate(error) + ")", false);
+      throw new LoginFailedException(
+          "GitHub did not sign you in (" + abbreviate(error) + ")", false);
     }
     GitHubLogin.Result result =
         github.complete(ctx.queryParam("code"), ctx.queryParam("state"), callback());
@@ -63,12 +65,14 @@ final class LoginRoutes {
   }
 
   private void logout(Context ctx) {
-    cookie.read(ctx).ifPresent(
-        session -> {
-          auth.bySession(session)
-              .ifPresent(user -> authentication.checkNotCrossSite(ctx, new Caller(user, true)));
-          auth.sessions().delete(session);
-        });
+    cookie
+        .read(ctx)
+        .ifPresent(
+            session -> {
+              auth.bySession(session)
+                  .ifPresent(user -> authentication.checkNotCrossSite(ctx, new Caller(user, true)));
+              auth.sessions().delete(session);
+            });
     cookie.clear(ctx);
     ctx.status(204);
   }

@@ -18,9 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Dockhand's Prometheus metrics. The coordinator feeds what only it knows (running sandboxes,
- * model usage); the web part records connections, events sent and HTTP latencies; task counts
- * are read from the store once per scrape. Thread-safe.
+ * Dockhand's Prometheus metrics. The coordinator feeds what only it knows (running sandboxes, model
+ * usage); the web part records connections, events sent and HTTP latencies; task counts are read
+ * from the store once per scrape. Thread-safe.
  */
 public final class Metrics {
   private static final Logger LOG = LoggerFactory.getLogger(Metrics.class);
@@ -48,7 +48,8 @@ public final class Metrics {
     Gauge.builder("dockhand.ws.connections", wsConnections, AtomicInteger::get)
         .description("open WebSocket connections")
         .register(registry);
-    Gauge.builder("dockhand.queue.depth", this, m -> m.taskCounts.getOrDefault(TaskStatus.QUEUED, 0L))
+    Gauge.builder(
+            "dockhand.queue.depth", this, m -> m.taskCounts.getOrDefault(TaskStatus.QUEUED, 0L))
         .description("tasks waiting to run")
         .register(registry);
     for (TaskStatus status : TaskStatus.values()) {

@@ -11,8 +11,8 @@ import org.eclipse.jetty.websocket.api.Session;
  * One WebSocket connection's outbound buffer, bounded. Jetty already keeps an ordered queue per
  * connection with a non-blocking sender (its frame flusher); what it lacks is a bound, so every
  * frame is counted from {@code sendText} until its write completes. A client that lets more than
- * the limit pile up is closed with 1013 (try again later) and, if it still does not read, cut
- * after a grace period. Senders never block, so one stalled client delays no one. Thread-safe.
+ * the limit pile up is closed with 1013 (try again later) and, if it still does not read, cut after
+ * a grace period. Senders never block, so one stalled client delays no one. Thread-safe.
  */
 final class Outbox {
   static final int TOO_SLOW = 1013;

@@ -10,7 +10,8 @@ public interface RepoLister {
   List<Repo> list(User user);
 
   /** One repository, as the picker shows it. */
-  record Repo(String fullName, String cloneUrl, Optional<String> defaultBranch, boolean isPrivate) {}
+  record Repo(
+      String fullName, String cloneUrl, Optional<String> defaultBranch, boolean isPrivate) {}
 
   /** Local mode: nothing to list; people type the URL. */
   RepoLister NONE = user -> List.of();

@@ -10,8 +10,8 @@ import java.util.Optional;
 /**
  * The login cookie. Behind HTTPS (DOCKHAND_PUBLIC_URL is https) it is {@code
  * __Host-dockhand_session}: Secure, Path=/ and no Domain, so no other host or plain-http page can
- * set or read it. Over plain http it is {@code dockhand_session}, because browsers reject a
- * {@code __Host-} cookie that is not Secure. Always HttpOnly and SameSite=Lax.
+ * set or read it. Over plain http it is {@code dockhand_session}, because browsers reject a {@code
+ * __Host-} cookie that is not Secure. Always HttpOnly and SameSite=Lax.
  */
 final class SessionCookie {
   static final String SECURE_NAME = "__Host-dockhand_session";

@@ -15,10 +15,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code GET /api/v1/tasks/{id}/events/stream}: the task's events as Server-Sent Events, {@code
  * id:} = seq (so a browser's automatic reconnect resumes from {@code Last-Event-ID}), {@code
- * event:} = kind, {@code data:} = the same JSON as the WebSocket's event frame. Deltas go as
- * {@code event: delta} without an id. The request's own (virtual) thread writes; the hub's
- * listener only queues, and a client that lets the queue fill is ended (it reconnects and
- * misses nothing). Thread-safe.
+ * event:} = kind, {@code data:} = the same JSON as the WebSocket's event frame. Deltas go as {@code
+ * event: delta} without an id. The request's own (virtual) thread writes; the hub's listener only
+ * queues, and a client that lets the queue fill is ended (it reconnects and misses nothing).
+ * Thread-safe.
  */
 final class SseStream {
   private static final String POISON = "";

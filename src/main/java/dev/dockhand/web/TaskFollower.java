@@ -10,10 +10,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One subscription to one task: replays stored events after {@code after} page by page, at the
- * pace the client drains them, then hands over to the hub from the last replayed seq, which
- * replays whatever was appended meanwhile and continues live. So every event reaches the sink
- * once, in seq order, and a long history cannot overflow a slow client's buffer. Thread-safe.
+ * One subscription to one task: replays stored events after {@code after} page by page, at the pace
+ * the client drains them, then hands over to the hub from the last replayed seq, which replays
+ * whatever was appended meanwhile and continues live. So every event reaches the sink once, in seq
+ * order, and a long history cannot overflow a slow client's buffer. Thread-safe.
  */
 final class TaskFollower implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TaskFollower.class);
@@ -41,8 +41,8 @@ final class TaskFollower implements AutoCloseable {
   }
 
   /**
-   * Starts following on a virtual thread, which first asks {@code allowed} (an ownership check
-   * that may touch the store) and stops at once if it says no.
+   * Starts following on a virtual thread, which first asks {@code allowed} (an ownership check that
+   * may touch the store) and stops at once if it says no.
    */
   TaskFollower start(long after, BooleanSupplier allowed) {
     Thread.ofVirtual()

@@ -22,6 +22,7 @@ import java.util.Optional;
 /** {@code /api/v1/tasks…}: submit, list, inspect, cancel, follow up, diff and events. */
 final class TaskRoutes {
   private static final String TASK = "/api/v1/tasks/{id}";
+
   /** Ids are ours; anything longer or stranger cannot exist, so skip the lookup. */
   private static final int MAX_ID = 100;
 
@@ -91,9 +92,11 @@ final class TaskRoutes {
 
   private void list(Context ctx) {
     Caller caller = authentication.require(ctx);
-    Optional<TaskStatus> status = Optional.ofNullable(ctx.queryParam("status")).map(TaskRoutes::status);
+    Optional<TaskStatus> status =
+        Optional.ofNullable(ctx.queryParam("status")).map(TaskRoutes::status);
     int limit = intParam(ctx, "limit", 20, 1, 100);
-    Optional<String> cursor = Optional.ofNullable(ctx.queryParam("cursor")).filter(c -> !c.isEmpty());
+    Optional<String> cursor =
+        Optional.ofNullable(ctx.queryParam("cursor")).filter(c -> !c.isEmpty());
     if (cursor.isPresent() && cursor.get().length() > 500) {
       throw new InvalidInputException("cursor", "cursor is not one this server gave out");
     }
@@ -153,7 +156,9 @@ final class TaskRoutes {
     ctx.json(body);
   }
 
-  /** The caller's task named in the path; another user's task is "not found", like a missing one. */
+  /**
+   * The caller's task named in the path; another user's task is "not found", like a missing one.
+   */
   private Task owned(Context ctx) {
     Caller caller = authentication.require(ctx);
     String id = ctx.pathParam("id");

@@ -5,10 +5,10 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * Reads and drops what a handler left of the request body (a 401 or 404 answered before the
- * body was read) before the response is written. Otherwise Jetty, finding unread input after the
- * response was committed as keep-alive, closes the connection under a client about to reuse it.
- * A body too large to drain cheaply ends the connection honestly with {@code Connection: close}.
+ * Reads and drops what a handler left of the request body (a 401 or 404 answered before the body
+ * was read) before the response is written. Otherwise Jetty, finding unread input after the
+ * response was committed as keep-alive, closes the connection under a client about to reuse it. A
+ * body too large to drain cheaply ends the connection honestly with {@code Connection: close}.
  */
 final class UnreadBodies {
   private UnreadBodies() {}

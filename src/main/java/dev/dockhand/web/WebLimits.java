@@ -3,8 +3,8 @@ package dev.dockhand.web;
 import java.time.Duration;
 
 /**
- * Caps that protect the server from clients; the defaults suit a phone on a slow network and a
- * few hundred watchers. Tests lower them to reach the edges quickly.
+ * Caps that protect the server from clients; the defaults suit a phone on a slow network and a few
+ * hundred watchers. Tests lower them to reach the edges quickly.
  *
  * @param maxBodyBytes request bodies over this are refused with 413 (default 256 KiB)
  * @param maxPromptChars the longest prompt or follow-up message (default 100,000)
@@ -47,7 +47,15 @@ public record WebLimits(
 
   public WebLimits withOutbound(int frames, long bytes) {
     return new WebLimits(
-        maxBodyBytes, maxPromptChars, wsMaxMessageBytes, wsMessagesPerSecond, wsMessageBurst,
-        frames, bytes, slowClientGrace, pingInterval, maxSubscriptions);
+        maxBodyBytes,
+        maxPromptChars,
+        wsMaxMessageBytes,
+        wsMessagesPerSecond,
+        wsMessageBurst,
+        frames,
+        bytes,
+        slowClientGrace,
+        pingInterval,
+        maxSubscriptions);
   }
 }

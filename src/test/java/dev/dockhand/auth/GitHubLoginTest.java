@@ -27,11 +27,16 @@ class GitHubLoginTest {
     harness =
         WebHarness.start(
             Map.of(
-                "GITHUB_CLIENT_ID", "client-123",
-                "GITHUB_CLIENT_SECRET", "secret-456",
-                "GITHUB_URL", github.url().toString(),
-                "GITHUB_API_URL", github.url().toString(),
-                "DOCKHAND_PUBLIC_URL", PUBLIC_URL),
+                "GITHUB_CLIENT_ID",
+                "client-123",
+                "GITHUB_CLIENT_SECRET",
+                "secret-456",
+                "GITHUB_URL",
+                github.url().toString(),
+                "GITHUB_API_URL",
+                github.url().toString(),
+                "DOCKHAND_PUBLIC_URL",
+                PUBLIC_URL),
             dev.dockhand.web.WebLimits.DEFAULTS);
   }
 
@@ -71,11 +76,20 @@ class GitHubLoginTest {
     assertThat(me.get("mode").asText()).isEqualTo("github");
     String issued = github.issuedTokens().getFirst();
     String stored =
-        harness.database().jdbi().withHandle(
-            handle -> handle.createQuery("SELECT github_token_enc FROM users WHERE login = 'octocat'").mapTo(String.class).one());
+        harness
+            .database()
+            .jdbi()
+            .withHandle(
+                handle ->
+                    handle
+                        .createQuery("SELECT github_token_enc FROM users WHERE login = 'octocat'")
+                        .mapTo(String.class)
+                        .one());
     assertThat(stored).doesNotContain(issued);
-    assertThat(harness.auth().users().gitToken(me.get("id").asLong()).orElseThrow().reveal()).isEqualTo(issued);
-    JsonNode repos = WebHarness.json(harness.send(withCookie("/api/v1/repos", login.session()).build()));
+    assertThat(harness.auth().users().gitToken(me.get("id").asLong()).orElseThrow().reveal())
+        .isEqualTo(issued);
+    JsonNode repos =
+        WebHarness.json(harness.send(withCookie("/api/v1/repos", login.session()).build()));
     assertThat(repos.get("items").get(0).get("fullName").asText()).isEqualTo("octocat/hello");
   }
 
@@ -103,8 +117,10 @@ class GitHubLoginTest {
     Login first = logIn(Optional.empty());
     Login second = logIn(Optional.of(first.session()));
     assertThat(second.session()).isNotEqualTo(first.session());
-    assertThat(harness.send(withCookie("/api/v1/me", first.session()).build()).statusCode()).isEqualTo(401);
-    assertThat(harness.send(withCookie("/api/v1/me", second.session()).build()).statusCode()).isEqualTo(200);
+    assertThat(harness.send(withCookie("/api/v1/me", first.session()).build()).statusCode())
+        .isEqualTo(401);
+    assertThat(harness.send(withCookie("/api/v1/me", second.session()).build()).statusCode())
+        .isEqualTo(200);
   }
 
   @Test
@@ -120,10 +136,12 @@ class GitHubLoginTest {
     assertThat(logout.headers().firstValue("Set-Cookie").orElse(""))
         .startsWith("__Host-dockhand_session=;")
         .containsAnyOf("Max-Age=0", "Expires=Thu, 01 Jan 1970");
-    assertThat(harness.send(withCookie("/api/v1/me", login.session()).build()).statusCode()).isEqualTo(401);
+    assertThat(harness.send(withCookie("/api/v1/me", login.session()).build()).statusCode())
+        .isEqualTo(401);
   }
 
-  private record Login(String session, String setCookie, URI callback, HttpResponse<String> response) {}
+  private record Login(
+      String session, String setCookie, URI callback, HttpResponse<String> response) {}
 
   /** Walks the browser's part: our login → GitHub's authorize → our callback (on loopback). */
   private Login logIn(Optional<String> existingSession) {
@@ -135,17 +153,22 @@ class GitHubLoginTest {
     assertThat(back.toString()).startsWith(PUBLIC_URL + "/auth/github/callback?");
     URI callback = harness.url(back.getRawPath() + "?" + back.getRawQuery());
     HttpRequest.Builder request = HttpRequest.newBuilder(callback);
-    existingSession.ifPresent(session -> request.header("Cookie", "__Host-dockhand_session=" + session));
+    existingSession.ifPresent(
+        session -> request.header("Cookie", "__Host-dockhand_session=" + session));
     HttpResponse<String> response = harness.send(request.build());
     assertThat(response.statusCode()).as(response.body()).isEqualTo(302);
     List<String> cookies = response.headers().allValues("Set-Cookie");
     String setCookie =
-        cookies.stream().filter(c -> c.startsWith("__Host-dockhand_session=")).findFirst().orElseThrow();
+        cookies.stream()
+            .filter(c -> c.startsWith("__Host-dockhand_session="))
+            .findFirst()
+            .orElseThrow();
     String session = setCookie.substring(setCookie.indexOf('=') + 1, setCookie.indexOf(';'));
     return new Login(session, setCookie, callback, response);
   }
 
   private HttpRequest.Builder withCookie(String path, String session) {
-    return HttpRequest.newBuilder(harness.url(path)).header("Cookie", "__Host-dockhand_session=" + session);
+    return HttpRequest.newBuilder(harness.url(path))
+        .header("Cookie", "__Host-dockhand_session=" + session);
   }
 }

@@ -21,7 +21,8 @@ class SecretBoxTest {
   void aKeyIsGeneratedIntoAnOwnerOnlyFileAndReusedOnTheNextStart() throws Exception {
     SecretBox first = SecretBox.load(Optional.empty(), dataDir);
     Path keyFile = dataDir.resolve("secret.key");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile)))
+        .isEqualTo("rw-------");
     assertThat(Base64.getDecoder().decode(Files.readString(keyFile).trim())).hasSize(32);
     String sealed = first.encrypt(new Secret("gho_abc"), "users.github_token:1");
     SecretBox second = SecretBox.load(Optional.empty(), dataDir);
@@ -39,7 +40,8 @@ class SecretBoxTest {
         .hasMessageNotContaining("gho_abc");
     byte[] bytes = Base64.getDecoder().decode(sealed);
     bytes[bytes.length - 1] ^= 1;
-    assertThatThrownBy(() -> box.decrypt(Base64.getEncoder().encodeToString(bytes), "users.github_token:1"))
+    assertThatThrownBy(
+            () -> box.decrypt(Base64.getEncoder().encodeToString(bytes), "users.github_token:1"))
         .isInstanceOf(DockhandException.class);
   }
 
@@ -49,7 +51,10 @@ class SecretBoxTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("DOCKHAND_SECRET_KEY");
     assertThatThrownBy(
-            () -> SecretBox.load(Optional.of(new Secret(Base64.getEncoder().encodeToString(new byte[16]))), dataDir))
+            () ->
+                SecretBox.load(
+                    Optional.of(new Secret(Base64.getEncoder().encodeToString(new byte[16]))),
+                    dataDir))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("32 bytes");
     String key = Base64.getEncoder().encodeToString(new byte[32]);

@@ -128,7 +128,9 @@ abstract class EventHubContract {
       assertThat(recorder.deltas.poll(30, TimeUnit.SECONDS)).isEqualTo("Hel");
       assertThat(recorder.deltas.poll(30, TimeUnit.SECONDS)).isEqualTo("lo");
     }
-    assertThat(node.eventLog.all(task.id())).extracting(Event::kind).containsExactly(EventKind.TASK_QUEUED);
+    assertThat(node.eventLog.all(task.id()))
+        .extracting(Event::kind)
+        .containsExactly(EventKind.TASK_QUEUED);
   }
 
   @Test

@@ -92,7 +92,11 @@ abstract class CrashRecoveryContract {
         assertThat(task.attempt()).isEqualTo(2);
         assertThat(node.kinds(id))
             .containsExactly(
-                "task.queued", "task.started", "tool.call", "task.retrying", "task.started",
+                "task.queued",
+                "task.started",
+                "tool.call",
+                "task.retrying",
+                "task.started",
                 "task.succeeded");
       }
     }

@@ -85,7 +85,8 @@ abstract class QueueContract {
     for (int i = 0; i < 8; i++) {
       threads.add(
           Thread.ofVirtual()
-              .start(() -> ids.add(node.queue.submit(task(ann, "same"), Optional.of("race")).id())));
+              .start(
+                  () -> ids.add(node.queue.submit(task(ann, "same"), Optional.of("race")).id())));
     }
     for (Thread thread : threads) {
       thread.join();
@@ -246,7 +247,8 @@ abstract class QueueContract {
             });
     assertThatThrownBy(() -> node.leases().append(stale, EventKind.MESSAGE_ASSISTANT, Map.of()))
         .isInstanceOf(LeaseLostException.class);
-    assertThatThrownBy(() -> node.leases().complete(stale, TaskResult.NOTHING, Usage.ZERO, Map.of()))
+    assertThatThrownBy(
+            () -> node.leases().complete(stale, TaskResult.NOTHING, Usage.ZERO, Map.of()))
         .isInstanceOf(LeaseLostException.class);
     assertThatThrownBy(() -> node.leases().retry(stale, "x", "y", Usage.ZERO, Map.of()))
         .isInstanceOf(LeaseLostException.class);

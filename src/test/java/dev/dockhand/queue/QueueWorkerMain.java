@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * A separate node for crash tests: claims tasks, records one event each, prints {@code started
- * <id> <attempt>}, then works until cancelled. SIGTERM runs {@link Dispatcher#shutdown()}.
- * Arguments: JDBC URL, data directory, node id.
+ * A separate node for crash tests: claims tasks, records one event each, prints {@code started <id>
+ * <attempt>}, then works until cancelled. SIGTERM runs {@link Dispatcher#shutdown()}. Arguments:
+ * JDBC URL, data directory, node id.
  */
 public final class QueueWorkerMain {
   /** The settings the worker runs with; tests reclaim its tasks knowing them. */

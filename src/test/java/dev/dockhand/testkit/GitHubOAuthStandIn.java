@@ -27,8 +27,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * wire format: {@code GET /login/oauth/authorize} (checks client_id, redirect_uri, state and an
  * S256 code_challenge, then redirects back with a code), {@code POST /login/oauth/access_token}
  * (checks the client secret and the code_verifier against the challenge; like GitHub, errors are
- * 200 with an {@code error} member), {@code GET /user} and {@code GET /user/repos}. Serves as
- * both GITHUB_URL and GITHUB_API_URL. Thread-safe.
+ * 200 with an {@code error} member), {@code GET /user} and {@code GET /user/repos}. Serves as both
+ * GITHUB_URL and GITHUB_API_URL. Thread-safe.
  */
 public final class GitHubOAuthStandIn implements AutoCloseable {
   /** A person the stand-in signs in. */
@@ -139,7 +139,8 @@ public final class GitHubOAuthStandIn implements AutoCloseable {
       body.put("access_token", token).put("token_type", "bearer").put("scope", "repo,read:user");
     }
     boolean json =
-        String.valueOf(exchange.getRequestHeaders().getFirst("Accept")).contains("application/json");
+        String.valueOf(exchange.getRequestHeaders().getFirst("Accept"))
+            .contains("application/json");
     if (json) {
       send(exchange, 200, "application/json", body.toString());
     } else {
@@ -152,7 +153,8 @@ public final class GitHubOAuthStandIn implements AutoCloseable {
                       .append(encoded.isEmpty() ? "" : "&")
                       .append(field.getKey())
                       .append('=')
-                      .append(URLEncoder.encode(field.getValue().asText(), StandardCharsets.UTF_8)));
+                      .append(
+                          URLEncoder.encode(field.getValue().asText(), StandardCharsets.UTF_8)));
       send(exchange, 200, "application/x-www-form-urlencoded", encoded.toString());
     }
   }

@@ -28,7 +28,8 @@ class AccountApiTest {
   void localModeWritesTheAdminTokenOnceToAnOwnerOnlyFileAndItSignsInAsLocal() throws Exception {
     var file = harness.dataDir().resolve("admin-token");
     assertThat(Files.readString(file).trim()).isEqualTo(harness.adminToken()).startsWith("dh_");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+        .isEqualTo("rw-------");
     assertThat(harness.auth().bootstrapLocalAdmin()).isEmpty();
     JsonNode me = WebHarness.json(harness.get("/api/v1/me", harness.adminToken()));
     assertThat(me.get("login").asText()).isEqualTo("local");
@@ -47,28 +48,48 @@ class AccountApiTest {
     HttpResponse<String> listed = harness.get("/api/v1/tokens", admin);
     assertThat(listed.body()).contains("laptop").doesNotContain(secret);
     String storedHashes =
-        harness.database().jdbi().withHandle(h -> h.createQuery("SELECT group_concat(token_hash) FROM api_tokens").mapTo(String.class).one());
+        harness
+            .database()
+            .jdbi()
+            .withHandle(
+                h ->
+                    h.createQuery("SELECT group_concat(token_hash) FROM api_tokens")
+                        .mapTo(String.class)
+                        .one());
     assertThat(storedHashes).doesNotContain(secret);
-    assertThat(harness.delete("/api/v1/tokens/" + token.get("id").asText(), admin).statusCode()).isEqualTo(204);
+    assertThat(harness.delete("/api/v1/tokens/" + token.get("id").asText(), admin).statusCode())
+        .isEqualTo(204);
     assertThat(harness.get("/api/v1/me", secret).statusCode()).isEqualTo(401);
-    assertThat(harness.delete("/api/v1/tokens/" + token.get("id").asText(), admin).statusCode()).isEqualTo(404);
-    assertThat(harness.post("/api/v1/tokens", admin, "{\"name\":\"\"}").statusCode()).isEqualTo(400);
+    assertThat(harness.delete("/api/v1/tokens/" + token.get("id").asText(), admin).statusCode())
+        .isEqualTo(404);
+    assertThat(harness.post("/api/v1/tokens", admin, "{\"name\":\"\"}").statusCode())
+        .isEqualTo(400);
   }
 
   @Test
   void anotherUsersTokenCannotBeRevoked() {
     WebHarness.Person bob = harness.person("bob");
     String bobsTokenId = harness.auth().tokens().list(bob.id()).getFirst().id();
-    assertThat(harness.delete("/api/v1/tokens/" + bobsTokenId, harness.adminToken()).statusCode()).isEqualTo(404);
+    assertThat(harness.delete("/api/v1/tokens/" + bobsTokenId, harness.adminToken()).statusCode())
+        .isEqualTo(404);
     assertThat(harness.get("/api/v1/me", bob.token()).statusCode()).isEqualTo(200);
   }
 
   @Test
   void everyApiRouteAndMetricsNeedACallerWhileHealthAndReadinessArePublic() {
-    for (String path : new String[] {"/api/v1/me", "/api/v1/tasks", "/api/v1/tokens", "/api/v1/repos", "/metrics", "/api/v1/openapi.json"}) {
+    for (String path :
+        new String[] {
+          "/api/v1/me",
+          "/api/v1/tasks",
+          "/api/v1/tokens",
+          "/api/v1/repos",
+          "/metrics",
+          "/api/v1/openapi.json"
+        }) {
       HttpResponse<String> response = harness.get(path, null);
       assertThat(response.statusCode()).as(path).isEqualTo(401);
-      assertThat(WebHarness.json(response).get("error").get("code").asText()).isEqualTo("unauthenticated");
+      assertThat(WebHarness.json(response).get("error").get("code").asText())
+          .isEqualTo("unauthenticated");
     }
     assertThat(harness.get("/api/v1/me", "dh_forged").statusCode()).isEqualTo(401);
     assertThat(harness.get("/healthz", null).statusCode()).isEqualTo(200);
@@ -91,7 +112,8 @@ class AccountApiTest {
         .contains("dockhand_events_sent_total")
         .contains("dockhand_model_tokens_total")
         .contains("dockhand_model_cost_usd_total")
-        .contains("dockhand_http_requests_seconds_count{method=\"GET\",route=\"/api/v1/me\",status=\"200\"}");
+        .contains(
+            "dockhand_http_requests_seconds_count{method=\"GET\",route=\"/api/v1/me\",status=\"200\"}");
   }
 
   @Test
@@ -117,10 +139,19 @@ class AccountApiTest {
         HttpRequest.newBuilder(harness.url("/api/v1/tokens"))
             .header("Cookie", cookie)
             .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"x\"}"));
-    assertThat(harness.send(post.copy().header("Origin", "https://evil.example").build()).statusCode()).isEqualTo(403);
-    assertThat(harness.send(post.copy().header("Sec-Fetch-Site", "cross-site").build()).statusCode()).isEqualTo(403);
-    assertThat(harness.send(post.copy().header("Origin", harness.origin()).build()).statusCode()).isEqualTo(201);
-    HttpRequest read = HttpRequest.newBuilder(harness.url("/api/v1/me")).header("Cookie", cookie).header("Origin", "https://evil.example").build();
+    assertThat(
+            harness.send(post.copy().header("Origin", "https://evil.example").build()).statusCode())
+        .isEqualTo(403);
+    assertThat(
+            harness.send(post.copy().header("Sec-Fetch-Site", "cross-site").build()).statusCode())
+        .isEqualTo(403);
+    assertThat(harness.send(post.copy().header("Origin", harness.origin()).build()).statusCode())
+        .isEqualTo(201);
+    HttpRequest read =
+        HttpRequest.newBuilder(harness.url("/api/v1/me"))
+            .header("Cookie", cookie)
+            .header("Origin", "https://evil.example")
+            .build();
     assertThat(harness.send(read).statusCode()).as("reads are not mutations").isEqualTo(200);
   }
 }

@@ -14,7 +14,8 @@ class OpenApiTest {
   @Test
   void theApiDescriptionListsExactlyTheRoutesTheServerRegisters() throws Exception {
     try (WebHarness harness = WebHarness.start()) {
-      JsonNode document = WebHarness.json(harness.get("/api/v1/openapi.json", harness.adminToken()));
+      JsonNode document =
+          WebHarness.json(harness.get("/api/v1/openapi.json", harness.adminToken()));
       assertThat(document.get("openapi").asText()).startsWith("3.1");
       List<String> described = new ArrayList<>();
       document

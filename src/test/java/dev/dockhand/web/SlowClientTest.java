@@ -32,7 +32,8 @@ class SlowClientTest {
         long lastSeq = 0;
         // Far more than loopback socket buffers hold, so the stalled client's backlog must grow.
         for (int i = 0; i < 600 && harness.metrics().slowClientsDropped() == 0; i++) {
-          lastSeq = harness.append(task.id(), EventKind.TOOL_RESULT, Map.of("output", padding)).seq();
+          lastSeq =
+              harness.append(task.id(), EventKind.TOOL_RESULT, Map.of("output", padding)).seq();
           long expected = lastSeq;
           healthy.until(frame -> frame.path("seq").asLong() == expected, WAIT);
         }

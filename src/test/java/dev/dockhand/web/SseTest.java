@@ -47,7 +47,8 @@ class SseTest {
                     .build(),
                 HttpResponse.BodyHandlers.ofInputStream());
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+    assertThat(response.headers().firstValue("Content-Type").orElse(""))
+        .startsWith("text/event-stream");
     try (BufferedReader reader =
         new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
       long live = harness.append(task.id(), EventKind.TOOL_CALL, Map.of("id", "live")).seq();
@@ -60,7 +61,8 @@ class SseTest {
         } else if (line.startsWith("event: ")) {
           kinds.add(line.substring(7));
         } else if (line.startsWith("data: ")) {
-          assertThat(WebHarness.json(line.substring(6)).get("seq").asLong()).isEqualTo(ids.getLast());
+          assertThat(WebHarness.json(line.substring(6)).get("seq").asLong())
+              .isEqualTo(ids.getLast());
         }
         if (!ids.isEmpty() && ids.getLast() == live && line.isEmpty()) {
           break;
@@ -79,7 +81,8 @@ class SseTest {
   void anotherUsersTaskStreamIsNotFound() {
     Task alicesTask = harness.submit(harness.person("alice"));
     HttpResponse<String> response =
-        harness.get("/api/v1/tasks/" + alicesTask.id() + "/events/stream", harness.person("bob").token());
+        harness.get(
+            "/api/v1/tasks/" + alicesTask.id() + "/events/stream", harness.person("bob").token());
     assertThat(response.statusCode()).isEqualTo(404);
     assertThat(WebHarness.json(response).get("error").get("code").asText()).isEqualTo("not_found");
   }

@@ -58,7 +58,8 @@ class TaskApiTest {
     assertThat(task.get("createdAt").asText()).endsWith("Z");
     assertThat(task.has("userId")).isFalse();
     assertThat(task.has("leaseOwner")).isFalse();
-    JsonNode fetched = WebHarness.json(harness.get("/api/v1/tasks/" + task.get("id").asText(), alice.token()));
+    JsonNode fetched =
+        WebHarness.json(harness.get("/api/v1/tasks/" + task.get("id").asText(), alice.token()));
     assertThat(fetched.get("id")).isEqualTo(task.get("id"));
   }
 
@@ -73,15 +74,33 @@ class TaskApiTest {
             Map.entry(
                 "{\"repo\":\"https://github.com/a/b\",\"prompt\":\"" + "p".repeat(100_001) + "\"}",
                 "prompt"),
-            Map.entry("{\"repo\":\"https://github.com/a/b\",\"prompt\":\"x\",\"branch\":\"--force\"}", "branch"),
-            Map.entry("{\"repo\":\"https://github.com/a/b\",\"prompt\":\"x\",\"branch\":\"a..b\"}", "branch"),
-            Map.entry("{\"repo\":\"https://github.com/a/b\",\"prompt\":\"x\",\"model\":\"a b\"}", "model"),
-            Map.entry("{\"repo\":\"https://github.com/a/b\",\"prompt\":\"x\",\"maxTurns\":\"5\"}", "maxTurns"),
-            Map.entry("{\"repo\":\"https://github.com/a/b\",\"prompt\":\"x\",\"maxTurns\":0}", "maxTurns"),
-            Map.entry("{\"repo\":\"https://github.com/a/b\",\"prompt\":\"x\",\"maxTurns\":1.5}", "maxTurns"),
-            Map.entry("{\"repo\":\"https://github.com/a/b\",\"prompt\":\"x\",\"budgetUsd\":0}", "budgetUsd"),
-            Map.entry("{\"repo\":\"https://github.com/a/b\",\"prompt\":\"x\",\"budgetUsd\":1001}", "budgetUsd"),
-            Map.entry("{\"repo\":\"https://github.com/a/b\",\"prompt\":\"x\",\"budgetUsd\":true}", "budgetUsd"),
+            Map.entry(
+                "{\"repo\":\"https://github.com/a/b\",\"prompt\":\"x\",\"branch\":\"--force\"}",
+                "branch"),
+            Map.entry(
+                "{\"repo\":\"https://github.com/a/b\",\"prompt\":\"x\",\"branch\":\"a..b\"}",
+                "branch"),
+            Map.entry(
+                "{\"repo\":\"https://github.com/a/b\",\"prompt\":\"x\",\"model\":\"a b\"}",
+                "model"),
+            Map.entry(
+                "{\"repo\":\"https://github.com/a/b\",\"prompt\":\"x\",\"maxTurns\":\"5\"}",
+                "maxTurns"),
+            Map.entry(
+                "{\"repo\":\"https://github.com/a/b\",\"prompt\":\"x\",\"maxTurns\":0}",
+                "maxTurns"),
+            Map.entry(
+                "{\"repo\":\"https://github.com/a/b\",\"prompt\":\"x\",\"maxTurns\":1.5}",
+                "maxTurns"),
+            Map.entry(
+                "{\"repo\":\"https://github.com/a/b\",\"prompt\":\"x\",\"budgetUsd\":0}",
+                "budgetUsd"),
+            Map.entry(
+                "{\"repo\":\"https://github.com/a/b\",\"prompt\":\"x\",\"budgetUsd\":1001}",
+                "budgetUsd"),
+            Map.entry(
+                "{\"repo\":\"https://github.com/a/b\",\"prompt\":\"x\",\"budgetUsd\":true}",
+                "budgetUsd"),
             Map.entry("[1,2]", "body"),
             Map.entry("{\"repo\":", "body"),
             Map.entry("", "body"));
@@ -129,7 +148,8 @@ class TaskApiTest {
   void submittingFasterThanTheRateAnswers429WithRetryAfter() throws Exception {
     try (WebHarness strict =
         WebHarness.start(
-            Map.of("DOCKHAND_SUBMIT_RATE", "1", "DOCKHAND_SUBMIT_BURST", "2"), WebLimits.DEFAULTS)) {
+            Map.of("DOCKHAND_SUBMIT_RATE", "1", "DOCKHAND_SUBMIT_BURST", "2"),
+            WebLimits.DEFAULTS)) {
       String token = strict.person("carol").token();
       assertThat(strict.post("/api/v1/tasks", token, VALID).statusCode()).isEqualTo(201);
       assertThat(strict.post("/api/v1/tasks", token, VALID).statusCode()).isEqualTo(201);
@@ -160,17 +180,22 @@ class TaskApiTest {
   void theListIsNewestFirstAndCursorPaged() {
     List<String> submitted = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      submitted.add(WebHarness.json(harness.post("/api/v1/tasks", alice.token(), VALID)).get("id").asText());
+      submitted.add(
+          WebHarness.json(harness.post("/api/v1/tasks", alice.token(), VALID)).get("id").asText());
     }
     List<String> listed = new ArrayList<>();
     String path = "/api/v1/tasks?limit=2";
     while (path != null) {
       JsonNode page = WebHarness.json(harness.get(path, alice.token()));
       page.get("items").forEach(task -> listed.add(task.get("id").asText()));
-      path = page.has("nextCursor") ? "/api/v1/tasks?limit=2&cursor=" + page.get("nextCursor").asText() : null;
+      path =
+          page.has("nextCursor")
+              ? "/api/v1/tasks?limit=2&cursor=" + page.get("nextCursor").asText()
+              : null;
     }
     assertThat(listed).containsExactlyElementsOf(submitted.reversed());
-    assertThat(harness.get("/api/v1/tasks?status=bogus", alice.token()).statusCode()).isEqualTo(400);
+    assertThat(harness.get("/api/v1/tasks?status=bogus", alice.token()).statusCode())
+        .isEqualTo(400);
     assertThat(harness.get("/api/v1/tasks?limit=0", alice.token()).statusCode()).isEqualTo(400);
     JsonNode queued = WebHarness.json(harness.get("/api/v1/tasks?status=queued", alice.token()));
     assertThat(queued.get("items")).hasSize(5);
@@ -178,15 +203,21 @@ class TaskApiTest {
 
   @Test
   void cancelAndFollowUpAnswer202() {
-    String id = WebHarness.json(harness.post("/api/v1/tasks", alice.token(), VALID)).get("id").asText();
+    String id =
+        WebHarness.json(harness.post("/api/v1/tasks", alice.token(), VALID)).get("id").asText();
     HttpResponse<String> message =
-        harness.post("/api/v1/tasks/" + id + "/messages", alice.token(), "{\"content\":\"also tests\"}");
+        harness.post(
+            "/api/v1/tasks/" + id + "/messages", alice.token(), "{\"content\":\"also tests\"}");
     assertThat(message.statusCode()).isEqualTo(202);
     assertThat(harness.post("/api/v1/tasks/" + id + "/messages", alice.token(), "{}").statusCode())
         .isEqualTo(400);
-    HttpResponse<String> cancel = harness.post("/api/v1/tasks/" + id + "/cancel", alice.token(), "");
+    HttpResponse<String> cancel =
+        harness.post("/api/v1/tasks/" + id + "/cancel", alice.token(), "");
     assertThat(cancel.statusCode()).isEqualTo(202);
-    assertThat(WebHarness.json(harness.get("/api/v1/tasks/" + id, alice.token())).get("status").asText())
+    assertThat(
+            WebHarness.json(harness.get("/api/v1/tasks/" + id, alice.token()))
+                .get("status")
+                .asText())
         .isEqualTo("cancelled");
   }
 
@@ -196,11 +227,18 @@ class TaskApiTest {
     for (int i = 0; i < 5; i++) {
       harness.append(task.id(), EventKind.TOOL_CALL, Map.of("id", "c" + i));
     }
-    JsonNode page = WebHarness.json(harness.get("/api/v1/tasks/" + task.id() + "/events?after=2&limit=2", alice.token()));
-    assertThat(page.get("items")).extracting(event -> event.get("seq").asLong()).containsExactly(3L, 4L);
+    JsonNode page =
+        WebHarness.json(
+            harness.get("/api/v1/tasks/" + task.id() + "/events?after=2&limit=2", alice.token()));
+    assertThat(page.get("items"))
+        .extracting(event -> event.get("seq").asLong())
+        .containsExactly(3L, 4L);
     assertThat(page.get("nextAfter").asLong()).isEqualTo(4);
     assertThat(page.get("items").get(0).get("kind").asText()).isNotBlank();
-    assertThat(harness.get("/api/v1/tasks/" + task.id() + "/events?after=-1", alice.token()).statusCode())
+    assertThat(
+            harness
+                .get("/api/v1/tasks/" + task.id() + "/events?after=-1", alice.token())
+                .statusCode())
         .isEqualTo(400);
   }
 
@@ -225,9 +263,11 @@ class TaskApiTest {
             harness.post(base + "/cancel", bob, ""),
             harness.post(base + "/messages", bob, "{\"content\":\"hi\"}"))) {
       assertThat(response.statusCode()).as(response.uri().toString()).isEqualTo(404);
-      assertThat(WebHarness.json(response).get("error").get("code").asText()).isEqualTo("not_found");
+      assertThat(WebHarness.json(response).get("error").get("code").asText())
+          .isEqualTo("not_found");
     }
     assertThat(WebHarness.json(harness.get("/api/v1/tasks", bob)).get("items")).isEmpty();
-    assertThat(WebHarness.json(harness.get(base, alice.token())).get("status").asText()).isEqualTo("queued");
+    assertThat(WebHarness.json(harness.get(base, alice.token())).get("status").asText())
+        .isEqualTo("queued");
   }
 }

@@ -32,8 +32,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
- * The real server on a random loopback port over a fresh SQLite file, with the parts it is
- * wired to, for tests and benchmarks. Local mode unless the environment names a GitHub app.
+ * The real server on a random loopback port over a fresh SQLite file, with the parts it is wired
+ * to, for tests and benchmarks. Local mode unless the environment names a GitHub app.
  */
 public final class WebHarness implements AutoCloseable {
   private static final AtomicLong NEXT_GITHUB_ID = new AtomicLong(1000);
@@ -138,7 +138,8 @@ public final class WebHarness implements AutoCloseable {
     User user =
         auth.users()
             .signedIn(
-                new GitHubUser(NEXT_GITHUB_ID.incrementAndGet(), login, Optional.of(login), Optional.empty()),
+                new GitHubUser(
+                    NEXT_GITHUB_ID.incrementAndGet(), login, Optional.of(login), Optional.empty()),
                 new Secret("gho_" + login));
     return new Person(user, auth.tokens().create(user.id(), "test").secret());
   }

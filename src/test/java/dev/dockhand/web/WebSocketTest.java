@@ -56,12 +56,13 @@ class WebSocketTest {
       first.socket().abort();
     }
     appender.join();
-    long last = harness.log().page(task.id(), 0, 10_000).getLast().seq();
+    long last = harness.log().all(task.id()).getLast().seq();
     try (WsClient second = WsClient.bearer(harness, alice.token())) {
       second.subscribe(task.id(), received.getLast());
       received.addAll(seqs(second.until(frame -> frame.get("seq").asLong() == last, WAIT)));
     }
-    assertThat(received).containsExactlyElementsOf(LongStream.rangeClosed(1, last).boxed().toList());
+    assertThat(received)
+        .containsExactlyElementsOf(LongStream.rangeClosed(1, last).boxed().toList());
     assertThat(last).isGreaterThan(appended);
   }
 
@@ -72,7 +73,8 @@ class WebSocketTest {
     try (WsClient client = WsClient.bearer(harness, alice.token())) {
       client.subscribe(task.id(), 0);
       harness.append(task.id(), EventKind.TOOL_CALL, Map.of("id", "c1", "name", "bash"));
-      JsonNode frame = client.until(f -> f.path("kind").asText().equals("tool.call"), WAIT).getLast();
+      JsonNode frame =
+          client.until(f -> f.path("kind").asText().equals("tool.call"), WAIT).getLast();
       assertThat(frame.get("type").asText()).isEqualTo("event");
       assertThat(frame.get("taskId").asText()).isEqualTo(task.id());
       assertThat(frame.get("seq").asLong()).isPositive();
@@ -121,7 +123,8 @@ class WebSocketTest {
               WAIT);
       assertThat(frames)
           .filteredOn(frame -> frame.get("type").asText().equals("task"))
-          .allSatisfy(frame -> assertThat(frame.get("task").get("id").asText()).isEqualTo(alices.id()));
+          .allSatisfy(
+              frame -> assertThat(frame.get("task").get("id").asText()).isEqualTo(alices.id()));
     }
   }
 
@@ -130,7 +133,9 @@ class WebSocketTest {
     String token = harness.person("alice").token();
     try (WsClient client =
         WsClient.connect(
-            harness, true, builder -> builder.subprotocols("dockhand.bearer." + token, "dockhand"))) {
+            harness,
+            true,
+            builder -> builder.subprotocols("dockhand.bearer." + token, "dockhand"))) {
       assertThat(client.socket().getSubprotocol()).isEqualTo("dockhand");
       client.send("{\"type\":\"ping\"}");
       assertThat(client.next(WAIT).get("type").asText()).isEqualTo("pong");
@@ -152,8 +157,7 @@ class WebSocketTest {
   @Test
   void aCookieSessionFromAForeignOrNullOriginIsRefusedAndFromOurOwnAccepted() throws Exception {
     WebHarness.Person alice = harness.person("alice");
-    String cookie =
-        SessionCookie.PLAIN_NAME + "=" + harness.auth().sessions().create(alice.id());
+    String cookie = SessionCookie.PLAIN_NAME + "=" + harness.auth().sessions().create(alice.id());
     for (String origin : List.of("https://evil.example", "null")) {
       assertThatThrownBy(
               () ->
@@ -190,8 +194,17 @@ class WebSocketTest {
   @Test
   void aFloodOfMessagesIsThrottledThenDisconnected() throws Exception {
     WebLimits strict =
-        new WebLimits(256 * 1024, 100_000, 64 * 1024, 1, 5, 10_000, 8L << 20, Duration.ofSeconds(5),
-            Duration.ofSeconds(15), 100);
+        new WebLimits(
+            256 * 1024,
+            100_000,
+            64 * 1024,
+            1,
+            5,
+            10_000,
+            8L << 20,
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(15),
+            100);
     try (WebHarness strictServer = WebHarness.start(Map.of(), strict);
         WsClient client = WsClient.bearer(strictServer, strictServer.person("alice").token())) {
       for (int i = 0; i < 500; i++) {
