@@ -15,6 +15,7 @@ import dev.dockhand.testkit.ServerProcess;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,6 +39,14 @@ class RestartTest {
     harness.close();
   }
 
+  private void awaitModelRequests(int count) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (harness.model.requests().size() < count) {
+      assertThat(System.nanoTime()).as("the model was asked %d times", count).isLessThan(deadline);
+      LockSupport.parkNanos(Duration.ofMillis(20).toNanos()); // a poll with a deadline
+    }
+  }
+
   @Test
   void aTaskInterruptedByKillNineIsRetriedAfterRestartFromACleanWorkspaceAndFinishes() throws Exception {
     harness.model.script(
@@ -56,6 +65,7 @@ class RestartTest {
         client.subscribe(id, 0);
         client.awaitEvent(id, "tool.result", WAIT);
       }
+      awaitModelRequests(2); // the second turn is the one that hangs: kill the server inside it
       orphans = Containers.labelled("dockhand.task=" + id);
       assertThat(orphans).hasSize(1);
       first.kill();

@@ -1,0 +1,92 @@
+package dev.dockhand.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ConfigTest {
+  @TempDir Path dir;
+
+  @Test
+  void theDefaultsDescribeALocalSqliteServerOnLoopback() {
+    Config config = Config.load(Map.of("DOCKHAND_DATA_DIR", dir.toString()));
+    assertThat(config.host()).isEqualTo("127.0.0.1");
+    assertThat(config.port()).isEqualTo(8080);
+    assertThat(config.dbUrl()).isEqualTo("jdbc:sqlite:" + dir.resolve("dockhand.db"));
+    assertThat(config.postgres()).isFalse();
+    assertThat(config.auth().localMode()).isTrue();
+    assertThat(config.queue().maxAttempts()).isEqualTo(3);
+    assertThat(config.git().allowedHosts()).containsExactly("github.com");
+    assertThat(config.git().allowHttp()).isFalse();
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "DOCKHAND_PORT|http|DOCKHAND_PORT: must be a whole number, got 'http'",
+        "DOCKHAND_PORT|70000|DOCKHAND_PORT: must be between 0 and 65535, got 70000",
+        "DOCKHAND_DB_URL|mysql://x|DOCKHAND_DB_URL: must start with jdbc:sqlite: or jdbc:postgresql:, got 'mysql://x'",
+        "DOCKHAND_LEASE|5s|DOCKHAND_LEASE: must be at least twice DOCKHAND_HEARTBEAT (PT10S), got PT5S",
+        "DOCKHAND_HEARTBEAT|soon|DOCKHAND_HEARTBEAT: must be a duration such as 500ms, 30s, 5m or 2h, got 'soon'",
+        "DOCKHAND_ALLOW_HTTP_GIT|maybe|DOCKHAND_ALLOW_HTTP_GIT: must be true or false, got 'maybe'",
+        "GITHUB_API_URL|ftp://x|GITHUB_API_URL: must be an absolute http(s) URL, got 'ftp://x'",
+        "GITHUB_CLIENT_ID|abc|GITHUB_CLIENT_SECRET: is required when the other GitHub OAuth key is set",
+        "DOCKHAND_NODE_ID|a b|DOCKHAND_NODE_ID: must be 1-63 letters, digits, '.', '_' or '-', got 'a b'",
+      })
+  void aBadValueIsOneMessageNamingTheKey(String key, String value, String message) {
+    assertThatThrownBy(() -> Config.load(Map.of("DOCKHAND_DATA_DIR", dir.toString(), key, value)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(message);
+  }
+
+  @Test
+  void aFileSuppliesKeysAndTheEnvironmentWins() throws IOException {
+    Path file = dir.resolve("dockhand.conf");
+    Files.writeString(file, "DOCKHAND_PORT=9000\nDOCKHAND_MAX_ATTEMPTS=5\n");
+    Config config =
+        Config.load(
+            Map.of(
+                "DOCKHAND_CONFIG_FILE", file.toString(),
+                "DOCKHAND_PORT", "9100",
+                "DOCKHAND_DATA_DIR", dir.toString()));
+    assertThat(config.port()).isEqualTo(9100);
+    assertThat(config.queue().maxAttempts()).isEqualTo(5);
+    assertThat(config.queue().lease()).isEqualTo(Duration.ofSeconds(60));
+  }
+
+  @Test
+  void secretsDoNotPrintThemselves() {
+    Config config =
+        Config.load(Map.of("DOCKHAND_DATA_DIR", dir.toString(), "ANTHROPIC_API_KEY", "sk-ant-secret-value"));
+    assertThat(config.toString()).doesNotContain("sk-ant-secret-value").contains("[redacted]");
+  }
+
+  @Test
+  void serveWithABadValueStopsWithOneLineNamingTheKeyAndNoStackTrace() throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder builder =
+        new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.dockhand.Main", "serve")
+            .redirectErrorStream(true);
+    builder.environment().put("DOCKHAND_DATA_DIR", dir.toString());
+    builder.environment().put("DOCKHAND_SANDBOX_PIDS", "lots");
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).isEqualTo(2);
+    List<String> lines = output.lines().filter(line -> !line.startsWith("WARNING:") && !line.isBlank()).toList();
+    assertThat(lines).containsExactly("dockhand: DOCKHAND_SANDBOX_PIDS: must be a whole number, got 'lots'");
+  }
+}
