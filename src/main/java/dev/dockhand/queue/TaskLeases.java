@@ -59,6 +59,7 @@ public final class TaskLeases {
                   .bind("until", now + settings.lease().toMillis())
                   .bind("perUser", settings.maxTasksPerUser())
                   .bind("limit", limit)
+                  .bind("head", Math.max(64, limit * 4))
                   .map(TaskRows.MAPPER)
                   .list()
                   .stream()
@@ -74,31 +75,38 @@ public final class TaskLeases {
   }
 
   /**
-   * One UPDATE: the inner SELECT takes the oldest runnable tasks that keep every user within the
-   * per-user limit and (on PostgreSQL) skips rows other transactions hold. The ranking is a
-   * materialised CTE so that PostgreSQL's generic plan computes it once, not once per row.
+   * One UPDATE. The inner SELECT looks at the oldest runnable tasks of users below their limit —
+   * a bounded head of the queue, so a claim costs the same however long the queue is — ranks each
+   * user's tasks there so nobody passes the per-user limit, and (on PostgreSQL) skips rows other
+   * transactions hold. Users who fill the head reach their limit with this claim and drop out of
+   * the next one, so tasks further back are never starved. The ranking is a materialised CTE so
+   * that PostgreSQL's generic plan computes it once, not once per row.
    */
   private String claimSql() {
     return """
-    WITH eligible AS MATERIALIZED (
-      SELECT ranked.id FROM (
-        SELECT q.id, q.user_id, ROW_NUMBER() OVER (
-          PARTITION BY q.user_id ORDER BY q.run_after, q.created_at, q.id) AS user_rank
-        FROM tasks q WHERE q.status = 'queued' AND q.run_after <= :now) ranked
-      LEFT JOIN (SELECT user_id, COUNT(*) AS running FROM tasks
-                 WHERE status = 'running' GROUP BY user_id) busy
-        ON busy.user_id = ranked.user_id
-      WHERE ranked.user_rank + COALESCE(busy.running, 0) <= :perUser)
-    UPDATE tasks SET status = 'running', lease_owner = :owner, lease_expires_at = :until,
-      started_at = COALESCE(started_at, :now), updated_at = :now
-    WHERE id IN (
-      SELECT id FROM tasks
-      WHERE status = 'queued' AND id IN (SELECT id FROM eligible)
-      ORDER BY run_after, created_at, id
-      LIMIT :limit
-      %s)
-    RETURNING *\
-    """
+        WITH busy AS MATERIALIZED (
+          SELECT user_id, COUNT(*) AS running FROM tasks WHERE status = 'running' GROUP BY user_id),
+        eligible AS MATERIALIZED (
+          SELECT ranked.id FROM (
+            SELECT head.id, head.user_id, ROW_NUMBER() OVER (
+              PARTITION BY head.user_id ORDER BY head.run_after, head.created_at, head.id) AS user_rank
+            FROM (
+              SELECT id, user_id, run_after, created_at FROM tasks
+              WHERE status = 'queued' AND run_after <= :now
+                AND user_id NOT IN (SELECT user_id FROM busy WHERE running >= :perUser)
+              ORDER BY run_after, created_at, id
+              LIMIT :head) head) ranked
+          LEFT JOIN busy ON busy.user_id = ranked.user_id
+          WHERE ranked.user_rank + COALESCE(busy.running, 0) <= :perUser)
+        UPDATE tasks SET status = 'running', lease_owner = :owner, lease_expires_at = :until,
+          started_at = COALESCE(started_at, :now), updated_at = :now
+        WHERE id IN (
+          SELECT id FROM tasks
+          WHERE status = 'queued' AND id IN (SELECT id FROM eligible)
+          ORDER BY run_after, created_at, id
+          LIMIT :limit
+          %s)
+        RETURNING *"""
         .formatted(database.dialect().claimLock());
   }
 
