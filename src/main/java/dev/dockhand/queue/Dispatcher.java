@@ -129,11 +129,7 @@ public final class Dispatcher {
         }
         int free = settings.maxConcurrentTasks() - running.size();
         if (free > 0) {
-          List<Task> claimed = leases.claim(nodeId, free);
-          claimed.forEach(this::launch);
-          if (!claimed.isEmpty() && claimed.size() < free) {
-            continue; // a claim looks at the head of the queue only: look again at once
-          }
+          leases.claim(nodeId, free).forEach(this::launch);
         }
       } catch (RuntimeException e) {
         log.warn("claiming failed, will try again: {}", e.toString());

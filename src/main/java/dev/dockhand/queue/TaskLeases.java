@@ -4,6 +4,7 @@ import dev.dockhand.events.Event;
 import dev.dockhand.events.EventKind;
 import dev.dockhand.store.Database;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -51,20 +52,15 @@ public final class TaskLeases {
           if (limit <= 0) {
             return List.of();
           }
-          List<Task> claimed =
-              handle
-                  .createQuery(claimSql())
-                  .bind("owner", owner)
-                  .bind("now", now)
-                  .bind("until", now + settings.lease().toMillis())
-                  .bind("perUser", settings.maxTasksPerUser())
-                  .bind("limit", limit)
-                  .bind("head", Math.max(64, limit * 4))
-                  .map(TaskRows.MAPPER)
-                  .list()
-                  .stream()
-                  .sorted(Comparator.comparing(Task::runAfter).thenComparing(Task::createdAt))
-                  .toList();
+          List<Task> claimed = new ArrayList<>();
+          // A claim looks at the head of the queue only; when that came up short while runnable
+          // tasks of users below their limit remain, look again in the same transaction.
+          List<Task> batch;
+          do {
+            batch = claimHead(handle, owner, now, limit - claimed.size());
+            claimed.addAll(batch);
+          } while (claimed.size() < limit && !batch.isEmpty() && moreRunnable(handle, now));
+          claimed.sort(Comparator.comparing(Task::runAfter).thenComparing(Task::createdAt));
           for (Task task : claimed) {
             queue.appendAndPublish(
                 handle, task.id(), EventKind.TASK_STARTED, Map.of("attempt", task.attempt()), now);
@@ -72,6 +68,33 @@ public final class TaskLeases {
           }
           return claimed;
         });
+  }
+
+  private List<Task> claimHead(Handle handle, String owner, long now, int limit) {
+    QueueSettings settings = queue.settings();
+    return handle
+        .createQuery(claimSql())
+        .bind("owner", owner)
+        .bind("now", now)
+        .bind("until", now + settings.lease().toMillis())
+        .bind("perUser", settings.maxTasksPerUser())
+        .bind("limit", limit)
+        .bind("head", Math.max(64, limit * 4))
+        .map(TaskRows.MAPPER)
+        .list();
+  }
+
+  private boolean moreRunnable(Handle handle, long now) {
+    return handle
+        .createQuery(
+            "SELECT 1 FROM tasks WHERE status = 'queued' AND run_after <= :now AND user_id NOT IN"
+                + " (SELECT user_id FROM tasks WHERE status = 'running' GROUP BY user_id"
+                + " HAVING COUNT(*) >= :perUser) LIMIT 1")
+        .bind("now", now)
+        .bind("perUser", queue.settings().maxTasksPerUser())
+        .mapTo(Integer.class)
+        .findOne()
+        .isPresent();
   }
 
   /**
