@@ -4,6 +4,7 @@ import dev.dockhand.events.Event;
 import dev.dockhand.events.EventKind;
 import dev.dockhand.store.Database;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -51,19 +52,15 @@ public final class TaskLeases {
           if (limit <= 0) {
             return List.of();
           }
-          List<Task> claimed =
-              handle
-                  .createQuery(claimSql())
-                  .bind("owner", owner)
-                  .bind("now", now)
-                  .bind("until", now + settings.lease().toMillis())
-                  .bind("perUser", settings.maxTasksPerUser())
-                  .bind("limit", limit)
-                  .map(TaskRows.MAPPER)
-                  .list()
-                  .stream()
-                  .sorted(Comparator.comparing(Task::runAfter).thenComparing(Task::createdAt))
-                  .toList();
+          List<Task> claimed = new ArrayList<>();
+          // A claim looks at the head of the queue only; when that came up short while runnable
+          // tasks of users below their limit remain, look again in the same transaction.
+          List<Task> batch;
+          do {
+            batch = claimHead(handle, owner, now, limit - claimed.size());
+            claimed.addAll(batch);
+          } while (claimed.size() < limit && !batch.isEmpty() && moreRunnable(handle, now));
+          claimed.sort(Comparator.comparing(Task::runAfter).thenComparing(Task::createdAt));
           for (Task task : claimed) {
             queue.appendAndPublish(
                 handle, task.id(), EventKind.TASK_STARTED, Map.of("attempt", task.attempt()), now);
@@ -73,21 +70,56 @@ public final class TaskLeases {
         });
   }
 
+  private List<Task> claimHead(Handle handle, String owner, long now, int limit) {
+    QueueSettings settings = queue.settings();
+    return handle
+        .createQuery(claimSql())
+        .bind("owner", owner)
+        .bind("now", now)
+        .bind("until", now + settings.lease().toMillis())
+        .bind("perUser", settings.maxTasksPerUser())
+        .bind("limit", limit)
+        .bind("head", Math.max(64, limit * 4))
+        .map(TaskRows.MAPPER)
+        .list();
+  }
+
+  private boolean moreRunnable(Handle handle, long now) {
+    return handle
+        .createQuery(
+            "SELECT 1 FROM tasks WHERE status = 'queued' AND run_after <= :now AND user_id NOT IN"
+                + " (SELECT user_id FROM tasks WHERE status = 'running' GROUP BY user_id"
+                + " HAVING COUNT(*) >= :perUser) LIMIT 1")
+        .bind("now", now)
+        .bind("perUser", queue.settings().maxTasksPerUser())
+        .mapTo(Integer.class)
+        .findOne()
+        .isPresent();
+  }
+
   /**
-   * One UPDATE: the inner SELECT takes the oldest runnable tasks that keep every user within the
-   * per-user limit and (on PostgreSQL) skips rows other transactions hold. The ranking is a
-   * materialised CTE so that PostgreSQL's generic plan computes it once, not once per row.
+   * One UPDATE. The inner SELECT looks at the oldest runnable tasks of users below their limit — a
+   * bounded head of the queue, so a claim costs the same however long the queue is — ranks each
+   * user's tasks there so nobody passes the per-user limit, and (on PostgreSQL) skips rows other
+   * transactions hold. Users who fill the head reach their limit with this claim and drop out of
+   * the next one, so tasks further back are never starved. The ranking is a materialised CTE so
+   * that PostgreSQL's generic plan computes it once, not once per row.
    */
   private String claimSql() {
     return """
-    WITH eligible AS MATERIALIZED (
+    WITH busy AS MATERIALIZED (
+      SELECT user_id, COUNT(*) AS running FROM tasks WHERE status = 'running' GROUP BY user_id),
+    eligible AS MATERIALIZED (
       SELECT ranked.id FROM (
-        SELECT q.id, q.user_id, ROW_NUMBER() OVER (
-          PARTITION BY q.user_id ORDER BY q.run_after, q.created_at, q.id) AS user_rank
-        FROM tasks q WHERE q.status = 'queued' AND q.run_after <= :now) ranked
-      LEFT JOIN (SELECT user_id, COUNT(*) AS running FROM tasks
-                 WHERE status = 'running' GROUP BY user_id) busy
-        ON busy.user_id = ranked.user_id
+        SELECT head.id, head.user_id, ROW_NUMBER() OVER (
+          PARTITION BY head.user_id ORDER BY head.run_after, head.created_at, head.id) AS user_rank
+        FROM (
+          SELECT id, user_id, run_after, created_at FROM tasks
+          WHERE status = 'queued' AND run_after <= :now
+            AND user_id NOT IN (SELECT user_id FROM busy WHERE running >= :perUser)
+          ORDER BY run_after, created_at, id
+          LIMIT :head) head) ranked
+      LEFT JOIN busy ON busy.user_id = ranked.user_id
       WHERE ranked.user_rank + COALESCE(busy.running, 0) <= :perUser)
     UPDATE tasks SET status = 'running', lease_owner = :owner, lease_expires_at = :until,
       started_at = COALESCE(started_at, :now), updated_at = :now

@@ -8,13 +8,9 @@ import dev.dockhand.events.EventHub;
 import dev.dockhand.events.EventKind;
 import dev.dockhand.events.EventLog;
 import dev.dockhand.store.Database;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.EnumMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,8 +61,8 @@ public final class TaskQueue {
    * stored under it; the same key with another body is a {@link ConflictException}.
    */
   public Task submit(NewTask task, Optional<String> idempotencyKey) {
-    validate(task, idempotencyKey);
-    String requestHash = hash(TaskRows.json(task));
+    Submissions.validate(task, idempotencyKey);
+    String requestHash = Submissions.hash(task);
     try {
       return database.write(handle -> insert(handle, task, idempotencyKey, requestHash));
     } catch (KeyTakenMeanwhile raced) {
@@ -372,28 +368,6 @@ public final class TaskQueue {
 
   Clock clock() {
     return clock;
-  }
-
-  private static void validate(NewTask task, Optional<String> key) {
-    if (task.maxTurns().isPresent() && task.maxTurns().get() < 1) {
-      throw new InvalidInputException("maxTurns", "must be at least 1");
-    }
-    if (task.budgetUsd().isPresent() && !(task.budgetUsd().get() >= 0)) {
-      throw new InvalidInputException("budgetUsd", "must not be negative");
-    }
-    if (key.isPresent() && (key.get().isBlank() || key.get().length() > 200)) {
-      throw new InvalidInputException("Idempotency-Key", "must be 1 to 200 characters");
-    }
-  }
-
-  private static String hash(String text) {
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   /** Rolls back a submit that lost the race for its idempotency key. */

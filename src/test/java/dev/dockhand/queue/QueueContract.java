@@ -124,6 +124,19 @@ abstract class QueueContract {
   }
 
   @Test
+  void aLongBacklogOfOneUserDoesNotStarveAnother() {
+    for (int i = 0; i < 150; i++) {
+      node.submit(ann, "ann " + i);
+    }
+    clock.advance(Duration.ofMillis(1));
+    Task bobs = node.submit(bob, "bob's only task");
+    List<Task> claimed = new ArrayList<>(node.leases().claim("node-a", 10));
+    claimed.addAll(node.leases().claim("node-a", 10));
+    assertThat(claimed).extracting(Task::id).contains(bobs.id());
+    assertThat(claimed.stream().filter(task -> task.userId() == ann)).hasSize(3);
+  }
+
+  @Test
   void claimsStopAtTheGlobalLimit() {
     for (int i = 0; i < 4; i++) {
       long user = node.user("user" + i);
