@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Starts a throwaway PostgreSQL cluster on loopback for tests and benchmarks, with a `dockhand`
 # user (password `dockhand`, may create databases) and database. Idempotent: if the cluster is
-# already up it only prints the URL. The last line of output is the JDBC URL; when sourced, it is
-# also exported as DOCKHAND_TEST_PG_URL.
+# already up it only prints the URL. Standard output is one line,
+#   export DOCKHAND_TEST_PG_URL='jdbc:postgresql://127.0.0.1:5433/dockhand?user=…&password=…'
+# so `eval "$(scripts/postgres-up.sh)"` sets it; progress goes to standard error.
 #   DOCKHAND_PG_PORT (default 5433)   DOCKHAND_PG_DIR (default /tmp/dockhand-pg-<port>)
 set -euo pipefail
 
@@ -58,5 +59,4 @@ if [[ "$(psql_pg -c "SELECT 1 FROM pg_database WHERE datname='dockhand'")" != 1 
   psql_pg -c "CREATE DATABASE dockhand OWNER dockhand" >&2
 fi
 
-export DOCKHAND_TEST_PG_URL="$url"
-echo "$url"
+echo "export DOCKHAND_TEST_PG_URL='$url'"

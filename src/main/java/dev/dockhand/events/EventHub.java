@@ -19,10 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Live fan-out of task events, deltas and status changes to this process's subscribers. Events
- * are published only after the transaction that stored them commits. On PostgreSQL every publish
- * also goes out as a small NOTIFY ({taskId, seq}; the receiver reads the row), so subscribers on
- * every node see work done on any node. Listeners run on the publisher's thread and must be quick.
+ * Live fan-out of task events, deltas and status changes to this process's subscribers. Events are
+ * published only after the transaction that stored them commits. On PostgreSQL every publish also
+ * goes out as a small NOTIFY ({taskId, seq}; the receiver reads the row), so subscribers on every
+ * node see work done on any node. Listeners run on the publisher's thread and must be quick.
  * Thread-safe.
  */
 public final class EventHub {
@@ -30,11 +30,13 @@ public final class EventHub {
   static final String EVENTS = "dockhand_events";
   static final String TASKS = "dockhand_tasks";
   static final String DELTAS = "dockhand_deltas";
+
   /** NOTIFY payloads must stay under 8000 bytes; deltas are cut into pieces below this. */
   static final int MAX_DELTA_BYTES = 6000;
 
   private final Database database;
   private final EventLog eventLog;
+
   /** Tells this node's own notifications apart from other nodes'. */
   private final String origin = UUID.randomUUID().toString().substring(0, 8);
 
@@ -133,7 +135,9 @@ public final class EventHub {
   private void remoteEvent(String text) {
     JsonNode payload = remote(text);
     if (payload != null && byTask.containsKey(payload.path("t").asText())) {
-      eventLog.get(payload.path("t").asText(), payload.path("s").asLong()).ifPresent(this::deliverEvent);
+      eventLog
+          .get(payload.path("t").asText(), payload.path("s").asLong())
+          .ifPresent(this::deliverEvent);
     }
   }
 

@@ -47,18 +47,10 @@ public final class EventLog {
       throw new IllegalArgumentException(kind.wire() + " data must be a JSON object");
     }
     long seq =
-        handle
-            .select("UPDATE tasks SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq", taskId)
-            .mapTo(Long.class)
-            .findOne()
+        database
+            .dialect()
+            .insertEvent(handle, taskId, kind.wire(), json.toString(), at.toEpochMilli())
             .orElseThrow(() -> new NotFoundException("task", taskId));
-    handle.execute(
-        "INSERT INTO events(task_id, seq, kind, data, created_at) VALUES (?, ?, ?, ?, ?)",
-        taskId,
-        seq,
-        kind.wire(),
-        json.toString(),
-        at.toEpochMilli());
     return new Event(taskId, seq, kind, json, at);
   }
 
@@ -84,7 +76,9 @@ public final class EventLog {
                     .list());
   }
 
-  /** Every event of the task, oldest first: what a resumed attempt rebuilds its conversation from. */
+  /**
+   * Every event of the task, oldest first: what a resumed attempt rebuilds its conversation from.
+   */
   public List<Event> all(String taskId) {
     return database
         .jdbi()
@@ -107,7 +101,9 @@ public final class EventLog {
                     .findOne());
   }
 
-  /** Events of one kind after {@code after}, oldest first (follow-up messages for a running task). */
+  /**
+   * Events of one kind after {@code after}, oldest first (follow-up messages for a running task).
+   */
   public List<Event> ofKind(String taskId, EventKind kind, long after) {
     return database
         .jdbi()
@@ -115,10 +111,30 @@ public final class EventLog {
             handle ->
                 handle
                     .select(
-                        "SELECT * FROM events WHERE task_id = ? AND kind = ? AND seq > ? ORDER BY seq",
+                        "SELECT * FROM events WHERE task_id = ? AND kind = ? AND seq > ? ORDER BY"
+                            + " seq",
                         taskId,
                         kind.wire(),
                         after)
+                    .map(MAPPER)
+                    .list());
+  }
+
+  /** Events of {@code kind} stored after the latest event of kind {@code since}, oldest first. */
+  public List<Event> ofKindSinceLatest(String taskId, EventKind kind, EventKind since) {
+    return database
+        .jdbi()
+        .withHandle(
+            handle ->
+                handle
+                    .select(
+                        "SELECT * FROM events WHERE task_id = ? AND kind = ? AND seq > (SELECT"
+                            + " COALESCE(MAX(seq), 0) FROM events WHERE task_id = ? AND kind = ?)"
+                            + " ORDER BY seq",
+                        taskId,
+                        kind.wire(),
+                        taskId,
+                        since.wire())
                     .map(MAPPER)
                     .list());
   }

@@ -98,8 +98,8 @@ public final class Dispatcher {
 
   /**
    * SIGTERM: stops claiming, cancels the running attempts, hands their tasks back to the queue
-   * (task.retrying, no attempt spent) and returns. An attempt that does not stop within a
-   * heartbeat is handed back anyway; its later writes are refused by the lease.
+   * (task.retrying, no attempt spent) and returns. An attempt that does not stop within a heartbeat
+   * is handed back anyway; its later writes are refused by the lease.
    */
   public void shutdown() {
     if (!stopping.compareAndSet(false, true)) {
@@ -129,7 +129,11 @@ public final class Dispatcher {
         }
         int free = settings.maxConcurrentTasks() - running.size();
         if (free > 0) {
-          leases.claim(nodeId, free).forEach(this::launch);
+          List<Task> claimed = leases.claim(nodeId, free);
+          claimed.forEach(this::launch);
+          if (!claimed.isEmpty() && claimed.size() < free) {
+            continue; // a claim looks at the head of the queue only: look again at once
+          }
         }
       } catch (RuntimeException e) {
         log.warn("claiming failed, will try again: {}", e.toString());

@@ -3,8 +3,8 @@ package dev.dockhand.queue;
 import dev.dockhand.DockhandException;
 
 /**
- * A write by an owner whose lease on the task is gone (expired and taken over, handed back, or
- * the task finished): the write was refused and changed nothing.
+ * A write by an owner whose lease on the task is gone (expired and taken over, handed back, or the
+ * task finished): the write was refused and changed nothing.
  */
 public class LeaseLostException extends DockhandException {
   private final String taskId;

@@ -35,7 +35,7 @@ final class RunningAttempt implements TaskContext {
   private final CountDownLatch ended = new CountDownLatch(1);
   private final TaskEvents events = new AttemptEvents();
   private volatile Usage attemptUsage = Usage.ZERO;
-  private long messageCursor;
+  private long messageCursor = -1;
 
   RunningAttempt(TaskQueue queue, Task task) {
     this.queue = queue;
@@ -47,12 +47,6 @@ final class RunningAttempt implements TaskContext {
             started ->
                 timings.putIfAbsent(
                     "queued", started.toEpochMilli() - task.createdAt().toEpochMilli()));
-    // Follow-ups stored before this attempt started are already part of its conversation.
-    this.messageCursor =
-        queue.eventLog().ofKind(task.id(), EventKind.TASK_STARTED, 0).stream()
-            .mapToLong(Event::seq)
-            .max()
-            .orElse(0);
   }
 
   @Override
@@ -84,7 +78,7 @@ final class RunningAttempt implements TaskContext {
   @Override
   public synchronized List<String> takeMessages() {
     List<String> messages = new ArrayList<>();
-    for (Event event : queue.eventLog().ofKind(task.id(), EventKind.MESSAGE_USER, messageCursor)) {
+    for (Event event : messagesNotTaken()) {
       messageCursor = event.seq();
       if (!ownMessages.contains(event.seq())) {
         messages.add(event.data().path("content").asText());
@@ -95,8 +89,19 @@ final class RunningAttempt implements TaskContext {
 
   /** True when follow-ups arrived that the attempt never took. */
   synchronized boolean hasUntakenMessages() {
-    return queue.eventLog().ofKind(task.id(), EventKind.MESSAGE_USER, messageCursor).stream()
-        .anyMatch(event -> !ownMessages.contains(event.seq()));
+    return messagesNotTaken().stream().anyMatch(event -> !ownMessages.contains(event.seq()));
+  }
+
+  /**
+   * Follow-ups after the last one taken or, before the first take, after this attempt's
+   * task.started: those stored earlier are already part of the conversation it rebuilds.
+   */
+  private List<Event> messagesNotTaken() {
+    return messageCursor < 0
+        ? queue
+            .eventLog()
+            .ofKindSinceLatest(task.id(), EventKind.MESSAGE_USER, EventKind.TASK_STARTED)
+        : queue.eventLog().ofKind(task.id(), EventKind.MESSAGE_USER, messageCursor);
   }
 
   @Override

@@ -33,8 +33,8 @@ public final class TaskLeases {
   }
 
   /**
-   * Claims up to {@code max} of the oldest runnable tasks within the global and per-user limits
-   * and starts an attempt of each. Claims are serialised across nodes, so the limits hold exactly.
+   * Claims up to {@code max} of the oldest runnable tasks within the global and per-user limits and
+   * starts an attempt of each. Claims are serialised across nodes, so the limits hold exactly.
    */
   public List<Task> claim(String owner, int max) {
     QueueSettings settings = queue.settings();
@@ -59,6 +59,7 @@ public final class TaskLeases {
                   .bind("until", now + settings.lease().toMillis())
                   .bind("perUser", settings.maxTasksPerUser())
                   .bind("limit", limit)
+                  .bind("head", Math.max(64, limit * 4))
                   .map(TaskRows.MAPPER)
                   .list()
                   .stream()
@@ -67,31 +68,41 @@ public final class TaskLeases {
           for (Task task : claimed) {
             queue.appendAndPublish(
                 handle, task.id(), EventKind.TASK_STARTED, Map.of("attempt", task.attempt()), now);
-            queue.changed(handle, task.id(), false);
+            queue.changed(handle, task, false);
           }
           return claimed;
         });
   }
 
   /**
-   * One UPDATE: the inner SELECT ranks each user's runnable tasks so that no user passes the
-   * per-user limit, and (on PostgreSQL) skips rows other transactions hold.
+   * One UPDATE. The inner SELECT looks at the oldest runnable tasks of users below their limit —
+   * a bounded head of the queue, so a claim costs the same however long the queue is — ranks each
+   * user's tasks there so nobody passes the per-user limit, and (on PostgreSQL) skips rows other
+   * transactions hold. Users who fill the head reach their limit with this claim and drop out of
+   * the next one, so tasks further back are never starved. The ranking is a materialised CTE so
+   * that PostgreSQL's generic plan computes it once, not once per row.
    */
   private String claimSql() {
     return """
+        WITH busy AS MATERIALIZED (
+          SELECT user_id, COUNT(*) AS running FROM tasks WHERE status = 'running' GROUP BY user_id),
+        eligible AS MATERIALIZED (
+          SELECT ranked.id FROM (
+            SELECT head.id, head.user_id, ROW_NUMBER() OVER (
+              PARTITION BY head.user_id ORDER BY head.run_after, head.created_at, head.id) AS user_rank
+            FROM (
+              SELECT id, user_id, run_after, created_at FROM tasks
+              WHERE status = 'queued' AND run_after <= :now
+                AND user_id NOT IN (SELECT user_id FROM busy WHERE running >= :perUser)
+              ORDER BY run_after, created_at, id
+              LIMIT :head) head) ranked
+          LEFT JOIN busy ON busy.user_id = ranked.user_id
+          WHERE ranked.user_rank + COALESCE(busy.running, 0) <= :perUser)
         UPDATE tasks SET status = 'running', lease_owner = :owner, lease_expires_at = :until,
           started_at = COALESCE(started_at, :now), updated_at = :now
         WHERE id IN (
           SELECT id FROM tasks
-          WHERE status = 'queued' AND id IN (
-            SELECT ranked.id FROM (
-              SELECT q.id, q.user_id, ROW_NUMBER() OVER (
-                PARTITION BY q.user_id ORDER BY q.run_after, q.created_at, q.id) AS user_rank
-              FROM tasks q WHERE q.status = 'queued' AND q.run_after <= :now) ranked
-            LEFT JOIN (SELECT user_id, COUNT(*) AS running FROM tasks
-                       WHERE status = 'running' GROUP BY user_id) busy
-              ON busy.user_id = ranked.user_id
-            WHERE ranked.user_rank + COALESCE(busy.running, 0) <= :perUser)
+          WHERE status = 'queued' AND id IN (SELECT id FROM eligible)
           ORDER BY run_after, created_at, id
           LIMIT :limit
           %s)
@@ -134,37 +145,29 @@ public final class TaskLeases {
     return database.write(
         handle -> {
           Task task = lock(handle, lease);
-          handle
-              .createUpdate(
-                  "UPDATE tasks SET head_branch = :head, base_commit = :base, commit_sha = :commit,"
-                      + " pr_url = :pr WHERE id = :id")
-              .bind("head", result.headBranch().orElse(task.headBranch().orElse(null)))
-              .bind("base", result.baseCommit().orElse(task.baseCommit().orElse(null)))
-              .bind("commit", result.commit().orElse(task.commit().orElse(null)))
-              .bind("pr", result.prUrl().orElse(task.prUrl().orElse(null)))
-              .bind("id", task.id())
-              .execute();
-          return finish(handle, task, TaskStatus.SUCCEEDED, null, null, usage, timings);
+          return finish(handle, task, TaskStatus.SUCCEEDED, null, null, usage, timings, result);
         });
   }
 
-  public Task fail(Lease lease, String code, String reason, Usage usage, Map<String, Long> timings) {
+  public Task fail(
+      Lease lease, String code, String reason, Usage usage, Map<String, Long> timings) {
     return database.write(
         handle ->
             finish(handle, lock(handle, lease), TaskStatus.FAILED, code, reason, usage, timings));
   }
 
   public Task cancelled(Lease lease, Usage usage, Map<String, Long> timings) {
-    return database.write(
-        handle -> cancelled(handle, lock(handle, lease), usage, timings));
+    return database.write(handle -> cancelled(handle, lock(handle, lease), usage, timings));
   }
 
   /**
    * A retryable failure: back to the queue as the next attempt after a backoff, or failed once
    * attempts are spent (cancelled if a cancel arrived meanwhile).
    */
-  public Task retry(Lease lease, String code, String reason, Usage usage, Map<String, Long> timings) {
-    return database.write(handle -> retry(handle, lock(handle, lease), code, reason, usage, timings));
+  public Task retry(
+      Lease lease, String code, String reason, Usage usage, Map<String, Long> timings) {
+    return database.write(
+        handle -> retry(handle, lock(handle, lease), code, reason, usage, timings));
   }
 
   /** Shutdown: back to the queue at once, no attempt spent. */
@@ -217,7 +220,12 @@ public final class TaskLeases {
   }
 
   private Task retry(
-      Handle handle, Task task, String code, String reason, Usage usage, Map<String, Long> timings) {
+      Handle handle,
+      Task task,
+      String code,
+      String reason,
+      Usage usage,
+      Map<String, Long> timings) {
     if (cancelRequested(handle, task)) {
       return cancelled(handle, task, usage, timings);
     }
@@ -238,25 +246,28 @@ public final class TaskLeases {
       Usage usage,
       Map<String, Long> timings) {
     long now = queue.clock().millis();
-    handle
-        .createUpdate(
-            "UPDATE tasks SET status = 'queued', attempt = :next, run_after = :runAfter,"
-                + " updated_at = :now, lease_owner = NULL, lease_expires_at = NULL,"
-                + " usage_json = :usage, timings_json = :timings"
-                + GUARD)
-        .bind("next", attempt)
-        .bind("runAfter", now + delay)
-        .bind("now", now)
-        .bind("usage", TaskRows.json(usage))
-        .bind("timings", TaskRows.json(timings))
-        .bindMap(guard(Lease.of(task)))
-        .execute();
+    Task queued =
+        handle
+            .createQuery(
+                "UPDATE tasks SET status = 'queued', attempt = :next, run_after = :runAfter,"
+                    + " updated_at = :now, lease_owner = NULL, lease_expires_at = NULL,"
+                    + " usage_json = :usage, timings_json = :timings"
+                    + GUARD
+                    + " RETURNING *")
+            .bind("next", attempt)
+            .bind("runAfter", now + delay)
+            .bind("now", now)
+            .bind("usage", TaskRows.json(usage))
+            .bind("timings", TaskRows.json(timings))
+            .bindMap(guard(Lease.of(task)))
+            .map(TaskRows.MAPPER)
+            .one();
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("attempt", attempt);
     data.put("reason", reason);
     data.put("runAfter", Instant.ofEpochMilli(now + delay));
     queue.appendAndPublish(handle, task.id(), EventKind.TASK_RETRYING, data, now);
-    return queue.changed(handle, task.id(), true);
+    return queue.changed(handle, queued, true);
   }
 
   private Task cancelled(Handle handle, Task task, Usage usage, Map<String, Long> timings) {
@@ -272,24 +283,46 @@ public final class TaskLeases {
       String reason,
       Usage usage,
       Map<String, Long> timings) {
+    return finish(handle, task, status, code, reason, usage, timings, TaskResult.NOTHING);
+  }
+
+  private Task finish(
+      Handle handle,
+      Task task,
+      TaskStatus status,
+      String code,
+      String reason,
+      Usage usage,
+      Map<String, Long> timings,
+      TaskResult result) {
     long now = queue.clock().millis();
     Map<String, Long> allTimings = new HashMap<>(timings);
     allTimings.put("total", now - task.createdAt().toEpochMilli());
-    handle
-        .createUpdate(
-            "UPDATE tasks SET status = :status, finished_at = :now, updated_at = :now,"
-                + " lease_owner = NULL, lease_expires_at = NULL, cancel_requested = 0,"
-                + " usage_json = :usage, timings_json = :timings,"
-                + " error_code = :code, error_message = :reason"
-                + GUARD)
-        .bind("status", status.wire())
-        .bind("now", now)
-        .bind("usage", TaskRows.json(usage))
-        .bind("timings", TaskRows.json(allTimings))
-        .bind("code", code)
-        .bind("reason", reason)
-        .bindMap(guard(Lease.of(task)))
-        .execute();
+    Task finished =
+        handle
+            .createQuery(
+                "UPDATE tasks SET status = :status, finished_at = :now, updated_at = :now,"
+                    + " lease_owner = NULL, lease_expires_at = NULL, cancel_requested = 0,"
+                    + " usage_json = :usage, timings_json = :timings,"
+                    + " error_code = :code, error_message = :reason,"
+                    + " head_branch = COALESCE(:head, head_branch),"
+                    + " base_commit = COALESCE(:base, base_commit),"
+                    + " commit_sha = COALESCE(:commit, commit_sha), pr_url = COALESCE(:pr, pr_url)"
+                    + GUARD
+                    + " RETURNING *")
+            .bind("head", result.headBranch().orElse(null))
+            .bind("base", result.baseCommit().orElse(null))
+            .bind("commit", result.commit().orElse(null))
+            .bind("pr", result.prUrl().orElse(null))
+            .bind("status", status.wire())
+            .bind("now", now)
+            .bind("usage", TaskRows.json(usage))
+            .bind("timings", TaskRows.json(allTimings))
+            .bind("code", code)
+            .bind("reason", reason)
+            .bindMap(guard(Lease.of(task)))
+            .map(TaskRows.MAPPER)
+            .one();
     Map<String, Object> data = new LinkedHashMap<>();
     if (reason != null) {
       data.put("reason", reason);
@@ -305,7 +338,8 @@ public final class TaskLeases {
           case QUEUED, RUNNING -> throw new IllegalArgumentException("not final: " + status);
         };
     queue.appendAndPublish(handle, task.id(), kind, data, now);
-    return queue.changed(handle, task.id(), false);
+    // A finished task frees a slot under the limits: wake the dispatchers.
+    return queue.changed(handle, finished, true);
   }
 
   /**
@@ -313,15 +347,12 @@ public final class TaskLeases {
    * the row lock on PostgreSQL), then reads the row as it now is.
    */
   private Task lock(Handle handle, Lease lease) {
-    int held =
-        handle
-            .createUpdate("UPDATE tasks SET lease_owner = lease_owner" + GUARD)
-            .bindMap(guard(lease))
-            .execute();
-    if (held == 0) {
-      throw lost(lease);
-    }
-    return TaskRows.find(handle, lease.taskId()).orElseThrow();
+    return handle
+        .createQuery("UPDATE tasks SET lease_owner = lease_owner" + GUARD + " RETURNING *")
+        .bindMap(guard(lease))
+        .map(TaskRows.MAPPER)
+        .findOne()
+        .orElseThrow(() -> lost(lease));
   }
 
   private static boolean cancelRequested(Handle handle, Task task) {

@@ -13,7 +13,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -25,8 +24,8 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * The durable queue as clients see it: submit, read, list, cancel, follow up. The owner side
- * (claim, heartbeat, finish) is {@link TaskLeases}. Every state change stores its event in the
- * same transaction and publishes it after commit. Thread-safe.
+ * (claim, heartbeat, finish) is {@link TaskLeases}. Every state change stores its event in the same
+ * transaction and publishes it after commit. Thread-safe.
  */
 public final class TaskQueue {
   static final String WAKE = "dockhand_wake";
@@ -62,8 +61,8 @@ public final class TaskQueue {
   }
 
   /**
-   * Stores a new queued task. With an idempotency key, the same key and body return the task
-   * first stored under it; the same key with another body is a {@link ConflictException}.
+   * Stores a new queued task. With an idempotency key, the same key and body return the task first
+   * stored under it; the same key with another body is a {@link ConflictException}.
    */
   public Task submit(NewTask task, Optional<String> idempotencyKey) {
     validate(task, idempotencyKey);
@@ -81,7 +80,8 @@ public final class TaskQueue {
       Optional<Map<String, Object>> existing =
           handle
               .select(
-                  "SELECT request_hash, task_id FROM idempotency_keys WHERE user_id = ? AND key = ?",
+                  "SELECT request_hash, task_id FROM idempotency_keys WHERE user_id = ? AND key ="
+                      + " ?",
                   task.userId(),
                   key.get())
               .mapToMap()
@@ -96,24 +96,28 @@ public final class TaskQueue {
     }
     String id = TaskIds.next();
     long now = clock.millis();
-    handle
-        .createUpdate(
-            """
-            INSERT INTO tasks(id, user_id, status, attempt, max_attempts, repo, branch, prompt, model,
-              max_turns, budget_usd, created_at, updated_at, run_after)
-            VALUES (:id, :user, 'queued', 1, :maxAttempts, :repo, :branch, :prompt, :model,
-              :maxTurns, :budget, :now, :now, :now)""")
-        .bind("id", id)
-        .bind("user", task.userId())
-        .bind("maxAttempts", settings.maxAttempts())
-        .bind("repo", task.repo())
-        .bind("branch", task.branch().orElse(null))
-        .bind("prompt", task.prompt())
-        .bind("model", task.model().orElse(agent.model()))
-        .bind("maxTurns", task.maxTurns().orElse(agent.maxTurns()))
-        .bind("budget", task.budgetUsd().orElse(agent.budgetUsd()))
-        .bind("now", now)
-        .execute();
+    Task queued =
+        handle
+            .createQuery(
+                """
+                INSERT INTO tasks(id, user_id, status, attempt, max_attempts, repo, branch, prompt, model,
+                  max_turns, budget_usd, created_at, updated_at, run_after)
+                VALUES (:id, :user, 'queued', 1, :maxAttempts, :repo, :branch, :prompt, :model,
+                  :maxTurns, :budget, :now, :now, :now)
+                RETURNING *\
+                """)
+            .bind("id", id)
+            .bind("user", task.userId())
+            .bind("maxAttempts", settings.maxAttempts())
+            .bind("repo", task.repo())
+            .bind("branch", task.branch().orElse(null))
+            .bind("prompt", task.prompt())
+            .bind("model", task.model().orElse(agent.model()))
+            .bind("maxTurns", task.maxTurns().orElse(agent.maxTurns()))
+            .bind("budget", task.budgetUsd().orElse(agent.budgetUsd()))
+            .bind("now", now)
+            .map(TaskRows.MAPPER)
+            .one();
     if (key.isPresent()) {
       int stored =
           handle.execute(
@@ -129,7 +133,7 @@ public final class TaskQueue {
       }
     }
     appendAndPublish(handle, id, EventKind.TASK_QUEUED, Map.of("attempt", 1), now);
-    return changed(handle, id, true);
+    return changed(handle, queued, true);
   }
 
   public Optional<Task> get(String id) {
@@ -180,7 +184,8 @@ public final class TaskQueue {
   public void cancel(String id) {
     database.write(
         handle -> {
-          Task task = TaskRows.find(handle, id).orElseThrow(() -> new NotFoundException("task", id));
+          Task task =
+              TaskRows.find(handle, id).orElseThrow(() -> new NotFoundException("task", id));
           long now = clock.millis();
           if (task.status() == TaskStatus.QUEUED) {
             handle.execute(
@@ -191,7 +196,11 @@ public final class TaskQueue {
                 now,
                 id);
             appendAndPublish(
-                handle, id, EventKind.TASK_CANCELLED, finishData(task, "cancelled by the user"), now);
+                handle,
+                id,
+                EventKind.TASK_CANCELLED,
+                finishData(task, "cancelled by the user"),
+                now);
             changed(handle, id, false);
           } else if (task.status() == TaskStatus.RUNNING) {
             handle.execute("UPDATE tasks SET cancel_requested = 1 WHERE id = ?", id);
@@ -278,13 +287,16 @@ public final class TaskQueue {
                     .select("SELECT status, COUNT(*) AS n FROM tasks GROUP BY status")
                     .map((rs, ctx) -> Map.entry(rs.getString("status"), rs.getLong("n")))
                     .forEach(
-                        row -> counts.put(TaskStatus.valueOf(row.getKey().toUpperCase()), row.getValue())));
+                        row ->
+                            counts.put(
+                                TaskStatus.valueOf(row.getKey().toUpperCase()), row.getValue())));
     return counts;
   }
 
   public void saveDiff(String taskId, String diff) {
     int updated =
-        database.write(handle -> handle.execute("UPDATE tasks SET diff = ? WHERE id = ?", diff, taskId));
+        database.write(
+            handle -> handle.execute("UPDATE tasks SET diff = ? WHERE id = ?", diff, taskId));
     if (updated == 0) {
       throw new NotFoundException("task", taskId);
     }
@@ -305,12 +317,17 @@ public final class TaskQueue {
   // --- shared with TaskLeases and the Dispatcher ---
 
   void appendAndPublish(Handle handle, String taskId, EventKind kind, Object data, long at) {
-    hub.publishOnCommit(handle, eventLog.append(handle, taskId, kind, data, Instant.ofEpochMilli(at)));
+    hub.publishOnCommit(
+        handle, eventLog.append(handle, taskId, kind, data, Instant.ofEpochMilli(at)));
   }
 
   /** Publishes the task's new row after commit; {@code runnable} also wakes dispatchers. */
   Task changed(Handle handle, String taskId, boolean runnable) {
-    Task task = TaskRows.find(handle, taskId).orElseThrow();
+    return changed(handle, TaskRows.find(handle, taskId).orElseThrow(), runnable);
+  }
+
+  /** As above, for a caller that holds the row as it now is. */
+  Task changed(Handle handle, Task task, boolean runnable) {
     hub.taskChangedOnCommit(handle, task);
     if (runnable) {
       database.notify(handle, WAKE, "");
@@ -383,25 +400,6 @@ public final class TaskQueue {
   private static final class KeyTakenMeanwhile extends RuntimeException {
     KeyTakenMeanwhile() {
       super(null, null, false, false);
-    }
-  }
-
-  /** Where a listing page ends: the last task's creation time and id, opaque to clients. */
-  record ListCursor(long createdAt, String id) {
-    String encode() {
-      return Base64.getUrlEncoder()
-          .withoutPadding()
-          .encodeToString((createdAt + ":" + id).getBytes(StandardCharsets.UTF_8));
-    }
-
-    static ListCursor parse(String text) {
-      try {
-        String decoded = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);
-        int colon = decoded.indexOf(':');
-        return new ListCursor(Long.parseLong(decoded.substring(0, colon)), decoded.substring(colon + 1));
-      } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
-        throw new InvalidInputException("cursor", "is not a cursor this server gave out");
-      }
     }
   }
 }

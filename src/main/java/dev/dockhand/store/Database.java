@@ -43,7 +43,9 @@ public final class Database implements AutoCloseable {
       throw new ConfigException("DOCKHAND_DATA_DIR", "cannot create " + dataDir + ": " + e);
     }
     Dialect dialect =
-        dbUrl.startsWith("jdbc:postgresql:") ? new PostgresDialect(dbUrl) : new SqliteDialect(dbUrl);
+        dbUrl.startsWith("jdbc:postgresql:")
+            ? new PostgresDialect(dbUrl)
+            : new SqliteDialect(dbUrl);
     HikariConfig hikari = dialect.poolConfig();
     hikari.setPoolName("dockhand-" + dialect.name());
     HikariDataSource pool = new HikariDataSource(hikari);

@@ -1,6 +1,7 @@
 package dev.dockhand.store;
 
 import com.zaxxer.hikari.HikariConfig;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
@@ -19,8 +20,8 @@ public sealed interface Dialect permits SqliteDialect, PostgresDialect {
   <R> R write(Jdbi jdbi, HandleCallback<R, RuntimeException> callback);
 
   /**
-   * The locking clause that ends the claim's inner SELECT: PostgreSQL skips rows other
-   * transactions hold; SQLite needs none because its claim runs under {@code BEGIN IMMEDIATE}.
+   * The locking clause that ends the claim's inner SELECT: PostgreSQL skips rows other transactions
+   * hold; SQLite needs none because its claim runs under {@code BEGIN IMMEDIATE}.
    */
   String claimLock();
 
@@ -29,6 +30,12 @@ public sealed interface Dialect permits SqliteDialect, PostgresDialect {
    * counted by one claim cannot be overtaken by another.
    */
   void lockClaims(Handle handle);
+
+  /**
+   * Inserts an event with the task's next seq ({@code last_seq + 1}, stored back on the task row,
+   * whose lock makes the seq unique and gapless) and returns the seq; empty if there is no task.
+   */
+  OptionalLong insertEvent(Handle handle, String taskId, String kind, String data, long at);
 
   void notify(Handle handle, String channel, String payload);
 

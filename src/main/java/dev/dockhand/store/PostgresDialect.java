@@ -1,8 +1,10 @@
 package dev.dockhand.store;
 
 import com.zaxxer.hikari.HikariConfig;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -20,6 +22,10 @@ final class PostgresDialect implements Dialect {
 
   private final String url;
   private final Map<String, List<Consumer<String>>> handlers = new ConcurrentHashMap<>();
+
+  /** Notifications of the write transaction running on this thread, sent just before commit. */
+  private final ThreadLocal<List<String[]>> pending = new ThreadLocal<>();
+
   private PgListener listener;
 
   PostgresDialect(String url) {
@@ -41,7 +47,34 @@ final class PostgresDialect implements Dialect {
 
   @Override
   public <R> R write(Jdbi jdbi, HandleCallback<R, RuntimeException> callback) {
-    return jdbi.inTransaction(callback);
+    return jdbi.inTransaction(
+        handle -> {
+          List<String[]> outer = pending.get();
+          List<String[]> mine = new ArrayList<>();
+          pending.set(mine);
+          try {
+            R result = callback.withHandle(handle);
+            flush(handle, mine);
+            return result;
+          } finally {
+            pending.set(outer);
+          }
+        });
+  }
+
+  /** Sends a write transaction's notifications in one statement just before it commits. */
+  private static void flush(Handle handle, List<String[]> notifications) {
+    if (notifications.isEmpty()) {
+      return;
+    }
+    StringBuilder sql = new StringBuilder("SELECT");
+    List<String> arguments = new ArrayList<>();
+    for (String[] notification : notifications) {
+      sql.append(arguments.isEmpty() ? " " : ", ").append("pg_notify(?, ?)");
+      arguments.add(notification[0]);
+      arguments.add(notification[1]);
+    }
+    handle.execute(sql.toString(), arguments.toArray());
   }
 
   @Override
@@ -55,7 +88,31 @@ final class PostgresDialect implements Dialect {
   }
 
   @Override
+  public OptionalLong insertEvent(Handle handle, String taskId, String kind, String data, long at) {
+    // One round trip: the seq comes from the row the UPDATE locks.
+    return handle
+        .select(
+            "WITH next AS (UPDATE tasks SET last_seq = last_seq + 1 WHERE id = ? RETURNING"
+                + " last_seq) INSERT INTO events(task_id, seq, kind, data, created_at) SELECT ?,"
+                + " last_seq, ?, ?, ? FROM next RETURNING seq",
+            taskId,
+            taskId,
+            kind,
+            data,
+            at)
+        .mapTo(Long.class)
+        .findOne()
+        .map(OptionalLong::of)
+        .orElse(OptionalLong.empty());
+  }
+
+  @Override
   public void notify(Handle handle, String channel, String payload) {
+    List<String[]> batch = pending.get();
+    if (batch != null) {
+      batch.add(new String[] {channel, payload});
+      return;
+    }
     // Transactional: delivered when (and only if) the transaction commits.
     handle.execute("SELECT pg_notify(?, ?)", channel, payload);
   }

@@ -4,6 +4,8 @@ import com.zaxxer.hikari.HikariConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
@@ -79,6 +81,27 @@ final class SqliteDialect implements Dialect {
   @Override
   public void lockClaims(Handle handle) {
     // BEGIN IMMEDIATE already holds the database's only write lock.
+  }
+
+  @Override
+  public OptionalLong insertEvent(Handle handle, String taskId, String kind, String data, long at) {
+    Optional<Long> seq =
+        handle
+            .select(
+                "UPDATE tasks SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq", taskId)
+            .mapTo(Long.class)
+            .findOne();
+    if (seq.isEmpty()) {
+      return OptionalLong.empty();
+    }
+    handle.execute(
+        "INSERT INTO events(task_id, seq, kind, data, created_at) VALUES (?, ?, ?, ?, ?)",
+        taskId,
+        seq.get(),
+        kind,
+        data,
+        at);
+    return OptionalLong.of(seq.get());
   }
 
   @Override

@@ -52,7 +52,7 @@ CREATE TABLE tasks (
   lease_owner      TEXT,
   lease_expires_at INTEGER
 );
-CREATE INDEX tasks_runnable ON tasks(status, run_after, created_at);
+CREATE INDEX tasks_runnable ON tasks(status, run_after, created_at, id);
 CREATE INDEX tasks_user ON tasks(user_id, created_at DESC, id DESC);
 CREATE INDEX tasks_lease ON tasks(status, lease_expires_at);
 

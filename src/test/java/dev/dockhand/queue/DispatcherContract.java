@@ -64,13 +64,17 @@ abstract class DispatcherContract {
 
   @Test
   void aSubmitWakesTheDispatcherWhichRunsTheTaskToSuccess() throws Exception {
-    start(node, "node-a", context -> {
-      context.events().append(EventKind.MESSAGE_ASSISTANT, Map.of("content", List.of()));
-      context.usage(new Usage(1, 2, 0, 0, 0.01));
-      return TaskResult.NOTHING;
-    });
+    start(
+        node,
+        "node-a",
+        context -> {
+          context.events().append(EventKind.MESSAGE_ASSISTANT, Map.of("content", List.of()));
+          context.usage(new Usage(1, 2, 0, 0, 0.01));
+          return TaskResult.NOTHING;
+        });
     Task task = node.submit(ann, "go");
-    assertThat(nextEnd()).isEqualTo(new Dispatcher.AttemptEnd(task.id(), 1, Optional.of(TaskStatus.SUCCEEDED)));
+    assertThat(nextEnd())
+        .isEqualTo(new Dispatcher.AttemptEnd(task.id(), 1, Optional.of(TaskStatus.SUCCEEDED)));
     assertThat(node.kinds(task.id()))
         .containsExactly("task.queued", "task.started", "message.assistant", "task.succeeded");
     assertThat(node.get(task.id()).usage().outputTokens()).isEqualTo(2);
@@ -78,12 +82,15 @@ abstract class DispatcherContract {
 
   @Test
   void aRetryableErrorRetriesAndAnyOtherFailsTheTask() throws Exception {
-    start(node, "node-a", context -> {
-      if (context.task().prompt().equals("flaky")) {
-        throw new DockhandException("model_overloaded", "overloaded", true, null);
-      }
-      throw new IllegalStateException("secret-looking detail");
-    });
+    start(
+        node,
+        "node-a",
+        context -> {
+          if (context.task().prompt().equals("flaky")) {
+            throw new DockhandException("model_overloaded", "overloaded", true, null);
+          }
+          throw new IllegalStateException("secret-looking detail");
+        });
     Task flaky = node.submit(ann, "flaky");
     assertThat(nextEnd().status()).contains(TaskStatus.QUEUED);
     assertThat(node.get(flaky.id()).attempt()).isEqualTo(2);
@@ -96,13 +103,16 @@ abstract class DispatcherContract {
   @Test
   void cancellingARunningTaskStopsItsStep() throws Exception {
     CountDownLatch running = new CountDownLatch(1);
-    start(node, "node-a", context -> {
-      CountDownLatch stopped = new CountDownLatch(1);
-      context.onCancel(stopped::countDown);
-      running.countDown();
-      stopped.await();
-      return TaskResult.NOTHING;
-    });
+    start(
+        node,
+        "node-a",
+        context -> {
+          CountDownLatch stopped = new CountDownLatch(1);
+          context.onCancel(stopped::countDown);
+          running.countDown();
+          stopped.await();
+          return TaskResult.NOTHING;
+        });
     Task task = node.submit(ann, "long");
     assertThat(running.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
     node.queue.cancel(task.id());
@@ -115,14 +125,17 @@ abstract class DispatcherContract {
     CountDownLatch running = new CountDownLatch(1);
     CountDownLatch posted = new CountDownLatch(1);
     BlockingQueue<List<String>> taken = new LinkedBlockingQueue<>();
-    start(node, "node-a", context -> {
-      context.events().append(EventKind.MESSAGE_USER, Map.of("content", "the prompt"));
-      running.countDown();
-      posted.await();
-      taken.add(context.takeMessages());
-      taken.add(context.takeMessages());
-      return TaskResult.NOTHING;
-    });
+    start(
+        node,
+        "node-a",
+        context -> {
+          context.events().append(EventKind.MESSAGE_USER, Map.of("content", "the prompt"));
+          running.countDown();
+          posted.await();
+          taken.add(context.takeMessages());
+          taken.add(context.takeMessages());
+          return TaskResult.NOTHING;
+        });
     Task task = node.submit(ann, "chat");
     assertThat(running.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
     node.queue.postMessage(task.id(), "also add tests");
@@ -135,13 +148,17 @@ abstract class DispatcherContract {
   @Test
   void shutdownHandsRunningTasksBackWithoutSpendingAnAttempt() throws Exception {
     CountDownLatch running = new CountDownLatch(2);
-    Dispatcher dispatcher = start(node, "node-a", context -> {
-      CountDownLatch stopped = new CountDownLatch(1);
-      context.onCancel(stopped::countDown);
-      running.countDown();
-      stopped.await();
-      return TaskResult.NOTHING;
-    });
+    Dispatcher dispatcher =
+        start(
+            node,
+            "node-a",
+            context -> {
+              CountDownLatch stopped = new CountDownLatch(1);
+              context.onCancel(stopped::countDown);
+              running.countDown();
+              stopped.await();
+              return TaskResult.NOTHING;
+            });
     Task one = node.submit(ann, "one");
     Task two = node.submit(ann, "two");
     assertThat(running.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
@@ -166,23 +183,27 @@ abstract class DispatcherContract {
     List<Thread> claimers = new ArrayList<>();
     for (int c = 0; c < 8; c++) {
       String owner = "claimer-" + c;
-      claimers.add(Thread.ofVirtual().start(() -> {
-        while (true) {
-          List<Task> claimed = node.leases().claim(owner, 3);
-          if (claimed.isEmpty() && node.queue.countByStatus().get(TaskStatus.QUEUED) == 0) {
-            return;
-          }
-          for (Task task : claimed) {
-            if (holders.putIfAbsent(task.id(), owner) != null) {
-              doubleHeld.incrementAndGet();
-            }
-            Lease lease = Lease.of(task);
-            node.leases().append(lease, EventKind.TOOL_CALL, Map.of("by", owner));
-            holders.remove(task.id());
-            node.leases().complete(lease, TaskResult.NOTHING, Usage.ZERO, Map.of());
-          }
-        }
-      }));
+      claimers.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    while (true) {
+                      List<Task> claimed = node.leases().claim(owner, 3);
+                      if (claimed.isEmpty()
+                          && node.queue.countByStatus().get(TaskStatus.QUEUED) == 0) {
+                        return;
+                      }
+                      for (Task task : claimed) {
+                        if (holders.putIfAbsent(task.id(), owner) != null) {
+                          doubleHeld.incrementAndGet();
+                        }
+                        Lease lease = Lease.of(task);
+                        node.leases().append(lease, EventKind.TOOL_CALL, Map.of("by", owner));
+                        holders.remove(task.id());
+                        node.leases().complete(lease, TaskResult.NOTHING, Usage.ZERO, Map.of());
+                      }
+                    }
+                  }));
     }
     for (Thread claimer : claimers) {
       claimer.join(WAIT.toMillis());
@@ -198,21 +219,29 @@ abstract class DispatcherContract {
   @Test
   void twoNodesShareTheQueueAndRunEachTaskOnce() throws Exception {
     QueueSettings quick =
-        new QueueSettings(50, 50, 3, Duration.ofSeconds(30), Duration.ofSeconds(5),
-            Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofMinutes(2));
+        new QueueSettings(
+            50,
+            50,
+            3,
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(5),
+            Duration.ofMillis(200),
+            Duration.ofSeconds(10),
+            Duration.ofMinutes(2));
     QueueFixture other = new QueueFixture(url, dir, quick, clock);
     try {
       Map<String, String> runningOn = new ConcurrentHashMap<>();
       AtomicInteger overlaps = new AtomicInteger();
-      TaskStep step = context -> {
-        String self = Thread.currentThread().getName();
-        if (runningOn.putIfAbsent(context.task().id(), self) != null) {
-          overlaps.incrementAndGet();
-        }
-        context.events().append(EventKind.TOOL_CALL, Map.of());
-        runningOn.remove(context.task().id());
-        return TaskResult.NOTHING;
-      };
+      TaskStep step =
+          context -> {
+            String self = Thread.currentThread().getName();
+            if (runningOn.putIfAbsent(context.task().id(), self) != null) {
+              overlaps.incrementAndGet();
+            }
+            context.events().append(EventKind.TOOL_CALL, Map.of());
+            runningOn.remove(context.task().id());
+            return TaskResult.NOTHING;
+          };
       start(node, "node-a", step);
       start(other, "node-b", step);
       int tasks = 60;

@@ -85,7 +85,8 @@ abstract class QueueContract {
     for (int i = 0; i < 8; i++) {
       threads.add(
           Thread.ofVirtual()
-              .start(() -> ids.add(node.queue.submit(task(ann, "same"), Optional.of("race")).id())));
+              .start(
+                  () -> ids.add(node.queue.submit(task(ann, "same"), Optional.of("race")).id())));
     }
     for (Thread thread : threads) {
       thread.join();
@@ -120,6 +121,19 @@ abstract class QueueContract {
     assertThat(claimed.stream().filter(task -> task.userId() == bob)).hasSize(1);
     assertThat(node.leases().claim("node-b", 10)).isEmpty();
     assertThat(node.queue.activeCount(ann)).isEqualTo(5);
+  }
+
+  @Test
+  void aLongBacklogOfOneUserDoesNotStarveAnother() {
+    for (int i = 0; i < 150; i++) {
+      node.submit(ann, "ann " + i);
+    }
+    clock.advance(Duration.ofMillis(1));
+    Task bobs = node.submit(bob, "bob's only task");
+    List<Task> claimed = new ArrayList<>(node.leases().claim("node-a", 10));
+    claimed.addAll(node.leases().claim("node-a", 10));
+    assertThat(claimed).extracting(Task::id).contains(bobs.id());
+    assertThat(claimed.stream().filter(task -> task.userId() == ann)).hasSize(3);
   }
 
   @Test
@@ -246,7 +260,8 @@ abstract class QueueContract {
             });
     assertThatThrownBy(() -> node.leases().append(stale, EventKind.MESSAGE_ASSISTANT, Map.of()))
         .isInstanceOf(LeaseLostException.class);
-    assertThatThrownBy(() -> node.leases().complete(stale, TaskResult.NOTHING, Usage.ZERO, Map.of()))
+    assertThatThrownBy(
+            () -> node.leases().complete(stale, TaskResult.NOTHING, Usage.ZERO, Map.of()))
         .isInstanceOf(LeaseLostException.class);
     assertThatThrownBy(() -> node.leases().retry(stale, "x", "y", Usage.ZERO, Map.of()))
         .isInstanceOf(LeaseLostException.class);

@@ -53,7 +53,8 @@ public final class QueueFixture implements AutoCloseable {
         handle ->
             handle
                 .select(
-                    "INSERT INTO users(login, created_at, updated_at) VALUES (?, 0, 0) RETURNING id",
+                    "INSERT INTO users(login, created_at, updated_at) VALUES (?, 0, 0) RETURNING"
+                        + " id",
                     login)
                 .mapTo(Long.class)
                 .one());

@@ -58,8 +58,10 @@ public final class TestDatabases {
       if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
         throw new IllegalStateException(script + " failed: " + output);
       }
+      // The script prints: export DOCKHAND_TEST_PG_URL='jdbc:postgresql://…'
       String[] lines = output.strip().split("\n");
-      return lines[lines.length - 1].trim();
+      String last = lines[lines.length - 1].trim();
+      return last.substring(last.indexOf("jdbc:")).replace("'", "");
     } catch (IOException e) {
       throw new IllegalStateException("cannot run " + script, e);
     } catch (InterruptedException e) {

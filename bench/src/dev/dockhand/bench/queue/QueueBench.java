@@ -1,0 +1,171 @@
+package dev.dockhand.bench.queue;
+
+import dev.dockhand.queue.Dispatcher;
+import dev.dockhand.queue.QueueFixture;
+import dev.dockhand.queue.QueueSettings;
+import dev.dockhand.queue.TaskResult;
+import dev.dockhand.queue.TaskStatus;
+import dev.dockhand.store.Database;
+import dev.dockhand.store.TestDatabases;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The queue against its database. Throughput: N tasks through submit, claim and complete by a
+ * dispatcher (no-op step), beside N plain single-row insert-and-commits on the same database and
+ * settings in the same run. Latency: on an idle node, from submit to the step starting, woken by
+ * the submit (the poll is a minute); on PostgreSQL also with the submit made on another node.
+ */
+public final class QueueBench {
+  private QueueBench() {}
+
+  public static void main(String[] args) throws Exception {
+    String which = args.length > 0 ? args[0] : "all";
+    int tasks = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
+    int samples = args.length > 2 ? Integer.parseInt(args[2]) : 200;
+    if (which.equals("all") || which.equals("sqlite")) {
+      Path dir = Files.createTempDirectory("dockhand-bench");
+      run("sqlite", () -> TestDatabases.sqliteUrl(dir), dir, tasks, samples);
+    }
+    if (which.equals("all") || which.equals("postgresql")) {
+      Path dir = Files.createTempDirectory("dockhand-bench");
+      run("postgresql", TestDatabases::freshPostgresUrl, dir, tasks, samples);
+    }
+  }
+
+  interface Url {
+    String get();
+  }
+
+  private static void run(String name, Url urls, Path dir, int tasks, int samples)
+      throws Exception {
+    QueueSettings settings =
+        new QueueSettings(
+            16,
+            1000,
+            3,
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(10),
+            Duration.ofMinutes(1),
+            Duration.ofSeconds(5),
+            Duration.ofMinutes(5));
+    String url = urls.get();
+    try (QueueFixture node = new QueueFixture(url, dir, settings, Clock.systemUTC())) {
+      long user = node.user("bench");
+      double baseline = baseline(node.database, tasks);
+      double queue = throughput(node, settings, user, tasks);
+      System.out.printf(
+          "queue %s: %d tasks submit->claim->complete %.0f tasks/s; baseline insert+commit"
+              + " %.0f rows/s; ratio %.2f (target >= 0.2)%n",
+          name, tasks, queue, baseline, queue / baseline);
+      print(name + " in-process", latency(node, node, settings, user, samples));
+      if (node.database.postgres()) {
+        try (QueueFixture other = new QueueFixture(url, dir, settings, Clock.systemUTC())) {
+          print(name + " across nodes (NOTIFY)", latency(node, other, settings, user, samples));
+        }
+      }
+    }
+  }
+
+  private static double baseline(Database database, int rows) {
+    database.write(
+        handle -> {
+          handle.execute(
+              "CREATE TABLE IF NOT EXISTS bench_baseline(id TEXT PRIMARY KEY, body TEXT NOT NULL)");
+          return null;
+        });
+    long start = System.nanoTime();
+    for (int i = 0; i < rows; i++) {
+      String id = "row-" + i;
+      database.write(
+          handle ->
+              handle.execute("INSERT INTO bench_baseline(id, body) VALUES (?, ?)", id, "payload"));
+    }
+    return rows / seconds(start);
+  }
+
+  private static double throughput(QueueFixture node, QueueSettings settings, long user, int tasks)
+      throws InterruptedException {
+    CountDownLatch done = new CountDownLatch(tasks);
+    Dispatcher dispatcher =
+        new Dispatcher(node.queue, context -> TaskResult.NOTHING, settings, "bench", node.clock);
+    dispatcher.onAttemptEnded(
+        end -> {
+          if (end.status().equals(Optional.of(TaskStatus.SUCCEEDED))) {
+            done.countDown();
+          }
+        });
+    dispatcher.start();
+    long start = System.nanoTime();
+    for (int i = 0; i < tasks; i++) {
+      node.submit(user, "bench " + i);
+    }
+    if (!done.await(10, TimeUnit.MINUTES)) {
+      throw new IllegalStateException("tasks did not finish");
+    }
+    double rate = tasks / seconds(start);
+    dispatcher.shutdown();
+    return rate;
+  }
+
+  /** Milliseconds from submit to the step starting, one task at a time on an idle node. */
+  private static long[] latency(
+      QueueFixture runner, QueueFixture submitter, QueueSettings settings, long user, int samples)
+      throws InterruptedException {
+    java.util.concurrent.BlockingQueue<Long> startedAt =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    CountDownLatch[] finished = new CountDownLatch[1];
+    Dispatcher dispatcher =
+        new Dispatcher(
+            runner.queue,
+            context -> {
+              startedAt.add(System.nanoTime());
+              return TaskResult.NOTHING;
+            },
+            settings,
+            "latency",
+            runner.clock);
+    dispatcher.onAttemptEnded(end -> finished[0].countDown());
+    dispatcher.start();
+    long[] micros = new long[samples];
+    for (int i = 0; i < samples + 10; i++) {
+      finished[0] = new CountDownLatch(1);
+      long submitted = System.nanoTime();
+      submitter.submit(user, "latency " + i);
+      Long started = startedAt.poll(30, TimeUnit.SECONDS);
+      if (started == null) {
+        throw new IllegalStateException("a submit did not wake the dispatcher");
+      }
+      finished[0].await(30, TimeUnit.SECONDS);
+      if (i >= 10) { // the first few warm the JIT
+        micros[i - 10] = (started - submitted) / 1000;
+      }
+    }
+    dispatcher.shutdown();
+    java.util.Arrays.sort(micros);
+    return micros;
+  }
+
+  private static void print(String what, long[] sortedMicros) {
+    System.out.printf(
+        "submit-to-claim latency %s: p50 %.1f ms, p99 %.1f ms over %d submits (target p99 < 50"
+            + " ms)%n",
+        what,
+        percentile(sortedMicros, 0.50) / 1000.0,
+        percentile(sortedMicros, 0.99) / 1000.0,
+        sortedMicros.length);
+  }
+
+  private static long percentile(long[] sorted, double p) {
+    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
+  }
+
+  private static double seconds(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+}
