@@ -56,6 +56,16 @@ final class WsClient implements AutoCloseable {
     socket.sendText(text, true).join();
   }
 
+  /** Sends unless the connection is already closed; false if it was. */
+  boolean trySend(String text) {
+    try {
+      socket.sendText(text, true).join();
+      return true;
+    } catch (java.util.concurrent.CompletionException closed) {
+      return false;
+    }
+  }
+
   void subscribe(String taskId, long after) {
     send("{\"type\":\"subscribe\",\"taskId\":\"" + taskId + "\",\"after\":" + after + "}");
   }
@@ -77,7 +87,15 @@ final class WsClient implements AutoCloseable {
       long left = deadline - System.nanoTime();
       JsonNode frame = frames.poll(Math.max(0, left), TimeUnit.NANOSECONDS);
       if (frame == null) {
-        throw new AssertionError("no matching frame within " + timeout + "; saw " + seen);
+        throw new AssertionError(
+            "no matching frame within "
+                + timeout
+                + "; saw "
+                + seen
+                + "; closed: "
+                + closeCode.getNow(null)
+                + ", input closed: "
+                + socket.isInputClosed());
       }
       seen.add(frame);
       if (last.test(frame)) {
