@@ -3,28 +3,49 @@ package dev.dockhand.auth;
 import dev.dockhand.config.ConfigException;
 import dev.dockhand.config.Env;
 import dev.dockhand.config.Secret;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
- * How people sign in.
+ * How people sign in, and how much one person may ask of the server.
  *
  * @param githubClientId GITHUB_CLIENT_ID: with the secret, turns on GitHub login; without, local
  *     mode
  * @param githubClientSecret GITHUB_CLIENT_SECRET
- * @param secretKey DOCKHAND_SECRET_KEY: base64 AES key for tokens at rest; generated into the data
- *     dir when absent
+ * @param secretKey DOCKHAND_SECRET_KEY: base64 of a 32-byte AES key for tokens at rest; generated
+ *     into {@code <data dir>/secret.key} (mode 0600) when absent
+ * @param sessionTtl DOCKHAND_SESSION_TTL (default 720h = 30 days): how long a login session lives
+ *     without use; each use slides it forward
+ * @param submitRatePerMinute DOCKHAND_SUBMIT_RATE (default 30): task submissions one user may
+ *     make per minute, sustained (token bucket refill rate)
+ * @param submitBurst DOCKHAND_SUBMIT_BURST (default 10): submissions one user may make at once
+ *     before the rate applies (token bucket size)
+ * @param maxActiveTasksPerUser DOCKHAND_MAX_ACTIVE_TASKS_PER_USER (default 50): queued plus running
+ *     tasks one user may have; a submission beyond it is refused with 429
  */
 public record AuthSettings(
     Optional<String> githubClientId,
     Optional<Secret> githubClientSecret,
-    Optional<Secret> secretKey) {
+    Optional<Secret> secretKey,
+    Duration sessionTtl,
+    int submitRatePerMinute,
+    int submitBurst,
+    int maxActiveTasksPerUser) {
 
   public static AuthSettings from(Env env) {
     AuthSettings settings =
         new AuthSettings(
             env.optional("GITHUB_CLIENT_ID"),
             env.secret("GITHUB_CLIENT_SECRET"),
-            env.secret("DOCKHAND_SECRET_KEY"));
+            env.secret("DOCKHAND_SECRET_KEY"),
+            env.duration(
+                "DOCKHAND_SESSION_TTL",
+                Duration.ofDays(30),
+                Duration.ofMinutes(5),
+                Duration.ofDays(366)),
+            env.integer("DOCKHAND_SUBMIT_RATE", 30, 1, 100_000),
+            env.integer("DOCKHAND_SUBMIT_BURST", 10, 1, 100_000),
+            env.integer("DOCKHAND_MAX_ACTIVE_TASKS_PER_USER", 50, 1, 100_000));
     if (settings.githubClientId.isPresent() != settings.githubClientSecret.isPresent()) {
       String missing =
           settings.githubClientId.isPresent() ? "GITHUB_CLIENT_SECRET" : "GITHUB_CLIENT_ID";

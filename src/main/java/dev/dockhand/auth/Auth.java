@@ -1,0 +1,91 @@
+package dev.dockhand.auth;
+
+import dev.dockhand.config.Config;
+import java.time.Clock;
+import java.util.Optional;
+import dev.dockhand.store.Database;
+
+/**
+ * Everything about who is calling: users, sessions, API tokens and, when an OAuth app is
+ * configured, the GitHub login. Built once at start-up; thread-safe.
+ */
+public final class Auth {
+  private final Config config;
+  private final Users users;
+  private final Sessions sessions;
+  private final ApiTokens tokens;
+  private final Optional<GitHubLogin> github;
+
+  private Auth(Config config, Users users, Sessions sessions, ApiTokens tokens, Optional<GitHubLogin> github) {
+    this.config = config;
+    this.users = users;
+    this.sessions = sessions;
+    this.tokens = tokens;
+    this.github = github;
+  }
+
+  public static Auth create(Config config, Database database, Clock clock) {
+    AuthSettings settings = config.auth();
+    SecretBox secrets = SecretBox.load(settings.secretKey(), config.dataDir());
+    Optional<GitHubLogin> github =
+        settings
+            .githubClientId()
+            .map(
+                clientId ->
+                    new GitHubLogin(
+                        clientId,
+                        settings.githubClientSecret().orElseThrow(),
+                        config.git().githubUrl(),
+                        config.git().githubApiUrl(),
+                        new OAuthStates(database, clock)));
+    return new Auth(
+        config,
+        new Users(database, secrets, clock),
+        new Sessions(database, clock, settings.sessionTtl()),
+        new ApiTokens(database, clock),
+        github);
+  }
+
+  public Users users() {
+    return users;
+  }
+
+  public Sessions sessions() {
+    return sessions;
+  }
+
+  public ApiTokens tokens() {
+    return tokens;
+  }
+
+  /** Present unless the server runs in local mode. */
+  public Optional<GitHubLogin> github() {
+    return github;
+  }
+
+  public boolean localMode() {
+    return github.isEmpty();
+  }
+
+  /**
+   * In local mode, makes sure the local user exists and, on first start, creates the admin token
+   * and writes it to {@code <data dir>/admin-token}. Returns the token only when it was created
+   * now, for the caller to print once. Does nothing in GitHub mode.
+   */
+  public Optional<String> bootstrapLocalAdmin() {
+    if (!localMode()) {
+      return Optional.empty();
+    }
+    return LocalAdmin.ensure(config.dataDir(), users, tokens);
+  }
+
+  /** The user behind an {@code Authorization: Bearer} value. */
+  public Optional<User> byToken(String bearer) {
+    return tokens.authenticate(bearer).flatMap(users::find);
+  }
+
+  /** The user behind a session cookie value. */
+  public Optional<User> bySession(String sessionId) {
+    return sessions.userFor(sessionId).flatMap(users::find);
+  }
+}

@@ -1,0 +1,137 @@
+package dev.dockhand.auth;
+
+import dev.dockhand.config.Secret;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import dev.dockhand.store.Database;
+import org.jdbi.v3.core.statement.StatementContext;
+
+/**
+ * The users table: who people are, and their GitHub token (encrypted at rest). Thread-safe.
+ */
+public final class Users {
+  /** The one user of local mode. */
+  public static final String LOCAL_LOGIN = "local";
+
+  private final Database database;
+  private final SecretBox secrets;
+  private final Clock clock;
+
+  public Users(Database database, SecretBox secrets, Clock clock) {
+    this.database = database;
+    this.secrets = secrets;
+    this.clock = clock;
+  }
+
+  public Optional<User> find(long id) {
+    return database.jdbi().withHandle(
+        handle ->
+            handle
+                .createQuery("SELECT id, login, name, avatar_url FROM users WHERE id = :id")
+                .bind("id", id)
+                .map(Users::user)
+                .findOne());
+  }
+
+  /** The GitHub token stored at the user's last login, decrypted; empty in local mode. */
+  public Optional<Secret> gitToken(long userId) {
+    Optional<String> sealed =
+        database.jdbi().withHandle(
+            handle ->
+                handle
+                    .createQuery("SELECT github_token_enc FROM users WHERE id = :id")
+                    .bind("id", userId)
+                    .mapTo(String.class)
+                    .findOne());
+    return sealed.map(value -> secrets.decrypt(value, tokenContext(userId)));
+  }
+
+  /** The local-mode user, created on first call. */
+  public User local() {
+    return database.write(
+        handle -> {
+          long now = clock.millis();
+          handle
+              .createUpdate(
+                  "INSERT INTO users (login, name, created_at, updated_at)"
+                      + " VALUES (:login, :login, :now, :now) ON CONFLICT (login) DO NOTHING")
+              .bind("login", LOCAL_LOGIN)
+              .bind("now", now)
+              .execute();
+          return byLogin(handle, LOCAL_LOGIN).orElseThrow();
+        });
+  }
+
+  /** Creates or updates the user GitHub vouched for, storing their fresh token encrypted. */
+  public User signedIn(GitHubUser github, Secret token) {
+    return database.write(
+        handle -> {
+          long now = clock.millis();
+          // GitHub logins can be renamed and reused: the github_id is the identity, and a stale
+          // row still holding this login gives it up.
+          handle
+              .createUpdate(
+                  "UPDATE users SET login = login || '~' || id, updated_at = :now"
+                      + " WHERE login = :login AND (github_id IS NULL OR github_id <> :githubId)")
+              .bind("login", github.login())
+              .bind("githubId", github.id())
+              .bind("now", now)
+              .execute();
+          Optional<Long> existing =
+              handle
+                  .createQuery("SELECT id FROM users WHERE github_id = :githubId")
+                  .bind("githubId", github.id())
+                  .mapTo(Long.class)
+                  .findOne();
+          long id = existing.orElseGet(() -> insert(handle, github, now));
+          handle
+              .createUpdate(
+                  "UPDATE users SET login = :login, name = :name, avatar_url = :avatar,"
+                      + " github_token_enc = :token, updated_at = :now WHERE id = :id")
+              .bind("login", github.login())
+              .bind("name", github.name().orElse(null))
+              .bind("avatar", github.avatarUrl().orElse(null))
+              .bind("token", secrets.encrypt(token, tokenContext(id)))
+              .bind("now", now)
+              .bind("id", id)
+              .execute();
+          return byLogin(handle, github.login()).orElseThrow();
+        });
+  }
+
+  private static long insert(Handle handle, GitHubUser github, long now) {
+    return handle
+        .createUpdate(
+            "INSERT INTO users (login, github_id, created_at, updated_at)"
+                + " VALUES (:login, :githubId, :now, :now)")
+        .bind("login", github.login())
+        .bind("githubId", github.id())
+        .bind("now", now)
+        .executeAndReturnGeneratedKeys("id")
+        .mapTo(Long.class)
+        .one();
+  }
+
+  private static Optional<User> byLogin(Handle handle, String login) {
+    return handle
+        .createQuery("SELECT id, login, name, avatar_url FROM users WHERE login = :login")
+        .bind("login", login)
+        .map(Users::user)
+        .findOne();
+  }
+
+  private static String tokenContext(long userId) {
+    return "users.github_token:" + userId;
+  }
+
+  private static User user(ResultSet row, StatementContext context) throws SQLException {
+    return new User(
+        row.getLong("id"),
+        row.getString("login"),
+        Optional.ofNullable(row.getString("name")),
+        Optional.ofNullable(row.getString("avatar_url")));
+  }
+}

@@ -1,0 +1,204 @@
+package dev.dockhand.events;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dockhand.Json;
+import dev.dockhand.queue.Task;
+import dev.dockhand.queue.TaskRows;
+import dev.dockhand.store.Database;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.jdbi.v3.core.Handle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Live fan-out of task events, deltas and status changes to this process's subscribers. Events
+ * are published only after the transaction that stored them commits. On PostgreSQL every publish
+ * also goes out as a small NOTIFY ({taskId, seq}; the receiver reads the row), so subscribers on
+ * every node see work done on any node. Listeners run on the publisher's thread and must be quick.
+ * Thread-safe.
+ */
+public final class EventHub {
+  private static final Logger log = LoggerFactory.getLogger(EventHub.class);
+  static final String EVENTS = "dockhand_events";
+  static final String TASKS = "dockhand_tasks";
+  static final String DELTAS = "dockhand_deltas";
+  /** NOTIFY payloads must stay under 8000 bytes; deltas are cut into pieces below this. */
+  static final int MAX_DELTA_BYTES = 6000;
+
+  private final Database database;
+  private final EventLog eventLog;
+  /** Tells this node's own notifications apart from other nodes'. */
+  private final String origin = UUID.randomUUID().toString().substring(0, 8);
+
+  private final Map<String, Set<EventSubscription>> byTask = new ConcurrentHashMap<>();
+  private final Map<Long, Set<Consumer<Task>>> byUser = new ConcurrentHashMap<>();
+
+  public EventHub(Database database, EventLog eventLog) {
+    this.database = database;
+    this.eventLog = eventLog;
+    database.listen(EVENTS, this::remoteEvent);
+    database.listen(TASKS, this::remoteTask);
+    database.listen(DELTAS, this::remoteDelta);
+  }
+
+  /**
+   * Replays every stored event of the task with seq greater than {@code after}, then live ones, in
+   * seq order, each exactly once. Close the returned handle to stop.
+   */
+  public AutoCloseable subscribe(String taskId, long after, EventListener listener) {
+    EventSubscription subscription = new EventSubscription(taskId, after, listener, eventLog);
+    byTask.computeIfAbsent(taskId, ignored -> ConcurrentHashMap.newKeySet()).add(subscription);
+    AutoCloseable handle =
+        () -> {
+          subscription.close();
+          byTask.computeIfPresent(
+              taskId, (id, set) -> set.remove(subscription) && set.isEmpty() ? null : set);
+        };
+    try {
+      subscription.replay();
+    } catch (RuntimeException e) {
+      closeQuietly(handle);
+      throw e;
+    }
+    return handle;
+  }
+
+  /** Every status change of the user's tasks (the {@code tasks} topic). */
+  public AutoCloseable subscribeTasks(long userId, Consumer<Task> listener) {
+    byUser.computeIfAbsent(userId, ignored -> ConcurrentHashMap.newKeySet()).add(listener);
+    return () ->
+        byUser.computeIfPresent(
+            userId, (id, set) -> set.remove(listener) && set.isEmpty() ? null : set);
+  }
+
+  /** Live assistant text, never stored. */
+  public void publishDelta(String taskId, String text) {
+    deliverDelta(taskId, text);
+    if (database.postgres()) {
+      for (String piece : pieces(text)) {
+        ObjectNode payload = payload(taskId).put("x", piece);
+        database.jdbi().useHandle(handle -> database.notify(handle, DELTAS, payload.toString()));
+      }
+    }
+  }
+
+  /** Publishes {@code event} to every node once the transaction of {@code handle} commits. */
+  public void publishOnCommit(Handle handle, Event event) {
+    database.notify(handle, EVENTS, payload(event.taskId()).put("s", event.seq()).toString());
+    handle.afterCommit(() -> deliverEvent(event));
+  }
+
+  /** Publishes the task's new state to its owner's topic once the transaction commits. */
+  public void taskChangedOnCommit(Handle handle, Task task) {
+    database.notify(handle, TASKS, payload(task.id()).toString());
+    handle.afterCommit(() -> deliverTask(task));
+  }
+
+  private void deliverEvent(Event event) {
+    Set<EventSubscription> subscriptions = byTask.get(event.taskId());
+    if (subscriptions != null) {
+      subscriptions.forEach(subscription -> subscription.offer(event));
+    }
+  }
+
+  private void deliverDelta(String taskId, String text) {
+    Set<EventSubscription> subscriptions = byTask.get(taskId);
+    if (subscriptions != null) {
+      subscriptions.forEach(subscription -> subscription.delta(text));
+    }
+  }
+
+  private void deliverTask(Task task) {
+    Set<Consumer<Task>> listeners = byUser.get(task.userId());
+    if (listeners == null) {
+      return;
+    }
+    for (Consumer<Task> listener : listeners) {
+      try {
+        listener.accept(task);
+      } catch (RuntimeException e) {
+        log.warn("task listener failed", e);
+      }
+    }
+  }
+
+  private void remoteEvent(String text) {
+    JsonNode payload = remote(text);
+    if (payload != null && byTask.containsKey(payload.path("t").asText())) {
+      eventLog.get(payload.path("t").asText(), payload.path("s").asLong()).ifPresent(this::deliverEvent);
+    }
+  }
+
+  private void remoteTask(String text) {
+    JsonNode payload = remote(text);
+    if (payload != null && !byUser.isEmpty()) {
+      database
+          .jdbi()
+          .withHandle(handle -> TaskRows.find(handle, payload.path("t").asText()))
+          .filter(task -> byUser.containsKey(task.userId()))
+          .ifPresent(this::deliverTask);
+    }
+  }
+
+  private void remoteDelta(String text) {
+    JsonNode payload = remote(text);
+    if (payload != null) {
+      deliverDelta(payload.path("t").asText(), payload.path("x").asText());
+    }
+  }
+
+  /** The parsed payload of another node's notification; null for this node's own or a bad one. */
+  private JsonNode remote(String text) {
+    try {
+      JsonNode payload = Json.MAPPER.readTree(text);
+      return origin.equals(payload.path("o").asText()) ? null : payload;
+    } catch (Exception e) {
+      log.warn("ignoring malformed notification");
+      return null;
+    }
+  }
+
+  private ObjectNode payload(String taskId) {
+    return Json.MAPPER.createObjectNode().put("o", origin).put("t", taskId);
+  }
+
+  /** Cuts text into pieces of at most MAX_DELTA_BYTES UTF-8 bytes, never inside a character. */
+  static List<String> pieces(String text) {
+    List<String> pieces = new ArrayList<>();
+    int start = 0;
+    int bytes = 0;
+    for (int i = 0; i < text.length(); ) {
+      int codePoint = text.codePointAt(i);
+      int size = new String(Character.toChars(codePoint)).getBytes(StandardCharsets.UTF_8).length;
+      // JSON escaping can double a byte count; leave room for it.
+      int cost = codePoint < 0x20 || codePoint == '"' || codePoint == '\\' ? 6 : size;
+      if (bytes + cost > MAX_DELTA_BYTES) {
+        pieces.add(text.substring(start, i));
+        start = i;
+        bytes = 0;
+      }
+      bytes += cost;
+      i += Character.charCount(codePoint);
+    }
+    if (start < text.length() || pieces.isEmpty()) {
+      pieces.add(text.substring(start));
+    }
+    return pieces;
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    try {
+      closeable.close();
+    } catch (Exception ignored) {
+      // Closing a subscription does not fail.
+    }
+  }
+}

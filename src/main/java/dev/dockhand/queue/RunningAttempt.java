@@ -1,0 +1,182 @@
+package dev.dockhand.queue;
+
+import dev.dockhand.events.Event;
+import dev.dockhand.events.EventKind;
+import dev.dockhand.events.TaskEvents;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One attempt of one task on this node: the {@link TaskContext} its step sees. Thread-safe. */
+final class RunningAttempt implements TaskContext {
+  private static final Logger log = LoggerFactory.getLogger(RunningAttempt.class);
+
+  /** Why the attempt is being stopped; NONE while it runs on its own. */
+  enum Stop {
+    NONE,
+    CANCELLED,
+    LEASE_LOST,
+    SHUTDOWN
+  }
+
+  private final Task task;
+  private final Lease lease;
+  private final TaskQueue queue;
+  private final AtomicReference<Stop> stop = new AtomicReference<>(Stop.NONE);
+  private final List<Runnable> cancelActions = new ArrayList<>();
+  private final Set<Long> ownMessages = ConcurrentHashMap.newKeySet();
+  private final Map<String, Long> timings;
+  private final CountDownLatch ended = new CountDownLatch(1);
+  private final TaskEvents events = new AttemptEvents();
+  private volatile Usage attemptUsage = Usage.ZERO;
+  private long messageCursor;
+
+  RunningAttempt(TaskQueue queue, Task task) {
+    this.queue = queue;
+    this.task = task;
+    this.lease = Lease.of(task);
+    this.timings = new ConcurrentHashMap<>(task.timings());
+    task.startedAt()
+        .ifPresent(
+            started ->
+                timings.putIfAbsent(
+                    "queued", started.toEpochMilli() - task.createdAt().toEpochMilli()));
+    // Follow-ups stored before this attempt started are already part of its conversation.
+    this.messageCursor =
+        queue.eventLog().ofKind(task.id(), EventKind.TASK_STARTED, 0).stream()
+            .mapToLong(Event::seq)
+            .max()
+            .orElse(0);
+  }
+
+  @Override
+  public Task task() {
+    return task;
+  }
+
+  @Override
+  public TaskEvents events() {
+    return events;
+  }
+
+  @Override
+  public boolean cancelled() {
+    return stop.get() != Stop.NONE;
+  }
+
+  @Override
+  public void onCancel(Runnable action) {
+    synchronized (cancelActions) {
+      if (!cancelled()) {
+        cancelActions.add(action);
+        return;
+      }
+    }
+    runQuietly(action);
+  }
+
+  @Override
+  public synchronized List<String> takeMessages() {
+    List<String> messages = new ArrayList<>();
+    for (Event event : queue.eventLog().ofKind(task.id(), EventKind.MESSAGE_USER, messageCursor)) {
+      messageCursor = event.seq();
+      if (!ownMessages.contains(event.seq())) {
+        messages.add(event.data().path("content").asText());
+      }
+    }
+    return messages;
+  }
+
+  /** True when follow-ups arrived that the attempt never took. */
+  synchronized boolean hasUntakenMessages() {
+    return queue.eventLog().ofKind(task.id(), EventKind.MESSAGE_USER, messageCursor).stream()
+        .anyMatch(event -> !ownMessages.contains(event.seq()));
+  }
+
+  @Override
+  public void usage(Usage total) {
+    attemptUsage = total;
+  }
+
+  @Override
+  public void timing(String phase, long millis) {
+    timings.put(phase, millis);
+  }
+
+  /** Stops the attempt for {@code reason} and runs its cancel actions; the first reason wins. */
+  void stop(Stop reason) {
+    if (!stop.compareAndSet(Stop.NONE, reason)) {
+      return;
+    }
+    log.info("stopping task {} attempt {}: {}", task.id(), lease.attempt(), reason);
+    List<Runnable> actions;
+    synchronized (cancelActions) {
+      actions = List.copyOf(cancelActions);
+      cancelActions.clear();
+    }
+    actions.forEach(RunningAttempt::runQuietly);
+  }
+
+  Stop stopReason() {
+    return stop.get();
+  }
+
+  Lease lease() {
+    return lease;
+  }
+
+  /** Usage of all attempts so far, this one included. */
+  Usage totalUsage() {
+    return task.usage().plus(attemptUsage);
+  }
+
+  Map<String, Long> timings() {
+    return Map.copyOf(timings);
+  }
+
+  void markEnded() {
+    ended.countDown();
+  }
+
+  CountDownLatch ended() {
+    return ended;
+  }
+
+  private static void runQuietly(Runnable action) {
+    try {
+      action.run();
+    } catch (RuntimeException e) {
+      log.warn("cancel action failed", e);
+    }
+  }
+
+  /** Appends guarded by this attempt's lease; a lost lease stops the attempt. */
+  private final class AttemptEvents implements TaskEvents {
+    @Override
+    public Event append(EventKind kind, Object data) {
+      try {
+        Event event = queue.leases().append(lease, kind, data);
+        if (kind == EventKind.MESSAGE_USER) {
+          ownMessages.add(event.seq());
+        }
+        return event;
+      } catch (LeaseLostException e) {
+        stop(Stop.LEASE_LOST);
+        throw e;
+      }
+    }
+
+    @Override
+    public void delta(String text) {
+      if (stop.get() != Stop.LEASE_LOST) {
+        queue.hub().publishDelta(task.id(), text);
+      }
+    }
+  }
+}

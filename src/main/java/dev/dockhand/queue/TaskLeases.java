@@ -1,0 +1,342 @@
+package dev.dockhand.queue;
+
+import dev.dockhand.events.Event;
+import dev.dockhand.events.EventKind;
+import dev.dockhand.store.Database;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * The owner side of the queue: claim, heartbeat, append, finish, retry, hand back, and the rescue
+ * of tasks whose owner stopped heartbeating. Every write after the claim is guarded by the lease
+ * (owner and attempt): a stale owner gets {@link LeaseLostException} and changes nothing.
+ * Thread-safe.
+ */
+public final class TaskLeases {
+  private static final String GUARD =
+      " WHERE id = :id AND status = 'running' AND lease_owner = :owner AND attempt = :attempt";
+
+  private final TaskQueue queue;
+  private final Database database;
+  private final Backoff backoff;
+
+  TaskLeases(TaskQueue queue) {
+    this.queue = queue;
+    this.database = queue.database();
+    QueueSettings settings = queue.settings();
+    this.backoff = new Backoff(settings.backoffBase(), settings.backoffCap());
+  }
+
+  /**
+   * Claims up to {@code max} of the oldest runnable tasks within the global and per-user limits
+   * and starts an attempt of each. Claims are serialised across nodes, so the limits hold exactly.
+   */
+  public List<Task> claim(String owner, int max) {
+    QueueSettings settings = queue.settings();
+    return database.write(
+        handle -> {
+          database.dialect().lockClaims(handle);
+          long now = queue.clock().millis();
+          long running =
+              handle
+                  .select("SELECT COUNT(*) FROM tasks WHERE status = 'running'")
+                  .mapTo(Long.class)
+                  .one();
+          int limit = (int) Math.min(max, settings.maxConcurrentTasks() - running);
+          if (limit <= 0) {
+            return List.of();
+          }
+          List<Task> claimed =
+              handle
+                  .createQuery(claimSql())
+                  .bind("owner", owner)
+                  .bind("now", now)
+                  .bind("until", now + settings.lease().toMillis())
+                  .bind("perUser", settings.maxTasksPerUser())
+                  .bind("limit", limit)
+                  .map(TaskRows.MAPPER)
+                  .list()
+                  .stream()
+                  .sorted(Comparator.comparing(Task::runAfter).thenComparing(Task::createdAt))
+                  .toList();
+          for (Task task : claimed) {
+            queue.appendAndPublish(
+                handle, task.id(), EventKind.TASK_STARTED, Map.of("attempt", task.attempt()), now);
+            queue.changed(handle, task.id(), false);
+          }
+          return claimed;
+        });
+  }
+
+  /**
+   * One UPDATE: the inner SELECT ranks each user's runnable tasks so that no user passes the
+   * per-user limit, and (on PostgreSQL) skips rows other transactions hold.
+   */
+  private String claimSql() {
+    return """
+        UPDATE tasks SET status = 'running', lease_owner = :owner, lease_expires_at = :until,
+          started_at = COALESCE(started_at, :now), updated_at = :now
+        WHERE id IN (
+          SELECT id FROM tasks
+          WHERE status = 'queued' AND id IN (
+            SELECT ranked.id FROM (
+              SELECT q.id, q.user_id, ROW_NUMBER() OVER (
+                PARTITION BY q.user_id ORDER BY q.run_after, q.created_at, q.id) AS user_rank
+              FROM tasks q WHERE q.status = 'queued' AND q.run_after <= :now) ranked
+            LEFT JOIN (SELECT user_id, COUNT(*) AS running FROM tasks
+                       WHERE status = 'running' GROUP BY user_id) busy
+              ON busy.user_id = ranked.user_id
+            WHERE ranked.user_rank + COALESCE(busy.running, 0) <= :perUser)
+          ORDER BY run_after, created_at, id
+          LIMIT :limit
+          %s)
+        RETURNING *"""
+        .formatted(database.dialect().claimLock());
+  }
+
+  /** Extends the lease and records usage so far; true when the task's cancel was requested. */
+  public boolean heartbeat(Lease lease, Usage usage) {
+    long now = queue.clock().millis();
+    return database.write(
+        handle ->
+            handle
+                .createQuery(
+                    "UPDATE tasks SET lease_expires_at = :until, usage_json = :usage"
+                        + GUARD
+                        + " RETURNING cancel_requested")
+                .bind("until", now + queue.settings().lease().toMillis())
+                .bind("usage", TaskRows.json(usage))
+                .bindMap(guard(lease))
+                .mapTo(Integer.class)
+                .findOne()
+                .map(flag -> flag != 0)
+                .orElseThrow(() -> lost(lease)));
+  }
+
+  /** Stores an event of the running attempt, then publishes it. */
+  public Event append(Lease lease, EventKind kind, Object data) {
+    return database.write(
+        handle -> {
+          lock(handle, lease);
+          Instant at = queue.clock().instant();
+          Event event = queue.eventLog().append(handle, lease.taskId(), kind, data, at);
+          queue.hub().publishOnCommit(handle, event);
+          return event;
+        });
+  }
+
+  public Task complete(Lease lease, TaskResult result, Usage usage, Map<String, Long> timings) {
+    return database.write(
+        handle -> {
+          Task task = lock(handle, lease);
+          handle
+              .createUpdate(
+                  "UPDATE tasks SET head_branch = :head, base_commit = :base, commit_sha = :commit,"
+                      + " pr_url = :pr WHERE id = :id")
+              .bind("head", result.headBranch().orElse(task.headBranch().orElse(null)))
+              .bind("base", result.baseCommit().orElse(task.baseCommit().orElse(null)))
+              .bind("commit", result.commit().orElse(task.commit().orElse(null)))
+              .bind("pr", result.prUrl().orElse(task.prUrl().orElse(null)))
+              .bind("id", task.id())
+              .execute();
+          return finish(handle, task, TaskStatus.SUCCEEDED, null, null, usage, timings);
+        });
+  }
+
+  public Task fail(Lease lease, String code, String reason, Usage usage, Map<String, Long> timings) {
+    return database.write(
+        handle ->
+            finish(handle, lock(handle, lease), TaskStatus.FAILED, code, reason, usage, timings));
+  }
+
+  public Task cancelled(Lease lease, Usage usage, Map<String, Long> timings) {
+    return database.write(
+        handle -> cancelled(handle, lock(handle, lease), usage, timings));
+  }
+
+  /**
+   * A retryable failure: back to the queue as the next attempt after a backoff, or failed once
+   * attempts are spent (cancelled if a cancel arrived meanwhile).
+   */
+  public Task retry(Lease lease, String code, String reason, Usage usage, Map<String, Long> timings) {
+    return database.write(handle -> retry(handle, lock(handle, lease), code, reason, usage, timings));
+  }
+
+  /** Shutdown: back to the queue at once, no attempt spent. */
+  public Task handBack(Lease lease, Usage usage, Map<String, Long> timings) {
+    return database.write(
+        handle -> {
+          Task task = lock(handle, lease);
+          if (cancelRequested(handle, task)) {
+            return cancelled(handle, task, usage, timings);
+          }
+          return requeue(handle, task, task.attempt(), 0, "node shutting down", usage, timings);
+        });
+  }
+
+  /** Puts back (or fails) every running task whose lease expired: the crash recovery. */
+  public int rescueExpired() {
+    return rescue("lease_expires_at < :now", "its node stopped heartbeating (lease expired)", null);
+  }
+
+  /** On start: this node's own running tasks are orphans of its previous life. */
+  public int rescueOwnedBy(String owner) {
+    return rescue("lease_owner = :owner", "its node restarted", owner);
+  }
+
+  private int rescue(String condition, String reason, String owner) {
+    return database.write(
+        handle -> {
+          List<Task> orphans =
+              handle
+                  .createQuery(
+                      "SELECT * FROM tasks WHERE status = 'running' AND "
+                          + condition
+                          + " "
+                          + database.dialect().claimLock())
+                  .bind("now", queue.clock().millis())
+                  .bind("owner", owner)
+                  .map(TaskRows.MAPPER)
+                  .list();
+          for (Task orphan : orphans) {
+            Task task = lock(handle, Lease.of(orphan));
+            if (cancelRequested(handle, task)) {
+              cancelled(handle, task, task.usage(), task.timings());
+            } else {
+              String why = "attempt " + task.attempt() + " stopped: " + reason;
+              retry(handle, task, "lease_expired", why, task.usage(), task.timings());
+            }
+          }
+          return orphans.size();
+        });
+  }
+
+  private Task retry(
+      Handle handle, Task task, String code, String reason, Usage usage, Map<String, Long> timings) {
+    if (cancelRequested(handle, task)) {
+      return cancelled(handle, task, usage, timings);
+    }
+    if (task.attempt() >= task.maxAttempts()) {
+      String spent = reason + " (gave up after " + task.attempt() + " attempts)";
+      return finish(handle, task, TaskStatus.FAILED, code, spent, usage, timings);
+    }
+    long delay = backoff.after(task.attempt()).toMillis();
+    return requeue(handle, task, task.attempt() + 1, delay, reason, usage, timings);
+  }
+
+  private Task requeue(
+      Handle handle,
+      Task task,
+      int attempt,
+      long delay,
+      String reason,
+      Usage usage,
+      Map<String, Long> timings) {
+    long now = queue.clock().millis();
+    handle
+        .createUpdate(
+            "UPDATE tasks SET status = 'queued', attempt = :next, run_after = :runAfter,"
+                + " updated_at = :now, lease_owner = NULL, lease_expires_at = NULL,"
+                + " usage_json = :usage, timings_json = :timings"
+                + GUARD)
+        .bind("next", attempt)
+        .bind("runAfter", now + delay)
+        .bind("now", now)
+        .bind("usage", TaskRows.json(usage))
+        .bind("timings", TaskRows.json(timings))
+        .bindMap(guard(Lease.of(task)))
+        .execute();
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("attempt", attempt);
+    data.put("reason", reason);
+    data.put("runAfter", Instant.ofEpochMilli(now + delay));
+    queue.appendAndPublish(handle, task.id(), EventKind.TASK_RETRYING, data, now);
+    return queue.changed(handle, task.id(), true);
+  }
+
+  private Task cancelled(Handle handle, Task task, Usage usage, Map<String, Long> timings) {
+    return finish(
+        handle, task, TaskStatus.CANCELLED, "cancelled", "cancelled by the user", usage, timings);
+  }
+
+  private Task finish(
+      Handle handle,
+      Task task,
+      TaskStatus status,
+      String code,
+      String reason,
+      Usage usage,
+      Map<String, Long> timings) {
+    long now = queue.clock().millis();
+    Map<String, Long> allTimings = new HashMap<>(timings);
+    allTimings.put("total", now - task.createdAt().toEpochMilli());
+    handle
+        .createUpdate(
+            "UPDATE tasks SET status = :status, finished_at = :now, updated_at = :now,"
+                + " lease_owner = NULL, lease_expires_at = NULL, cancel_requested = 0,"
+                + " usage_json = :usage, timings_json = :timings,"
+                + " error_code = :code, error_message = :reason"
+                + GUARD)
+        .bind("status", status.wire())
+        .bind("now", now)
+        .bind("usage", TaskRows.json(usage))
+        .bind("timings", TaskRows.json(allTimings))
+        .bind("code", code)
+        .bind("reason", reason)
+        .bindMap(guard(Lease.of(task)))
+        .execute();
+    Map<String, Object> data = new LinkedHashMap<>();
+    if (reason != null) {
+      data.put("reason", reason);
+      data.put("code", code);
+    }
+    data.put("usage", usage);
+    data.put("timings", allTimings);
+    EventKind kind =
+        switch (status) {
+          case SUCCEEDED -> EventKind.TASK_SUCCEEDED;
+          case FAILED -> EventKind.TASK_FAILED;
+          case CANCELLED -> EventKind.TASK_CANCELLED;
+          case QUEUED, RUNNING -> throw new IllegalArgumentException("not final: " + status);
+        };
+    queue.appendAndPublish(handle, task.id(), kind, data, now);
+    return queue.changed(handle, task.id(), false);
+  }
+
+  /**
+   * Checks the lease and locks the task row for the rest of the transaction (a no-op UPDATE takes
+   * the row lock on PostgreSQL), then reads the row as it now is.
+   */
+  private Task lock(Handle handle, Lease lease) {
+    int held =
+        handle
+            .createUpdate("UPDATE tasks SET lease_owner = lease_owner" + GUARD)
+            .bindMap(guard(lease))
+            .execute();
+    if (held == 0) {
+      throw lost(lease);
+    }
+    return TaskRows.find(handle, lease.taskId()).orElseThrow();
+  }
+
+  private static boolean cancelRequested(Handle handle, Task task) {
+    return handle
+            .select("SELECT cancel_requested FROM tasks WHERE id = ?", task.id())
+            .mapTo(Integer.class)
+            .one()
+        != 0;
+  }
+
+  private static Map<String, Object> guard(Lease lease) {
+    return Map.of("id", lease.taskId(), "owner", lease.owner(), "attempt", lease.attempt());
+  }
+
+  private static LeaseLostException lost(Lease lease) {
+    return new LeaseLostException(lease.taskId(), lease.owner(), lease.attempt());
+  }
+}

@@ -1,0 +1,407 @@
+package dev.dockhand.queue;
+
+import dev.dockhand.ConflictException;
+import dev.dockhand.InvalidInputException;
+import dev.dockhand.NotFoundException;
+import dev.dockhand.agent.AgentSettings;
+import dev.dockhand.events.EventHub;
+import dev.dockhand.events.EventKind;
+import dev.dockhand.events.EventLog;
+import dev.dockhand.store.Database;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * The durable queue as clients see it: submit, read, list, cancel, follow up. The owner side
+ * (claim, heartbeat, finish) is {@link TaskLeases}. Every state change stores its event in the
+ * same transaction and publishes it after commit. Thread-safe.
+ */
+public final class TaskQueue {
+  static final String WAKE = "dockhand_wake";
+  static final String CANCEL = "dockhand_cancel";
+  static final int MAX_LIST = 200;
+
+  private final Database database;
+  private final EventLog eventLog;
+  private final EventHub hub;
+  private final QueueSettings settings;
+  private final AgentSettings agent;
+  private final Clock clock;
+  private final TaskLeases leases;
+  private final List<Runnable> wakeListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<String>> cancelListeners = new CopyOnWriteArrayList<>();
+
+  public TaskQueue(
+      Database database,
+      EventLog eventLog,
+      EventHub hub,
+      QueueSettings settings,
+      AgentSettings agent,
+      Clock clock) {
+    this.database = database;
+    this.eventLog = eventLog;
+    this.hub = hub;
+    this.settings = settings;
+    this.agent = agent;
+    this.clock = clock;
+    this.leases = new TaskLeases(this);
+    database.listen(WAKE, ignored -> wakeListeners.forEach(Runnable::run));
+    database.listen(CANCEL, id -> cancelListeners.forEach(listener -> listener.accept(id)));
+  }
+
+  /**
+   * Stores a new queued task. With an idempotency key, the same key and body return the task
+   * first stored under it; the same key with another body is a {@link ConflictException}.
+   */
+  public Task submit(NewTask task, Optional<String> idempotencyKey) {
+    validate(task, idempotencyKey);
+    String requestHash = hash(TaskRows.json(task));
+    try {
+      return database.write(handle -> insert(handle, task, idempotencyKey, requestHash));
+    } catch (KeyTakenMeanwhile raced) {
+      // Another submit with this key committed first; answer as if it had come before us.
+      return database.write(handle -> insert(handle, task, idempotencyKey, requestHash));
+    }
+  }
+
+  private Task insert(Handle handle, NewTask task, Optional<String> key, String requestHash) {
+    if (key.isPresent()) {
+      Optional<Map<String, Object>> existing =
+          handle
+              .select(
+                  "SELECT request_hash, task_id FROM idempotency_keys WHERE user_id = ? AND key = ?",
+                  task.userId(),
+                  key.get())
+              .mapToMap()
+              .findOne();
+      if (existing.isPresent()) {
+        if (!requestHash.equals(existing.get().get("request_hash"))) {
+          throw new ConflictException(
+              "Idempotency-Key " + key.get() + " was used for a different request");
+        }
+        return TaskRows.find(handle, (String) existing.get().get("task_id")).orElseThrow();
+      }
+    }
+    String id = TaskIds.next();
+    long now = clock.millis();
+    handle
+        .createUpdate(
+            """
+            INSERT INTO tasks(id, user_id, status, attempt, max_attempts, repo, branch, prompt, model,
+              max_turns, budget_usd, created_at, updated_at, run_after)
+            VALUES (:id, :user, 'queued', 1, :maxAttempts, :repo, :branch, :prompt, :model,
+              :maxTurns, :budget, :now, :now, :now)""")
+        .bind("id", id)
+        .bind("user", task.userId())
+        .bind("maxAttempts", settings.maxAttempts())
+        .bind("repo", task.repo())
+        .bind("branch", task.branch().orElse(null))
+        .bind("prompt", task.prompt())
+        .bind("model", task.model().orElse(agent.model()))
+        .bind("maxTurns", task.maxTurns().orElse(agent.maxTurns()))
+        .bind("budget", task.budgetUsd().orElse(agent.budgetUsd()))
+        .bind("now", now)
+        .execute();
+    if (key.isPresent()) {
+      int stored =
+          handle.execute(
+              "INSERT INTO idempotency_keys(user_id, key, request_hash, task_id, created_at)"
+                  + " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+              task.userId(),
+              key.get(),
+              requestHash,
+              id,
+              now);
+      if (stored == 0) {
+        throw new KeyTakenMeanwhile();
+      }
+    }
+    appendAndPublish(handle, id, EventKind.TASK_QUEUED, Map.of("attempt", 1), now);
+    return changed(handle, id, true);
+  }
+
+  public Optional<Task> get(String id) {
+    return database.jdbi().withHandle(handle -> TaskRows.find(handle, id));
+  }
+
+  /** The user's tasks, newest first. */
+  public Page<Task> list(
+      long userId, Optional<TaskStatus> status, int limit, Optional<String> cursor) {
+    if (limit < 1 || limit > MAX_LIST) {
+      throw new InvalidInputException("limit", "must be between 1 and " + MAX_LIST);
+    }
+    Optional<ListCursor> after = cursor.map(ListCursor::parse);
+    List<Task> rows =
+        database
+            .jdbi()
+            .withHandle(
+                handle ->
+                    handle
+                        .createQuery(
+                            "SELECT * FROM tasks WHERE user_id = :user"
+                                + (status.isPresent() ? " AND status = :status" : "")
+                                + (after.isPresent()
+                                    ? " AND (created_at < :at OR (created_at = :at AND id < :id))"
+                                    : "")
+                                + " ORDER BY created_at DESC, id DESC LIMIT :limit")
+                        .bind("user", userId)
+                        .bind("status", status.map(TaskStatus::wire).orElse(null))
+                        .bind("at", after.map(ListCursor::createdAt).orElse(0L))
+                        .bind("id", after.map(ListCursor::id).orElse(""))
+                        .bind("limit", limit + 1)
+                        .map(TaskRows.MAPPER)
+                        .list());
+    if (rows.size() <= limit) {
+      return new Page<>(rows, Optional.empty());
+    }
+    Task last = rows.get(limit - 1);
+    return new Page<>(
+        rows.subList(0, limit),
+        Optional.of(new ListCursor(last.createdAt().toEpochMilli(), last.id()).encode()));
+  }
+
+  /**
+   * Cancels a task: a queued one at once, a running one by raising its flag, which its owner sees
+   * at once on this node or through NOTIFY, and at its next heartbeat at the latest. Finished tasks
+   * stay as they are.
+   */
+  public void cancel(String id) {
+    database.write(
+        handle -> {
+          Task task = TaskRows.find(handle, id).orElseThrow(() -> new NotFoundException("task", id));
+          long now = clock.millis();
+          if (task.status() == TaskStatus.QUEUED) {
+            handle.execute(
+                "UPDATE tasks SET status = 'cancelled', finished_at = ?, updated_at = ?,"
+                    + " error_code = 'cancelled', error_message = 'cancelled by the user'"
+                    + " WHERE id = ? AND status = 'queued'",
+                now,
+                now,
+                id);
+            appendAndPublish(
+                handle, id, EventKind.TASK_CANCELLED, finishData(task, "cancelled by the user"), now);
+            changed(handle, id, false);
+          } else if (task.status() == TaskStatus.RUNNING) {
+            handle.execute("UPDATE tasks SET cancel_requested = 1 WHERE id = ?", id);
+            database.notify(handle, CANCEL, id);
+            handle.afterCommit(() -> cancelListeners.forEach(listener -> listener.accept(id)));
+          }
+          return null;
+        });
+  }
+
+  /**
+   * Adds a follow-up. A running attempt picks it up through {@link TaskContext#takeMessages()}; a
+   * finished task is resumed as a new attempt that always gets to run.
+   */
+  public void postMessage(String id, String content) {
+    if (content == null || content.isBlank()) {
+      throw new InvalidInputException("content", "must not be empty");
+    }
+    database.write(
+        handle -> {
+          long now = clock.millis();
+          // The append locks the task row first, so the status read next cannot change under us.
+          appendAndPublish(handle, id, EventKind.MESSAGE_USER, Map.of("content", content), now);
+          Task task = TaskRows.find(handle, id).orElseThrow();
+          if (task.status().terminal()) {
+            resume(handle, task, now);
+          }
+          return null;
+        });
+  }
+
+  /** Resumes a finished task that has follow-ups its last attempt never took. */
+  void resumeIfFinished(String id) {
+    database.write(
+        handle -> {
+          Task task = TaskRows.find(handle, id).orElseThrow();
+          if (task.status().terminal()) {
+            resume(handle, task, clock.millis());
+          }
+          return null;
+        });
+  }
+
+  private void resume(Handle handle, Task task, long now) {
+    int attempt = task.attempt() + 1;
+    handle.execute(
+        "UPDATE tasks SET status = 'queued', attempt = ?, max_attempts = ?, run_after = ?,"
+            + " updated_at = ?, finished_at = NULL, error_code = NULL, error_message = NULL,"
+            + " cancel_requested = 0 WHERE id = ?",
+        attempt,
+        Math.max(task.maxAttempts(), attempt - 1 + settings.maxAttempts()),
+        now,
+        now,
+        task.id());
+    appendAndPublish(handle, task.id(), EventKind.TASK_QUEUED, Map.of("attempt", attempt), now);
+    changed(handle, task.id(), true);
+  }
+
+  /** Queued plus running tasks of the user. */
+  public long activeCount(long userId) {
+    return database
+        .jdbi()
+        .withHandle(
+            handle ->
+                handle
+                    .select(
+                        "SELECT COUNT(*) FROM tasks WHERE user_id = ?"
+                            + " AND status IN ('queued', 'running')",
+                        userId)
+                    .mapTo(Long.class)
+                    .one());
+  }
+
+  public Map<TaskStatus, Long> countByStatus() {
+    Map<TaskStatus, Long> counts = new EnumMap<>(TaskStatus.class);
+    for (TaskStatus status : TaskStatus.values()) {
+      counts.put(status, 0L);
+    }
+    database
+        .jdbi()
+        .useHandle(
+            handle ->
+                handle
+                    .select("SELECT status, COUNT(*) AS n FROM tasks GROUP BY status")
+                    .map((rs, ctx) -> Map.entry(rs.getString("status"), rs.getLong("n")))
+                    .forEach(
+                        row -> counts.put(TaskStatus.valueOf(row.getKey().toUpperCase()), row.getValue())));
+    return counts;
+  }
+
+  public void saveDiff(String taskId, String diff) {
+    int updated =
+        database.write(handle -> handle.execute("UPDATE tasks SET diff = ? WHERE id = ?", diff, taskId));
+    if (updated == 0) {
+      throw new NotFoundException("task", taskId);
+    }
+  }
+
+  public Optional<String> diff(String taskId) {
+    return database
+        .jdbi()
+        .withHandle(
+            handle ->
+                handle
+                    .select("SELECT diff FROM tasks WHERE id = ?", taskId)
+                    .mapTo(String.class)
+                    .findOne()
+                    .flatMap(Optional::ofNullable));
+  }
+
+  // --- shared with TaskLeases and the Dispatcher ---
+
+  void appendAndPublish(Handle handle, String taskId, EventKind kind, Object data, long at) {
+    hub.publishOnCommit(handle, eventLog.append(handle, taskId, kind, data, Instant.ofEpochMilli(at)));
+  }
+
+  /** Publishes the task's new row after commit; {@code runnable} also wakes dispatchers. */
+  Task changed(Handle handle, String taskId, boolean runnable) {
+    Task task = TaskRows.find(handle, taskId).orElseThrow();
+    hub.taskChangedOnCommit(handle, task);
+    if (runnable) {
+      database.notify(handle, WAKE, "");
+      handle.afterCommit(() -> wakeListeners.forEach(Runnable::run));
+    }
+    return task;
+  }
+
+  static Map<String, Object> finishData(Task task, String reason) {
+    return reason == null
+        ? Map.of("usage", task.usage(), "timings", task.timings())
+        : Map.of("reason", reason, "usage", task.usage(), "timings", task.timings());
+  }
+
+  void onRunnable(Runnable listener) {
+    wakeListeners.add(listener);
+  }
+
+  void onCancelRequested(Consumer<String> listener) {
+    cancelListeners.add(listener);
+  }
+
+  TaskLeases leases() {
+    return leases;
+  }
+
+  Database database() {
+    return database;
+  }
+
+  EventLog eventLog() {
+    return eventLog;
+  }
+
+  EventHub hub() {
+    return hub;
+  }
+
+  QueueSettings settings() {
+    return settings;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  private static void validate(NewTask task, Optional<String> key) {
+    if (task.maxTurns().isPresent() && task.maxTurns().get() < 1) {
+      throw new InvalidInputException("maxTurns", "must be at least 1");
+    }
+    if (task.budgetUsd().isPresent() && !(task.budgetUsd().get() >= 0)) {
+      throw new InvalidInputException("budgetUsd", "must not be negative");
+    }
+    if (key.isPresent() && (key.get().isBlank() || key.get().length() > 200)) {
+      throw new InvalidInputException("Idempotency-Key", "must be 1 to 200 characters");
+    }
+  }
+
+  private static String hash(String text) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Rolls back a submit that lost the race for its idempotency key. */
+  private static final class KeyTakenMeanwhile extends RuntimeException {
+    KeyTakenMeanwhile() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** Where a listing page ends: the last task's creation time and id, opaque to clients. */
+  record ListCursor(long createdAt, String id) {
+    String encode() {
+      return Base64.getUrlEncoder()
+          .withoutPadding()
+          .encodeToString((createdAt + ":" + id).getBytes(StandardCharsets.UTF_8));
+    }
+
+    static ListCursor parse(String text) {
+      try {
+        String decoded = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);
+        int colon = decoded.indexOf(':');
+        return new ListCursor(Long.parseLong(decoded.substring(0, colon)), decoded.substring(colon + 1));
+      } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+        throw new InvalidInputException("cursor", "is not a cursor this server gave out");
+      }
+    }
+  }
+}

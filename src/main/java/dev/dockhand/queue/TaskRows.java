@@ -1,0 +1,89 @@
+package dev.dockhand.queue;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JavaType;
+import dev.dockhand.Json;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+/** Reads task rows. Stateless and thread-safe. */
+public final class TaskRows {
+  public static final RowMapper<Task> MAPPER = (rs, ctx) -> map(rs);
+  private static final TypeReference<Map<String, Long>> TIMINGS = new TypeReference<>() {};
+
+  private TaskRows() {}
+
+  public static Optional<Task> find(Handle handle, String id) {
+    return handle.select("SELECT * FROM tasks WHERE id = ?", id).map(MAPPER).findOne();
+  }
+
+  private static Task map(ResultSet rs) throws SQLException {
+    String errorCode = rs.getString("error_code");
+    return new Task(
+        rs.getString("id"),
+        rs.getLong("user_id"),
+        TaskStatus.valueOf(rs.getString("status").toUpperCase()),
+        rs.getInt("attempt"),
+        rs.getInt("max_attempts"),
+        rs.getString("repo"),
+        Optional.ofNullable(rs.getString("branch")),
+        rs.getString("prompt"),
+        rs.getString("model"),
+        rs.getInt("max_turns"),
+        rs.getDouble("budget_usd"),
+        Optional.ofNullable(rs.getString("head_branch")),
+        Optional.ofNullable(rs.getString("base_commit")),
+        Optional.ofNullable(rs.getString("commit_sha")),
+        Optional.ofNullable(rs.getString("pr_url")),
+        read(rs.getString("usage_json"), Usage.class, Usage.ZERO),
+        read(rs.getString("timings_json"), TIMINGS, Map.of()),
+        errorCode == null
+            ? Optional.empty()
+            : Optional.of(new Task.TaskError(errorCode, rs.getString("error_message"))),
+        instant(rs, "created_at").orElseThrow(),
+        instant(rs, "started_at"),
+        instant(rs, "finished_at"),
+        instant(rs, "updated_at").orElseThrow(),
+        instant(rs, "run_after").orElseThrow(),
+        Optional.ofNullable(rs.getString("lease_owner")),
+        instant(rs, "lease_expires_at"));
+  }
+
+  private static Optional<Instant> instant(ResultSet rs, String column) throws SQLException {
+    long millis = rs.getLong(column);
+    return rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(millis));
+  }
+
+  private static <T> T read(String json, Class<T> type, T fallback) {
+    return read(json, Json.MAPPER.getTypeFactory().constructType(type), fallback);
+  }
+
+  private static <T> T read(String json, TypeReference<T> type, T fallback) {
+    return read(json, Json.MAPPER.getTypeFactory().constructType(type), fallback);
+  }
+
+  private static <T> T read(String json, JavaType type, T fallback) {
+    if (json == null) {
+      return fallback;
+    }
+    try {
+      return Json.MAPPER.readValue(json, type);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("stored task JSON is malformed", e);
+    }
+  }
+
+  static String json(Object value) {
+    try {
+      return Json.MAPPER.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

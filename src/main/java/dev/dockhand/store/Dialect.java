@@ -1,0 +1,38 @@
+package dev.dockhand.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import java.util.function.Consumer;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * What differs between SQLite and PostgreSQL: connection setup, how writers serialise, how a claim
+ * locks rows, and whether nodes can notify each other. Implementations are thread-safe.
+ */
+public sealed interface Dialect permits SqliteDialect, PostgresDialect {
+  /** {@code sqlite} or {@code postgresql}: also the migration folder. */
+  String name();
+
+  HikariConfig poolConfig();
+
+  <R> R write(Jdbi jdbi, HandleCallback<R, RuntimeException> callback);
+
+  /**
+   * The locking clause that ends the claim's inner SELECT: PostgreSQL skips rows other
+   * transactions hold; SQLite needs none because its claim runs under {@code BEGIN IMMEDIATE}.
+   */
+  String claimLock();
+
+  /**
+   * Serialises claims across nodes for the rest of the transaction, so the concurrency limits
+   * counted by one claim cannot be overtaken by another.
+   */
+  void lockClaims(Handle handle);
+
+  void notify(Handle handle, String channel, String payload);
+
+  void listen(String channel, Consumer<String> handler);
+
+  void close();
+}

@@ -1,0 +1,233 @@
+package dev.dockhand.web;
+
+import dev.dockhand.Json;
+import dev.dockhand.auth.Auth;
+import dev.dockhand.config.Config;
+import dev.dockhand.events.EventHub;
+import dev.dockhand.events.EventLog;
+import dev.dockhand.queue.TaskQueue;
+import dev.dockhand.store.Database;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.HandlerType;
+import io.javalin.http.staticfiles.Location;
+import io.javalin.json.JavalinJackson;
+import io.javalin.websocket.WsHandlerType;
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
+
+/**
+ * The HTTP server: REST API, WebSocket, SSE and the web app, configured in one place. Every route
+ * under {@code /api/v1} and {@code /metrics} needs a caller; cookie-borne mutations must come
+ * from our own origin; every failure goes through {@link ErrorMapper}. Build with {@link
+ * #builder}; {@link #start()} once, {@link #stop()} once.
+ */
+public final class ApiServer {
+  private final Config config;
+  private final Javalin app;
+  private final LiveSocket socket;
+  private final SseStream sse;
+  private final ScheduledExecutorService timer;
+
+  private ApiServer(Builder parts) {
+    this.config = parts.config;
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("dockhand-web-timer").factory());
+    WebLimits limits = parts.limits;
+    Metrics metrics = parts.metrics;
+    metrics.taskCountSource(parts.queue::countByStatus);
+    SessionCookie cookie = new SessionCookie(config.publicUrl());
+    Authentication authentication = new Authentication(parts.auth, cookie, config.publicUrl());
+    LiveConnection.LiveParts live =
+        new LiveConnection.LiveParts(parts.queue, parts.log, parts.hub, limits, metrics);
+    this.socket = new LiveSocket(authentication, live, timer);
+    this.sse = new SseStream(live);
+    TaskRoutes tasks =
+        new TaskRoutes(
+            authentication,
+            parts.queue,
+            parts.log,
+            new TaskSubmission(parts.repoValidator, limits.maxPromptChars()),
+            new SubmitLimiter(
+                parts.clock,
+                config.auth().submitRatePerMinute(),
+                config.auth().submitBurst()),
+            config.auth().maxActiveTasksPerUser(),
+            limits,
+            sse);
+    AccountRoutes account =
+        new AccountRoutes(authentication, parts.auth, parts.repos, limits.maxBodyBytes());
+    LoginRoutes login = new LoginRoutes(parts.auth, cookie, authentication, this::origin);
+    OpsRoutes ops = new OpsRoutes(authentication, parts.readiness, metrics);
+    SecurityHeaders headers = new SecurityHeaders(config.publicUrl());
+    this.app =
+        Javalin.create(
+            javalin -> {
+              configureServer(javalin, limits, metrics);
+              javalin.routes.before(headers::apply);
+              javalin.routes.before(
+                  "/api/v1/*",
+                  ctx -> authentication.checkNotCrossSite(ctx, authentication.require(ctx)));
+              ErrorMapper.register(javalin.routes);
+              tasks.register(javalin.routes);
+              account.register(javalin.routes);
+              login.register(javalin.routes);
+              ops.register(javalin.routes);
+              socket.register(javalin.routes);
+              javalin.routes.after(ctx -> UnreadBodies.drain(ctx, limits.maxBodyBytes()));
+            });
+  }
+
+  private void configureServer(JavalinConfig javalin, WebLimits limits, Metrics metrics) {
+    javalin.startup.showJavalinBanner = false;
+    javalin.startup.showOldJavalinVersionWarning = false;
+    javalin.concurrency.useVirtualThreads = true;
+    javalin.jsonMapper(new JavalinJackson(Json.MAPPER, true));
+    javalin.http.maxRequestSize = limits.maxBodyBytes();
+    javalin.jetty.host = config.host();
+    javalin.jetty.port = config.port();
+    javalin.jetty.modifyWebSocketServletFactory(
+        factory -> {
+          factory.setMaxTextMessageSize(limits.wsMaxMessageBytes());
+          factory.setMaxBinaryMessageSize(limits.wsMaxMessageBytes());
+          factory.setIdleTimeout(limits.pingInterval().multipliedBy(4));
+        });
+    javalin.staticFiles.add(
+        files -> {
+          files.hostedPath = "/";
+          files.directory = "/web";
+          files.location = Location.CLASSPATH;
+        });
+    javalin.requestLogger.http(
+        (ctx, millis) ->
+            metrics.httpRequest(
+                ctx.method().name(),
+                RouteNames.of(ctx),
+                ctx.statusCode(),
+                java.time.Duration.ofNanos((long) (millis * 1_000_000))));
+  }
+
+  public static Builder builder(
+      Config config, Database database, TaskQueue queue, EventLog log, EventHub hub, Auth auth) {
+    return new Builder(config, database, queue, log, hub, auth);
+  }
+
+  public ApiServer start() {
+    app.start();
+    return this;
+  }
+
+  /** Ends realtime streams (clients reconnect elsewhere or later), then the server. */
+  public void stop() {
+    socket.closeAll();
+    sse.closeAll();
+    app.stop();
+    timer.shutdownNow();
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  /** Where people reach this server: DOCKHAND_PUBLIC_URL, else the address it listens on. */
+  public URI origin() {
+    return config
+        .publicUrl()
+        .orElseGet(() -> URI.create("http://" + hostForUrl(config.host()) + ":" + port()));
+  }
+
+  private static String hostForUrl(String host) {
+    String reachable = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
+    return reachable.contains(":") ? "[" + reachable + "]" : reachable;
+  }
+
+  /** "METHOD /path" of every registered HTTP route and WebSocket (as GET), for the API test. */
+  public List<String> routes() {
+    List<String> routes = new ArrayList<>();
+    app.unsafe.internalRouter.allHttpHandlers().stream()
+        .map(parsed -> parsed.endpoint)
+        .filter(endpoint -> endpoint.method.isHttpMethod())
+        .forEach(endpoint -> routes.add(endpoint.method.name() + " " + endpoint.path));
+    app.unsafe.internalRouter.allWsHandlers().stream()
+        .filter(handler -> handler.getType() == WsHandlerType.WEBSOCKET)
+        .forEach(handler -> routes.add(HandlerType.GET.name() + " " + handler.getPath()));
+    return routes;
+  }
+
+  /** The parts the server needs; optional ones have working defaults. */
+  public static final class Builder {
+    private final Config config;
+    private final TaskQueue queue;
+    private final EventLog log;
+    private final EventHub hub;
+    private final Auth auth;
+    private Readiness readiness;
+    private RepoLister repos;
+    private Metrics metrics = new Metrics();
+    private Function<String, String> repoValidator = TaskSubmission::basicRepoCheck;
+    private WebLimits limits = WebLimits.DEFAULTS;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder(
+        Config config, Database database, TaskQueue queue, EventLog log, EventHub hub, Auth auth) {
+      this.config = config;
+      this.queue = queue;
+      this.log = log;
+      this.hub = hub;
+      this.auth = auth;
+      this.readiness = new DatabaseReadiness(database);
+    }
+
+    /** Replaces the default (database only) readiness checks. */
+    public Builder readiness(Readiness readiness) {
+      this.readiness = readiness;
+      return this;
+    }
+
+    /** Default: GitHub's {@code /user/repos} in OAuth mode, nothing in local mode. */
+    public Builder repos(RepoLister repos) {
+      this.repos = repos;
+      return this;
+    }
+
+    public Builder metrics(Metrics metrics) {
+      this.metrics = metrics;
+      return this;
+    }
+
+    /**
+     * Checks and normalises a submitted repository URL; throws {@code InvalidInputException}
+     * with field {@code repo}. Default: non-empty, at most 2000 printable characters.
+     */
+    public Builder repoValidator(Function<String, String> repoValidator) {
+      this.repoValidator = repoValidator;
+      return this;
+    }
+
+    public Builder limits(WebLimits limits) {
+      this.limits = limits;
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    public ApiServer build() {
+      if (repos == null) {
+        repos =
+            auth.localMode()
+                ? RepoLister.NONE
+                : new GitHubRepos(auth.users(), config.git().githubApiUrl());
+      }
+      return new ApiServer(this);
+    }
+  }
+}

@@ -1,0 +1,78 @@
+package dev.dockhand.web;
+
+import dev.dockhand.InvalidInputException;
+import dev.dockhand.queue.NewTask;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * The rules for {@code POST /tasks} bodies. The repository's own rules (allowed hosts, URL shape)
+ * belong to the injected validator, which returns the normalised URL or throws {@link
+ * InvalidInputException}.
+ */
+final class TaskSubmission {
+  private static final Pattern MODEL = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
+  // Git forbids more than this (see git check-ref-format); these are enough to keep a branch
+  // name from being read as an option, a path escape or a revision expression.
+  private static final Pattern BRANCH = Pattern.compile("[A-Za-z0-9._/-]{1,255}");
+
+  private final Function<String, String> repoValidator;
+  private final int maxPromptChars;
+
+  TaskSubmission(Function<String, String> repoValidator, int maxPromptChars) {
+    this.repoValidator = repoValidator;
+    this.maxPromptChars = maxPromptChars;
+  }
+
+  /** The default repository check until the git part's full one is plugged in. */
+  static String basicRepoCheck(String repo) {
+    if (repo.isBlank() || repo.length() > 2000 || repo.chars().anyMatch(Character::isISOControl)) {
+      throw new InvalidInputException("repo", "repo must be 1-2000 printable characters");
+    }
+    return repo.strip();
+  }
+
+  NewTask parse(long userId, JsonBody body) {
+    String repo = repoValidator.apply(body.requiredText("repo"));
+    String prompt = body.requiredText("prompt");
+    if (prompt.isBlank()) {
+      throw new InvalidInputException("prompt", "prompt must not be empty");
+    }
+    if (prompt.length() > maxPromptChars) {
+      throw new InvalidInputException(
+          "prompt", "prompt must be at most " + maxPromptChars + " characters");
+    }
+    Optional<String> branch = body.optionalText("branch").map(TaskSubmission::branch);
+    Optional<String> model = body.optionalText("model");
+    if (model.isPresent() && !MODEL.matcher(model.get()).matches()) {
+      throw new InvalidInputException(
+          "model", "model must be 1-100 letters, digits, '.', '_', ':' or '-'");
+    }
+    Optional<Integer> maxTurns = body.optionalInt("maxTurns");
+    if (maxTurns.isPresent() && (maxTurns.get() < 1 || maxTurns.get() > 1000)) {
+      throw new InvalidInputException("maxTurns", "maxTurns must be between 1 and 1000");
+    }
+    Optional<Double> budget = body.optionalNumber("budgetUsd");
+    if (budget.isPresent() && !(budget.get() > 0 && budget.get() <= 1000)) {
+      throw new InvalidInputException("budgetUsd", "budgetUsd must be above 0 and at most 1000");
+    }
+    return new NewTask(userId, repo, branch, prompt, model, maxTurns, budget);
+  }
+
+  private static String branch(String branch) {
+    if (!BRANCH.matcher(branch).matches()
+        || branch.startsWith("-")
+        || branch.startsWith("/")
+        || branch.endsWith("/")
+        || branch.endsWith(".")
+        || branch.endsWith(".lock")
+        || branch.contains("..")
+        || branch.contains("//")
+        || branch.contains("/.")) {
+      throw new InvalidInputException(
+          "branch", "branch must be a git branch name: letters, digits, '.', '_', '/', '-'");
+    }
+    return branch;
+  }
+}

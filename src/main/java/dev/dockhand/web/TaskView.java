@@ -1,0 +1,58 @@
+package dev.dockhand.web;
+
+import dev.dockhand.queue.Task;
+import dev.dockhand.queue.Usage;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A task as clients see it (REST and the WebSocket's {@code task} frames). Leaves out what is
+ * internal: the owner's id, the lease. Absent optionals are left out of the JSON.
+ */
+record TaskView(
+    String id,
+    String status,
+    int attempt,
+    int maxAttempts,
+    String repo,
+    Optional<String> branch,
+    Optional<String> headBranch,
+    Optional<String> commit,
+    Optional<String> prUrl,
+    String prompt,
+    String model,
+    int maxTurns,
+    double budgetUsd,
+    Usage usage,
+    Map<String, Long> timings,
+    Optional<Task.TaskError> error,
+    Instant createdAt,
+    Optional<Instant> startedAt,
+    Optional<Instant> finishedAt,
+    Instant updatedAt) {
+
+  static TaskView of(Task task) {
+    return new TaskView(
+        task.id(),
+        task.status().wire(),
+        task.attempt(),
+        task.maxAttempts(),
+        task.repo(),
+        task.branch(),
+        task.headBranch(),
+        task.commit(),
+        task.prUrl(),
+        task.prompt(),
+        task.model(),
+        task.maxTurns(),
+        task.budgetUsd(),
+        task.usage(),
+        task.timings(),
+        task.error(),
+        task.createdAt(),
+        task.startedAt(),
+        task.finishedAt(),
+        task.updatedAt());
+  }
+}

@@ -1,0 +1,232 @@
+package dev.dockhand.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dockhand.DockhandException;
+import dev.dockhand.events.EventKind;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Dispatchers running real steps over a real database, and many claimers at once. */
+abstract class DispatcherContract {
+  static final Duration WAIT = Duration.ofSeconds(60);
+  @TempDir Path dir;
+  final ManualClock clock = new ManualClock();
+  final BlockingQueue<Dispatcher.AttemptEnd> ends = new LinkedBlockingQueue<>();
+  final List<Dispatcher> dispatchers = new ArrayList<>();
+  String url;
+  QueueFixture node;
+  long ann;
+
+  abstract String freshDatabaseUrl(Path dir);
+
+  @BeforeEach
+  void open() {
+    url = freshDatabaseUrl(dir);
+    // A one-minute poll: anything that happens sooner was woken, not polled.
+    node = new QueueFixture(url, dir, QueueFixture.settings(50, 50, 3), clock);
+    ann = node.user("ann");
+  }
+
+  @AfterEach
+  void close() {
+    dispatchers.forEach(Dispatcher::shutdown);
+    node.close();
+  }
+
+  Dispatcher start(QueueFixture fixture, String nodeId, TaskStep step) {
+    Dispatcher dispatcher = new Dispatcher(fixture.queue, step, fixture.settings, nodeId, clock);
+    dispatcher.onAttemptEnded(ends::add);
+    dispatchers.add(dispatcher);
+    dispatcher.start();
+    return dispatcher;
+  }
+
+  Dispatcher.AttemptEnd nextEnd() throws InterruptedException {
+    Dispatcher.AttemptEnd end = ends.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(end).as("an attempt ended in time").isNotNull();
+    return end;
+  }
+
+  @Test
+  void aSubmitWakesTheDispatcherWhichRunsTheTaskToSuccess() throws Exception {
+    start(node, "node-a", context -> {
+      context.events().append(EventKind.MESSAGE_ASSISTANT, Map.of("content", List.of()));
+      context.usage(new Usage(1, 2, 0, 0, 0.01));
+      return TaskResult.NOTHING;
+    });
+    Task task = node.submit(ann, "go");
+    assertThat(nextEnd()).isEqualTo(new Dispatcher.AttemptEnd(task.id(), 1, Optional.of(TaskStatus.SUCCEEDED)));
+    assertThat(node.kinds(task.id()))
+        .containsExactly("task.queued", "task.started", "message.assistant", "task.succeeded");
+    assertThat(node.get(task.id()).usage().outputTokens()).isEqualTo(2);
+  }
+
+  @Test
+  void aRetryableErrorRetriesAndAnyOtherFailsTheTask() throws Exception {
+    start(node, "node-a", context -> {
+      if (context.task().prompt().equals("flaky")) {
+        throw new DockhandException("model_overloaded", "overloaded", true, null);
+      }
+      throw new IllegalStateException("secret-looking detail");
+    });
+    Task flaky = node.submit(ann, "flaky");
+    assertThat(nextEnd().status()).contains(TaskStatus.QUEUED);
+    assertThat(node.get(flaky.id()).attempt()).isEqualTo(2);
+    Task broken = node.submit(ann, "broken");
+    assertThat(nextEnd().status()).contains(TaskStatus.FAILED);
+    assertThat(node.get(broken.id()).error().orElseThrow().message())
+        .isEqualTo("internal error (IllegalStateException)");
+  }
+
+  @Test
+  void cancellingARunningTaskStopsItsStep() throws Exception {
+    CountDownLatch running = new CountDownLatch(1);
+    start(node, "node-a", context -> {
+      CountDownLatch stopped = new CountDownLatch(1);
+      context.onCancel(stopped::countDown);
+      running.countDown();
+      stopped.await();
+      return TaskResult.NOTHING;
+    });
+    Task task = node.submit(ann, "long");
+    assertThat(running.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    node.queue.cancel(task.id());
+    assertThat(nextEnd().status()).contains(TaskStatus.CANCELLED);
+    assertThat(node.kinds(task.id())).last().isEqualTo("task.cancelled");
+  }
+
+  @Test
+  void aFollowUpReachesTheRunningAttempt() throws Exception {
+    CountDownLatch running = new CountDownLatch(1);
+    CountDownLatch posted = new CountDownLatch(1);
+    BlockingQueue<List<String>> taken = new LinkedBlockingQueue<>();
+    start(node, "node-a", context -> {
+      context.events().append(EventKind.MESSAGE_USER, Map.of("content", "the prompt"));
+      running.countDown();
+      posted.await();
+      taken.add(context.takeMessages());
+      taken.add(context.takeMessages());
+      return TaskResult.NOTHING;
+    });
+    Task task = node.submit(ann, "chat");
+    assertThat(running.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    node.queue.postMessage(task.id(), "also add tests");
+    posted.countDown();
+    assertThat(taken.take()).containsExactly("also add tests");
+    assertThat(taken.take()).isEmpty();
+    assertThat(nextEnd().status()).contains(TaskStatus.SUCCEEDED);
+  }
+
+  @Test
+  void shutdownHandsRunningTasksBackWithoutSpendingAnAttempt() throws Exception {
+    CountDownLatch running = new CountDownLatch(2);
+    Dispatcher dispatcher = start(node, "node-a", context -> {
+      CountDownLatch stopped = new CountDownLatch(1);
+      context.onCancel(stopped::countDown);
+      running.countDown();
+      stopped.await();
+      return TaskResult.NOTHING;
+    });
+    Task one = node.submit(ann, "one");
+    Task two = node.submit(ann, "two");
+    assertThat(running.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    dispatcher.shutdown();
+    for (Task task : List.of(one, two)) {
+      Task back = node.get(task.id());
+      assertThat(back.status()).isEqualTo(TaskStatus.QUEUED);
+      assertThat(back.attempt()).isEqualTo(1);
+      assertThat(node.kinds(task.id())).last().isEqualTo("task.retrying");
+    }
+    assertThat(dispatcher.runningCount()).isZero();
+  }
+
+  @Test
+  void manyClaimersNeverHoldATaskTwiceAndEveryTaskEndsOnce() throws Exception {
+    int tasks = 120;
+    for (int i = 0; i < tasks; i++) {
+      node.submit(ann, "t" + i);
+    }
+    Map<String, String> holders = new ConcurrentHashMap<>();
+    AtomicInteger doubleHeld = new AtomicInteger();
+    List<Thread> claimers = new ArrayList<>();
+    for (int c = 0; c < 8; c++) {
+      String owner = "claimer-" + c;
+      claimers.add(Thread.ofVirtual().start(() -> {
+        while (true) {
+          List<Task> claimed = node.leases().claim(owner, 3);
+          if (claimed.isEmpty() && node.queue.countByStatus().get(TaskStatus.QUEUED) == 0) {
+            return;
+          }
+          for (Task task : claimed) {
+            if (holders.putIfAbsent(task.id(), owner) != null) {
+              doubleHeld.incrementAndGet();
+            }
+            Lease lease = Lease.of(task);
+            node.leases().append(lease, EventKind.TOOL_CALL, Map.of("by", owner));
+            holders.remove(task.id());
+            node.leases().complete(lease, TaskResult.NOTHING, Usage.ZERO, Map.of());
+          }
+        }
+      }));
+    }
+    for (Thread claimer : claimers) {
+      claimer.join(WAIT.toMillis());
+    }
+    assertThat(doubleHeld).hasValue(0);
+    assertThat(node.queue.countByStatus()).containsEntry(TaskStatus.SUCCEEDED, (long) tasks);
+    for (Task task : node.queue.list(ann, Optional.empty(), 200, Optional.empty()).items()) {
+      assertThat(node.kinds(task.id()))
+          .containsExactly("task.queued", "task.started", "tool.call", "task.succeeded");
+    }
+  }
+
+  @Test
+  void twoNodesShareTheQueueAndRunEachTaskOnce() throws Exception {
+    QueueSettings quick =
+        new QueueSettings(50, 50, 3, Duration.ofSeconds(30), Duration.ofSeconds(5),
+            Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofMinutes(2));
+    QueueFixture other = new QueueFixture(url, dir, quick, clock);
+    try {
+      Map<String, String> runningOn = new ConcurrentHashMap<>();
+      AtomicInteger overlaps = new AtomicInteger();
+      TaskStep step = context -> {
+        String self = Thread.currentThread().getName();
+        if (runningOn.putIfAbsent(context.task().id(), self) != null) {
+          overlaps.incrementAndGet();
+        }
+        context.events().append(EventKind.TOOL_CALL, Map.of());
+        runningOn.remove(context.task().id());
+        return TaskResult.NOTHING;
+      };
+      start(node, "node-a", step);
+      start(other, "node-b", step);
+      int tasks = 60;
+      for (int i = 0; i < tasks; i++) {
+        (i % 2 == 0 ? node : other).submit(ann, "t" + i);
+      }
+      for (int i = 0; i < tasks; i++) {
+        assertThat(nextEnd().status()).contains(TaskStatus.SUCCEEDED);
+      }
+      assertThat(overlaps).hasValue(0);
+      assertThat(node.queue.countByStatus()).containsEntry(TaskStatus.SUCCEEDED, (long) tasks);
+    } finally {
+      dispatchers.forEach(Dispatcher::shutdown);
+      other.close();
+    }
+  }
+}

@@ -1,0 +1,241 @@
+package dev.dockhand.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.dockhand.Json;
+import dev.dockhand.auth.Auth;
+import dev.dockhand.auth.GitHubUser;
+import dev.dockhand.auth.User;
+import dev.dockhand.config.Config;
+import dev.dockhand.config.Secret;
+import dev.dockhand.events.Event;
+import dev.dockhand.events.EventHub;
+import dev.dockhand.events.EventKind;
+import dev.dockhand.events.EventLog;
+import dev.dockhand.queue.NewTask;
+import dev.dockhand.queue.Task;
+import dev.dockhand.queue.TaskQueue;
+import dev.dockhand.store.Database;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * The real server on a random loopback port over a fresh SQLite file, with the parts it is
+ * wired to, for tests and benchmarks. Local mode unless the environment names a GitHub app.
+ */
+public final class WebHarness implements AutoCloseable {
+  private static final AtomicLong NEXT_GITHUB_ID = new AtomicLong(1000);
+
+  private final Path dataDir;
+  private final Config config;
+  private final Database database;
+  private final TaskQueue queue;
+  private final EventLog log;
+  private final EventHub hub;
+  private final Auth auth;
+  private final Metrics metrics = new Metrics();
+  private final ApiServer server;
+  private final Optional<String> adminToken;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private WebHarness(Map<String, String> environment, WebLimits limits) throws IOException {
+    this.dataDir = Files.createTempDirectory("dockhand-web-");
+    Map<String, String> env = new HashMap<>(environment);
+    env.putIfAbsent("DOCKHAND_DATA_DIR", dataDir.toString());
+    env.putIfAbsent("DOCKHAND_PORT", "0");
+    this.config = Config.load(env);
+    this.database = Database.open(config);
+    this.log = new EventLog(database);
+    this.hub = new EventHub(database, log);
+    this.queue =
+        new TaskQueue(database, log, hub, config.queue(), config.agent(), Clock.systemUTC());
+    this.auth = Auth.create(config, database, Clock.systemUTC());
+    this.adminToken = auth.bootstrapLocalAdmin();
+    this.server =
+        ApiServer.builder(config, database, queue, log, hub, auth)
+            .metrics(metrics)
+            .limits(limits)
+            .build()
+            .start();
+  }
+
+  public static WebHarness start() throws IOException {
+    return start(Map.of(), WebLimits.DEFAULTS);
+  }
+
+  public static WebHarness start(Map<String, String> environment, WebLimits limits)
+      throws IOException {
+    return new WebHarness(environment, limits);
+  }
+
+  public URI url(String path) {
+    return URI.create("http://127.0.0.1:" + server.port() + path);
+  }
+
+  public URI wsUrl() {
+    return URI.create("ws://127.0.0.1:" + server.port() + "/api/v1/ws");
+  }
+
+  public String origin() {
+    return "http://127.0.0.1:" + server.port();
+  }
+
+  public ApiServer server() {
+    return server;
+  }
+
+  public Config config() {
+    return config;
+  }
+
+  public Database database() {
+    return database;
+  }
+
+  public TaskQueue queue() {
+    return queue;
+  }
+
+  public EventLog log() {
+    return log;
+  }
+
+  public EventHub hub() {
+    return hub;
+  }
+
+  public Auth auth() {
+    return auth;
+  }
+
+  public Metrics metrics() {
+    return metrics;
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /** Local mode's admin token, printed once on first start. */
+  public String adminToken() {
+    return adminToken.orElseThrow();
+  }
+
+  /** Another person, as if they had signed in with GitHub; returns an API token of theirs. */
+  public Person person(String login) {
+    User user =
+        auth.users()
+            .signedIn(
+                new GitHubUser(NEXT_GITHUB_ID.incrementAndGet(), login, Optional.of(login), Optional.empty()),
+                new Secret("gho_" + login));
+    return new Person(user, auth.tokens().create(user.id(), "test").secret());
+  }
+
+  /** The local user with the admin token. */
+  public Person local() {
+    return new Person(auth.users().local(), adminToken());
+  }
+
+  /** A person and a bearer token of theirs. */
+  public record Person(User user, String token) {
+    public long id() {
+      return user.id();
+    }
+  }
+
+  /** Submits straight to the queue, as the API would. */
+  public Task submit(Person owner) {
+    return queue.submit(
+        new NewTask(
+            owner.id(),
+            "https://github.com/octo/hello.git",
+            Optional.empty(),
+            "say hello",
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty()),
+        Optional.empty());
+  }
+
+  /** Stores and publishes an event, as a running task's pipeline would. */
+  public Event append(String taskId, EventKind kind, Object data) {
+    return database.write(
+        handle -> {
+          Event event = log.append(handle, taskId, kind, data, Instant.now());
+          hub.publishOnCommit(handle, event);
+          return event;
+        });
+  }
+
+  public HttpResponse<String> get(String path, String token) {
+    return send(request(path, token).GET().build());
+  }
+
+  public HttpResponse<String> post(String path, String token, String body) {
+    return send(
+        request(path, token)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build());
+  }
+
+  public HttpResponse<String> delete(String path, String token) {
+    return send(request(path, token).DELETE().build());
+  }
+
+  public HttpRequest.Builder request(String path, String token) {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(url(path));
+    if (token != null) {
+      builder.header("Authorization", "Bearer " + token);
+    }
+    return builder;
+  }
+
+  public HttpResponse<String> send(HttpRequest request) {
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public HttpClient http() {
+    return http;
+  }
+
+  public static JsonNode json(HttpResponse<String> response) {
+    return json(response.body());
+  }
+
+  public static JsonNode json(String text) {
+    try {
+      return Json.MAPPER.readTree(text);
+    } catch (IOException e) {
+      throw new AssertionError("not JSON: " + text, e);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    server.stop();
+    database.close();
+    try (Stream<Path> files = Files.walk(dataDir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    }
+  }
+}
