@@ -14,7 +14,7 @@ if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null
 fi
 scripts/docker-up.sh
 scripts/worker-image.sh
-eval "$(scripts/postgres-up.sh)"
+DOCKHAND_TEST_PG_URL="$(scripts/postgres-up.sh | tail -n 1)"
 export DOCKHAND_TEST_PG_URL
 echo "==> running the tests (java $(java_major "$JAVA_HOME/bin/java"), PostgreSQL at ${DOCKHAND_TEST_PG_URL%%\?*})"
 mvn -B test "$@"

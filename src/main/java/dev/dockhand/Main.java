@@ -1,10 +1,12 @@
 package dev.dockhand;
 
 import dev.dockhand.cli.CancelCommand;
+import dev.dockhand.cli.ServeCommand;
 import dev.dockhand.cli.SubmitCommand;
 import dev.dockhand.cli.TasksCommand;
 import dev.dockhand.cli.TokenCommand;
 import dev.dockhand.cli.WatchCommand;
+import dev.dockhand.cli.WorkerImageCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,11 +17,13 @@ import picocli.CommandLine.Command;
     version = "dockhand 0.1.0",
     description = "Runs Claude coding agents against git repositories, one container per task.",
     subcommands = {
+      ServeCommand.class,
       SubmitCommand.class,
       WatchCommand.class,
       TasksCommand.class,
       CancelCommand.class,
       TokenCommand.class,
+      WorkerImageCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -92,6 +92,11 @@ public final class Dispatcher {
     return running.size();
   }
 
+  /** Whether an attempt of this task runs on this node now. */
+  public boolean isRunning(String taskId) {
+    return running.containsKey(taskId);
+  }
+
   public String nodeId() {
     return nodeId;
   }

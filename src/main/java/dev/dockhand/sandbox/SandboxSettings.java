@@ -1,5 +1,6 @@
 package dev.dockhand.sandbox;
 
+import dev.dockhand.config.ConfigException;
 import dev.dockhand.config.Env;
 import java.time.Duration;
 import java.util.Optional;
@@ -9,14 +10,16 @@ import java.util.Optional;
  *
  * @param dockerHost DOCKER_HOST (default unix:///var/run/docker.sock)
  * @param image DOCKHAND_WORKER_IMAGE (default dockhand-worker:latest)
- * @param network DOCKHAND_SANDBOX_NETWORK (default bridge; or none)
+ * @param network DOCKHAND_SANDBOX_NETWORK (default bridge; none, or a user-defined network name;
+ *     never host or container:…)
  * @param memoryBytes DOCKHAND_SANDBOX_MEMORY_MB (default 2048) in bytes
  * @param nanoCpus DOCKHAND_SANDBOX_CPUS (default 1.0) in billionths of a CPU
  * @param pidsLimit DOCKHAND_SANDBOX_PIDS (default 512)
  * @param execTimeout DOCKHAND_EXEC_TIMEOUT (default 10m): the longest one command may run
  * @param outputCapBytes DOCKHAND_EXEC_OUTPUT_CAP_KB (default 256) in bytes kept of one command's
- *     output
- * @param user DOCKHAND_SANDBOX_USER (default 1000:1000): the uid:gid commands run as
+ *     output; a command that prints more than 64 times the cap is stopped
+ * @param user DOCKHAND_SANDBOX_USER (default 1000:1000): the numeric, non-root uid:gid commands run
+ *     as; the task's workspace is given to it before the container starts
  */
 public record SandboxSettings(
     String dockerHost,
@@ -29,6 +32,24 @@ public record SandboxSettings(
     int outputCapBytes,
     String user) {
 
+  /**
+   * Checks what the types cannot: containers never share the host's namespaces, and commands never
+   * run as root, however the record was made.
+   */
+  public SandboxSettings {
+    if (network.equals("host") || network.startsWith("container:")) {
+      throw new ConfigException(
+          "DOCKHAND_SANDBOX_NETWORK",
+          "must be bridge, none or a user-defined network, not '" + network + "'");
+    }
+    try {
+      SandboxUser.parse(user);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(
+          "DOCKHAND_SANDBOX_USER", "must be a non-root numeric uid:gid, got '" + user + "'");
+    }
+  }
+
   public static SandboxSettings from(Env env) {
     return new SandboxSettings(
         env.string("DOCKER_HOST", "unix:///var/run/docker.sock"),
@@ -38,7 +59,10 @@ public record SandboxSettings(
         Math.round(env.decimal("DOCKHAND_SANDBOX_CPUS", 1.0, 0.01, 256) * 1e9),
         env.longValue("DOCKHAND_SANDBOX_PIDS", 512, 16, 1 << 20),
         env.duration(
-            "DOCKHAND_EXEC_TIMEOUT", Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofHours(6)),
+            "DOCKHAND_EXEC_TIMEOUT",
+            Duration.ofMinutes(10),
+            Duration.ofSeconds(1),
+            Duration.ofHours(6)),
         env.integer("DOCKHAND_EXEC_OUTPUT_CAP_KB", 256, 1, 64 * 1024) * 1024,
         env.string("DOCKHAND_SANDBOX_USER", "1000:1000"));
   }

@@ -4,10 +4,10 @@ import dev.dockhand.store.Database;
 import java.util.List;
 
 /** The default readiness: the database answers a trivial query. */
-final class DatabaseReadiness implements Readiness {
+public final class DatabaseReadiness implements Readiness {
   private final Database database;
 
-  DatabaseReadiness(Database database) {
+  public DatabaseReadiness(Database database) {
     this.database = database;
   }
 

@@ -1,0 +1,289 @@
+package dev.dockhand.agent;
+
+import com.anthropic.core.ObjectMappers;
+import com.anthropic.models.messages.ContentBlock;
+import com.anthropic.models.messages.Message;
+import com.anthropic.models.messages.MessageCreateParams;
+import com.anthropic.models.messages.StopReason;
+import com.anthropic.models.messages.TextBlockParam;
+import com.anthropic.models.messages.ToolUseBlock;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.dockhand.DockhandException;
+import dev.dockhand.events.EventKind;
+import dev.dockhand.queue.Task;
+import dev.dockhand.queue.TaskContext;
+import dev.dockhand.queue.Usage;
+import dev.dockhand.sandbox.SandboxContainer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One run of the agent loop for one task attempt. Not thread-safe: one virtual thread owns it. */
+final class AgentRun {
+  private static final Logger log = LoggerFactory.getLogger(AgentRun.class);
+  static final String CONTINUE =
+      "Your previous response was cut off at the max_tokens limit. Continue exactly where you left"
+          + " off.";
+
+  private final AgentSettings settings;
+  private final PriceTable prices;
+  private final Clock clock;
+  private final ModelClient model;
+  private final Toolbox toolbox;
+  private final Task task;
+  private final SandboxContainer container;
+  private final TaskContext context;
+  private final String modelName;
+  private final StreamHandle stream = new StreamHandle();
+  private final Instant started;
+  private final Instant deadline;
+
+  private Conversation conversation;
+  private List<TextBlockParam> system;
+  private int turns;
+  private Usage usage = Usage.ZERO;
+  private boolean firstTokenSeen;
+  private String stopReason = "end_turn";
+
+  AgentRun(
+      AgentSettings settings,
+      PriceTable prices,
+      Clock clock,
+      ModelClient model,
+      Toolbox toolbox,
+      Task task,
+      SandboxContainer container,
+      TaskContext context) {
+    this.settings = settings;
+    this.prices = prices;
+    this.clock = clock;
+    this.model = model;
+    this.toolbox = toolbox;
+    this.task = task;
+    this.container = container;
+    this.context = context;
+    this.modelName =
+        task.model() == null || task.model().isBlank() ? settings.model() : task.model();
+    this.started = clock.instant();
+    this.deadline = started.plus(settings.maxDuration());
+  }
+
+  AgentOutcome execute(Conversation resumed) {
+    context.onCancel(stream::cancel);
+    conversation = resumed;
+    if (conversation.isEmpty()) {
+      say(task.prompt(), false);
+    }
+    system =
+        SystemPrompt.build(task, SystemPrompt.readGuidance(container), settings.promptCaching());
+    boolean ended = false;
+    while (true) {
+      stopIfCancelled();
+      boolean heard = takeFollowUps();
+      if (!heard && (ended || !conversation.awaitsModel())) {
+        return new AgentOutcome(
+            conversation.lastAssistantText().orElse(""), turns, usage, stopReason);
+      }
+      checkLimits();
+      ended = answer(turn());
+    }
+  }
+
+  /** Follow-ups were stored as message.user events when they were posted; only the model needs them now. */
+  private boolean takeFollowUps() {
+    List<String> messages = context.takeMessages();
+    messages.forEach(conversation::addUserText);
+    return !messages.isEmpty();
+  }
+
+  private void say(String text, boolean synthetic) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("content", text);
+    if (synthetic) {
+      data.put("synthetic", true);
+    }
+    context.events().append(EventKind.MESSAGE_USER, data);
+    conversation.addUserText(text);
+  }
+
+  private void checkLimits() {
+    if (turns >= task.maxTurns()) {
+      throw new AgentLimitException(
+          AgentLimitException.MAX_TURNS,
+          "the task reached its limit of " + task.maxTurns() + " model turns");
+    }
+    double spent = task.usage().costUsd() + usage.costUsd();
+    if (spent > 0 && spent >= task.budgetUsd()) {
+      throw new AgentLimitException(
+          AgentLimitException.BUDGET_EXCEEDED,
+          String.format("the task spent $%.4f of its $%.2f budget", spent, task.budgetUsd()));
+    }
+    if (remaining().isNegative() || remaining().isZero()) {
+      throw new AgentLimitException(
+          AgentLimitException.MAX_DURATION,
+          "the task ran for its longest allowed time of "
+              + settings.maxDuration().toMinutes()
+              + " minutes");
+    }
+  }
+
+  /** One model turn, repeated when its stream breaks after it began. */
+  private Message turn() {
+    Duration backoff = settings.turnRetryBackoff();
+    for (int attempt = 0; ; attempt++) {
+      try {
+        return model.turn(request(), stream, this::firstToken, context.events()::delta);
+      } catch (ModelClient.StreamBroke broke) {
+        stopIfCancelled();
+        if (attempt >= settings.turnRetries()) {
+          throw broke.failure;
+        }
+        log.warn("task {}: {}; repeating the turn", task.id(), broke.failure.getMessage());
+        stream.awaitCancel(backoff);
+        stopIfCancelled();
+        backoff = backoff.multipliedBy(2);
+      } catch (DockhandException failure) {
+        stopIfCancelled();
+        throw failure;
+      }
+    }
+  }
+
+  private MessageCreateParams request() {
+    boolean cache = settings.promptCaching();
+    return MessageCreateParams.builder()
+        .model(modelName)
+        .maxTokens(settings.maxTokens())
+        .system(MessageCreateParams.System.ofTextBlockParams(system))
+        .tools(Toolbox.definitions(cache))
+        .messages(conversation.toParams(cache))
+        .build();
+  }
+
+  private void firstToken() {
+    if (!firstTokenSeen) {
+      firstTokenSeen = true;
+      context.timing("firstToken", Duration.between(started, clock.instant()).toMillis());
+    }
+  }
+
+  /** Records the reply and runs its tool calls; true when the model ended its turn. */
+  private boolean answer(Message reply) {
+    turns++;
+    stopReason = reply.stopReason().map(StopReason::asString).orElse("unknown");
+    Usage turnUsage = usageOf(reply);
+    usage = usage.plus(turnUsage);
+    context.usage(usage);
+    boolean cutOff = reply.stopReason().filter(StopReason.MAX_TOKENS::equals).isPresent();
+    List<ContentBlock> kept = kept(reply.content(), cutOff);
+    JsonNode content = ObjectMappers.jsonMapper().valueToTree(kept);
+    context
+        .events()
+        .append(
+            EventKind.MESSAGE_ASSISTANT,
+            Map.of("content", content, "stopReason", stopReason, "usage", turnUsage));
+    if (!kept.isEmpty()) {
+      conversation.addAssistant(kept.stream().map(ContentBlock::toParam).toList());
+    }
+    List<ToolUseBlock> calls =
+        kept.stream().filter(ContentBlock::isToolUse).map(ContentBlock::asToolUse).toList();
+    for (ToolUseBlock call : calls) {
+      runTool(call);
+    }
+    if (cutOff) {
+      say(CONTINUE, true);
+      return false;
+    }
+    return calls.isEmpty();
+  }
+
+  /**
+   * The blocks to keep: empty text blocks are dropped (the API refuses them in a request), and so
+   * is a tool call cut off by max_tokens, whose input is incomplete.
+   */
+  private static List<ContentBlock> kept(List<ContentBlock> content, boolean cutOff) {
+    List<ContentBlock> kept = new ArrayList<>();
+    for (ContentBlock block : content) {
+      if (!(block.isText() && block.asText().text().isEmpty())) {
+        kept.add(block);
+      }
+    }
+    if (cutOff && !kept.isEmpty() && kept.get(kept.size() - 1).isToolUse()) {
+      kept.remove(kept.size() - 1);
+    }
+    return kept;
+  }
+
+  private Usage usageOf(Message reply) {
+    com.anthropic.models.messages.Usage counted = reply.usage();
+    Usage turnUsage =
+        prices.usage(
+            modelName,
+            counted.inputTokens(),
+            counted.outputTokens(),
+            counted.cacheReadInputTokens().orElse(0L),
+            counted.cacheCreationInputTokens().orElse(0L));
+    log.info(
+        "task {} turn {}: {} input, {} output, {} cache read, {} cache write tokens, ${}",
+        task.id(),
+        turns,
+        turnUsage.inputTokens(),
+        turnUsage.outputTokens(),
+        turnUsage.cacheReadTokens(),
+        turnUsage.cacheWriteTokens(),
+        String.format("%.5f", turnUsage.costUsd()));
+    return turnUsage;
+  }
+
+  private void runTool(ToolUseBlock call) {
+    stopIfCancelled();
+    JsonNode input = call._input().convert(JsonNode.class);
+    context
+        .events()
+        .append(EventKind.TOOL_CALL, Map.of("id", call.id(), "name", call.name(), "input", input));
+    Duration left = remaining();
+    if (left.isNegative() || left.isZero()) {
+      checkLimits();
+    }
+    Duration timeout = left.compareTo(settings.toolTimeout()) < 0 ? left : settings.toolTimeout();
+    Instant began = clock.instant();
+    ToolResult result;
+    try {
+      result = toolbox.run(container, call.name(), input, timeout);
+    } catch (RuntimeException failure) {
+      stopIfCancelled(); // a cancel kills the container under the command: report the cancel
+      throw failure;
+    }
+    long durationMs = Duration.between(began, clock.instant()).toMillis();
+    context
+        .events()
+        .append(
+            EventKind.TOOL_RESULT,
+            Map.of(
+                "id",
+                call.id(),
+                "output",
+                result.output(),
+                "isError",
+                result.isError(),
+                "durationMs",
+                durationMs));
+    conversation.addToolResult(call.id(), result.output(), result.isError());
+  }
+
+  private Duration remaining() {
+    return Duration.between(clock.instant(), deadline);
+  }
+
+  private void stopIfCancelled() {
+    if (context.cancelled() || stream.cancelled()) {
+      throw new DockhandException("cancelled", "the task was cancelled", false, null);
+    }
+  }
+}

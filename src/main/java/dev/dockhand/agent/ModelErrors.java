@@ -1,0 +1,90 @@
+package dev.dockhand.agent;
+
+import com.anthropic.errors.AnthropicIoException;
+import com.anthropic.errors.AnthropicRetryableException;
+import com.anthropic.errors.AnthropicServiceException;
+import com.anthropic.errors.SseException;
+import com.anthropic.models.ErrorType;
+import dev.dockhand.DockhandException;
+import java.util.Set;
+
+/**
+ * Turns what the SDK throws into a task outcome a person can read: overload, rate limits, server
+ * errors and network failures may run again ({@code model_unavailable}); a rejected key or request
+ * may not. Messages name the cause and status, never the key.
+ */
+final class ModelErrors {
+  static final String UNAVAILABLE = "model_unavailable";
+  static final String AUTH = "model_auth";
+  static final String REJECTED = "model_rejected";
+
+  private static final Set<String> RETRYABLE_TYPES =
+      Set.of("overloaded_error", "api_error", "rate_limit_error", "timeout_error");
+
+  private ModelErrors() {}
+
+  static DockhandException map(RuntimeException error) {
+    if (error instanceof SseException sse) {
+      String type = sse.errorType().map(ErrorType::asString).orElse("unknown");
+      boolean retryable = RETRYABLE_TYPES.contains(type);
+      return new DockhandException(
+          retryable ? UNAVAILABLE : REJECTED,
+          "the Anthropic API stream failed (" + type + ")" + detail(sse),
+          retryable,
+          error);
+    }
+    if (error instanceof AnthropicServiceException service) {
+      return byStatus(service.statusCode(), service);
+    }
+    if (error instanceof AnthropicIoException || error instanceof AnthropicRetryableException) {
+      return new DockhandException(
+          UNAVAILABLE,
+          "the Anthropic API could not be reached: " + error.getClass().getSimpleName(),
+          true,
+          error);
+    }
+    if (error instanceof DockhandException dockhand) {
+      return dockhand;
+    }
+    return new DockhandException(
+        REJECTED,
+        "the model call failed unexpectedly: " + error.getClass().getSimpleName(),
+        false,
+        error);
+  }
+
+  private static DockhandException byStatus(int status, AnthropicServiceException error) {
+    return switch (status) {
+      case 401 ->
+          new DockhandException(AUTH, "the Anthropic API rejected the API key (401)", false, error);
+      case 403 ->
+          new DockhandException(
+              AUTH,
+              "the Anthropic API refused this API key access (403)" + detail(error),
+              false,
+              error);
+      case 404 ->
+          new DockhandException(
+              REJECTED,
+              "the Anthropic API does not know this model or endpoint (404)" + detail(error),
+              false,
+              error);
+      case 408, 409, 429, 500, 502, 503, 504, 529 ->
+          new DockhandException(
+              UNAVAILABLE,
+              "the Anthropic API is unavailable (" + status + ")" + detail(error),
+              true,
+              error);
+      default ->
+          new DockhandException(
+              status >= 500 ? UNAVAILABLE : REJECTED,
+              "the Anthropic API rejected the request (" + status + ")" + detail(error),
+              status >= 500,
+              error);
+    };
+  }
+
+  private static String detail(AnthropicServiceException error) {
+    return error.apiMessage().map(message -> ": " + message).orElse("");
+  }
+}

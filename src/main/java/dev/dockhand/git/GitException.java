@@ -1,0 +1,59 @@
+package dev.dockhand.git;
+
+import dev.dockhand.DockhandException;
+
+/**
+ * A git or git-host failure that ends a task with a clear reason. Messages name the host,
+ * repository or branch, never a token; only network trouble is retryable.
+ */
+public final class GitException extends DockhandException {
+  private GitException(String code, String message, boolean retryable) {
+    super(code, message, retryable, null);
+  }
+
+  static GitException auth(String host) {
+    return new GitException("git_auth", "the git server refused the token for " + host, false);
+  }
+
+  static GitException repoNotFound(RepoUrl repo) {
+    return new GitException(
+        "repo_not_found",
+        "repository "
+            + repo.fullName()
+            + " was not found on "
+            + repo.host()
+            + " (or the token cannot see it)",
+        false);
+  }
+
+  static GitException branchNotFound(RepoUrl repo, String branch) {
+    return new GitException(
+        "branch_not_found", "branch '" + branch + "' does not exist in " + repo.fullName(), false);
+  }
+
+  static GitException emptyRepository(RepoUrl repo) {
+    return new GitException(
+        "branch_not_found",
+        "repository " + repo.fullName() + " has no branch to start from",
+        false);
+  }
+
+  static GitException pushRejected(String branch, String reason) {
+    return new GitException(
+        "push_rejected", "the git server rejected the push to " + branch + ": " + reason, false);
+  }
+
+  static GitException network(String host, String detail) {
+    return new GitException("git_network", "could not reach " + host + ": " + detail, true);
+  }
+
+  static GitException workspace(String problem) {
+    return new GitException(
+        "git_workspace", "the task workspace cannot be published: " + problem, false);
+  }
+
+  static GitException pullRequest(RepoUrl repo, String detail) {
+    return new GitException(
+        "pr_failed", "could not open a pull request on " + repo.fullName() + ": " + detail, false);
+  }
+}

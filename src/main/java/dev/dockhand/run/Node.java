@@ -1,0 +1,201 @@
+package dev.dockhand.run;
+
+import dev.dockhand.agent.AgentLoop;
+import dev.dockhand.auth.Auth;
+import dev.dockhand.auth.User;
+import dev.dockhand.auth.Users;
+import dev.dockhand.config.Config;
+import dev.dockhand.events.EventHub;
+import dev.dockhand.events.EventLog;
+import dev.dockhand.git.GitHost;
+import dev.dockhand.git.GitIdentity;
+import dev.dockhand.git.GitPublisher;
+import dev.dockhand.git.RepoUrl;
+import dev.dockhand.queue.Dispatcher;
+import dev.dockhand.queue.TaskQueue;
+import dev.dockhand.sandbox.ContainerReaper;
+import dev.dockhand.sandbox.DockerSandbox;
+import dev.dockhand.sandbox.SandboxHealth;
+import dev.dockhand.store.Database;
+import dev.dockhand.web.ApiServer;
+import dev.dockhand.web.DatabaseReadiness;
+import dev.dockhand.web.Metrics;
+import dev.dockhand.web.Readiness;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Dockhand node: every part built from the configuration and wired together. {@code
+ * serve} runs one; tests start several in one JVM. Thread-safe.
+ */
+public final class Node implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Node.class);
+  private static final Duration REAP_INTERVAL = Duration.ofMinutes(1);
+
+  private final Config config;
+  private final Database database;
+  private final TaskQueue queue;
+  private final EventLog eventLog;
+  private final Auth auth;
+  private final DockerSandbox sandbox;
+  private final AgentLoop agent;
+  private final Dispatcher dispatcher;
+  private final ContainerReaper reaper;
+  private final ApiServer api;
+  private final Optional<String> adminToken;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private Node(Config config, Clock clock, PrintStream out) {
+    this.config = config;
+    database = Database.open(config);
+    eventLog = new EventLog(database);
+    EventHub hub = new EventHub(database, eventLog);
+    queue = new TaskQueue(database, eventLog, hub, config.queue(), config.agent(), clock);
+    auth = Auth.create(config, database, clock);
+    sandbox = new DockerSandbox(config.sandbox(), config.nodeId());
+    SandboxHealth health = sandbox.health();
+    if (!health.ready()) {
+      out.println("dockhand: " + health.summary());
+    }
+    Workspaces workspaces = new Workspaces(config.dataDir(), config.nodeId());
+    workspaces.clearLeftovers();
+    Metrics metrics = new Metrics();
+    agent = new AgentLoop(config.agent(), clock);
+    TaskPipeline pipeline =
+        new TaskPipeline(
+            config.git(),
+            owners(config, auth.users()),
+            workspaces,
+            sandbox,
+            agent,
+            publishers(config),
+            queue,
+            eventLog,
+            clock);
+    dispatcher = new Dispatcher(queue, pipeline, config.queue(), config.nodeId(), clock);
+    reaper = new ContainerReaper(sandbox, dispatcher::isRunning);
+    reaper.reapOnce();
+    api =
+        ApiServer.builder(config, database, queue, eventLog, hub, auth)
+            .readiness(readiness(database, sandbox))
+            .repoValidator(input -> RepoUrl.parse(input, config.git()).toString())
+            .metrics(metrics)
+            .clock(clock)
+            .build();
+    metrics.registry().gauge("dockhand_sandboxes_running", dispatcher, Dispatcher::runningCount);
+    adminToken = auth.bootstrapLocalAdmin();
+    api.start();
+    dispatcher.start();
+    reaper.start(REAP_INTERVAL);
+  }
+
+  /** Builds and starts a node; the caller closes it. */
+  public static Node start(Config config, PrintStream out) {
+    Node node = new Node(config, Clock.systemUTC(), out);
+    node.adminToken.ifPresent(
+        token ->
+            out.println(
+                "Local mode: an admin API token was written to "
+                    + config.dataDir().resolve("admin-token")
+                    + " (shown once): "
+                    + token));
+    out.println(
+        "Dockhand listening on "
+            + node.origin()
+            + " (node "
+            + config.nodeId()
+            + ", "
+            + (config.postgres() ? "PostgreSQL" : "SQLite in " + config.dataDir())
+            + (node.auth.localMode() ? ", local mode" : ", GitHub sign-in")
+            + ")");
+    return node;
+  }
+
+  public URI origin() {
+    return api.origin();
+  }
+
+  public int port() {
+    return api.port();
+  }
+
+  public TaskQueue queue() {
+    return queue;
+  }
+
+  public EventLog eventLog() {
+    return eventLog;
+  }
+
+  public Auth auth() {
+    return auth;
+  }
+
+  public Dispatcher dispatcher() {
+    return dispatcher;
+  }
+
+  /** The admin token made at this start, in local mode on a fresh data dir. */
+  public Optional<String> adminToken() {
+    return adminToken;
+  }
+
+  /**
+   * Graceful stop (SIGTERM): stop claiming, hand running tasks back to the queue without spending
+   * an attempt, remove this node's containers, close the server and the database.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    dispatcher.shutdown();
+    reaper.close();
+    reaper.reapOnce();
+    api.stop();
+    agent.close();
+    sandbox.close();
+    database.close();
+    log.info("node {} stopped", config.nodeId());
+  }
+
+  private static TaskOwner.Lookup owners(Config config, Users users) {
+    return userId -> {
+      User user = users.find(userId).orElseThrow();
+      if (user.login().equals(Users.LOCAL_LOGIN)) {
+        return new TaskOwner(
+            new GitIdentity(user.displayName(), "local@dockhand.invalid"), config.git().localToken());
+      }
+      return new TaskOwner(
+          new GitIdentity(user.displayName(), user.login() + "@users.noreply.github.com"),
+          users.gitToken(userId));
+    };
+  }
+
+  private static Function<RepoUrl, GitPublisher> publishers(Config config) {
+    HttpClient http = HttpClient.newHttpClient();
+    return repo ->
+        new GitPublisher(GitHost.forRepo(repo, config.git(), http), config.publicUrl());
+  }
+
+  private static Readiness readiness(Database database, DockerSandbox sandbox) {
+    DatabaseReadiness databaseCheck = new DatabaseReadiness(database);
+    return () -> {
+      List<Readiness.Check> checks = new ArrayList<>(databaseCheck.check());
+      SandboxHealth health = sandbox.health();
+      checks.add(new Readiness.Check("docker", health.engineReachable(), health.engineReachable() ? "engine reachable" : health.summary()));
+      checks.add(new Readiness.Check("worker-image", health.imagePresent(), health.imagePresent() ? "present" : health.summary()));
+      return checks;
+    };
+  }
+}

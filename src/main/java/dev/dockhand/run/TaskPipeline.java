@@ -1,0 +1,159 @@
+package dev.dockhand.run;
+
+import dev.dockhand.DockhandException;
+import dev.dockhand.agent.AgentLoop;
+import dev.dockhand.agent.AgentOutcome;
+import dev.dockhand.config.Secret;
+import dev.dockhand.events.EventKind;
+import dev.dockhand.events.EventLog;
+import dev.dockhand.git.GitPublisher;
+import dev.dockhand.git.GitSettings;
+import dev.dockhand.git.GitWorkspace;
+import dev.dockhand.git.PublishRequest;
+import dev.dockhand.git.PublishResult;
+import dev.dockhand.git.RepoUrl;
+import dev.dockhand.queue.Task;
+import dev.dockhand.queue.TaskContext;
+import dev.dockhand.queue.TaskQueue;
+import dev.dockhand.queue.TaskResult;
+import dev.dockhand.queue.TaskStep;
+import dev.dockhand.sandbox.Sandbox;
+import dev.dockhand.sandbox.SandboxContainer;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * One task attempt from claim to push: clone on the host, start the container, run the agent in
+ * it, then commit, push and open the pull request. Every side effect can be repeated (a fresh
+ * workspace and container per attempt, the task's own branch, an existing pull request found), as
+ * the queue may run an attempt again after a crash. Thread-safe: each attempt has its own state.
+ */
+public final class TaskPipeline implements TaskStep {
+  private final GitSettings git;
+  private final TaskOwner.Lookup owners;
+  private final Workspaces workspaces;
+  private final Sandbox sandbox;
+  private final AgentLoop agent;
+  private final Function<RepoUrl, GitPublisher> publishers;
+  private final TaskQueue queue;
+  private final EventLog eventLog;
+  private final Clock clock;
+
+  public TaskPipeline(
+      GitSettings git,
+      TaskOwner.Lookup owners,
+      Workspaces workspaces,
+      Sandbox sandbox,
+      AgentLoop agent,
+      Function<RepoUrl, GitPublisher> publishers,
+      TaskQueue queue,
+      EventLog eventLog,
+      Clock clock) {
+    this.git = git;
+    this.owners = owners;
+    this.workspaces = workspaces;
+    this.sandbox = sandbox;
+    this.agent = agent;
+    this.publishers = publishers;
+    this.queue = queue;
+    this.eventLog = eventLog;
+    this.clock = clock;
+  }
+
+  @Override
+  public TaskResult run(TaskContext context) {
+    Task task = context.task();
+    RepoUrl repo = RepoUrl.parse(task.repo(), git);
+    TaskOwner owner = owners.of(task.userId());
+    Secret token =
+        owner
+            .gitToken()
+            .orElseThrow(
+                () ->
+                    new DockhandException(
+                        "git_auth",
+                        "no git token for "
+                            + owner.identity().name()
+                            + ": sign in with GitHub again, or set DOCKHAND_GIT_TOKEN in local mode"));
+    Path dir = workspaces.create(task.id(), task.attempt());
+    try {
+      GitWorkspace workspace =
+          timed(context, "clone", () -> cloneFor(task, repo, dir, token));
+      stopIfCancelled(context);
+      AgentOutcome outcome;
+      try (SandboxContainer container = timed(context, "container", () -> sandbox.start(task.id(), dir))) {
+        context.onCancel(container::close);
+        stopIfCancelled(context);
+        outcome =
+            timed(
+                context,
+                "agent",
+                () -> agent.run(task, container, context, AttemptHistory.of(eventLog.all(task.id()))));
+      }
+      stopIfCancelled(context);
+      PublishResult published =
+          timed(
+              context,
+              "push",
+              () ->
+                  publishers
+                      .apply(repo)
+                      .publish(
+                          workspace,
+                          new PublishRequest(
+                              task.id(),
+                              task.shortId(),
+                              task.prompt(),
+                              outcome.summary(),
+                              owner.identity(),
+                              token)));
+      return record(context, task, workspace, published);
+    } finally {
+      workspaces.delete(dir);
+    }
+  }
+
+  /** A resumed task continues on its pushed branch; the base stays what was submitted. */
+  private static GitWorkspace cloneFor(Task task, RepoUrl repo, Path dir, Secret token) {
+    return GitWorkspace.clone(repo, task.branch(), task.headBranch(), dir, token);
+  }
+
+  private TaskResult record(
+      TaskContext context, Task task, GitWorkspace workspace, PublishResult published) {
+    if (published.commit().isEmpty()) {
+      return new TaskResult(
+          task.headBranch(), Optional.of(workspace.baseCommit()), task.commit(), task.prUrl());
+    }
+    queue.saveDiff(task.id(), published.diff());
+    context
+        .events()
+        .append(
+            EventKind.GIT_PUSHED,
+            Map.of("branch", published.headBranch().orElseThrow(), "commit", published.commit().get()));
+    published.prUrl().ifPresent(url -> context.events().append(EventKind.PR_OPENED, Map.of("url", url)));
+    return new TaskResult(
+        published.headBranch(),
+        Optional.of(workspace.baseCommit()),
+        published.commit(),
+        published.prUrl().or(task::prUrl));
+  }
+
+  private <T> T timed(TaskContext context, String phase, Supplier<T> work) {
+    long start = clock.millis();
+    try {
+      return work.get();
+    } finally {
+      context.timing(phase, clock.millis() - start);
+    }
+  }
+
+  private static void stopIfCancelled(TaskContext context) {
+    if (context.cancelled()) {
+      throw new DockhandException("cancelled", "the task was cancelled");
+    }
+  }
+}

@@ -1,0 +1,141 @@
+package dev.dockhand.sandbox;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Task containers on a Docker engine, made to {@link ContainerSpec}'s hardened shape. Starting is
+ * repeatable: containers are named for their task, so a container left by an earlier attempt of the
+ * same task is found (name conflict), removed, and replaced by a fresh one. Thread-safe.
+ */
+public final class DockerSandbox implements Sandbox, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(DockerSandbox.class);
+
+  private final SandboxSettings settings;
+  private final String nodeId;
+  private final DockerEngine engine;
+  private final SandboxUser user;
+
+  public DockerSandbox(SandboxSettings settings, String nodeId) {
+    this.settings = settings;
+    this.nodeId = nodeId;
+    this.user = SandboxUser.parse(settings.user());
+    this.engine = new DockerEngine(settings.dockerHost());
+  }
+
+  @Override
+  public SandboxContainer start(String taskId, Path workspace) {
+    Path absolute = workspace.toAbsolutePath().normalize();
+    Workspaces.giveTo(absolute, user);
+    DockerClient client = engine.client();
+    String id = createFresh(client, taskId, absolute);
+    DockerContainer container = new DockerContainer(engine, settings, id, taskId);
+    try {
+      engine.run(() -> client.startContainerCmd(id).exec());
+    } catch (RuntimeException e) {
+      container.close();
+      throw e instanceof SandboxException sandboxError
+          ? sandboxError
+          : new SandboxException(
+              "container for task " + taskId + " did not start: " + SandboxException.rootMessage(e),
+              e);
+    }
+    log.debug("started container {} for task {}", id, taskId);
+    return container;
+  }
+
+  private String createFresh(DockerClient client, String taskId, Path workspace) {
+    try {
+      return create(client, taskId, workspace);
+    } catch (ConflictException nameTaken) {
+      removeLeftover(taskId);
+      return create(client, taskId, workspace);
+    }
+  }
+
+  private String create(DockerClient client, String taskId, Path workspace) {
+    try {
+      return engine.call(
+          () -> ContainerSpec.create(client, settings, nodeId, taskId, workspace).exec().getId());
+    } catch (NotFoundException noImage) {
+      throw SandboxException.imageMissing(settings.image());
+    }
+  }
+
+  /** An earlier attempt of this task on this engine left its container (named for the task). */
+  private void removeLeftover(String taskId) {
+    try {
+      engine.run(
+          () ->
+              engine
+                  .client()
+                  .removeContainerCmd(ContainerSpec.containerName(taskId))
+                  .withForce(true)
+                  .exec());
+      log.info("removed a container left by an earlier attempt of task {}", taskId);
+    } catch (NotFoundException goneMeanwhile) {
+      // Removed between our create and now (the reaper, an operator); the name is free.
+    }
+  }
+
+  /** Pings the engine and looks for the image; never throws. */
+  public SandboxHealth health() {
+    String version;
+    try {
+      version = engine.call(() -> engine.client().versionCmd().exec().getVersion());
+    } catch (RuntimeException e) {
+      return new SandboxHealth(
+          false,
+          false,
+          "sandbox not ready: Docker engine unreachable at "
+              + settings.dockerHost()
+              + " ("
+              + SandboxException.rootMessage(e)
+              + ")");
+    }
+    try {
+      engine.run(() -> engine.client().inspectImageCmd(settings.image()).exec());
+    } catch (NotFoundException missing) {
+      return new SandboxHealth(
+          true,
+          false,
+          "sandbox not ready: " + SandboxException.imageMissing(settings.image()).getMessage());
+    } catch (RuntimeException e) {
+      return new SandboxHealth(
+          true,
+          false,
+          "sandbox not ready: cannot inspect image "
+              + settings.image()
+              + " ("
+              + SandboxException.rootMessage(e)
+              + ")");
+    }
+    return new SandboxHealth(
+        true,
+        true,
+        "sandbox ready: Docker "
+            + version
+            + " at "
+            + settings.dockerHost()
+            + ", image "
+            + settings.image());
+  }
+
+  /** The engine connection, for the {@link ContainerReaper} of the same node. */
+  DockerEngine engine() {
+    return engine;
+  }
+
+  public String nodeId() {
+    return nodeId;
+  }
+
+  @Override
+  public void close() {
+    engine.close();
+  }
+}

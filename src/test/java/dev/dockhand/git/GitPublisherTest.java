@@ -1,0 +1,217 @@
+package dev.dockhand.git;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.dockhand.config.Env;
+import dev.dockhand.config.Secret;
+import dev.dockhand.testkit.GitHttpServer;
+import dev.dockhand.testkit.GitHubStandIn;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GitPublisherTest {
+  private static final String TOKEN = "gho_publisher_token_c0ffee";
+  private static final String REPO = "acme/widgets";
+  private static final String TASK_ID = "5f0c2a9e-1111-4222-8333-944455556666";
+  private static final String SHORT_ID = "5f0c2a9e";
+  private static final GitIdentity USER = GitIdentity.gitHubUser("ada", 42, "Ada Lovelace");
+  private static final URI PUBLIC_URL = URI.create("https://dockhand.example/");
+
+  @TempDir Path temp;
+  private GitHttpServer git;
+  private GitHubStandIn gitHub;
+  private GitSettings settings;
+  private int attempts;
+
+  @BeforeEach
+  void start() {
+    git = GitHttpServer.start(TOKEN);
+    gitHub = GitHubStandIn.start(TOKEN);
+    Map<String, String> env = new HashMap<>(git.environment());
+    env.put("GITHUB_API_URL", gitHub.apiUrl().toString());
+    settings = GitSettings.from(new Env(env));
+    git.createRepo(REPO, Map.of("README.md", "# Widgets\n", "src/widget.txt", "round\n"));
+  }
+
+  @AfterEach
+  void stop() {
+    git.close();
+    gitHub.close();
+  }
+
+  @Test
+  void publishesTheChangesAsATaskBranchAndAPullRequest() throws IOException {
+    GitWorkspace workspace = attempt(Map.of("src/widget.txt", "square\n"));
+
+    PublishResult result =
+        publisher().publish(workspace, request("Make the widget square\n\nIt rolls away."));
+
+    assertThat(result.headBranch()).contains("dockhand/" + SHORT_ID);
+    assertThat(result.commit()).contains(git.head(REPO, "dockhand/" + SHORT_ID).orElseThrow().id());
+    assertThat(git.files(REPO, "dockhand/" + SHORT_ID)).containsEntry("src/widget.txt", "square\n");
+    assertThat(git.head(REPO, "dockhand/" + SHORT_ID).orElseThrow().message())
+        .isEqualTo(
+            "Make the widget square\n\nMake the widget square\n\nIt rolls away.\n\n"
+                + "Co-authored-by: Ada Lovelace <42+ada@users.noreply.github.com>\n");
+    assertThat(result.diff()).contains("-round\n+square\n");
+    assertThat(gitHub.pullRequests())
+        .singleElement()
+        .satisfies(
+            pull -> {
+              assertThat(result.prUrl()).contains(pull.htmlUrl());
+              assertThat(pull.head()).isEqualTo("dockhand/" + SHORT_ID);
+              assertThat(pull.base()).isEqualTo("main");
+              assertThat(pull.title()).isEqualTo("Make the widget square");
+              assertThat(pull.body())
+                  .contains("The widget is square now.")
+                  .contains("> It rolls away.")
+                  .contains("https://dockhand.example/#/tasks/" + TASK_ID);
+            });
+  }
+
+  @Test
+  void aTaskThatChangedNothingPublishesNothing() {
+    GitWorkspace workspace = attempt(Map.of());
+
+    assertThat(publisher().publish(workspace, request("Look around")))
+        .isEqualTo(PublishResult.NOTHING);
+    assertThat(git.branches(REPO)).containsExactly("main");
+    assertThat(gitHub.calls()).isEmpty();
+  }
+
+  @Test
+  void publishingTwiceLeavesOneBranchAndOnePullRequest() {
+    GitWorkspace workspace = attempt(Map.of("NOTES.md", "notes\n"));
+
+    PublishResult first = publisher().publish(workspace, request("Add notes"));
+    PublishResult second = publisher().publish(workspace, request("Add notes"));
+
+    assertThat(second).isEqualTo(first);
+    assertThat(git.branches(REPO)).containsExactly("dockhand/" + SHORT_ID, "main");
+    assertThat(gitHub.pullRequests()).hasSize(1);
+    assertThat(gitHub.calls()).filteredOn(call -> call.method().equals("POST")).hasSize(1);
+  }
+
+  @Test
+  void aRetryAfterACrashBetweenPushAndPullRequestFindsNoDuplicate() {
+    gitHub.failPullRequestCreation(502, 1);
+    GitWorkspace crashed = attempt(Map.of("NOTES.md", "first try\n"));
+    assertThatThrownBy(() -> publisher().publish(crashed, request("Add notes")))
+        .isInstanceOfSatisfying(GitException.class, e -> assertThat(e.retryable()).isTrue());
+    assertThat(git.branches(REPO)).contains("dockhand/" + SHORT_ID);
+
+    PublishResult retried =
+        publisher().publish(attempt(Map.of("NOTES.md", "second try\n")), request("Add notes"));
+    PublishResult again =
+        publisher().publish(attempt(Map.of("NOTES.md", "third try\n")), request("Add notes"));
+
+    assertThat(git.branches(REPO)).containsExactly("dockhand/" + SHORT_ID, "main");
+    assertThat(git.files(REPO, "dockhand/" + SHORT_ID)).containsEntry("NOTES.md", "third try\n");
+    assertThat(gitHub.pullRequests()).hasSize(1);
+    assertThat(again.prUrl()).isEqualTo(retried.prUrl()).isPresent();
+  }
+
+  @Test
+  void aFollowUpContinuesFromTheTasksBranchAndItsDiffCoversAllTheWork() throws IOException {
+    String originalBase = git.head(REPO, "main").orElseThrow().id();
+    publisher().publish(attempt(Map.of("first.txt", "one\n")), request("Add first"));
+    git.commit(REPO, "main", Map.of("UPSTREAM.md", "meanwhile\n"), "Someone else's work");
+
+    GitWorkspace followUp = resumed(Optional.of("dockhand/" + SHORT_ID));
+    Files.writeString(followUp.dir().resolve("second.txt"), "two\n");
+    PublishResult result = publisher().publish(followUp, request("Add first"));
+
+    assertThat(followUp.baseBranch()).isEqualTo("main");
+    assertThat(followUp.baseCommit()).isEqualTo(originalBase);
+    assertThat(git.files(REPO, "dockhand/" + SHORT_ID))
+        .containsKeys("first.txt", "second.txt")
+        .doesNotContainKey("UPSTREAM.md");
+    assertThat(result.diff()).contains("b/first.txt", "b/second.txt").doesNotContain("UPSTREAM");
+    assertThat(gitHub.pullRequests()).hasSize(1);
+  }
+
+  @Test
+  void aFollowUpWhoseTaskNeverPushedStartsFromTheBase() {
+    GitWorkspace followUp = resumed(Optional.of("dockhand/" + SHORT_ID));
+
+    assertThat(followUp.baseCommit()).isEqualTo(git.head(REPO, "main").orElseThrow().id());
+    assertThat(publisher().publish(followUp, request("Look"))).isEqualTo(PublishResult.NOTHING);
+  }
+
+  @Test
+  void aHostOtherThanGitHubGetsThePushAlone() {
+    Map<String, String> env = new HashMap<>(git.environment());
+    env.remove("GITHUB_URL");
+    env.put("GITHUB_API_URL", gitHub.apiUrl().toString());
+    settings = GitSettings.from(new Env(env));
+    GitWorkspace workspace = attempt(Map.of("NOTES.md", "notes\n"));
+
+    PublishResult result = publisher().publish(workspace, request("Add notes"));
+
+    assertThat(result.headBranch()).contains("dockhand/" + SHORT_ID);
+    assertThat(result.prUrl()).isEmpty();
+    assertThat(git.branches(REPO)).contains("dockhand/" + SHORT_ID);
+    assertThat(gitHub.calls()).isEmpty();
+  }
+
+  @Test
+  void aLongPromptMakesASubjectOfAtMost72Characters() {
+    String subject =
+        GitPublisher.subject("  Please " + "refactor the widget factory ".repeat(5) + "\nmore");
+
+    assertThat(subject)
+        .hasSizeLessThanOrEqualTo(72)
+        .startsWith("Please refactor the widget")
+        .endsWith("…");
+    assertThat(GitPublisher.subject("\n\n  Fix\tthe   bug \n")).isEqualTo("Fix the bug");
+  }
+
+  private GitPublisher publisher() {
+    RepoUrl repo = RepoUrl.parse(git.url(REPO), settings);
+    return new GitPublisher(
+        GitHost.forRepo(repo, settings, HttpClient.newHttpClient()), Optional.of(PUBLIC_URL));
+  }
+
+  private PublishRequest request(String prompt) {
+    return new PublishRequest(
+        TASK_ID, SHORT_ID, prompt, "The widget is square now.", USER, new Secret(TOKEN));
+  }
+
+  private GitWorkspace resumed(Optional<String> taskBranch) {
+    RepoUrl repo = RepoUrl.parse(git.url(REPO), settings);
+    return GitWorkspace.clone(
+        repo,
+        Optional.of("main"),
+        taskBranch,
+        temp.resolve("attempt-" + ++attempts),
+        new Secret(TOKEN));
+  }
+
+  /** A fresh clone, as each attempt gets, with the agent's edits applied. */
+  private GitWorkspace attempt(Map<String, String> edits) {
+    RepoUrl repo = RepoUrl.parse(git.url(REPO), settings);
+    GitWorkspace workspace =
+        GitWorkspace.clone(
+            repo, Optional.empty(), temp.resolve("attempt-" + ++attempts), new Secret(TOKEN));
+    edits.forEach(
+        (path, content) -> {
+          try {
+            Files.writeString(workspace.dir().resolve(path), content);
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+    return workspace;
+  }
+}

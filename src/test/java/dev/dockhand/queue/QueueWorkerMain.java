@@ -1,0 +1,57 @@
+package dev.dockhand.queue;
+
+import dev.dockhand.events.EventKind;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * A separate node for crash tests: claims tasks, records one event each, prints {@code started
+ * <id> <attempt>}, then works until cancelled. SIGTERM runs {@link Dispatcher#shutdown()}.
+ * Arguments: JDBC URL, data directory, node id.
+ */
+public final class QueueWorkerMain {
+  /** The settings the worker runs with; tests reclaim its tasks knowing them. */
+  public static final QueueSettings SETTINGS =
+      new QueueSettings(
+          4,
+          10,
+          3,
+          Duration.ofSeconds(30),
+          Duration.ofSeconds(1),
+          Duration.ofMillis(200),
+          Duration.ofSeconds(10),
+          Duration.ofMinutes(2));
+
+  private QueueWorkerMain() {}
+
+  public static void main(String[] args) throws InterruptedException {
+    Clock clock = Clock.systemUTC();
+    QueueFixture node = new QueueFixture(args[0], Path.of(args[1]), SETTINGS, clock);
+    TaskStep step =
+        context -> {
+          context.events().append(EventKind.TOOL_CALL, Map.of("name", "bash"));
+          CountDownLatch stopped = new CountDownLatch(1);
+          context.onCancel(stopped::countDown);
+          System.out.println("started " + context.task().id() + " " + context.task().attempt());
+          System.out.flush();
+          stopped.await();
+          return TaskResult.NOTHING;
+        };
+    Dispatcher dispatcher = new Dispatcher(node.queue, step, SETTINGS, args[2], clock);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  dispatcher.shutdown();
+                  node.close();
+                  System.out.println("stopped");
+                  System.out.flush();
+                }));
+    dispatcher.start();
+    // The dispatcher's threads are daemons: keep the JVM up until a signal ends it.
+    new CountDownLatch(1).await();
+  }
+}

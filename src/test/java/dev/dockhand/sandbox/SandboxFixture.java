@@ -1,0 +1,50 @@
+package dev.dockhand.sandbox;
+
+import dev.dockhand.config.Env;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/** Settings and requests shared by the sandbox tests; each test class gets its own node id. */
+final class SandboxFixture {
+  private SandboxFixture() {}
+
+  static String uniqueNode() {
+    return "test-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  static SandboxSettings settings(Map<String, String> overrides) {
+    Map<String, String> values = new HashMap<>();
+    values.put("DOCKHAND_SANDBOX_MEMORY_MB", "256");
+    values.put("DOCKHAND_SANDBOX_PIDS", "128");
+    values.putAll(overrides);
+    return SandboxSettings.from(new Env(values));
+  }
+
+  static ExecRequest bash(Duration timeout, String script) {
+    return ExecRequest.of(timeout, "bash", "-c", script);
+  }
+
+  static ExecRequest bash(Duration timeout, String script, Consumer<String> onOutput) {
+    return new ExecRequest(
+        List.of("bash", "-c", script), "/workspace", Map.of(), null, timeout, onOutput);
+  }
+
+  /** Collects streamed output chunks in arrival order. */
+  static final class Chunks implements Consumer<String> {
+    final List<String> chunks = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void accept(String chunk) {
+      chunks.add(chunk);
+    }
+
+    String joined() {
+      return String.join("", chunks);
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package dev.dockhand.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.dockhand.config.ConfigException;
+import dev.dockhand.config.Env;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SandboxSettingsTest {
+  @Test
+  void theHostNetworkIsRefusedNamingTheKey() {
+    assertThatThrownBy(
+            () -> SandboxSettings.from(new Env(Map.of("DOCKHAND_SANDBOX_NETWORK", "host"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("DOCKHAND_SANDBOX_NETWORK: ");
+    assertThatThrownBy(
+            () ->
+                SandboxSettings.from(
+                    new Env(Map.of("DOCKHAND_SANDBOX_NETWORK", "container:other"))))
+        .isInstanceOf(ConfigException.class);
+  }
+
+  @Test
+  void rootOrANonNumericUserIsRefusedNamingTheKey() {
+    for (String user : new String[] {"0:0", "0", "root", "1000:0", "1000:1000:1"}) {
+      assertThatThrownBy(() -> SandboxSettings.from(new Env(Map.of("DOCKHAND_SANDBOX_USER", user))))
+          .as(user)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageStartingWith("DOCKHAND_SANDBOX_USER: ");
+    }
+  }
+
+  @Test
+  void theDefaultsAreTheHardenedOnes() {
+    SandboxSettings settings = SandboxSettings.from(new Env(Map.of()));
+
+    assertThat(settings.network()).isEqualTo("bridge");
+    assertThat(settings.user()).isEqualTo("1000:1000");
+    assertThat(settings.memoryBytes()).isEqualTo(2048L * 1024 * 1024);
+    assertThat(settings.pidsLimit()).isEqualTo(512);
+    assertThat(settings.outputCapBytes()).isEqualTo(256 * 1024);
+  }
+}

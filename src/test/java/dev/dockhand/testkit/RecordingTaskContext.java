@@ -1,0 +1,157 @@
+package dev.dockhand.testkit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.dockhand.Json;
+import dev.dockhand.events.Event;
+import dev.dockhand.events.EventKind;
+import dev.dockhand.events.TaskEvents;
+import dev.dockhand.queue.Task;
+import dev.dockhand.queue.TaskContext;
+import dev.dockhand.queue.Usage;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * A {@link TaskContext} for tests at the agent's boundary: events go to a list (seq from 1, or on
+ * from the prior events given), deltas to another, follow-ups are queued by the test, and {@link
+ * #cancel()} runs the registered actions as the dispatcher would. Thread-safe.
+ */
+public final class RecordingTaskContext implements TaskContext {
+  private final Task task;
+  private final List<Event> events = new CopyOnWriteArrayList<>();
+  private final List<String> deltas = new CopyOnWriteArrayList<>();
+  private final ConcurrentLinkedQueue<String> followUps = new ConcurrentLinkedQueue<>();
+  private final List<Runnable> cancelActions = new ArrayList<>();
+  private final Map<String, Long> timings = new ConcurrentHashMap<>();
+  private final List<Usage> usages = new CopyOnWriteArrayList<>();
+  private final List<Consumer<Event>> listeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<String>> deltaListeners = new CopyOnWriteArrayList<>();
+  private final long firstSeq;
+  private boolean cancelled;
+
+  public RecordingTaskContext(Task task) {
+    this(task, List.of());
+  }
+
+  /** A context whose new events follow {@code prior} (a resumed task's stored events). */
+  public RecordingTaskContext(Task task, List<Event> prior) {
+    this.task = task;
+    this.firstSeq = prior.size() + 1;
+  }
+
+  @Override
+  public Task task() {
+    return task;
+  }
+
+  @Override
+  public TaskEvents events() {
+    return new TaskEvents() {
+      @Override
+      public Event append(EventKind kind, Object data) {
+        JsonNode tree = Json.MAPPER.valueToTree(data);
+        Event event = new Event(task.id(), firstSeq + events.size(), kind, tree, Instant.now());
+        events.add(event);
+        listeners.forEach(listener -> listener.accept(event));
+        return event;
+      }
+
+      @Override
+      public void delta(String text) {
+        deltas.add(text);
+        deltaListeners.forEach(listener -> listener.accept(text));
+      }
+    };
+  }
+
+  /** Calls {@code listener} with each event appended from now on (e.g. to cancel at a point). */
+  public void onEvent(Consumer<Event> listener) {
+    listeners.add(listener);
+  }
+
+  /** Calls {@code listener} with each live text delta from now on. */
+  public void onDelta(Consumer<String> listener) {
+    deltaListeners.add(listener);
+  }
+
+  @Override
+  public synchronized boolean cancelled() {
+    return cancelled;
+  }
+
+  @Override
+  public void onCancel(Runnable action) {
+    boolean runNow;
+    synchronized (this) {
+      cancelActions.add(action);
+      runNow = cancelled;
+    }
+    if (runNow) {
+      action.run();
+    }
+  }
+
+  public void cancel() {
+    List<Runnable> actions;
+    synchronized (this) {
+      cancelled = true;
+      actions = List.copyOf(cancelActions);
+    }
+    actions.forEach(Runnable::run);
+  }
+
+  /**
+   * A follow-up posted to the running task: stored as its message.user event at once, as the queue
+   * does, and handed to the attempt at its next turn.
+   */
+  public void post(String message) {
+    events().append(EventKind.MESSAGE_USER, Map.of("content", message));
+    followUps.add(message);
+  }
+
+  @Override
+  public List<String> takeMessages() {
+    List<String> taken = new ArrayList<>();
+    for (String message = followUps.poll(); message != null; message = followUps.poll()) {
+      taken.add(message);
+    }
+    return taken;
+  }
+
+  @Override
+  public void usage(Usage total) {
+    usages.add(total);
+  }
+
+  @Override
+  public void timing(String phase, long millis) {
+    timings.put(phase, millis);
+  }
+
+  public List<Event> events(EventKind kind) {
+    return events.stream().filter(event -> event.kind() == kind).toList();
+  }
+
+  public List<Event> allEvents() {
+    return List.copyOf(events);
+  }
+
+  public String deltas() {
+    return String.join("", deltas);
+  }
+
+  public Map<String, Long> timings() {
+    return Map.copyOf(timings);
+  }
+
+  /** The last usage figure reported, or zero. */
+  public Usage usage() {
+    return usages.isEmpty() ? Usage.ZERO : usages.get(usages.size() - 1);
+  }
+}
