@@ -71,7 +71,7 @@ function ToolCard({ id, call }) {
           ${result?.durationMs != null ? ` ${duration(result.durationMs)}` : ""}
         </span>
       </summary>
-      ${name === "bash" && input.command && html`<pre class="tool-input"><code>${input.command}</code></pre>`}
+      ${name === "bash" && longCommand(input.command) && html`<pre class="tool-input"><code>${input.command}</code></pre>`}
       ${edit.length > 0 &&
       html`<pre class="tool-input diff"><code>${edit.map(
         (line) => html`<span class=${line.sign === "+" ? "add" : "del"}>${line.sign} ${line.line}\n</span>`,
@@ -81,4 +81,9 @@ function ToolCard({ id, call }) {
         : html`<p class="muted small">Running…</p>`}
     </details>
   `;
+}
+
+/** The summary line shows short commands whole; longer ones are shown in full when opened. */
+function longCommand(command) {
+  return Boolean(command) && (command.length > 32 || command.includes("\n"));
 }

@@ -92,8 +92,8 @@ function TaskHeader({ task, onChanged }) {
         <div><dt>Tokens</dt><dd data-fact="tokens">${count(used)}</dd></div>
         <div><dt>Cost</dt><dd data-fact="cost">${cost(task.usage?.costUsd ?? 0)}</dd></div>
         <div><dt>Started</dt><dd>${age(task.createdAt)}</dd></div>
-        <div><dt>Branch</dt><dd class="mono">${task.headBranch || task.branch || "default"}</dd></div>
-        <div><dt>Model</dt><dd class="mono">${task.model}</dd></div>
+        <div class="wide"><dt>Branch</dt><dd class="mono">${task.headBranch || task.branch || "default"}</dd></div>
+        <div class="wide"><dt>Model</dt><dd class="mono">${task.model}</dd></div>
       </dl>
       ${task.error && html`<p class="alert" role="alert">${task.error.message || task.error.code}</p>`}
       ${error && html`<p class="alert" role="alert">${error}</p>`}

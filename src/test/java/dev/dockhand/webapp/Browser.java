@@ -84,6 +84,13 @@ final class Browser implements AutoCloseable {
         Map.of("width", size.width, "height", size.height, "deviceScaleFactor", 2, "mobile", size.width < 600));
   }
 
+  /** Emulates the system's dark (or light) colour scheme preference. */
+  void darkTheme(boolean dark) {
+    driver.executeCdpCommand(
+        "Emulation.setEmulatedMedia",
+        Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", dark ? "dark" : "light"))));
+  }
+
   void go(String hashPath) {
     driver.get(base.resolve("/") + "#" + hashPath);
   }
