@@ -214,6 +214,31 @@ class WebAppBrowserTest {
     assertThat(cached.toString()).doesNotContain("/api/");
   }
 
+  @Test
+  void aWatchedTaskThatEndsWhileThePageIsHiddenRaisesASystemNotification() {
+    harness.model.script(reply("Working on it.", bash("echo started")), hang());
+    String id = harness.submit("acme/widgets", "Work in the background").path("id").asText();
+    browser.go("/tasks/" + id);
+    browser.find(By.cssSelector(".task-head .badge[data-status=running]"));
+    browser.script(
+        "Object.defineProperty(document, 'visibilityState', {configurable: true, get: () => 'hidden'})");
+
+    assertThat(harness.call("POST", "/tasks/" + id + "/cancel", null).status()).isEqualTo(202);
+
+    String shown =
+        browser.waitFor(
+            driver -> {
+              Object titles =
+                  browser.driver().executeAsyncScript(
+                      "const done = arguments[arguments.length - 1];"
+                          + "navigator.serviceWorker.ready"
+                          + ".then(r => r.getNotifications())"
+                          + ".then(list => done(list.map(n => n.title + ' | ' + n.body).join('\\n')));");
+              return titles.toString().isEmpty() ? null : titles.toString();
+            });
+    assertThat(shown).contains("Task cancelled", "acme/widgets", "Work in the background");
+  }
+
   private static String taskIdIn(String url) {
     int at = url.indexOf("#/tasks/");
     return at < 0 ? null : url.substring(at + "#/tasks/".length());
