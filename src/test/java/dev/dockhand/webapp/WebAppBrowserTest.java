@@ -53,9 +53,11 @@ class WebAppBrowserTest {
     browser.script("window.sameDocument = true");
   }
 
+  /** The stand-in model's turns are one queue: a turn left over would answer the next test. */
   @AfterEach
   void closeBrowser() {
     browser.close();
+    assertThat(harness.model.turnsLeft()).as("scripted model turns nobody asked for").isZero();
   }
 
   @Test
@@ -180,6 +182,8 @@ class WebAppBrowserTest {
   void nothingOverflowsSidewaysOnA320PixelScreen() {
     harness.model.script(text("Done."));
     String id = harness.submit("acme/widgets", "A prompt with a very-long-unbroken-word-that-could-push-the-layout-sideways-if-nothing-wraps-it").path("id").asText();
+    browser.go("/tasks/" + id);
+    browser.find(By.cssSelector(".task-head .badge[data-status=succeeded]"));
     browser.resize(new org.openqa.selenium.Dimension(320, 640));
     for (String route : new String[] {"/", "/new", "/tasks/" + id}) {
       browser.go(route);
@@ -219,7 +223,7 @@ class WebAppBrowserTest {
     harness.model.script(reply("Working on it.", bash("echo started")), hang());
     String id = harness.submit("acme/widgets", "Work in the background").path("id").asText();
     browser.go("/tasks/" + id);
-    browser.find(By.cssSelector(".task-head .badge[data-status=running]"));
+    browser.find(By.xpath("//details[contains(@class,'tool-card')][.//code[contains(.,'echo started')]]//*[@data-state='ok']"));
     browser.script(
         "Object.defineProperty(document, 'visibilityState', {configurable: true, get: () => 'hidden'})");
 
