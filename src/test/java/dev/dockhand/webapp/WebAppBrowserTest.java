@@ -129,27 +129,33 @@ class WebAppBrowserTest {
   }
 
   @Test
-  void aFollowUpTypedOfflineIsKeptAndSentOnceWhenTheConnectionReturns() {
+  void afterANetworkDropTheViewFillsTheGapAndSendsTheFollowUpTypedOfflineOnce() {
     harness.model.script(text("Nothing needed changing."));
     String id = harness.submit("acme/widgets", "Look around").path("id").asText();
     browser.go("/tasks/" + id);
     browser.find(By.cssSelector(".task-head .badge[data-status=succeeded]"));
 
-    harness.model.script(text("Added a test as asked."));
     network(false);
     browser.find(By.cssSelector(".banner.offline"));
+    // Meanwhile the task goes on without us: a follow-up from elsewhere runs a second attempt.
+    harness.model.script(text("Looked again, from the other device."), text("Added a test as asked."));
+    harness.call("POST", "/tasks/" + id + "/messages", Map.of("content", "Look again"));
     browser.find(By.id("follow-up")).sendKeys("Please add a test too");
     browser.find(By.cssSelector(".composer button[type=submit]")).click();
     browser.find(By.cssSelector(".msg.user.pending"));
     assertThat(browser.script("return JSON.parse(localStorage.getItem('dockhand.outbox')).length"))
         .isEqualTo(1L);
+    browser.waitFor(
+        driver -> harness.task(id).path("status").asText().equals("succeeded")
+            && harness.task(id).path("attempt").asInt() == 2);
 
     network(true);
+    browser.find(By.xpath("//li[contains(@class,'msg assistant')][contains(.,'Looked again, from the other device.')]"));
     browser.waitFor(driver -> driver.findElements(By.cssSelector(".msg.user.pending")).isEmpty());
     browser.find(By.xpath("//li[contains(@class,'msg user')][contains(.,'Please add a test too')]"));
     browser.find(By.xpath("//li[contains(@class,'msg assistant')][contains(.,'Added a test as asked.')]"));
     browser.find(By.cssSelector(".task-head .badge[data-status=succeeded]"));
-    assertThat(browser.find(By.cssSelector("[data-fact=attempt]")).getText()).startsWith("2 of");
+    assertThat(browser.find(By.cssSelector("[data-fact=attempt]")).getText()).startsWith("3 of");
     assertThat(browser.all(By.cssSelector(".banner.offline"))).isEmpty();
 
     JsonNode events = harness.call("GET", "/tasks/" + id + "/events?limit=1000", null).json().path("items");
@@ -159,6 +165,11 @@ class WebAppBrowserTest {
             .filter(event -> event.path("data").path("content").asText().equals("Please add a test too"))
             .count();
     assertThat(sent).isEqualTo(1);
+    assertThat(browser.all(By.cssSelector(".log > li")).size())
+        .as("every stored event shown once")
+        .isEqualTo(StreamSupport.stream(events.spliterator(), false)
+            .filter(event -> !event.path("kind").asText().equals("tool.result"))
+            .count());
   }
 
   @Test
