@@ -30,8 +30,7 @@ final class MessageKeys {
             .findOne();
     if (earlier.isPresent()) {
       if (!earlier.get().equals(contentHash)) {
-        throw new ConflictException(
-            "Idempotency-Key " + key + " was used for a different message");
+        throw new ConflictException("Idempotency-Key " + key + " was used for a different message");
       }
       return false;
     }

@@ -24,8 +24,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Debian's headless Chromium driven by Selenium, with a fresh profile each time, at phone size
- * unless told otherwise. Never lets Selenium Manager download a driver or browser. Not
- * thread-safe: one test thread per browser.
+ * unless told otherwise. Never lets Selenium Manager download a driver or browser. Not thread-safe:
+ * one test thread per browser.
  */
 final class Browser implements AutoCloseable {
   static final Dimension PHONE = new Dimension(375, 812);
@@ -57,7 +57,8 @@ final class Browser implements AutoCloseable {
         "--user-data-dir=" + profile,
         "--window-size=" + size.width + "," + size.height);
     // The page asks for notifications after a submit; answer as a person who said yes.
-    options.setExperimentalOption("prefs", Map.of("profile.default_content_setting_values.notifications", 1));
+    options.setExperimentalOption(
+        "prefs", Map.of("profile.default_content_setting_values.notifications", 1));
     ChromeDriverService service =
         new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
     this.driver = new ChromeDriver(service, options);
@@ -81,14 +82,24 @@ final class Browser implements AutoCloseable {
   void resize(Dimension size) {
     driver.executeCdpCommand(
         "Emulation.setDeviceMetricsOverride",
-        Map.of("width", size.width, "height", size.height, "deviceScaleFactor", 2, "mobile", size.width < 600));
+        Map.of(
+            "width",
+            size.width,
+            "height",
+            size.height,
+            "deviceScaleFactor",
+            2,
+            "mobile",
+            size.width < 600));
   }
 
   /** Emulates the system's dark (or light) colour scheme preference. */
   void darkTheme(boolean dark) {
     driver.executeCdpCommand(
         "Emulation.setEmulatedMedia",
-        Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", dark ? "dark" : "light"))));
+        Map.of(
+            "features",
+            List.of(Map.of("name", "prefers-color-scheme", "value", dark ? "dark" : "light"))));
   }
 
   void go(String hashPath) {
@@ -104,7 +115,8 @@ final class Browser implements AutoCloseable {
   }
 
   WebElement find(By by) {
-    return waitFor(d -> d.findElements(by).stream().filter(WebElement::isDisplayed).findFirst().orElse(null));
+    return waitFor(
+        d -> d.findElements(by).stream().filter(WebElement::isDisplayed).findFirst().orElse(null));
   }
 
   List<WebElement> all(By by) {
@@ -112,7 +124,9 @@ final class Browser implements AutoCloseable {
   }
 
   <T> T waitFor(Function<WebDriver, T> condition) {
-    return new WebDriverWait(driver, PATIENCE).ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(condition::apply);
+    return new WebDriverWait(driver, PATIENCE)
+        .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        .until(condition::apply);
   }
 
   Object script(String script, Object... args) {

@@ -36,7 +36,8 @@ class WebAppBrowserTest {
   @BeforeAll
   void startServer() {
     harness = new ServerHarness();
-    harness.git.createRepo("acme/widgets", Map.of("README.md", "# Widgets\n", "greeting.txt", "hello\n"));
+    harness.git.createRepo(
+        "acme/widgets", Map.of("README.md", "# Widgets\n", "greeting.txt", "hello\n"));
     harness.start();
   }
 
@@ -73,7 +74,11 @@ class WebAppBrowserTest {
     browser.find(By.cssSelector("button[type=submit]")).click();
 
     String id = browser.waitFor(driver -> taskIdIn(driver.getCurrentUrl()));
-    WebElement bash = browser.find(By.xpath("//details[contains(@class,'tool-card')][.//code[contains(.,'cat greeting.txt')]]"));
+    WebElement bash =
+        browser.find(
+            By.xpath(
+                "//details[contains(@class,'tool-card')][.//code[contains(.,'cat"
+                    + " greeting.txt')]]"));
     browser.find(By.cssSelector(".tool-card .tool-summary")).isDisplayed();
     browser.find(By.cssSelector(".task-head .badge[data-status=succeeded]"));
     assertThat(browser.find(By.cssSelector(".system.end")).getText()).contains("Succeeded");
@@ -81,8 +86,11 @@ class WebAppBrowserTest {
         .anyMatch(bubble -> bubble.getText().contains("I made the greeting friendlier."));
     assertThat(browser.all(By.cssSelector(".tool-card"))).hasSize(2);
     assertThat(browser.all(By.cssSelector(".tool-state[data-state=ok]"))).hasSize(2);
-    assertThat(browser.find(By.linkText("Open pull request")).getAttribute("href")).startsWith("http");
-    assertThat(browser.find(By.cssSelector("[data-fact=cost]")).getText()).startsWith("$").isNotEqualTo("$0");
+    assertThat(browser.find(By.linkText("Open pull request")).getAttribute("href"))
+        .startsWith("http");
+    assertThat(browser.find(By.cssSelector("[data-fact=cost]")).getText())
+        .startsWith("$")
+        .isNotEqualTo("$0");
 
     bash.findElement(By.tagName("summary")).click();
     assertThat(bash.findElement(By.cssSelector("[data-output]")).getText()).contains("hello");
@@ -93,14 +101,16 @@ class WebAppBrowserTest {
     browser.darkTheme(false);
 
     browser.find(By.linkText("Changes")).click();
-    WebElement added = browser.find(By.xpath("//span[contains(@class,'line add')][contains(.,'+hello, world')]"));
+    WebElement added =
+        browser.find(By.xpath("//span[contains(@class,'line add')][contains(.,'+hello, world')]"));
     assertThat(added.getCssValue("background-color")).isNotEqualTo("rgba(0, 0, 0, 0)");
     assertThat(browser.find(By.cssSelector(".line.del")).getText()).isEqualTo("-hello");
     browser.screenshot("task-diff-phone");
 
     browser.find(By.cssSelector("a.back")).click();
     WebElement row = browser.find(By.cssSelector(".task-row[data-task-id='" + id + "']"));
-    assertThat(row.findElement(By.cssSelector(".badge")).getAttribute("data-status")).isEqualTo("succeeded");
+    assertThat(row.findElement(By.cssSelector(".badge")).getAttribute("data-status"))
+        .isEqualTo("succeeded");
     assertThat(row.getText()).contains("acme/widgets", "Make the greeting friendlier");
     browser.screenshot("task-list-phone");
     browser.resize(new org.openqa.selenium.Dimension(1280, 800));
@@ -115,7 +125,10 @@ class WebAppBrowserTest {
 
     String id = harness.submit("acme/widgets", "Take your time").path("id").asText();
     browser.find(By.cssSelector(".task-row[data-task-id='" + id + "'] a")).click();
-    browser.find(By.xpath("//details[contains(@class,'tool-card')][.//code[contains(.,'echo started')]]//*[@data-state='ok']"));
+    browser.find(
+        By.xpath(
+            "//details[contains(@class,'tool-card')][.//code[contains(.,'echo"
+                + " started')]]//*[@data-state='ok']"));
     browser.find(By.cssSelector(".task-head .badge[data-status=running]"));
 
     browser.find(By.xpath("//button[normalize-space()='Cancel task']")).click();
@@ -138,7 +151,8 @@ class WebAppBrowserTest {
     network(false);
     browser.find(By.cssSelector(".banner.offline"));
     // Meanwhile the task goes on without us: a follow-up from elsewhere runs a second attempt.
-    harness.model.script(text("Looked again, from the other device."), text("Added a test as asked."));
+    harness.model.script(
+        text("Looked again, from the other device."), text("Added a test as asked."));
     harness.call("POST", "/tasks/" + id + "/messages", Map.of("content", "Look again"));
     browser.find(By.id("follow-up")).sendKeys("Please add a test too");
     browser.find(By.cssSelector(".composer button[type=submit]")).click();
@@ -146,30 +160,40 @@ class WebAppBrowserTest {
     assertThat(browser.script("return JSON.parse(localStorage.getItem('dockhand.outbox')).length"))
         .isEqualTo(1L);
     browser.waitFor(
-        driver -> harness.task(id).path("status").asText().equals("succeeded")
-            && harness.task(id).path("attempt").asInt() == 2);
+        driver ->
+            harness.task(id).path("status").asText().equals("succeeded")
+                && harness.task(id).path("attempt").asInt() == 2);
 
     network(true);
-    browser.find(By.xpath("//li[contains(@class,'msg assistant')][contains(.,'Looked again, from the other device.')]"));
+    browser.find(
+        By.xpath(
+            "//li[contains(@class,'msg assistant')][contains(.,'Looked again, from the other"
+                + " device.')]"));
     browser.waitFor(driver -> driver.findElements(By.cssSelector(".msg.user.pending")).isEmpty());
-    browser.find(By.xpath("//li[contains(@class,'msg user')][contains(.,'Please add a test too')]"));
-    browser.find(By.xpath("//li[contains(@class,'msg assistant')][contains(.,'Added a test as asked.')]"));
+    browser.find(
+        By.xpath("//li[contains(@class,'msg user')][contains(.,'Please add a test too')]"));
+    browser.find(
+        By.xpath("//li[contains(@class,'msg assistant')][contains(.,'Added a test as asked.')]"));
     browser.find(By.cssSelector(".task-head .badge[data-status=succeeded]"));
     assertThat(browser.find(By.cssSelector("[data-fact=attempt]")).getText()).startsWith("3 of");
     assertThat(browser.all(By.cssSelector(".banner.offline"))).isEmpty();
 
-    JsonNode events = harness.call("GET", "/tasks/" + id + "/events?limit=1000", null).json().path("items");
+    JsonNode events =
+        harness.call("GET", "/tasks/" + id + "/events?limit=1000", null).json().path("items");
     long sent =
         StreamSupport.stream(events.spliterator(), false)
             .filter(event -> event.path("kind").asText().equals("message.user"))
-            .filter(event -> event.path("data").path("content").asText().equals("Please add a test too"))
+            .filter(
+                event ->
+                    event.path("data").path("content").asText().equals("Please add a test too"))
             .count();
     assertThat(sent).isEqualTo(1);
     assertThat(browser.all(By.cssSelector(".log > li")).size())
         .as("every stored event shown once")
-        .isEqualTo(StreamSupport.stream(events.spliterator(), false)
-            .filter(event -> !event.path("kind").asText().equals("tool.result"))
-            .count());
+        .isEqualTo(
+            StreamSupport.stream(events.spliterator(), false)
+                .filter(event -> !event.path("kind").asText().equals("tool.result"))
+                .count());
   }
 
   @Test
@@ -192,7 +216,14 @@ class WebAppBrowserTest {
   @Test
   void nothingOverflowsSidewaysOnA320PixelScreen() {
     harness.model.script(text("Done."));
-    String id = harness.submit("acme/widgets", "A prompt with a very-long-unbroken-word-that-could-push-the-layout-sideways-if-nothing-wraps-it").path("id").asText();
+    String id =
+        harness
+            .submit(
+                "acme/widgets",
+                "A prompt with a"
+                    + " very-long-unbroken-word-that-could-push-the-layout-sideways-if-nothing-wraps-it")
+            .path("id")
+            .asText();
     browser.go("/tasks/" + id);
     browser.find(By.cssSelector(".task-head .badge[data-status=succeeded]"));
     browser.resize(new org.openqa.selenium.Dimension(320, 640));
@@ -208,23 +239,27 @@ class WebAppBrowserTest {
   @Test
   void theAppIsInstallableAndItsServiceWorkerKeepsTheShellButNoApiAnswers() {
     Object manifest =
-        browser.driver().executeAsyncScript(
-            "const done = arguments[arguments.length - 1];"
-                + "fetch('/manifest.webmanifest').then(async r => done({type: r.headers.get('content-type'),"
-                + " body: await r.json()}));");
+        browser
+            .driver()
+            .executeAsyncScript(
+                "const done = arguments[arguments.length -"
+                    + " 1];fetch('/manifest.webmanifest').then(async r => done({type:"
+                    + " r.headers.get('content-type'), body: await r.json()}));");
     @SuppressWarnings("unchecked")
     Map<String, Object> answer = (Map<String, Object>) manifest;
     assertThat((String) answer.get("type")).startsWith("application/manifest+json");
-    assertThat(answer.get("body").toString()).contains("icon-192.png", "icon-512.png", "standalone");
+    assertThat(answer.get("body").toString())
+        .contains("icon-192.png", "icon-512.png", "standalone");
 
     browser.find(By.id("tasks-title"));
     Object cached =
-        browser.driver().executeAsyncScript(
-            "const done = arguments[arguments.length - 1];"
-                + "navigator.serviceWorker.ready"
-                + ".then(() => caches.keys())"
-                + ".then(names => Promise.all(names.map(n => caches.open(n).then(c => c.keys()))))"
-                + ".then(lists => done(lists.flat().map(r => new URL(r.url).pathname)));");
+        browser
+            .driver()
+            .executeAsyncScript(
+                "const done = arguments[arguments.length - 1];navigator.serviceWorker.ready.then(()"
+                    + " => caches.keys()).then(names => Promise.all(names.map(n =>"
+                    + " caches.open(n).then(c => c.keys())))).then(lists => done(lists.flat().map(r"
+                    + " => new URL(r.url).pathname)));");
     assertThat(cached.toString()).contains("/js/app.js", "/vendor/preact.js", "/app.css");
     assertThat(cached.toString()).doesNotContain("/api/");
   }
@@ -234,9 +269,13 @@ class WebAppBrowserTest {
     harness.model.script(reply("Working on it.", bash("echo started")), hang());
     String id = harness.submit("acme/widgets", "Work in the background").path("id").asText();
     browser.go("/tasks/" + id);
-    browser.find(By.xpath("//details[contains(@class,'tool-card')][.//code[contains(.,'echo started')]]//*[@data-state='ok']"));
+    browser.find(
+        By.xpath(
+            "//details[contains(@class,'tool-card')][.//code[contains(.,'echo"
+                + " started')]]//*[@data-state='ok']"));
     browser.script(
-        "Object.defineProperty(document, 'visibilityState', {configurable: true, get: () => 'hidden'})");
+        "Object.defineProperty(document, 'visibilityState', {configurable: true, get: () =>"
+            + " 'hidden'})");
 
     assertThat(harness.call("POST", "/tasks/" + id + "/cancel", null).status()).isEqualTo(202);
 
@@ -244,11 +283,14 @@ class WebAppBrowserTest {
         browser.waitFor(
             driver -> {
               Object titles =
-                  browser.driver().executeAsyncScript(
-                      "const done = arguments[arguments.length - 1];"
-                          + "navigator.serviceWorker.ready"
-                          + ".then(r => r.getNotifications())"
-                          + ".then(list => done(list.map(n => n.title + ' | ' + n.body).join('\\n')));");
+                  browser
+                      .driver()
+                      .executeAsyncScript(
+                          "const done = arguments[arguments.length - 1];"
+                              + "navigator.serviceWorker.ready.then(r =>"
+                              + " r.getNotifications()).then(list => done(list.map(n => n.title + '"
+                              + " | ' + n.body).join('\\n"
+                              + "')));");
               return titles.toString().isEmpty() ? null : titles.toString();
             });
     assertThat(shown).contains("Task cancelled", "acme/widgets", "Work in the background");
@@ -265,6 +307,14 @@ class WebAppBrowserTest {
         .driver()
         .executeCdpCommand(
             "Network.emulateNetworkConditions",
-            Map.of("offline", !online, "latency", 0, "downloadThroughput", -1, "uploadThroughput", -1));
+            Map.of(
+                "offline",
+                !online,
+                "latency",
+                0,
+                "downloadThroughput",
+                -1,
+                "uploadThroughput",
+                -1));
   }
 }
