@@ -25,7 +25,11 @@ final class Submissions {
 
   /** Tells two submissions apart: the same key with another hash is a conflict. */
   static String hash(NewTask task) {
-    String text = TaskRows.json(task);
+    return hash(TaskRows.json(task));
+  }
+
+  /** SHA-256 of {@code text}, hex: what idempotency keys remember of a request. */
+  static String hash(String text) {
     try {
       byte[] digest =
           MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));

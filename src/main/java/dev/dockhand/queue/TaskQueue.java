@@ -212,12 +212,25 @@ public final class TaskQueue {
    * finished task is resumed as a new attempt that always gets to run.
    */
   public void postMessage(String id, String content) {
+    postMessage(id, content, Optional.empty());
+  }
+
+  /**
+   * Like {@link #postMessage(String, String)}, but a repeat under the same idempotency key (a
+   * client retrying after a lost answer) is stored once; the same key with other content is a
+   * {@link ConflictException}.
+   */
+  public void postMessage(String id, String content, Optional<String> idempotencyKey) {
     if (content == null || content.isBlank()) {
       throw new InvalidInputException("content", "must not be empty");
     }
     database.write(
         handle -> {
           long now = clock.millis();
+          if (idempotencyKey.isPresent()
+              && !MessageKeys.claim(handle, id, idempotencyKey.get(), Submissions.hash(content), now)) {
+            return null;
+          }
           // The append locks the task row first, so the status read next cannot change under us.
           appendAndPublish(handle, id, EventKind.MESSAGE_USER, Map.of("content", content), now);
           Task task = TaskRows.find(handle, id).orElseThrow();

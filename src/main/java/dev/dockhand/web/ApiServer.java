@@ -101,6 +101,8 @@ public final class ApiServer {
           files.hostedPath = "/";
           files.directory = "/web";
           files.location = Location.CLASSPATH;
+          // Jetty knows no type for the web app manifest; browsers expect this one.
+          files.mimeTypes.add("application/manifest+json", "webmanifest");
         });
     javalin.requestLogger.http(
         (ctx, millis) ->

@@ -132,7 +132,8 @@ final class TaskRoutes {
       throw new InvalidInputException(
           "content", "content must be 1-" + limits.maxPromptChars() + " characters");
     }
-    queue.postMessage(task.id(), content);
+    // The app's offline outbox resends with the same key; the message is stored once.
+    queue.postMessage(task.id(), content, idempotencyKey(ctx));
     ctx.status(202).json(TaskView.of(queue.get(task.id()).orElse(task)));
   }
 

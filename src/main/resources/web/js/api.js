@@ -1,0 +1,97 @@
+// The HTTP API (DESIGN, "HTTP API"). Signed in either by the session cookie (sent by the browser)
+// or by a pasted token kept in localStorage and sent as a bearer token.
+
+const TOKEN_KEY = "dockhand.token";
+
+export function storedToken() {
+  return localStorage.getItem(TOKEN_KEY);
+}
+
+export function rememberToken(token) {
+  localStorage.setItem(TOKEN_KEY, token.trim());
+}
+
+export function forgetToken() {
+  localStorage.removeItem(TOKEN_KEY);
+}
+
+/** An answer from the API that was not a success: status, code, message and the field at fault. */
+export class ApiError extends Error {
+  constructor(status, code, message, field) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.field = field;
+  }
+}
+
+/** The network failed (offline, server down): worth trying again later. */
+export class NetworkError extends Error {}
+
+export async function request(method, path, { body, headers = {}, as = "json" } = {}) {
+  const token = storedToken();
+  const sent = { ...headers };
+  if (token) sent.Authorization = `Bearer ${token}`;
+  if (body !== undefined) sent["Content-Type"] = "application/json";
+  let response;
+  try {
+    response = await fetch(`/api/v1${path}`, {
+      method,
+      headers: sent,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: "same-origin",
+      cache: "no-store",
+    });
+  } catch (cause) {
+    throw new NetworkError(cause.message);
+  }
+  if (!response.ok) throw await errorOf(response);
+  if (as === "text") return response.text();
+  return response.status === 204 ? null : response.json();
+}
+
+async function errorOf(response) {
+  let error = {};
+  try {
+    error = (await response.json()).error || {};
+  } catch {
+    // Not our JSON (a proxy's page, say): fall back to the status line.
+  }
+  return new ApiError(
+    response.status,
+    error.code || `http_${response.status}`,
+    error.message || `The server answered ${response.status} ${response.statusText}`.trim(),
+    error.field,
+  );
+}
+
+export const api = {
+  me: () => request("GET", "/me"),
+  tasks: (cursor) =>
+    request("GET", `/tasks?limit=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`),
+  task: (id) => request("GET", `/tasks/${encodeURIComponent(id)}`),
+  submit: (body, key) => request("POST", "/tasks", { body, headers: { "Idempotency-Key": key } }),
+  cancel: (id) => request("POST", `/tasks/${encodeURIComponent(id)}/cancel`),
+  message: (id, content, key) =>
+    request("POST", `/tasks/${encodeURIComponent(id)}/messages`, {
+      body: { content },
+      headers: { "Idempotency-Key": key },
+    }),
+  diff: (id) => request("GET", `/tasks/${encodeURIComponent(id)}/diff`, { as: "text" }),
+  repos: () => request("GET", "/repos"),
+};
+
+/** Ends a cookie session; a pasted token is only forgotten (it stays valid on the server). */
+export async function signOut() {
+  if (storedToken()) {
+    forgetToken();
+    return;
+  }
+  await fetch("/auth/logout", { method: "POST", credentials: "same-origin" }).catch(() => {});
+}
+
+export function newKey() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}

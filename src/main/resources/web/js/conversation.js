@@ -1,0 +1,79 @@
+// The conversation as events arrive: a reducer from the task's event log (plus live text
+// deltas) to the items the task view shows.
+
+export const initialConversation = { items: [], tools: {}, streaming: "", lastSeq: 0 };
+
+export function conversationReducer(state, frame) {
+  if (frame.type === "reset") return initialConversation;
+  if (frame.type === "delta") return { ...state, streaming: state.streaming + frame.text };
+  if (frame.type !== "event" || frame.seq <= state.lastSeq) return state;
+  const next = { ...state, lastSeq: frame.seq };
+  const data = frame.data || {};
+  const add = (item) => ({ ...next, items: [...next.items, { seq: frame.seq, at: frame.at, ...item }] });
+  switch (frame.kind) {
+    case "message.user":
+      return data.synthetic
+        ? add({ type: "system", text: "Asked the model to continue" })
+        : add({ type: "user", text: data.content });
+    case "message.assistant": {
+      const text = (data.content || [])
+        .filter((block) => block.type === "text" && block.text)
+        .map((block) => block.text)
+        .join("\n\n");
+      const settled = { ...next, streaming: "" };
+      return text
+        ? { ...settled, items: [...settled.items, { seq: frame.seq, type: "assistant", text }] }
+        : settled;
+    }
+    case "tool.call":
+      return {
+        ...add({ type: "tool", id: data.id }),
+        tools: { ...next.tools, [data.id]: { name: data.name, input: data.input || {}, result: null } },
+      };
+    case "tool.result": {
+      const call = next.tools[data.id];
+      if (!call) return next;
+      return { ...next, tools: { ...next.tools, [data.id]: { ...call, result: data } } };
+    }
+    case "task.queued":
+      return add({ type: "system", text: "Queued" });
+    case "task.started":
+      return add({ type: "system", text: `Attempt ${data.attempt ?? ""} started` });
+    case "task.retrying":
+      return add({ type: "system", tone: "warn", text: `Will retry (attempt ${data.attempt}): ${data.reason || "a passing failure"}` });
+    case "git.pushed":
+      return add({ type: "system", text: `Pushed ${data.branch}${data.commit ? ` at ${String(data.commit).slice(0, 7)}` : ""}` });
+    case "pr.opened":
+      return add({ type: "system", text: "Opened a pull request", link: data.url });
+    case "task.succeeded":
+      return add({ type: "system", tone: "good", text: "Succeeded", end: true, ...(data.reason ? { detail: data.reason } : {}) });
+    case "task.failed":
+      return add({ type: "system", tone: "bad", text: "Failed", detail: data.reason, end: true });
+    case "task.cancelled":
+      return add({ type: "system", tone: "warn", text: "Cancelled", detail: data.reason, end: true });
+    default:
+      return next;
+  }
+}
+
+/** What a tool call did, in one line: the command for bash, the action and path for edits. */
+export function toolSummary(name, input) {
+  if (name === "bash") return input.restart ? "restart the shell" : `$ ${input.command ?? ""}`;
+  if (input.command && input.path) return `${input.command} ${input.path}`;
+  return name;
+}
+
+/** The edit a text-editor call makes, as lines of a small diff. */
+export function toolEdit(input) {
+  const lines = (text, sign) => (text ?? "").split("\n").map((line) => ({ sign, line }));
+  switch (input.command) {
+    case "create":
+      return lines(input.file_text, "+");
+    case "str_replace":
+      return [...lines(input.old_str, "-"), ...lines(input.new_str, "+")];
+    case "insert":
+      return lines(input.new_str ?? input.insert_text, "+");
+    default:
+      return [];
+  }
+}

@@ -1,0 +1,69 @@
+// Signing in: GitHub when the server has an OAuth app, or a pasted API token (local mode prints
+// one on first start; `dockhand token` makes more).
+
+import { html, useState } from "./html.js";
+import { api, ApiError, rememberToken, forgetToken } from "./api.js";
+
+export function SignIn({ problem, onSignedIn }) {
+  const [token, setToken] = useState("");
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event) => {
+    event.preventDefault();
+    if (!token.trim()) {
+      setError("Paste a token first.");
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    rememberToken(token);
+    try {
+      await api.me();
+      onSignedIn();
+    } catch (failure) {
+      forgetToken();
+      setError(
+        failure instanceof ApiError && failure.status === 401
+          ? "That token was not accepted."
+          : failure.message,
+      );
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return html`
+    <main class="page signin">
+      <div class="signin-card">
+        <img src="/icons/icon.svg" alt="" width="72" height="72" />
+        <h1>Dockhand</h1>
+        <p class="muted">Claude coding agents on your own server.</p>
+        ${problem && html`<p class="alert" role="alert">${problem}</p>`}
+        <a class="button primary block" href="/auth/github/login">Sign in with GitHub</a>
+        <div class="or" aria-hidden="true"><span>or</span></div>
+        <form onSubmit=${submit} novalidate>
+          <label for="token">API token</label>
+          <p class="hint" id="token-hint">
+            In local mode the server prints one on first start (also in <code>data/admin-token</code>).
+          </p>
+          <input
+            id="token"
+            name="token"
+            type="password"
+            autocomplete="current-password"
+            spellcheck="false"
+            value=${token}
+            onInput=${(event) => setToken(event.currentTarget.value)}
+            aria-describedby=${error ? "token-hint token-error" : "token-hint"}
+            aria-invalid=${error ? "true" : undefined}
+          />
+          ${error && html`<p class="field-error" id="token-error" role="alert">${error}</p>`}
+          <button class="button block" type="submit" disabled=${busy}>
+            ${busy ? "Checking…" : "Use token"}
+          </button>
+        </form>
+      </div>
+    </main>
+  `;
+}

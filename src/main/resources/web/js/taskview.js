@@ -1,0 +1,145 @@
+// One task: its status and costs, the conversation as it happens, its changes, cancel and
+// follow-ups.
+
+import { html, useState, useEffect, useReducer, useRef } from "./html.js";
+import { api, ApiError } from "./api.js";
+import { live } from "./live.js";
+import * as outbox from "./outbox.js";
+import { watch } from "./notify.js";
+import { TERMINAL, age, cost, count, repoName, tokens } from "./format.js";
+import { conversationReducer, initialConversation } from "./conversation.js";
+import { Badge } from "./tasklist.js";
+import { Conversation } from "./items.js";
+import { DiffView } from "./diffview.js";
+
+const REFRESH_ON = new Set(["task.started", "git.pushed", "pr.opened", "task.succeeded", "task.failed", "task.cancelled", "task.retrying"]);
+
+export function TaskView({ id, tab, online }) {
+  const [task, setTask] = useState(null);
+  const [missing, setMissing] = useState(null);
+  const [conversation, dispatch] = useReducer(conversationReducer, initialConversation);
+
+  const refresh = () =>
+    api.task(id).then(setTask, (error) => {
+      if (error instanceof ApiError && error.status === 404) setMissing("There is no such task.");
+      else if (!task) setMissing(`Could not load the task: ${error.message}`);
+    });
+
+  useEffect(() => {
+    setTask(null);
+    setMissing(null);
+    dispatch({ type: "reset" });
+    watch(id);
+    refresh();
+    const stopTasks = live.onTasks((changed) => changed.id === id && setTask(changed));
+    const stopFollowing = live.follow(id, 0, (frame) => {
+      dispatch(frame);
+      if (frame.type === "event" && REFRESH_ON.has(frame.kind)) refresh();
+    });
+    return () => {
+      stopTasks();
+      stopFollowing();
+    };
+  }, [id]);
+
+  if (missing) {
+    return html`<section><h1>Task</h1><p class="alert" role="alert">${missing}</p><a class="button" href="#/">All tasks</a></section>`;
+  }
+  if (!task) return html`<p class="muted" role="status">Loading…</p>`;
+
+  const base = `#/tasks/${encodeURIComponent(id)}`;
+  return html`
+    <article class="task" aria-labelledby="task-title">
+      <${TaskHeader} task=${task} onChanged=${refresh} />
+      <nav class="tabs" aria-label="Task">
+        <a href=${base} aria-current=${tab === "conversation" ? "page" : undefined}>Conversation</a>
+        <a href=${`${base}/changes`} aria-current=${tab === "changes" ? "page" : undefined}>Changes</a>
+      </nav>
+      ${tab === "changes"
+        ? html`<${DiffView} id=${id} status=${task.status} commit=${task.commit} />`
+        : html`
+          <${Conversation} task=${task} conversation=${conversation} />
+          <${FollowUp} task=${task} online=${online} />`}
+    </article>
+  `;
+}
+
+function TaskHeader({ task, onChanged }) {
+  const [cancelling, setCancelling] = useState(false);
+  const [error, setError] = useState(null);
+  const cancel = async () => {
+    if (!window.confirm("Cancel this task? The agent stops at once; its work so far is kept in the log.")) return;
+    setCancelling(true);
+    setError(null);
+    try {
+      await api.cancel(task.id);
+      onChanged();
+    } catch (failure) {
+      setError(failure.message);
+    } finally {
+      setCancelling(false);
+    }
+  };
+  const used = tokens(task.usage);
+  return html`
+    <header class="task-head">
+      <div class="row-top">
+        <h1 id="task-title" class="repo">${repoName(task.repo)}</h1>
+        <${Badge} status=${task.status} />
+      </div>
+      <dl class="facts">
+        <div><dt>Attempt</dt><dd data-fact="attempt">${task.attempt} of ${task.maxAttempts}</dd></div>
+        <div><dt>Tokens</dt><dd data-fact="tokens">${count(used)}</dd></div>
+        <div><dt>Cost</dt><dd data-fact="cost">${cost(task.usage?.costUsd ?? 0)}</dd></div>
+        <div><dt>Started</dt><dd>${age(task.createdAt)}</dd></div>
+        <div class="wide"><dt>Branch</dt><dd class="mono">${task.headBranch || task.branch || "default"}</dd></div>
+        <div class="wide"><dt>Model</dt><dd class="mono">${task.model}</dd></div>
+      </dl>
+      ${task.error && html`<p class="alert" role="alert">${task.error.message || task.error.code}</p>`}
+      ${error && html`<p class="alert" role="alert">${error}</p>`}
+      <div class="actions">
+        ${task.prUrl && html`<a class="button primary" href=${task.prUrl} target="_blank" rel="noopener">Open pull request</a>`}
+        ${!TERMINAL.has(task.status) &&
+        html`<button type="button" class="button danger" onClick=${cancel} disabled=${cancelling}>
+          ${cancelling ? "Cancelling…" : "Cancel task"}
+        </button>`}
+      </div>
+    </header>
+  `;
+}
+
+function FollowUp({ task, online }) {
+  const [text, setText] = useState("");
+  const [refused, setRefused] = useState(null);
+  const field = useRef(null);
+  useEffect(
+    () => outbox.onRefused((item, error) => item.taskId === task.id && setRefused(`Not sent: ${error.message}`)),
+    [task.id],
+  );
+  const send = (event) => {
+    event.preventDefault();
+    if (!text.trim()) {
+      setRefused("Type a message first.");
+      field.current?.focus();
+      return;
+    }
+    setRefused(null);
+    outbox.enqueue(task.id, text);
+    setText("");
+  };
+  const keys = (event) => {
+    if (event.key === "Enter" && (event.metaKey || event.ctrlKey)) send(event);
+  };
+  return html`
+    <form class="composer" onSubmit=${send} novalidate>
+      <label for="follow-up" class="visually-hidden">Follow-up message</label>
+      <textarea id="follow-up" ref=${field} rows="2" value=${text}
+        placeholder=${TERMINAL.has(task.status) ? "Ask for more changes…" : "Add a message for the agent…"}
+        onInput=${(event) => setText(event.currentTarget.value)} onKeyDown=${keys}
+        aria-describedby=${refused ? "follow-up-error" : undefined}></textarea>
+      <button type="submit" class="button primary">Send</button>
+      ${refused && html`<p id="follow-up-error" class="field-error" role="alert">${refused}</p>`}
+      ${!online && html`<p class="hint">Offline: messages are kept and sent when the connection returns.</p>`}
+    </form>
+  `;
+}
