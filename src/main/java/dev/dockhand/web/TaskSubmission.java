@@ -1,6 +1,7 @@
 package dev.dockhand.web;
 
 import dev.dockhand.InvalidInputException;
+import dev.dockhand.git.RefNames;
 import dev.dockhand.queue.NewTask;
 import java.util.Optional;
 import java.util.function.Function;
@@ -13,9 +14,6 @@ import java.util.regex.Pattern;
  */
 final class TaskSubmission {
   private static final Pattern MODEL = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
-  // Git forbids more than this (see git check-ref-format); these are enough to keep a branch
-  // name from being read as an option, a path escape or a revision expression.
-  private static final Pattern BRANCH = Pattern.compile("[A-Za-z0-9._/-]{1,255}");
 
   private final Function<String, String> repoValidator;
   private final int maxPromptChars;
@@ -60,19 +58,9 @@ final class TaskSubmission {
     return new NewTask(userId, repo, branch, prompt, model, maxTurns, budget);
   }
 
+  /** The git part's rules, so what the API accepts is exactly what a clone will. */
   private static String branch(String branch) {
-    if (!BRANCH.matcher(branch).matches()
-        || branch.startsWith("-")
-        || branch.startsWith("/")
-        || branch.endsWith("/")
-        || branch.endsWith(".")
-        || branch.endsWith(".lock")
-        || branch.contains("..")
-        || branch.contains("//")
-        || branch.contains("/.")) {
-      throw new InvalidInputException(
-          "branch", "branch must be a git branch name: letters, digits, '.', '_', '/', '-'");
-    }
+    RefNames.requireBranch(branch);
     return branch;
   }
 }

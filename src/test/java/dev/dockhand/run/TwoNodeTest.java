@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -114,6 +115,11 @@ class TwoNodeTest {
       }
       for (String id : ids) {
         client.awaitEvent(id, "task.succeeded", WAIT);
+      }
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (ran.size() < tasks && System.nanoTime() < deadline) {
+        // The end listener runs just after the task's final event is stored: poll briefly.
+        LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
       }
       assertThat(ran).hasSize(tasks);
       assertThat(ran).extracting(entry -> entry.substring(2)).containsExactlyInAnyOrderElementsOf(ids);
