@@ -9,7 +9,7 @@ need_maven
 jar=target/dockhand.jar
 if [ ! -f "$jar" ] || [ -n "$(find src pom.xml -newer "$jar" -print -quit)" ]; then
   echo "==> building $jar"
-  mvn -q -B -DskipTests package
+  mvn -q -B -Dstyle.color=never -DskipTests package
 fi
 scripts/docker-up.sh
 image="${DOCKHAND_WORKER_IMAGE:-dockhand-worker:latest}"

@@ -17,4 +17,4 @@ scripts/worker-image.sh
 eval "$(scripts/postgres-up.sh)"
 export DOCKHAND_TEST_PG_URL
 echo "==> running the tests (java $(java_major "$JAVA_HOME/bin/java"), PostgreSQL at ${DOCKHAND_TEST_PG_URL%%\?*})"
-mvn -B test "$@"
+mvn -B -Dstyle.color=never test "$@"
