@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -32,6 +33,7 @@ public final class ConcurrentTasksBench {
     for (int i = 0; i < 7; i++) {
       dockerRuns.add(dockerRun(image));
     }
+    List<Long> concurrentDockerRuns = concurrentDockerRuns(image, count);
     AtomicLong peakHeap = new AtomicLong();
     Thread sampler = Thread.ofPlatform().daemon().start(() -> sampleHeap(peakHeap));
     try (ServerHarness harness = new ServerHarness()) {
@@ -42,7 +44,12 @@ public final class ConcurrentTasksBench {
       Map<String, String> environment = new HashMap<>(harness.environment("bench"));
       environment.put("DOCKHAND_MAX_CONCURRENT_TASKS", String.valueOf(count));
       environment.put("DOCKHAND_MAX_TASKS_PER_USER", String.valueOf(count));
+      environment.put("DOCKHAND_MAX_ACTIVE_TASKS_PER_USER", String.valueOf(count));
+      environment.put("DOCKHAND_SUBMIT_BURST", String.valueOf(count));
       environment.put("DOCKHAND_SANDBOX_MEMORY_MB", "256");
+      // Production lease timing: 50 containers starting at once on a small host delay heartbeats.
+      environment.put("DOCKHAND_LEASE", "60s");
+      environment.put("DOCKHAND_HEARTBEAT", "10s");
       harness.start(environment);
       List<String> ids = new ArrayList<>();
       long started = System.nanoTime();
@@ -64,6 +71,8 @@ public final class ConcurrentTasksBench {
       long dispatchMedian = median(dispatch);
       System.out.printf(Locale.ROOT, "tasks: %d submitted, %d succeeded%n", count, succeeded);
       System.out.printf(Locale.ROOT, "docker run --rm %s true: median %d ms%n", image, dockerMedian);
+      long concurrentMedian = median(concurrentDockerRuns);
+      System.out.printf(Locale.ROOT, "%d x docker run --rm at once: median %d ms%n", count, concurrentMedian);
       System.out.printf(Locale.ROOT, "clone (in the tasks): median %d ms%n", cloneMedian);
       System.out.printf(Locale.ROOT, "dispatch, submit -> container running: median %d ms, p90 %d ms%n",
           dispatchMedian, percentile(dispatch, 0.9));
@@ -71,6 +80,8 @@ public final class ConcurrentTasksBench {
           dispatchMedian - dockerMedian - cloneMedian);
       System.out.printf(Locale.ROOT, "ratio dispatch / (docker run + clone): %.2f%n",
           dispatchMedian / (double) Math.max(1, dockerMedian + cloneMedian));
+      System.out.printf(Locale.ROOT, "ratio dispatch / (%d concurrent docker runs + clone): %.2f%n",
+          count, dispatchMedian / (double) Math.max(1, concurrentMedian + cloneMedian));
       System.out.printf(Locale.ROOT, "peak heap of the coordinator JVM: %d MB (target < 512)%n", peakHeap.get() >> 20);
       System.out.printf(Locale.ROOT, "throughput: %.1f tasks per minute%n", count / minutes);
       if (succeeded != count) {
@@ -115,11 +126,37 @@ public final class ConcurrentTasksBench {
 
   private static long dockerRun(String image) throws Exception {
     long start = System.nanoTime();
-    Process process = new ProcessBuilder("docker", "run", "--rm", image, "true").inheritIO().start();
+    Process process =
+        new ProcessBuilder("docker", "run", "--rm", image, "true")
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
     if (process.waitFor() != 0) {
       throw new IllegalStateException("docker run failed");
     }
     return (System.nanoTime() - start) / 1_000_000;
+  }
+
+  /** The same number of containers started at once with the CLI: the load's own baseline. */
+  private static List<Long> concurrentDockerRuns(String image, int count) throws Exception {
+    List<Thread> threads = new ArrayList<>();
+    List<Long> times = new CopyOnWriteArrayList<>();
+    for (int i = 0; i < count; i++) {
+      threads.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      times.add(dockerRun(image));
+                    } catch (Exception e) {
+                      throw new IllegalStateException(e);
+                    }
+                  }));
+    }
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    return times;
   }
 
   private static long median(List<Long> values) {

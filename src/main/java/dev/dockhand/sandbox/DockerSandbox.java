@@ -2,6 +2,7 @@ package dev.dockhand.sandbox;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import java.nio.file.Path;
 import org.slf4j.Logger;
@@ -50,10 +51,21 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
 
   private String createFresh(DockerClient client, String taskId, Path workspace) {
     try {
-      return create(client, taskId, workspace);
-    } catch (ConflictException nameTaken) {
-      removeLeftover(taskId);
-      return create(client, taskId, workspace);
+      try {
+        return create(client, taskId, workspace);
+      } catch (ConflictException nameTaken) {
+        removeLeftover(taskId);
+        return create(client, taskId, workspace);
+      }
+    } catch (DockerException engineRefused) {
+      // E.g. the earlier attempt's container is still being removed: a later try will find the
+      // name free, so the queue retries this attempt with backoff.
+      throw new SandboxException(
+          "cannot create the container for task "
+              + taskId
+              + ": "
+              + SandboxException.rootMessage(engineRefused),
+          engineRefused);
     }
   }
 
