@@ -39,6 +39,9 @@ public final class TaskLeases {
    */
   public List<Task> claim(String owner, int max) {
     QueueSettings settings = queue.settings();
+    if (!database.jdbi().withHandle(handle -> anyRunnable(handle, queue.clock().millis()))) {
+      return List.of(); // a read, so an idle node does not take the write lock to find nothing
+    }
     return database.write(
         handle -> {
           database.dialect().lockClaims(handle);
@@ -82,6 +85,14 @@ public final class TaskLeases {
         .bind("head", Math.max(64, limit * 4))
         .map(TaskRows.MAPPER)
         .list();
+  }
+
+  private static boolean anyRunnable(Handle handle, long now) {
+    return handle
+        .select("SELECT 1 FROM tasks WHERE status = 'queued' AND run_after <= ? LIMIT 1", now)
+        .mapTo(Integer.class)
+        .findOne()
+        .isPresent();
   }
 
   private boolean moreRunnable(Handle handle, long now) {
