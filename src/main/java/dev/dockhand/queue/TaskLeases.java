@@ -55,25 +55,26 @@ public final class TaskLeases {
           if (limit <= 0) {
             return List.of();
           }
-          List<Task> claimed = new ArrayList<>();
+          List<TaskRows.WithSeq> claimed = new ArrayList<>();
           // A claim looks at the head of the queue only; when that came up short while runnable
           // tasks of users below their limit remain, look again in the same transaction.
-          List<Task> batch;
+          List<TaskRows.WithSeq> batch;
           do {
             batch = claimHead(handle, owner, now, limit - claimed.size());
             claimed.addAll(batch);
           } while (claimed.size() < limit && !batch.isEmpty() && moreRunnable(handle, now));
-          claimed.sort(Comparator.comparing(Task::runAfter).thenComparing(Task::createdAt));
-          for (Task task : claimed) {
-            queue.appendAndPublish(
-                handle, task.id(), EventKind.TASK_STARTED, Map.of("attempt", task.attempt()), now);
-            queue.changed(handle, task, false);
+          List<Task> tasks = new ArrayList<>();
+          for (TaskRows.WithSeq row : claimed) {
+            Map<String, Object> data = Map.of("attempt", row.task().attempt());
+            queue.insertAndPublish(handle, row, EventKind.TASK_STARTED, data, now);
+            tasks.add(queue.changed(handle, row.task(), false));
           }
-          return claimed;
+          tasks.sort(Comparator.comparing(Task::runAfter).thenComparing(Task::createdAt));
+          return tasks;
         });
   }
 
-  private List<Task> claimHead(Handle handle, String owner, long now, int limit) {
+  private List<TaskRows.WithSeq> claimHead(Handle handle, String owner, long now, int limit) {
     QueueSettings settings = queue.settings();
     return handle
         .createQuery(claimSql())
@@ -83,7 +84,7 @@ public final class TaskLeases {
         .bind("perUser", settings.maxTasksPerUser())
         .bind("limit", limit)
         .bind("head", Math.max(64, limit * 4))
-        .map(TaskRows.MAPPER)
+        .map(TaskRows.WITH_SEQ)
         .list();
   }
 
@@ -133,7 +134,8 @@ public final class TaskLeases {
       LEFT JOIN busy ON busy.user_id = ranked.user_id
       WHERE ranked.user_rank + COALESCE(busy.running, 0) <= :perUser)
     UPDATE tasks SET status = 'running', lease_owner = :owner, lease_expires_at = :until,
-      started_at = COALESCE(started_at, :now), updated_at = :now
+      started_at = COALESCE(started_at, :now), updated_at = :now,
+      last_seq = last_seq + 1
     WHERE id IN (
       SELECT id FROM tasks
       WHERE status = 'queued' AND id IN (SELECT id FROM eligible)
@@ -281,12 +283,12 @@ public final class TaskLeases {
       Usage usage,
       Map<String, Long> timings) {
     long now = queue.clock().millis();
-    Task queued =
+    TaskRows.WithSeq queued =
         handle
             .createQuery(
                 "UPDATE tasks SET status = 'queued', attempt = :next, run_after = :runAfter,"
                     + " updated_at = :now, lease_owner = NULL, lease_expires_at = NULL,"
-                    + " usage_json = :usage, timings_json = :timings"
+                    + " usage_json = :usage, timings_json = :timings, last_seq = last_seq + 1"
                     + GUARD
                     + " RETURNING *")
             .bind("next", attempt)
@@ -295,14 +297,14 @@ public final class TaskLeases {
             .bind("usage", TaskRows.json(usage))
             .bind("timings", TaskRows.json(timings))
             .bindMap(guard(Lease.of(task)))
-            .map(TaskRows.MAPPER)
+            .map(TaskRows.WITH_SEQ)
             .one();
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("attempt", attempt);
     data.put("reason", reason);
     data.put("runAfter", Instant.ofEpochMilli(now + delay));
-    queue.appendAndPublish(handle, task.id(), EventKind.TASK_RETRYING, data, now);
-    return queue.changed(handle, queued, true);
+    queue.insertAndPublish(handle, queued, EventKind.TASK_RETRYING, data, now);
+    return queue.changed(handle, queued.task(), true);
   }
 
   private Task cancelled(Handle handle, Task task, Usage usage, Map<String, Long> timings) {
@@ -333,10 +335,11 @@ public final class TaskLeases {
     long now = queue.clock().millis();
     Map<String, Long> allTimings = new HashMap<>(timings);
     allTimings.put("total", now - task.createdAt().toEpochMilli());
-    Task finished =
+    TaskRows.WithSeq finished =
         handle
             .createQuery(
                 "UPDATE tasks SET status = :status, finished_at = :now, updated_at = :now,"
+                    + " last_seq = last_seq + 1,"
                     + " lease_owner = NULL, lease_expires_at = NULL, cancel_requested = 0,"
                     + " usage_json = :usage, timings_json = :timings,"
                     + " error_code = :code, error_message = :reason,"
@@ -356,7 +359,7 @@ public final class TaskLeases {
             .bind("code", code)
             .bind("reason", reason)
             .bindMap(guard(Lease.of(task)))
-            .map(TaskRows.MAPPER)
+            .map(TaskRows.WITH_SEQ)
             .one();
     Map<String, Object> data = new LinkedHashMap<>();
     if (reason != null) {
@@ -372,9 +375,9 @@ public final class TaskLeases {
           case CANCELLED -> EventKind.TASK_CANCELLED;
           case QUEUED, RUNNING -> throw new IllegalArgumentException("not final: " + status);
         };
-    queue.appendAndPublish(handle, task.id(), kind, data, now);
+    queue.insertAndPublish(handle, finished, kind, data, now);
     // A finished task frees a slot under the limits: wake the dispatchers.
-    return queue.changed(handle, finished, true);
+    return queue.changed(handle, finished.task(), true);
   }
 
   /**
