@@ -315,8 +315,7 @@ public final class TaskQueue {
   // --- shared with TaskLeases and the Dispatcher ---
 
   /** Stores and publishes an event whose seq the caller took in its own UPDATE of the task. */
-  void insertAndPublish(
-      Handle handle, TaskRows.WithSeq row, EventKind kind, Object data, long at) {
+  void insertAndPublish(Handle handle, TaskRows.WithSeq row, EventKind kind, Object data, long at) {
     hub.publishOnCommit(
         handle,
         eventLog.insertTaken(
