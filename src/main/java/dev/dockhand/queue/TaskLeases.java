@@ -39,6 +39,9 @@ public final class TaskLeases {
    */
   public List<Task> claim(String owner, int max) {
     QueueSettings settings = queue.settings();
+    if (!database.jdbi().withHandle(handle -> anyRunnable(handle, queue.clock().millis()))) {
+      return List.of(); // a read, so an idle node does not take the write lock to find nothing
+    }
     return database.write(
         handle -> {
           database.dialect().lockClaims(handle);
@@ -52,36 +55,45 @@ public final class TaskLeases {
           if (limit <= 0) {
             return List.of();
           }
-          List<Task> claimed = new ArrayList<>();
+          List<TaskRows.WithSeq> claimed = new ArrayList<>();
           // A claim looks at the head of the queue only; when that came up short while runnable
           // tasks of users below their limit remain, look again in the same transaction.
-          List<Task> batch;
+          List<TaskRows.WithSeq> batch;
           do {
             batch = claimHead(handle, owner, now, limit - claimed.size());
             claimed.addAll(batch);
           } while (claimed.size() < limit && !batch.isEmpty() && moreRunnable(handle, now));
-          claimed.sort(Comparator.comparing(Task::runAfter).thenComparing(Task::createdAt));
-          for (Task task : claimed) {
-            queue.appendAndPublish(
-                handle, task.id(), EventKind.TASK_STARTED, Map.of("attempt", task.attempt()), now);
-            queue.changed(handle, task, false);
+          List<Task> tasks = new ArrayList<>();
+          for (TaskRows.WithSeq row : claimed) {
+            Map<String, Object> data = Map.of("attempt", row.task().attempt());
+            queue.insertAndPublish(handle, row, EventKind.TASK_STARTED, data, now);
+            tasks.add(queue.changed(handle, row.task(), false));
           }
-          return claimed;
+          tasks.sort(Comparator.comparing(Task::runAfter).thenComparing(Task::createdAt));
+          return tasks;
         });
   }
 
-  private List<Task> claimHead(Handle handle, String owner, long now, int limit) {
+  private List<TaskRows.WithSeq> claimHead(Handle handle, String owner, long now, int limit) {
     QueueSettings settings = queue.settings();
     return handle
-        .createQuery(claimSql())
+        .createQuery(ClaimSql.text(database.dialect()))
         .bind("owner", owner)
         .bind("now", now)
         .bind("until", now + settings.lease().toMillis())
         .bind("perUser", settings.maxTasksPerUser())
         .bind("limit", limit)
         .bind("head", Math.max(64, limit * 4))
-        .map(TaskRows.MAPPER)
+        .map(TaskRows.WITH_SEQ)
         .list();
+  }
+
+  private static boolean anyRunnable(Handle handle, long now) {
+    return handle
+        .select("SELECT 1 FROM tasks WHERE status = 'queued' AND run_after <= ? LIMIT 1", now)
+        .mapTo(Integer.class)
+        .findOne()
+        .isPresent();
   }
 
   private boolean moreRunnable(Handle handle, long now) {
@@ -95,43 +107,6 @@ public final class TaskLeases {
         .mapTo(Integer.class)
         .findOne()
         .isPresent();
-  }
-
-  /**
-   * One UPDATE. The inner SELECT looks at the oldest runnable tasks of users below their limit — a
-   * bounded head of the queue, so a claim costs the same however long the queue is — ranks each
-   * user's tasks there so nobody passes the per-user limit, and (on PostgreSQL) skips rows other
-   * transactions hold. Users who fill the head reach their limit with this claim and drop out of
-   * the next one, so tasks further back are never starved. The ranking is a materialised CTE so
-   * that PostgreSQL's generic plan computes it once, not once per row.
-   */
-  private String claimSql() {
-    return """
-    WITH busy AS MATERIALIZED (
-      SELECT user_id, COUNT(*) AS running FROM tasks WHERE status = 'running' GROUP BY user_id),
-    eligible AS MATERIALIZED (
-      SELECT ranked.id FROM (
-        SELECT head.id, head.user_id, ROW_NUMBER() OVER (
-          PARTITION BY head.user_id ORDER BY head.run_after, head.created_at, head.id) AS user_rank
-        FROM (
-          SELECT id, user_id, run_after, created_at FROM tasks
-          WHERE status = 'queued' AND run_after <= :now
-            AND user_id NOT IN (SELECT user_id FROM busy WHERE running >= :perUser)
-          ORDER BY run_after, created_at, id
-          LIMIT :head) head) ranked
-      LEFT JOIN busy ON busy.user_id = ranked.user_id
-      WHERE ranked.user_rank + COALESCE(busy.running, 0) <= :perUser)
-    UPDATE tasks SET status = 'running', lease_owner = :owner, lease_expires_at = :until,
-      started_at = COALESCE(started_at, :now), updated_at = :now
-    WHERE id IN (
-      SELECT id FROM tasks
-      WHERE status = 'queued' AND id IN (SELECT id FROM eligible)
-      ORDER BY run_after, created_at, id
-      LIMIT :limit
-      %s)
-    RETURNING *\
-    """
-        .formatted(database.dialect().claimLock());
   }
 
   /** Extends the lease and records usage so far; true when the task's cancel was requested. */
@@ -270,12 +245,12 @@ public final class TaskLeases {
       Usage usage,
       Map<String, Long> timings) {
     long now = queue.clock().millis();
-    Task queued =
+    TaskRows.WithSeq queued =
         handle
             .createQuery(
                 "UPDATE tasks SET status = 'queued', attempt = :next, run_after = :runAfter,"
                     + " updated_at = :now, lease_owner = NULL, lease_expires_at = NULL,"
-                    + " usage_json = :usage, timings_json = :timings"
+                    + " usage_json = :usage, timings_json = :timings, last_seq = last_seq + 1"
                     + GUARD
                     + " RETURNING *")
             .bind("next", attempt)
@@ -284,14 +259,14 @@ public final class TaskLeases {
             .bind("usage", TaskRows.json(usage))
             .bind("timings", TaskRows.json(timings))
             .bindMap(guard(Lease.of(task)))
-            .map(TaskRows.MAPPER)
+            .map(TaskRows.WITH_SEQ)
             .one();
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("attempt", attempt);
     data.put("reason", reason);
     data.put("runAfter", Instant.ofEpochMilli(now + delay));
-    queue.appendAndPublish(handle, task.id(), EventKind.TASK_RETRYING, data, now);
-    return queue.changed(handle, queued, true);
+    queue.insertAndPublish(handle, queued, EventKind.TASK_RETRYING, data, now);
+    return queue.changed(handle, queued.task(), true);
   }
 
   private Task cancelled(Handle handle, Task task, Usage usage, Map<String, Long> timings) {
@@ -322,10 +297,11 @@ public final class TaskLeases {
     long now = queue.clock().millis();
     Map<String, Long> allTimings = new HashMap<>(timings);
     allTimings.put("total", now - task.createdAt().toEpochMilli());
-    Task finished =
+    TaskRows.WithSeq finished =
         handle
             .createQuery(
                 "UPDATE tasks SET status = :status, finished_at = :now, updated_at = :now,"
+                    + " last_seq = last_seq + 1,"
                     + " lease_owner = NULL, lease_expires_at = NULL, cancel_requested = 0,"
                     + " usage_json = :usage, timings_json = :timings,"
                     + " error_code = :code, error_message = :reason,"
@@ -345,7 +321,7 @@ public final class TaskLeases {
             .bind("code", code)
             .bind("reason", reason)
             .bindMap(guard(Lease.of(task)))
-            .map(TaskRows.MAPPER)
+            .map(TaskRows.WITH_SEQ)
             .one();
     Map<String, Object> data = new LinkedHashMap<>();
     if (reason != null) {
@@ -361,9 +337,9 @@ public final class TaskLeases {
           case CANCELLED -> EventKind.TASK_CANCELLED;
           case QUEUED, RUNNING -> throw new IllegalArgumentException("not final: " + status);
         };
-    queue.appendAndPublish(handle, task.id(), kind, data, now);
+    queue.insertAndPublish(handle, finished, kind, data, now);
     // A finished task frees a slot under the limits: wake the dispatchers.
-    return queue.changed(handle, finished, true);
+    return queue.changed(handle, finished.task(), true);
   }
 
   /**

@@ -97,9 +97,9 @@ public final class TaskQueue {
             .createQuery(
                 """
                 INSERT INTO tasks(id, user_id, status, attempt, max_attempts, repo, branch, prompt, model,
-                  max_turns, budget_usd, created_at, updated_at, run_after)
+                  max_turns, budget_usd, created_at, updated_at, run_after, last_seq)
                 VALUES (:id, :user, 'queued', 1, :maxAttempts, :repo, :branch, :prompt, :model,
-                  :maxTurns, :budget, :now, :now, :now)
+                  :maxTurns, :budget, :now, :now, :now, 1)
                 RETURNING *\
                 """)
             .bind("id", id)
@@ -128,7 +128,9 @@ public final class TaskQueue {
         throw new KeyTakenMeanwhile();
       }
     }
-    appendAndPublish(handle, id, EventKind.TASK_QUEUED, Map.of("attempt", 1), now);
+    // The row was stored with last_seq 1: task.queued is its first event.
+    insertAndPublish(
+        handle, new TaskRows.WithSeq(queued, 1), EventKind.TASK_QUEUED, Map.of("attempt", 1), now);
     return changed(handle, queued, true);
   }
 
@@ -324,6 +326,14 @@ public final class TaskQueue {
   }
 
   // --- shared with TaskLeases and the Dispatcher ---
+
+  /** Stores and publishes an event whose seq the caller took in its own UPDATE of the task. */
+  void insertAndPublish(Handle handle, TaskRows.WithSeq row, EventKind kind, Object data, long at) {
+    hub.publishOnCommit(
+        handle,
+        eventLog.insertTaken(
+            handle, row.task().id(), row.lastSeq(), kind, data, Instant.ofEpochMilli(at)));
+  }
 
   void appendAndPublish(Handle handle, String taskId, EventKind kind, Object data, long at) {
     hub.publishOnCommit(

@@ -15,6 +15,12 @@ import org.jdbi.v3.core.mapper.RowMapper;
 /** Reads task rows. Stateless and thread-safe. */
 public final class TaskRows {
   public static final RowMapper<Task> MAPPER = (rs, ctx) -> map(rs);
+
+  /** A task row with the seq of its newest event, for writers that append right after. */
+  record WithSeq(Task task, long lastSeq) {}
+
+  static final RowMapper<WithSeq> WITH_SEQ =
+      (rs, ctx) -> new WithSeq(map(rs), rs.getLong("last_seq"));
   private static final TypeReference<Map<String, Long>> TIMINGS = new TypeReference<>() {};
 
   private TaskRows() {}

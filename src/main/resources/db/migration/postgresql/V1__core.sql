@@ -52,9 +52,9 @@ CREATE TABLE tasks (
   lease_owner      TEXT,
   lease_expires_at BIGINT
 );
+-- Serves claims (queued by age), the running count and the search for expired leases alike.
 CREATE INDEX tasks_runnable ON tasks(status, run_after, created_at, id);
 CREATE INDEX tasks_user ON tasks(user_id, created_at DESC, id DESC);
-CREATE INDEX tasks_lease ON tasks(status, lease_expires_at);
 
 CREATE TABLE events (
   task_id    TEXT    NOT NULL REFERENCES tasks(id),

@@ -1,0 +1,46 @@
+package dev.dockhand.queue;
+
+import dev.dockhand.store.Dialect;
+
+/** The claim statement, shared by both databases but for its locking clause. */
+final class ClaimSql {
+  private ClaimSql() {}
+
+  /**
+   * One UPDATE. The inner SELECT looks at the oldest runnable tasks of users below their limit — a
+   * bounded head of the queue, so a claim costs the same however long the queue is — ranks each
+   * user's tasks there so nobody passes the per-user limit, and (on PostgreSQL) skips rows other
+   * transactions hold. Users who fill the head reach their limit with this claim and drop out of
+   * the next one, so tasks further back are never starved. The ranking is a materialised CTE so
+   * that PostgreSQL's generic plan computes it once, not once per row.
+   */
+  static String text(Dialect dialect) {
+    return """
+    WITH busy AS MATERIALIZED (
+      SELECT user_id, COUNT(*) AS running FROM tasks WHERE status = 'running' GROUP BY user_id),
+    eligible AS MATERIALIZED (
+      SELECT ranked.id FROM (
+        SELECT head.id, head.user_id, ROW_NUMBER() OVER (
+          PARTITION BY head.user_id ORDER BY head.run_after, head.created_at, head.id) AS user_rank
+        FROM (
+          SELECT id, user_id, run_after, created_at FROM tasks
+          WHERE status = 'queued' AND run_after <= :now
+            AND user_id NOT IN (SELECT user_id FROM busy WHERE running >= :perUser)
+          ORDER BY run_after, created_at, id
+          LIMIT :head) head) ranked
+      LEFT JOIN busy ON busy.user_id = ranked.user_id
+      WHERE ranked.user_rank + COALESCE(busy.running, 0) <= :perUser)
+    UPDATE tasks SET status = 'running', lease_owner = :owner, lease_expires_at = :until,
+      started_at = COALESCE(started_at, :now), updated_at = :now,
+      last_seq = last_seq + 1
+    WHERE id IN (
+      SELECT id FROM tasks
+      WHERE status = 'queued' AND id IN (SELECT id FROM eligible)
+      ORDER BY run_after, created_at, id
+      LIMIT :limit
+      %s)
+    RETURNING *\
+    """
+        .formatted(dialect.claimLock());
+  }
+}
