@@ -8,6 +8,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -43,8 +45,36 @@ public final class TestDatabases {
     if (adminUrl == null) {
       String fromEnv = System.getenv("DOCKHAND_TEST_PG_URL");
       adminUrl = fromEnv != null && !fromEnv.isBlank() ? fromEnv.trim() : startPostgres();
+      dropLeftovers(adminUrl);
     }
     return adminUrl;
+  }
+
+  /**
+   * Every test makes its own database; those of earlier runs are dropped once per JVM so the
+   * throwaway cluster does not grow without end. One still in use (another suite running at the
+   * same time) refuses to drop and is kept.
+   */
+  private static void dropLeftovers(String admin) {
+    try (Connection connection = DriverManager.getConnection(admin);
+        Statement statement = connection.createStatement()) {
+      List<String> names = new ArrayList<>();
+      try (var rows =
+          statement.executeQuery("SELECT datname FROM pg_database WHERE datname LIKE 'dockhand\\_t\\_%'")) {
+        while (rows.next()) {
+          names.add(rows.getString(1));
+        }
+      }
+      for (String name : names) {
+        try {
+          statement.execute("DROP DATABASE " + name);
+        } catch (SQLException inUse) {
+          // Another suite's database: leave it.
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot list test databases on " + redact(admin), e);
+    }
   }
 
   private static String startPostgres() {
