@@ -15,7 +15,11 @@ log() { echo "[worker-image] $*"; }
 fail() { echo "worker-image: $*" >&2; exit 1; }
 
 [[ $(id -u) == 0 ]] || fail "the offline build needs root (debootstrap); run it with sudo"
-command -v debootstrap >/dev/null || fail "debootstrap is missing; install it with: apt-get install debootstrap"
+if ! command -v debootstrap >/dev/null; then
+  echo "worker-image: installing debootstrap (apt-get install debootstrap)"
+  { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q debootstrap; } >/dev/null \
+    || fail "debootstrap is missing and could not be installed; install it with: apt-get install debootstrap"
+fi
 command -v docker >/dev/null || fail "the docker CLI is missing"
 
 # The mirror apt already uses on this host: deb822 .sources first, then one-line sources.list.
