@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.function.Function;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -88,6 +89,7 @@ public final class AnthropicStandIn implements AutoCloseable {
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private final String apiKey;
   private final ConcurrentLinkedDeque<ScriptedTurn> script = new ConcurrentLinkedDeque<>();
+  private volatile Function<JsonNode, ScriptedTurn> responder;
   private final List<Recorded> requests = new CopyOnWriteArrayList<>();
   private final AtomicLong messageIds = new AtomicLong();
   private volatile UsageModel usageModel = BYTES_OVER_FOUR;
@@ -114,6 +116,15 @@ public final class AnthropicStandIn implements AutoCloseable {
   /** The value for ANTHROPIC_BASE_URL. */
   public URI baseUrl() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  /**
+   * Answers every request by looking at it, instead of from the script: for many tasks at once,
+   * whose requests interleave in no fixed order.
+   */
+  public AnthropicStandIn respondWith(Function<JsonNode, ScriptedTurn> responder) {
+    this.responder = responder;
+    return this;
   }
 
   /** Appends turns to the script; each request takes the next one. */
@@ -174,7 +185,8 @@ public final class AnthropicStandIn implements AutoCloseable {
         sendError(exchange, new Failure(400, "invalid_request_error", violation.get()));
         return;
       }
-      ScriptedTurn turn = script.poll();
+      Function<JsonNode, ScriptedTurn> answering = responder;
+      ScriptedTurn turn = answering != null ? answering.apply(body) : script.poll();
       if (turn == null) {
         sendError(
             exchange,
