@@ -24,7 +24,7 @@ import java.util.UUID;
  */
 public final class ServerHarness implements AutoCloseable {
   public static final String GIT_TOKEN = "git-token-e2e-0123456789";
-  public static final String API_KEY = "sk-ant-standin-e2e-key-0123456789";
+  public static final String API_KEY = "standin-e2e-api-key-0123456789";
 
   public final GitHttpServer git = GitHttpServer.start(GIT_TOKEN);
   public final AnthropicStandIn model = AnthropicStandIn.start(API_KEY);
