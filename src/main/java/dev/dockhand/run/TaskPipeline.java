@@ -4,6 +4,7 @@ import dev.dockhand.DockhandException;
 import dev.dockhand.agent.AgentLoop;
 import dev.dockhand.agent.AgentOutcome;
 import dev.dockhand.config.Secret;
+import dev.dockhand.events.Event;
 import dev.dockhand.events.EventKind;
 import dev.dockhand.events.EventLog;
 import dev.dockhand.git.GitPublisher;
@@ -22,6 +23,7 @@ import dev.dockhand.sandbox.SandboxContainer;
 import dev.dockhand.web.Metrics;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -75,63 +77,58 @@ public final class TaskPipeline implements TaskStep {
     Task task = context.task();
     RepoUrl repo = RepoUrl.parse(task.repo(), git);
     TaskOwner owner = owners.of(task.userId());
-    Secret token =
-        owner
-            .gitToken()
-            .orElseThrow(
-                () ->
-                    new DockhandException(
-                        "git_auth",
-                        "no git token for "
-                            + owner.identity().name()
-                            + ": sign in with GitHub again, or set DOCKHAND_GIT_TOKEN in local mode"));
+    Secret token = tokenOf(owner);
     Path dir = workspaces.create(task.id(), task.attempt());
     try {
+      // A resumed task continues on its pushed branch; the base stays what was submitted.
       GitWorkspace workspace =
-          timed(context, "clone", () -> cloneFor(task, repo, dir, token));
-      stopIfCancelled(context);
-      AgentOutcome outcome;
-      try (SandboxContainer container = timed(context, "container", () -> sandbox.start(task.id(), dir))) {
-        metrics.runningSandboxes(runningContainers.incrementAndGet());
-        try {
-          context.onCancel(container::close);
-          stopIfCancelled(context);
-          outcome =
-              timed(
-                  context,
-                  "agent",
-                  () -> agent.run(task, container, context, AttemptHistory.of(eventLog.all(task.id()))));
-          metrics.modelUsage(outcome.usage());
-        } finally {
-          metrics.runningSandboxes(runningContainers.decrementAndGet());
-        }
-      }
-      stopIfCancelled(context);
-      PublishResult published =
           timed(
               context,
-              "push",
-              () ->
-                  publishers
-                      .apply(repo)
-                      .publish(
-                          workspace,
-                          new PublishRequest(
-                              task.id(),
-                              task.shortId(),
-                              task.prompt(),
-                              outcome.summary(),
-                              owner.identity(),
-                              token)));
+              "clone",
+              () -> GitWorkspace.clone(repo, task.branch(), task.headBranch(), dir, token));
+      stopIfCancelled(context);
+      AgentOutcome outcome = runAgent(context, task, dir);
+      stopIfCancelled(context);
+      PublishRequest request =
+          new PublishRequest(
+              task.id(), task.shortId(), task.prompt(), outcome.summary(), owner.identity(), token);
+      PublishResult published =
+          timed(context, "push", () -> publishers.apply(repo).publish(workspace, request));
       return record(context, task, workspace, published);
     } finally {
       workspaces.delete(dir);
     }
   }
 
-  /** A resumed task continues on its pushed branch; the base stays what was submitted. */
-  private static GitWorkspace cloneFor(Task task, RepoUrl repo, Path dir, Secret token) {
-    return GitWorkspace.clone(repo, task.branch(), task.headBranch(), dir, token);
+  private static Secret tokenOf(TaskOwner owner) {
+    return owner
+        .gitToken()
+        .orElseThrow(
+            () ->
+                new DockhandException(
+                    "git_auth",
+                    "no git token for "
+                        + owner.identity().name()
+                        + ": sign in with GitHub again, or set DOCKHAND_GIT_TOKEN in local mode"));
+  }
+
+  /** The container lives exactly as long as the agent runs: it is gone before the push. */
+  private AgentOutcome runAgent(TaskContext context, Task task, Path dir) {
+    try (SandboxContainer container =
+        timed(context, "container", () -> sandbox.start(task.id(), dir))) {
+      metrics.runningSandboxes(runningContainers.incrementAndGet());
+      try {
+        context.onCancel(container::close);
+        stopIfCancelled(context);
+        List<Event> history = AttemptHistory.of(eventLog.all(task.id()));
+        AgentOutcome outcome =
+            timed(context, "agent", () -> agent.run(task, container, context, history));
+        metrics.modelUsage(outcome.usage());
+        return outcome;
+      } finally {
+        metrics.runningSandboxes(runningContainers.decrementAndGet());
+      }
+    }
   }
 
   private TaskResult record(
