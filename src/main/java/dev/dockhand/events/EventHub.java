@@ -57,7 +57,15 @@ public final class EventHub {
    */
   public AutoCloseable subscribe(String taskId, long after, EventListener listener) {
     EventSubscription subscription = new EventSubscription(taskId, after, listener, eventLog);
-    byTask.computeIfAbsent(taskId, ignored -> ConcurrentHashMap.newKeySet()).add(subscription);
+    // Added inside compute: the last subscriber of the task leaving at the same moment removes the
+    // set under the same lock, so the new subscription cannot land in a set no longer mapped.
+    byTask.compute(
+        taskId,
+        (id, set) -> {
+          Set<EventSubscription> live = set == null ? ConcurrentHashMap.newKeySet() : set;
+          live.add(subscription);
+          return live;
+        });
     AutoCloseable handle =
         () -> {
           subscription.close();
@@ -75,7 +83,13 @@ public final class EventHub {
 
   /** Every status change of the user's tasks (the {@code tasks} topic). */
   public AutoCloseable subscribeTasks(long userId, Consumer<Task> listener) {
-    byUser.computeIfAbsent(userId, ignored -> ConcurrentHashMap.newKeySet()).add(listener);
+    byUser.compute(
+        userId,
+        (id, set) -> {
+          Set<Consumer<Task>> live = set == null ? ConcurrentHashMap.newKeySet() : set;
+          live.add(listener);
+          return live;
+        });
     return () ->
         byUser.computeIfPresent(
             userId, (id, set) -> set.remove(listener) && set.isEmpty() ? null : set);

@@ -6,6 +6,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One WebSocket connection's outbound buffer, bounded. Jetty already keeps an ordered queue per
@@ -15,6 +17,7 @@ import org.eclipse.jetty.websocket.api.Session;
  * a grace period. Senders never block, so one stalled client delays no one. Thread-safe.
  */
 final class Outbox {
+  private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
   static final int TOO_SLOW = 1013;
 
   private final Session session;
@@ -48,7 +51,15 @@ final class Outbox {
       dropTooSlow();
       return false;
     }
-    session.sendText(frame, Callback.from(() -> written(size), failure -> written(size)));
+    session.sendText(
+        frame,
+        Callback.from(
+            () -> written(size),
+            failure -> {
+              // Jetty reports every frame it did not write here, not by throwing; say so.
+              LOG.debug("frame not written: {}", failure.toString());
+              written(size);
+            }));
     return true;
   }
 

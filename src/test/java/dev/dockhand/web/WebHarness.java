@@ -233,6 +233,8 @@ public final class WebHarness implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    // Each harness has its own client; without this its selector thread outlives the test.
+    http.shutdownNow();
     server.stop();
     database.close();
     try (Stream<Path> files = Files.walk(dataDir)) {
