@@ -17,10 +17,12 @@ import dev.dockhand.Json;
 import dev.dockhand.events.Event;
 import dev.dockhand.events.EventKind;
 import dev.dockhand.queue.Task;
+import dev.dockhand.sandbox.SandboxContainer;
 import dev.dockhand.testkit.AnthropicStandIn;
 import dev.dockhand.testkit.RecordingTaskContext;
 import dev.dockhand.testkit.ScriptedTurn.Reply;
 import dev.dockhand.testkit.ScriptedTurn.Text;
+import dev.dockhand.testkit.TestSandbox;
 import dev.dockhand.testkit.TestTasks;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -28,33 +30,37 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The loop's conversation with the model, against the stand-in API through the real SDK. These
- * scripts call no tool, so a local directory stands in for the container (see the docker-tagged
- * tests for tools).
+ * The loop's conversation with the model, against the stand-in API through the real SDK, in a real
+ * container (the loop reads the repository's guidance through it even when the model calls no
+ * tool; AgentToolsTest covers the tools).
  */
+@Tag("docker")
 class AgentLoopTest {
   static final String KEY = "sk-ant-test-4f1c9e7a2b";
 
   @TempDir Path workspace;
   AnthropicStandIn api;
-  LocalDirContainer container;
+  SandboxContainer container;
 
   @BeforeEach
   void start() {
     api = AnthropicStandIn.start(KEY);
-    container = new LocalDirContainer(workspace);
+    container = TestSandbox.start("agent-loop-" + UUID.randomUUID(), workspace);
   }
 
   @AfterEach
   void stop() {
+    container.close();
     api.close();
   }
 
