@@ -65,7 +65,8 @@ final class SqliteStatements implements StatementBuilderFactory {
     @Override
     public void close(Connection connection, String sql, Statement statement)
         throws SQLException {
-      if (cache.get(sql) == statement) {
+      // Jdbi hands back the SQL as written (named parameters), not as prepared: match by identity.
+      if (cache.containsValue(statement)) {
         ((PreparedStatement) statement).clearParameters(); // the bound values (prompts, diffs) are not kept alive
       } else {
         super.close(connection, sql, statement);
