@@ -6,7 +6,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.WeakHashMap;
 import org.jdbi.v3.core.statement.DefaultStatementBuilder;
 import org.jdbi.v3.core.statement.StatementBuilder;
 import org.jdbi.v3.core.statement.StatementBuilderFactory;
@@ -22,21 +21,32 @@ import org.sqlite.SQLiteConnection;
  * uses. Thread-safe: a connection serves one handle at a time.
  */
 final class SqliteStatements implements StatementBuilderFactory {
-  private final Map<Connection, Map<String, PreparedStatement>> byConnection = new WeakHashMap<>();
+  // Not weak keys: cached statements refer to their connection. Pruned when the pool retires one.
+  private final Map<SQLiteConnection, Map<String, PreparedStatement>> byConnection =
+      new HashMap<>();
 
   @Override
   public StatementBuilder createStatementBuilder(Connection connection) {
     Map<String, PreparedStatement> cache;
-    Connection sqlite;
+    SQLiteConnection sqlite;
     try {
       sqlite = connection.unwrap(SQLiteConnection.class);
     } catch (SQLException e) {
       throw new IllegalStateException("not a SQLite connection", e);
     }
     synchronized (byConnection) {
+      byConnection.keySet().removeIf(SqliteStatements::closed);
       cache = byConnection.computeIfAbsent(sqlite, ignored -> new HashMap<>());
     }
     return new Cached(sqlite, cache);
+  }
+
+  private static boolean closed(Connection connection) {
+    try {
+      return connection.isClosed();
+    } catch (SQLException e) {
+      return true;
+    }
   }
 
   private static final class Cached extends DefaultStatementBuilder {
@@ -67,7 +77,8 @@ final class SqliteStatements implements StatementBuilderFactory {
         throws SQLException {
       // Jdbi hands back the SQL as written (named parameters), not as prepared: match by identity.
       if (cache.containsValue(statement)) {
-        ((PreparedStatement) statement).clearParameters(); // the bound values (prompts, diffs) are not kept alive
+        // Kept for the next use; the bound values (prompts, diffs) are not kept alive.
+        ((PreparedStatement) statement).clearParameters();
       } else {
         super.close(connection, sql, statement);
       }
