@@ -29,6 +29,9 @@ public final class Database implements AutoCloseable {
     this.jdbi = Jdbi.create(pool);
     // Queries with optional clauses bind every parameter; the unused ones are harmless.
     jdbi.getConfig(SqlStatements.class).setUnusedBindingAllowed(true);
+    if (dialect instanceof SqliteDialect) {
+      jdbi.setStatementBuilderFactory(new SqliteStatements());
+    }
   }
 
   /** Creates the data directory, opens the pool and migrates the schema. */
