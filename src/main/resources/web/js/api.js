@@ -3,6 +3,9 @@
 
 const TOKEN_KEY = "dockhand.token";
 
+/** Dispatched on window when an API call answers 401: the credentials stopped working. */
+export const SIGNED_OUT = "dockhand:signed-out";
+
 export function storedToken() {
   return localStorage.getItem(TOKEN_KEY);
 }
@@ -44,6 +47,10 @@ export async function request(method, path, { body, headers = {}, as = "json" } 
     });
   } catch (cause) {
     throw new NetworkError(cause.message);
+  }
+  if (response.status === 401 && path !== "/me") {
+    // Signed out behind our back (token revoked, session expired): the app asks again who we are.
+    window.dispatchEvent(new Event(SIGNED_OUT));
   }
   if (!response.ok) throw await errorOf(response);
   if (as === "text") return response.text();

@@ -1,7 +1,7 @@
 // The app's shell: who is signed in, which screen the hash names, and whether we are online.
 
 import { html, render, useState, useEffect } from "./html.js";
-import { api, ApiError, signOut, storedToken, forgetToken } from "./api.js";
+import { api, ApiError, signOut, storedToken, forgetToken, SIGNED_OUT } from "./api.js";
 import { live } from "./live.js";
 import * as outbox from "./outbox.js";
 import { startNotifying } from "./notify.js";
@@ -51,6 +51,8 @@ function useMe() {
   };
   useEffect(() => {
     check();
+    window.addEventListener(SIGNED_OUT, check);
+    return () => window.removeEventListener(SIGNED_OUT, check);
   }, []);
   return { me, problem, check, setMe };
 }

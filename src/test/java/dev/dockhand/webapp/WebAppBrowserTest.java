@@ -197,6 +197,25 @@ class WebAppBrowserTest {
   }
 
   @Test
+  void aTokenRevokedWhileTheAppIsOpenSendsThePersonBackToSignInSayingSo() {
+    JsonNode created = harness.call("POST", "/tokens", Map.of("name", "phone")).json();
+    browser.script(
+        "localStorage.setItem('dockhand.token', arguments[0])", created.path("token").asText());
+    browser.driver().navigate().refresh();
+    browser.find(By.cssSelector(".topbar"));
+    browser.script("window.sameDocument = true");
+    assertThat(harness.call("DELETE", "/tokens/" + created.path("id").asText(), null).status())
+        .isEqualTo(204);
+
+    browser.go("/new"); // the form asks for the repositories: the first call after revocation
+
+    assertThat(browser.find(By.cssSelector("[role=alert]")).getText()).contains("revoked");
+    assertThat(browser.script("return window.sameDocument")).as("no reload on the way").isEqualTo(true);
+    assertThat(browser.find(By.id("token")).isDisplayed()).isTrue();
+    assertThat(browser.script("return localStorage.getItem('dockhand.token')")).isNull();
+  }
+
+  @Test
   void aBrokenInputShowsTheApisFieldErrorAtTheField() {
     browser.go("/new");
     browser.find(By.id("repo")).sendKeys("acme/widgets");
