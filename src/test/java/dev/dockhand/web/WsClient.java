@@ -9,6 +9,7 @@ import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -77,6 +78,11 @@ final class WsClient implements AutoCloseable {
       throw new AssertionError("no frame within " + timeout);
     }
     return frame;
+  }
+
+  /** The next frame if one arrives within the timeout. */
+  Optional<JsonNode> poll(Duration timeout) throws InterruptedException {
+    return Optional.ofNullable(frames.poll(timeout.toMillis(), TimeUnit.MILLISECONDS));
   }
 
   /** Frames until one matches, returning every frame seen including it. */
