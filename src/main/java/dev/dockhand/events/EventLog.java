@@ -85,81 +85,50 @@ public final class EventLog {
     if (after < 0) {
       throw new InvalidInputException("after", "must not be negative");
     }
-    return database
-        .jdbi()
-        .withHandle(
-            handle ->
-                handle
-                    .select(
-                        "SELECT * FROM events WHERE task_id = ? AND seq > ? ORDER BY seq LIMIT ?",
-                        taskId,
-                        after,
-                        limit)
-                    .map(MAPPER)
-                    .list());
+    return select(
+        "SELECT * FROM events WHERE task_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+        taskId,
+        after,
+        limit);
   }
 
   /**
    * Every event of the task, oldest first: what a resumed attempt rebuilds its conversation from.
    */
   public List<Event> all(String taskId) {
-    return database
-        .jdbi()
-        .withHandle(
-            handle ->
-                handle
-                    .select("SELECT * FROM events WHERE task_id = ? ORDER BY seq", taskId)
-                    .map(MAPPER)
-                    .list());
+    return select("SELECT * FROM events WHERE task_id = ? ORDER BY seq", taskId);
   }
 
+  /** One event, if stored: what a node reads when another node's notice names it. */
   public Optional<Event> get(String taskId, long seq) {
-    return database
-        .jdbi()
-        .withHandle(
-            handle ->
-                handle
-                    .select("SELECT * FROM events WHERE task_id = ? AND seq = ?", taskId, seq)
-                    .map(MAPPER)
-                    .findOne());
+    return select("SELECT * FROM events WHERE task_id = ? AND seq = ?", taskId, seq).stream()
+        .findFirst();
   }
 
   /**
    * Events of one kind after {@code after}, oldest first (follow-up messages for a running task).
    */
   public List<Event> ofKind(String taskId, EventKind kind, long after) {
-    return database
-        .jdbi()
-        .withHandle(
-            handle ->
-                handle
-                    .select(
-                        "SELECT * FROM events WHERE task_id = ? AND kind = ? AND seq > ? ORDER BY"
-                            + " seq",
-                        taskId,
-                        kind.wire(),
-                        after)
-                    .map(MAPPER)
-                    .list());
+    return select(
+        "SELECT * FROM events WHERE task_id = ? AND kind = ? AND seq > ? ORDER BY seq",
+        taskId,
+        kind.wire(),
+        after);
   }
 
   /** Events of {@code kind} stored after the latest event of kind {@code since}, oldest first. */
   public List<Event> ofKindSinceLatest(String taskId, EventKind kind, EventKind since) {
-    return database
-        .jdbi()
-        .withHandle(
-            handle ->
-                handle
-                    .select(
-                        "SELECT * FROM events WHERE task_id = ? AND kind = ? AND seq > (SELECT"
-                            + " COALESCE(MAX(seq), 0) FROM events WHERE task_id = ? AND kind = ?)"
-                            + " ORDER BY seq",
-                        taskId,
-                        kind.wire(),
-                        taskId,
-                        since.wire())
-                    .map(MAPPER)
-                    .list());
+    return select(
+        "SELECT * FROM events WHERE task_id = ? AND kind = ? AND seq > (SELECT"
+            + " COALESCE(MAX(seq), 0) FROM events WHERE task_id = ? AND kind = ?) ORDER BY seq",
+        taskId,
+        kind.wire(),
+        taskId,
+        since.wire());
+  }
+
+  private List<Event> select(String sql, Object... arguments) {
+    return database.jdbi().withHandle(handle -> handle.select(sql, arguments).map(MAPPER).list());
   }
 
   private static JsonNode parse(String text) {
