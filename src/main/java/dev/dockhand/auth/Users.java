@@ -106,13 +106,12 @@ public final class Users {
 
   private static long insert(Handle handle, GitHubUser github, long now) {
     return handle
-        .createUpdate(
+        .createQuery(
             "INSERT INTO users (login, github_id, created_at, updated_at)"
-                + " VALUES (:login, :githubId, :now, :now)")
+                + " VALUES (:login, :githubId, :now, :now) RETURNING id")
         .bind("login", github.login())
         .bind("githubId", github.id())
         .bind("now", now)
-        .executeAndReturnGeneratedKeys("id")
         .mapTo(Long.class)
         .one();
   }

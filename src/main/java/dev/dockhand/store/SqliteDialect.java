@@ -4,8 +4,12 @@ import com.zaxxer.hikari.HikariConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
@@ -22,8 +26,12 @@ import org.sqlite.SQLiteDataSource;
  */
 final class SqliteDialect implements Dialect {
   static final int BUSY_TIMEOUT_MS = 10_000;
+  /** At most this many writers share one commit. */
+  private static final int MAX_GROUP = 64;
+
   private final String url;
   private final ReentrantLock writeLock = new ReentrantLock(true);
+  private final Queue<Work<?>> queued = new ConcurrentLinkedQueue<>();
 
   SqliteDialect(String url) {
     this.url = url;
@@ -55,6 +63,9 @@ final class SqliteDialect implements Dialect {
     sqlite.setBusyTimeout(BUSY_TIMEOUT_MS);
     sqlite.enforceForeignKeys(true);
     sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+    // Inserts return what they need with RETURNING; the driver's generated-keys lookup would
+    // otherwise match every statement's text against a regular expression.
+    sqlite.setGetGeneratedKeys(false);
     SQLiteDataSource source = new SQLiteDataSource(sqlite);
     source.setUrl(url);
     HikariConfig hikari = new HikariConfig();
@@ -63,13 +74,103 @@ final class SqliteDialect implements Dialect {
     return hikari;
   }
 
+  /**
+   * Group commit. A writer queues its work, then takes the fair write lock; whoever holds it runs
+   * every queued piece of work in one transaction and one commit (one fsync), so writers that
+   * arrive while a commit is on its way to disk share the next one. A caller returns only once its
+   * work is committed, as before. If any piece fails, or the commit does, the whole transaction
+   * rolls back (which drops its after-commit callbacks) and each piece runs again in its own
+   * transaction, in the order they came, so every caller gets the outcome it would have had alone.
+   */
   @Override
   public <R> R write(Jdbi jdbi, HandleCallback<R, RuntimeException> callback) {
+    Work<R> mine = new Work<>(callback);
+    queued.add(mine);
     writeLock.lock();
     try {
-      return jdbi.inTransaction(callback);
+      while (!mine.done) { // a group takes at most MAX_GROUP from the head of the queue
+        runQueued(jdbi);
+      }
     } finally {
       writeLock.unlock();
+    }
+    return mine.outcome();
+  }
+
+  /** Writes waiting for the write lock (their callbacks not yet run). */
+  int queuedWrites() {
+    return queued.size();
+  }
+
+  /** Whether a writer holds the write lock now. */
+  boolean writing() {
+    return writeLock.isLocked();
+  }
+
+  private void runQueued(Jdbi jdbi) {
+    List<Work<?>> batch = new ArrayList<>();
+    for (Work<?> work; batch.size() < MAX_GROUP && (work = queued.poll()) != null; ) {
+      batch.add(work);
+    }
+    if (batch.size() > 1) {
+      try {
+        List<Object> results = jdbi.inTransaction(handle -> runAll(handle, batch));
+        for (int i = 0; i < batch.size(); i++) {
+          batch.get(i).succeeded(results.get(i));
+        }
+        return;
+      } catch (RuntimeException | Error groupFailed) {
+        // Rolled back; fall through and give every piece its own transaction.
+      }
+    }
+    for (Work<?> work : batch) {
+      work.runAlone(jdbi);
+    }
+  }
+
+  private static List<Object> runAll(Handle handle, List<Work<?>> batch) {
+    List<Object> results = new ArrayList<>(batch.size());
+    for (Work<?> work : batch) {
+      results.add(work.callback.withHandle(handle));
+    }
+    return results;
+  }
+
+  /** One caller's write: its callback, then its result or failure once it has run. */
+  private static final class Work<R> {
+    final HandleCallback<R, RuntimeException> callback;
+    // Written by the lock holder and read by the caller after it took the lock in turn.
+    boolean done;
+    private Object result;
+    private Throwable failure;
+
+    Work(HandleCallback<R, RuntimeException> callback) {
+      this.callback = callback;
+    }
+
+    void runAlone(Jdbi jdbi) {
+      try {
+        succeeded(jdbi.inTransaction(callback));
+      } catch (RuntimeException | Error e) {
+        failure = e;
+        done = true;
+      }
+    }
+
+    void succeeded(Object value) {
+      result = value;
+      done = true;
+    }
+
+    @SuppressWarnings("unchecked")
+    R outcome() {
+      if (failure instanceof RuntimeException e) {
+        throw e;
+      }
+      if (failure instanceof Error e) {
+        throw e;
+      }
+      return (R) result;
     }
   }
 

@@ -1,0 +1,185 @@
+package dev.dockhand.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.HandleCallback;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Writers that queue behind a commit share the next one; each still gets its own outcome, and only
+ * committed work runs its after-commit callbacks.
+ */
+class SqliteGroupCommitTest {
+  @TempDir Path dir;
+  private Database database;
+  private final ExecutorService writers = Executors.newVirtualThreadPerTaskExecutor();
+
+  @BeforeEach
+  void open() {
+    database = Database.open(TestDatabases.sqliteUrl(dir), dir);
+    database.write(h -> h.execute("CREATE TABLE notes(id TEXT PRIMARY KEY, body TEXT NOT NULL)"));
+  }
+
+  @AfterEach
+  void close() {
+    writers.shutdownNow();
+    database.close();
+  }
+
+  @Test
+  void writersQueuedBehindACommitShareOneTransactionAndEachGetsItsOwnResult() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    Future<Integer> first = writers.submit(() -> database.write(holdUntil(release, "first")));
+    awaitQueued(0); // the first writer holds the lock
+    Map<String, Long> seenByOthers = new ConcurrentHashMap<>();
+    List<Future<Integer>> queued = new ArrayList<>();
+    for (String id : List.of("b", "c", "d")) {
+      queued.add(
+          writers.submit(
+              () ->
+                  database.write(
+                      h -> {
+                        int inserted = h.execute("INSERT INTO notes VALUES (?, 'x')", id);
+                        // Another connection does not see what this transaction wrote so far.
+                        seenByOthers.put(id, countFromAnotherThread());
+                        return inserted + h.select("SELECT COUNT(*) FROM notes").mapTo(Integer.class).one();
+                      })));
+      awaitQueued(queued.size());
+    }
+
+    release.countDown();
+
+    assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+    List<Integer> results = new ArrayList<>();
+    for (Future<Integer> write : queued) {
+      results.add(write.get(10, TimeUnit.SECONDS));
+    }
+    // Each writer got its own answer, computed in order within the one transaction.
+    assertThat(results).containsExactly(1 + 2, 1 + 3, 1 + 4);
+    // The later writers ran before the earlier ones committed: one transaction, one commit.
+    assertThat(seenByOthers).containsEntry("d", 1L).containsEntry("c", 1L).containsEntry("b", 1L);
+    assertThat(countFromAnotherConnection()).isEqualTo(4);
+  }
+
+  @Test
+  void aFailingWriteInAGroupFailsAloneAndOnlyCommittedWorkRunsItsCallbacks() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    Future<Integer> first = writers.submit(() -> database.write(holdUntil(release, "first")));
+    awaitQueued(0);
+    List<String> afterCommit = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Future<Integer> before = writers.submit(() -> database.write(insert("before", afterCommit)));
+    awaitQueued(1);
+    Future<Integer> failing =
+        writers.submit(
+            () ->
+                database.write(
+                    h -> {
+                      insert("doomed", afterCommit).withHandle(h);
+                      throw new IllegalStateException("the caller's own failure");
+                    }));
+    awaitQueued(2);
+    Future<Integer> after = writers.submit(() -> database.write(insert("after", afterCommit)));
+    awaitQueued(3);
+
+    release.countDown();
+
+    assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+    assertThat(before.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+    assertThat(after.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+    try {
+      failing.get(10, TimeUnit.SECONDS);
+      throw new AssertionError("the failing write returned");
+    } catch (java.util.concurrent.ExecutionException e) {
+      assertThat(e.getCause())
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("the caller's own failure");
+    }
+    assertThat(ids()).containsExactlyInAnyOrder("first", "before", "after");
+    assertThat(afterCommit).containsExactly("before", "after");
+  }
+
+  @Test
+  void manyConcurrentWritersLoseNothing() throws Exception {
+    List<Future<?>> all = new ArrayList<>();
+    for (int writer = 0; writer < 16; writer++) {
+      int w = writer;
+      all.add(
+          writers.submit(
+              () -> {
+                for (int i = 0; i < 50; i++) {
+                  String id = w + "-" + i;
+                  database.write(h -> h.execute("INSERT INTO notes VALUES (?, 'x')", id));
+                }
+                return null;
+              }));
+    }
+    for (Future<?> writer : all) {
+      writer.get(60, TimeUnit.SECONDS);
+    }
+    assertThat(countFromAnotherConnection()).isEqualTo(16 * 50);
+  }
+
+  private HandleCallback<Integer, RuntimeException> holdUntil(CountDownLatch release, String id) {
+    return h -> {
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+      return h.execute("INSERT INTO notes VALUES (?, 'x')", id);
+    };
+  }
+
+  private static HandleCallback<Integer, RuntimeException> insert(String id, List<String> log) {
+    return h -> {
+      h.afterCommit(() -> log.add(id));
+      return h.execute("INSERT INTO notes VALUES (?, 'x')", id);
+    };
+  }
+
+  private long countFromAnotherConnection() {
+    return database
+        .jdbi()
+        .withHandle(h -> h.select("SELECT COUNT(*) FROM notes").mapTo(Long.class).one());
+  }
+
+  /** Jdbi reuses a thread's open handle, so another connection means another thread. */
+  private long countFromAnotherThread() {
+    try {
+      return writers.submit(this::countFromAnotherConnection).get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private List<String> ids() {
+    return database
+        .jdbi()
+        .withHandle(h -> h.select("SELECT id FROM notes").mapTo(String.class).list());
+  }
+
+  /** Waits until {@code count} writers wait behind the one holding the lock. */
+  private void awaitQueued(int count) throws InterruptedException {
+    SqliteDialect sqlite = (SqliteDialect) database.dialect();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (sqlite.queuedWrites() != count || (count == 0 && !sqlite.writing())) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("writers queued: " + sqlite.queuedWrites() + ", wanted " + count);
+      }
+      Thread.sleep(1);
+    }
+  }
+}
