@@ -2,7 +2,7 @@ package dev.dockhand.queue;
 
 import dev.dockhand.store.Dialect;
 
-/** The claim statement, shared by both databases but for its locking clause. */
+/** The claim statements, shared by both databases but for their locking clause. */
 final class ClaimSql {
   private ClaimSql() {}
 
@@ -14,7 +14,7 @@ final class ClaimSql {
    * the next one, so tasks further back are never starved. The ranking is a materialised CTE so
    * that PostgreSQL's generic plan computes it once, not once per row.
    */
-  static String text(Dialect dialect) {
+  static String ranked(Dialect dialect) {
     return """
     WITH busy AS MATERIALIZED (
       SELECT user_id, COUNT(*) AS running FROM tasks WHERE status = 'running' GROUP BY user_id),
@@ -30,9 +30,7 @@ final class ClaimSql {
           LIMIT :head) head) ranked
       LEFT JOIN busy ON busy.user_id = ranked.user_id
       WHERE ranked.user_rank + COALESCE(busy.running, 0) <= :perUser)
-    UPDATE tasks SET status = 'running', lease_owner = :owner, lease_expires_at = :until,
-      started_at = COALESCE(started_at, :now), updated_at = :now,
-      last_seq = last_seq + 1
+    %s
     WHERE id IN (
       SELECT id FROM tasks
       WHERE status = 'queued' AND id IN (SELECT id FROM eligible)
@@ -41,6 +39,31 @@ final class ClaimSql {
       %s)
     RETURNING *\
     """
-        .formatted(dialect.claimLock());
+        .formatted(START, dialect.claimLock());
   }
+
+  /**
+   * The same claim for when the per-user limit cannot bind (no user would reach it even if every
+   * claimed task were theirs): the oldest runnable tasks, nothing to rank.
+   */
+  static String withinLimits(Dialect dialect) {
+    return """
+    %s
+    WHERE id IN (
+      SELECT id FROM tasks
+      WHERE status = 'queued' AND run_after <= :now
+      ORDER BY run_after, created_at, id
+      LIMIT :limit
+      %s)
+    RETURNING *\
+    """
+        .formatted(START, dialect.claimLock());
+  }
+
+  private static final String START =
+      """
+      UPDATE tasks SET status = 'running', lease_owner = :owner, lease_expires_at = :until,
+        started_at = COALESCE(started_at, :now), updated_at = :now,
+        last_seq = last_seq + 1\
+      """;
 }

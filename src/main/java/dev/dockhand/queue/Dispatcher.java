@@ -198,7 +198,7 @@ public final class Dispatcher {
           case NONE -> {
             if (failure == null) {
               TaskResult done = result == null ? TaskResult.NOTHING : result;
-              yield leases.complete(lease, done, usage, timings);
+              yield leases.complete(attempt.task(), done, usage, timings);
             }
             if (failure instanceof DockhandException known) {
               yield known.retryable()

@@ -25,12 +25,16 @@ public final class TaskLeases {
   private final TaskQueue queue;
   private final Database database;
   private final Backoff backoff;
+  private final String rankedClaim;
+  private final String claimWithinLimits;
 
   TaskLeases(TaskQueue queue) {
     this.queue = queue;
     this.database = queue.database();
     QueueSettings settings = queue.settings();
     this.backoff = new Backoff(settings.backoffBase(), settings.backoffCap());
+    this.rankedClaim = ClaimSql.ranked(database.dialect());
+    this.claimWithinLimits = ClaimSql.withinLimits(database.dialect());
   }
 
   /**
@@ -39,30 +43,26 @@ public final class TaskLeases {
    */
   public List<Task> claim(String owner, int max) {
     QueueSettings settings = queue.settings();
-    if (!database.jdbi().withHandle(handle -> anyRunnable(handle, queue.clock().millis()))) {
-      return List.of(); // a read, so an idle node does not take the write lock to find nothing
+    int head = Math.max(64, max * 4);
+    // A read, so an idle node does not take the write lock to find nothing.
+    int runnable =
+        database.jdbi().withHandle(handle -> runnable(handle, queue.clock().millis(), head + 1));
+    if (runnable == 0) {
+      return List.of();
     }
     return database.write(
         handle -> {
           database.dialect().lockClaims(handle);
           long now = queue.clock().millis();
-          long running =
-              handle
-                  .select("SELECT COUNT(*) FROM tasks WHERE status = 'running'")
-                  .mapTo(Long.class)
-                  .one();
-          int limit = (int) Math.min(max, settings.maxConcurrentTasks() - running);
+          long[] running = running(handle); // all, and those of the busiest user
+          int limit = (int) Math.min(max, settings.maxConcurrentTasks() - running[0]);
           if (limit <= 0) {
             return List.of();
           }
-          List<TaskRows.WithSeq> claimed = new ArrayList<>();
-          // A claim looks at the head of the queue only; when that came up short while runnable
-          // tasks of users below their limit remain, look again in the same transaction.
-          List<TaskRows.WithSeq> batch;
-          do {
-            batch = claimHead(handle, owner, now, limit - claimed.size());
-            claimed.addAll(batch);
-          } while (claimed.size() < limit && !batch.isEmpty() && moreRunnable(handle, now));
+          List<TaskRows.WithSeq> claimed =
+              running[1] + limit <= settings.maxTasksPerUser()
+                  ? claim(handle, claimWithinLimits, owner, now, limit, head)
+                  : claimRanked(handle, owner, now, limit, head, runnable > head);
           List<Task> tasks = new ArrayList<>();
           for (TaskRows.WithSeq row : claimed) {
             Map<String, Object> data = Map.of("attempt", row.task().attempt());
@@ -74,26 +74,61 @@ public final class TaskLeases {
         });
   }
 
-  private List<TaskRows.WithSeq> claimHead(Handle handle, String owner, long now, int limit) {
+  /**
+   * A claim that ranks each user's tasks against the per-user limit. It looks at the head of the
+   * queue only; when the queue was longer than the head and the claim came up short while runnable
+   * tasks of users below their limit remain, it looks again in the same transaction. (Tasks
+   * submitted since the count was read wake the dispatchers again.)
+   */
+  private List<TaskRows.WithSeq> claimRanked(
+      Handle handle, String owner, long now, int limit, int head, boolean longerThanHead) {
+    List<TaskRows.WithSeq> claimed = new ArrayList<>();
+    List<TaskRows.WithSeq> batch;
+    do {
+      batch = claim(handle, rankedClaim, owner, now, limit - claimed.size(), head);
+      claimed.addAll(batch);
+    } while (claimed.size() < limit
+        && !batch.isEmpty()
+        && longerThanHead
+        && moreRunnable(handle, now));
+    return claimed;
+  }
+
+  /** The number of running tasks, and that of the user with the most. */
+  private static long[] running(Handle handle) {
+    return handle
+        .select(
+            "SELECT COALESCE(SUM(n), 0), COALESCE(MAX(n), 0) FROM"
+                + " (SELECT COUNT(*) AS n FROM tasks WHERE status = 'running' GROUP BY user_id) busy")
+        .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)})
+        .one();
+  }
+
+  private List<TaskRows.WithSeq> claim(
+      Handle handle, String sql, String owner, long now, int limit, int head) {
     QueueSettings settings = queue.settings();
     return handle
-        .createQuery(ClaimSql.text(database.dialect()))
+        .createQuery(sql)
         .bind("owner", owner)
         .bind("now", now)
         .bind("until", now + settings.lease().toMillis())
         .bind("perUser", settings.maxTasksPerUser())
         .bind("limit", limit)
-        .bind("head", Math.max(64, limit * 4))
+        .bind("head", head)
         .map(TaskRows.WITH_SEQ)
         .list();
   }
 
-  private static boolean anyRunnable(Handle handle, long now) {
+  /** How many tasks are runnable now, counting no further than {@code cap}. */
+  private static int runnable(Handle handle, long now, int cap) {
     return handle
-        .select("SELECT 1 FROM tasks WHERE status = 'queued' AND run_after <= ? LIMIT 1", now)
+        .select(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM tasks WHERE status = 'queued' AND run_after <= ?"
+                + " LIMIT ?) head",
+            now,
+            cap)
         .mapTo(Integer.class)
-        .findOne()
-        .isPresent();
+        .one();
   }
 
   private boolean moreRunnable(Handle handle, long now) {
@@ -146,6 +181,17 @@ public final class TaskLeases {
           Task task = lock(handle, lease);
           return finish(handle, task, TaskStatus.SUCCEEDED, null, null, usage, timings, result);
         });
+  }
+
+  /**
+   * As {@link #complete(Lease, TaskResult, Usage, Map)}, for the owner holding the task as it
+   * claimed it: the finishing UPDATE is itself the lease check (and on PostgreSQL takes the row
+   * lock), so there is no need to lock and read the row first.
+   */
+  Task complete(Task claimed, TaskResult result, Usage usage, Map<String, Long> timings) {
+    return database.write(
+        handle ->
+            finish(handle, claimed, TaskStatus.SUCCEEDED, null, null, usage, timings, result));
   }
 
   public Task fail(
@@ -322,7 +368,8 @@ public final class TaskLeases {
             .bind("reason", reason)
             .bindMap(guard(Lease.of(task)))
             .map(TaskRows.WITH_SEQ)
-            .one();
+            .findOne()
+            .orElseThrow(() -> lost(Lease.of(task)));
     Map<String, Object> data = new LinkedHashMap<>();
     if (reason != null) {
       data.put("reason", reason);

@@ -124,6 +124,20 @@ abstract class QueueContract {
   }
 
   @Test
+  void claimsOneAtATimeStopAtThePerUserLimitToo() {
+    for (int i = 0; i < 5; i++) {
+      node.submit(ann, "ann " + i);
+    }
+    clock.advance(Duration.ofMillis(1));
+    Task bobs = node.submit(bob, "bob");
+    for (int i = 0; i < 3; i++) {
+      assertThat(node.leases().claim("node-a", 1)).extracting(Task::userId).containsExactly(ann);
+    }
+    assertThat(node.leases().claim("node-a", 1)).extracting(Task::id).containsExactly(bobs.id());
+    assertThat(node.leases().claim("node-a", 1)).isEmpty();
+  }
+
+  @Test
   void aLongBacklogOfOneUserDoesNotStarveAnother() {
     for (int i = 0; i < 150; i++) {
       node.submit(ann, "ann " + i);
