@@ -195,7 +195,17 @@ public final class RepoUrl {
     return scheme + "://" + hostPort + "/" + owner + "/" + name + ".git";
   }
 
-  /** True when the repository lives on GITHUB_URL's host, so pull requests go through its API. */
+  /** Whether tasks may name repositories on GITHUB_URL's host ({@code owner/name} is allowed). */
+  public static boolean githubAllowed(GitSettings settings) {
+    try {
+      parse("owner/name", settings);
+      return true;
+    } catch (InvalidInputException refused) {
+      return false;
+    }
+  }
+
+    /** True when the repository lives on GITHUB_URL's host, so pull requests go through its API. */
   public boolean isGitHub(GitSettings settings) {
     URI github = settings.githubUrl();
     HostPort githubHost = new HostPort(github.getHost().toLowerCase(Locale.ROOT), github.getPort());

@@ -224,8 +224,8 @@ public final class ApiServer {
       if (repos == null) {
         repos =
             auth.localMode()
-                ? RepoLister.NONE
-                : new GitHubRepos(auth.users(), config.git().githubApiUrl());
+                ? GitHubRepos.local(config.git())
+                : GitHubRepos.signedIn(auth.users(), config.git().githubApiUrl());
       }
       return new ApiServer(this);
     }

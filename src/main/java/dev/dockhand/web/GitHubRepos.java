@@ -6,6 +6,8 @@ import dev.dockhand.Json;
 import dev.dockhand.auth.User;
 import dev.dockhand.auth.Users;
 import dev.dockhand.config.Secret;
+import dev.dockhand.git.GitSettings;
+import dev.dockhand.git.RepoUrl;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,31 +17,65 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
- * The repositories the signed-in user can push to, from GitHub's {@code GET /user/repos} with the
- * token stored at login; the 100 most recently pushed. Thread-safe.
+ * The repositories the caller can push to, from GitHub's {@code GET /user/repos}; the 100 most
+ * recently pushed. Signed in with GitHub, with the token stored at login; in local mode, with
+ * {@code DOCKHAND_GIT_TOKEN}. Thread-safe.
  */
 public final class GitHubRepos implements RepoLister {
   private static final Duration TIMEOUT = Duration.ofSeconds(15);
 
-  private final Users users;
+  private final Function<User, Optional<Secret>> tokens;
+  private final Supplier<ApiException> refused;
   private final URI apiUrl;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
-  public GitHubRepos(Users users, URI apiUrl) {
-    this.users = users;
+  private GitHubRepos(
+      Function<User, Optional<Secret>> tokens, Supplier<ApiException> refused, URI apiUrl) {
+    this.tokens = tokens;
+    this.refused = refused;
     this.apiUrl = apiUrl;
+  }
+
+  /** With the token each user's GitHub sign-in stored. */
+  public static GitHubRepos signedIn(Users users, URI apiUrl) {
+    Function<User, Optional<Secret>> stored =
+        user -> {
+          try {
+            return users.gitToken(user.id());
+          } catch (DockhandException unreadable) {
+            throw signInAgain();
+          }
+        };
+    return new GitHubRepos(stored, GitHubRepos::signInAgain, apiUrl);
+  }
+
+  /**
+   * Local mode: with {@code DOCKHAND_GIT_TOKEN}, if set and if tasks may name GitHub repositories
+   * at all (GITHUB_URL's host is among DOCKHAND_GIT_HOSTS), so the token goes nowhere it would not
+   * go anyway; otherwise nothing is listed and people type the URL.
+   */
+  public static RepoLister local(GitSettings git) {
+    if (git.localToken().isEmpty() || !RepoUrl.githubAllowed(git)) {
+      return RepoLister.NONE;
+    }
+    return new GitHubRepos(
+        user -> git.localToken(),
+        () ->
+            new ApiException(
+                403,
+                "github_token_rejected",
+                "GitHub refused DOCKHAND_GIT_TOKEN; set a valid token",
+                Optional.empty()),
+        git.githubApiUrl());
   }
 
   @Override
   public List<Repo> list(User user) {
-    Optional<Secret> token;
-    try {
-      token = users.gitToken(user.id());
-    } catch (DockhandException unreadable) {
-      throw signInAgain();
-    }
+    Optional<Secret> token = tokens.apply(user);
     if (token.isEmpty()) {
       return List.of();
     }
@@ -54,7 +90,7 @@ public final class GitHubRepos implements RepoLister {
     try {
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() == 401) {
-        throw signInAgain();
+        throw refused.get();
       }
       if (response.statusCode() != 200) {
         throw unavailable();

@@ -13,6 +13,6 @@ public interface RepoLister {
   record Repo(
       String fullName, String cloneUrl, Optional<String> defaultBranch, boolean isPrivate) {}
 
-  /** Local mode: nothing to list; people type the URL. */
+  /** Nothing to list; people type the URL. */
   RepoLister NONE = user -> List.of();
 }
