@@ -74,8 +74,8 @@ public final class WsFanout {
                   harness.append(
                       task.id(), EventKind.TOOL_CALL, Map.of("n", n, "t", System.nanoTime())));
     }
-    bare.print("bare Jetty broadcast");
-    dockhand.print("dockhand /api/v1/ws");
+    bare.print("bare Jetty broadcast", rate, seconds);
+    dockhand.print("dockhand /api/v1/ws", rate, seconds);
     System.out.printf(
         Locale.ROOT,
         "ratio dockhand/bare: p50 %.2fx, p99 %.2fx, throughput %.2fx%n",
@@ -84,9 +84,10 @@ public final class WsFanout {
         dockhand.throughput / bare.throughput);
     System.out.printf(
         Locale.ROOT,
-        "targets: p99 < 50 ms: %s; p99 <= 1.5x bare: %s%n",
+        "targets: p99 < 50 ms: %s; p99 <= 1.5x bare: %s%s%n",
         dockhand.p99 < 50_000 ? "met" : "MISSED",
-        ratio(dockhand.p99, bare.p99) <= 1.5 ? "met" : "MISSED");
+        ratio(dockhand.p99, bare.p99) <= 1.5 ? "met" : "MISSED",
+        dockhand.publishSeconds > seconds * 1.1 ? " (at the rate reached, not the rate asked)" : "");
   }
 
   private static double ratio(long ours, long theirs) {
@@ -164,7 +165,7 @@ public final class WsFanout {
       long max,
       double throughput,
       double publishSeconds) {
-    void print(String name) {
+    void print(String name, int rate, int seconds) {
       System.out.printf(
           Locale.ROOT,
           "%-22s delivered %d/%d, p50 %.2f ms, p99 %.2f ms, max %.1f ms, %.0f msgs/s"
@@ -177,6 +178,18 @@ public final class WsFanout {
           max / 1000.0,
           throughput,
           publishSeconds);
+      // Each publish returns once its fan-out is handed to every connection, so a machine that
+      // cannot carry the load slows the publisher down: the latencies above are then those of the
+      // rate reached, measured from each actual publish, and the run says so.
+      double reached = rate * (double) seconds / publishSeconds;
+      if (publishSeconds > seconds * 1.1) {
+        System.out.printf(
+            Locale.ROOT,
+            "%-22s SATURATED: events went out at %.0f/s of the %d/s asked%n",
+            "",
+            reached,
+            rate);
+      }
     }
   }
 }
