@@ -15,6 +15,8 @@ import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
@@ -25,6 +27,7 @@ import org.sqlite.SQLiteDataSource;
  * cut loses nothing committed (see docs/store.md). Thread-safe.
  */
 final class SqliteDialect implements Dialect {
+  private static final Logger LOG = LoggerFactory.getLogger(SqliteDialect.class);
   static final int BUSY_TIMEOUT_MS = 10_000;
   /** At most this many writers share one commit. */
   private static final int MAX_GROUP = 64;
@@ -112,28 +115,32 @@ final class SqliteDialect implements Dialect {
     for (Work<?> work; batch.size() < MAX_GROUP && (work = queued.poll()) != null; ) {
       batch.add(work);
     }
-    if (batch.size() > 1) {
-      try {
-        List<Object> results = jdbi.inTransaction(handle -> runAll(handle, batch));
-        for (int i = 0; i < batch.size(); i++) {
-          batch.get(i).succeeded(results.get(i));
-        }
+    if (batch.size() == 1) {
+      batch.getFirst().runAlone(jdbi);
+      return;
+    }
+    Object[] results = new Object[batch.size()];
+    boolean[] committed = {false};
+    try {
+      jdbi.useTransaction(
+          handle -> {
+            // First of the after-commit actions, so a later one that throws cannot make a
+            // committed group look failed (and run its writes twice).
+            handle.afterCommit(() -> committed[0] = true);
+            for (int i = 0; i < results.length; i++) {
+              results[i] = batch.get(i).callback.withHandle(handle);
+            }
+          });
+    } catch (RuntimeException | Error groupFailed) {
+      if (!committed[0]) { // rolled back: give every piece its own transaction
+        batch.forEach(work -> work.runAlone(jdbi));
         return;
-      } catch (RuntimeException | Error groupFailed) {
-        // Rolled back; fall through and give every piece its own transaction.
       }
+      LOG.warn("an action after a commit failed", groupFailed);
     }
-    for (Work<?> work : batch) {
-      work.runAlone(jdbi);
+    for (int i = 0; i < results.length; i++) {
+      batch.get(i).succeeded(results[i]);
     }
-  }
-
-  private static List<Object> runAll(Handle handle, List<Work<?>> batch) {
-    List<Object> results = new ArrayList<>(batch.size());
-    for (Work<?> work : batch) {
-      results.add(work.callback.withHandle(handle));
-    }
-    return results;
   }
 
   /** One caller's write: its callback, then its result or failure once it has run. */
