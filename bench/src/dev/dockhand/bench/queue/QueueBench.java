@@ -30,7 +30,7 @@ public final class QueueBench {
 
   public static void main(String[] args) throws Exception {
     String which = args.length > 0 ? args[0] : "all";
-    int tasks = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
+    int tasks = args.length > 1 ? Integer.parseInt(args[1]) : 10000;
     int samples = args.length > 2 ? Integer.parseInt(args[2]) : 200;
     if (which.equals("all") || which.equals("sqlite")) {
       Path dir = Files.createTempDirectory("dockhand-bench");

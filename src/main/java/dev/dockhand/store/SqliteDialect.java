@@ -4,12 +4,13 @@ import com.zaxxer.hikari.HikariConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
@@ -33,8 +34,12 @@ final class SqliteDialect implements Dialect {
   private static final int MAX_GROUP = 64;
 
   private final String url;
-  private final ReentrantLock writeLock = new ReentrantLock(true);
-  private final Queue<Work<?>> queued = new ConcurrentLinkedQueue<>();
+  private final ReentrantLock state = new ReentrantLock();
+  private final Condition groupEnded = state.newCondition();
+  // Guarded by the state lock.
+  private final Queue<Work<?>> queued = new ArrayDeque<>();
+  private boolean leading;
+  private volatile Thread leader;
 
   SqliteDialect(String url) {
     this.url = url;
@@ -78,48 +83,123 @@ final class SqliteDialect implements Dialect {
   }
 
   /**
-   * Group commit. A writer queues its work, then takes the fair write lock; whoever holds it runs
-   * every queued piece of work in one transaction and one commit (one fsync), so writers that
-   * arrive while a commit is on its way to disk share the next one. A caller returns only once its
-   * work is committed, as before. If any piece fails, or the commit does, the whole transaction
-   * rolls back (which drops its after-commit callbacks) and each piece runs again in its own
-   * transaction, in the order they came, so every caller gets the outcome it would have had alone.
+   * Group commit. A writer queues its work; if no writer leads, it leads: it takes every queued
+   * piece of work (at most MAX_GROUP) and runs them in one transaction with one commit (one fsync),
+   * and goes on leading until its own work is done. Writers that arrive while a commit is on its way
+   * to disk wait for the next group; when a group ends, its writers are released at once and a
+   * writer with work still queued takes the lead. A caller returns only once its work is committed,
+   * as before. If any piece fails, or the commit does, the whole transaction rolls back (which drops
+   * its after-commit callbacks) and each piece runs again in its own transaction, in the order they
+   * came, so every caller gets the outcome it would have had alone.
    */
   @Override
   public <R> R write(Jdbi jdbi, HandleCallback<R, RuntimeException> callback) {
+    if (leader == Thread.currentThread()) {
+      // From an after-commit action of the leader's own group: its transaction is over.
+      return jdbi.inTransaction(callback);
+    }
     Work<R> mine = new Work<>(callback);
-    queued.add(mine);
-    writeLock.lock();
+    state.lock();
     try {
-      while (!mine.done) { // a group takes at most MAX_GROUP from the head of the queue
-        runQueued(jdbi);
-      }
+      queued.add(mine);
     } finally {
-      writeLock.unlock();
+      state.unlock();
     }
-    return mine.outcome();
+    while (true) {
+      state.lock();
+      try {
+        while (!mine.done && leading) {
+          groupEnded.awaitUninterruptibly();
+        }
+        if (mine.done) {
+          return mine.outcome();
+        }
+        leading = true;
+        leader = Thread.currentThread();
+      } finally {
+        state.unlock();
+      }
+      lead(jdbi, mine);
+    }
   }
 
-  /** Writes waiting for the write lock (their callbacks not yet run). */
+  /** Runs groups until {@code mine} is done, then lets the next writer lead. */
+  private void lead(Jdbi jdbi, Work<?> mine) {
+    List<Work<?>> group = List.of();
+    try {
+      do {
+        group = takeGroup();
+        runGroup(jdbi, group);
+        group = ended(group);
+      } while (!mine.done);
+    } catch (RuntimeException | Error broken) {
+      // Not from a callback (those are caught per piece): the leader itself failed. Nobody waits
+      // on a group that will never end.
+      group.forEach(work -> work.failUnlessRan(broken));
+      ended(group);
+    } finally {
+      state.lock();
+      try {
+        leading = false;
+        leader = null;
+        groupEnded.signalAll();
+      } finally {
+        state.unlock();
+      }
+    }
+  }
+
+  private List<Work<?>> takeGroup() {
+    state.lock();
+    try {
+      List<Work<?>> group = new ArrayList<>(Math.min(queued.size(), MAX_GROUP));
+      while (group.size() < MAX_GROUP && !queued.isEmpty()) {
+        group.add(queued.poll());
+      }
+      return group;
+    } finally {
+      state.unlock();
+    }
+  }
+
+  /** Releases the group's writers; returns an empty group. */
+  private List<Work<?>> ended(List<Work<?>> group) {
+    state.lock();
+    try {
+      group.forEach(work -> work.done = true);
+      groupEnded.signalAll();
+      return List.of();
+    } finally {
+      state.unlock();
+    }
+  }
+
+  /** Writes waiting for a group (their callbacks not yet run). */
   int queuedWrites() {
-    return queued.size();
-  }
-
-  /** Whether a writer holds the write lock now. */
-  boolean writing() {
-    return writeLock.isLocked();
-  }
-
-  private void runQueued(Jdbi jdbi) {
-    List<Work<?>> batch = new ArrayList<>();
-    for (Work<?> work; batch.size() < MAX_GROUP && (work = queued.poll()) != null; ) {
-      batch.add(work);
+    state.lock();
+    try {
+      return queued.size();
+    } finally {
+      state.unlock();
     }
-    if (batch.size() == 1) {
-      batch.getFirst().runAlone(jdbi);
+  }
+
+  /** Whether a writer leads a group now. */
+  boolean writing() {
+    state.lock();
+    try {
+      return leading;
+    } finally {
+      state.unlock();
+    }
+  }
+
+  private static void runGroup(Jdbi jdbi, List<Work<?>> group) {
+    if (group.size() == 1) {
+      group.getFirst().runAlone(jdbi);
       return;
     }
-    Object[] results = new Object[batch.size()];
+    Object[] results = new Object[group.size()];
     boolean[] committed = {false};
     try {
       jdbi.useTransaction(
@@ -128,28 +208,30 @@ final class SqliteDialect implements Dialect {
             // committed group look failed (and run its writes twice).
             handle.afterCommit(() -> committed[0] = true);
             for (int i = 0; i < results.length; i++) {
-              results[i] = batch.get(i).callback.withHandle(handle);
+              results[i] = group.get(i).callback.withHandle(handle);
             }
           });
     } catch (RuntimeException | Error groupFailed) {
       if (!committed[0]) { // rolled back: give every piece its own transaction
-        batch.forEach(work -> work.runAlone(jdbi));
+        group.forEach(work -> work.runAlone(jdbi));
         return;
       }
       LOG.warn("an action after a commit failed", groupFailed);
     }
     for (int i = 0; i < results.length; i++) {
-      batch.get(i).succeeded(results[i]);
+      group.get(i).succeeded(results[i]);
     }
   }
 
   /** One caller's write: its callback, then its result or failure once it has run. */
   private static final class Work<R> {
     final HandleCallback<R, RuntimeException> callback;
-    // Written by the lock holder and read by the caller after it took the lock in turn.
-    boolean done;
+    // Written by the leader before it marks the work done under the state lock; read after.
     private Object result;
     private Throwable failure;
+    private boolean ran;
+    // Guarded by the state lock.
+    boolean done;
 
     Work(HandleCallback<R, RuntimeException> callback) {
       this.callback = callback;
@@ -160,13 +242,20 @@ final class SqliteDialect implements Dialect {
         succeeded(jdbi.inTransaction(callback));
       } catch (RuntimeException | Error e) {
         failure = e;
-        done = true;
+        ran = true;
       }
     }
 
     void succeeded(Object value) {
       result = value;
-      done = true;
+      ran = true;
+    }
+
+    void failUnlessRan(Throwable cause) {
+      if (!ran) {
+        failure = new IllegalStateException("the write was lost with the writer running it", cause);
+        ran = true;
+      }
     }
 
     @SuppressWarnings("unchecked")

@@ -143,6 +143,23 @@ class SqliteGroupCommitTest {
   }
 
   @Test
+  void aWriteMadeByAnActionAfterACommitRunsRatherThanWaitingForItsOwnWriter() throws Exception {
+    Future<Integer> outer =
+        writers.submit(
+            () ->
+                database.write(
+                    h -> {
+                      h.afterCommit(
+                          () ->
+                              database.write(
+                                  again -> again.execute("INSERT INTO notes VALUES ('then', 'x')")));
+                      return h.execute("INSERT INTO notes VALUES ('first', 'x')");
+                    }));
+    assertThat(outer.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+    assertThat(ids()).containsExactlyInAnyOrder("first", "then");
+  }
+
+  @Test
   void manyConcurrentWritersLoseNothing() throws Exception {
     List<Future<?>> all = new ArrayList<>();
     for (int writer = 0; writer < 16; writer++) {
