@@ -31,6 +31,9 @@ public final class GitPublisher {
     }
     String diff = workspace.diff(workspace.baseCommit(), commit.get());
     workspace.push(branch, request.token());
+    if (!request.pullRequest()) {
+      return new PublishResult(commit, Optional.of(branch), Optional.empty(), diff);
+    }
     Optional<String> pullRequest =
         host.openPullRequest(
             workspace.repo(),

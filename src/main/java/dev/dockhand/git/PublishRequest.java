@@ -11,6 +11,14 @@ import dev.dockhand.config.Secret;
  * @param summary the agent's closing words, for the pull request body
  * @param user the person who asked, credited as co-author
  * @param token the user's git token, used for the push and the API
+ * @param pullRequest whether to open (or find) the pull request after the push; false keeps the
+ *     work on its branch alone (a task stopped by a limit before it finished)
  */
 public record PublishRequest(
-    String taskId, String shortId, String prompt, String summary, GitIdentity user, Secret token) {}
+    String taskId,
+    String shortId,
+    String prompt,
+    String summary,
+    GitIdentity user,
+    Secret token,
+    boolean pullRequest) {}

@@ -200,6 +200,9 @@ public final class Dispatcher {
               TaskResult done = result == null ? TaskResult.NOTHING : result;
               yield leases.complete(attempt.task(), done, usage, timings);
             }
+            if (failure instanceof FailureWithResult kept) {
+              yield leases.fail(lease, kept.code(), kept.getMessage(), usage, timings, kept.result());
+            }
             if (failure instanceof DockhandException known) {
               yield known.retryable()
                   ? leases.retry(lease, known.code(), known.getMessage(), usage, timings)

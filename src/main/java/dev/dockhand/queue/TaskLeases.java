@@ -196,9 +196,21 @@ public final class TaskLeases {
 
   public Task fail(
       Lease lease, String code, String reason, Usage usage, Map<String, Long> timings) {
+    return fail(lease, code, reason, usage, timings, TaskResult.NOTHING);
+  }
+
+  /** A failure that still records what the attempt kept (its pushed branch and commit). */
+  public Task fail(
+      Lease lease,
+      String code,
+      String reason,
+      Usage usage,
+      Map<String, Long> timings,
+      TaskResult kept) {
     return database.write(
         handle ->
-            finish(handle, lock(handle, lease), TaskStatus.FAILED, code, reason, usage, timings));
+            finish(
+                handle, lock(handle, lease), TaskStatus.FAILED, code, reason, usage, timings, kept));
   }
 
   public Task cancelled(Lease lease, Usage usage, Map<String, Long> timings) {

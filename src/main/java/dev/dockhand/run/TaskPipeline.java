@@ -1,6 +1,7 @@
 package dev.dockhand.run;
 
 import dev.dockhand.DockhandException;
+import dev.dockhand.agent.AgentLimitException;
 import dev.dockhand.agent.AgentLoop;
 import dev.dockhand.agent.AgentOutcome;
 import dev.dockhand.config.Secret;
@@ -13,6 +14,7 @@ import dev.dockhand.git.GitWorkspace;
 import dev.dockhand.git.PublishRequest;
 import dev.dockhand.git.PublishResult;
 import dev.dockhand.git.RepoUrl;
+import dev.dockhand.queue.FailureWithResult;
 import dev.dockhand.queue.Task;
 import dev.dockhand.queue.TaskContext;
 import dev.dockhand.queue.TaskQueue;
@@ -87,16 +89,58 @@ public final class TaskPipeline implements TaskStep {
               "clone",
               () -> GitWorkspace.clone(repo, task.branch(), task.headBranch(), dir, token));
       stopIfCancelled(context);
-      AgentOutcome outcome = runAgent(context, task, dir);
+      AgentOutcome outcome;
+      try {
+        outcome = runAgent(context, task, dir);
+      } catch (AgentLimitException limit) {
+        throw keepWork(context, task, repo, owner, token, workspace, limit);
+      }
       stopIfCancelled(context);
       PublishRequest request =
           new PublishRequest(
-              task.id(), task.shortId(), task.prompt(), outcome.summary(), owner.identity(), token);
+              task.id(),
+              task.shortId(),
+              task.prompt(),
+              outcome.summary(),
+              owner.identity(),
+              token,
+              true);
       PublishResult published =
           timed(context, "push", () -> publishers.apply(repo).publish(workspace, request));
       return record(context, task, workspace, published);
     } finally {
       workspaces.delete(dir);
+    }
+  }
+
+  /**
+   * A task stopped by a limit fails, but what the agent did so far is pushed to the task's branch
+   * (no pull request: the work is unfinished), so nothing is lost and a follow-up continues there.
+   */
+  private FailureWithResult keepWork(
+      TaskContext context,
+      Task task,
+      RepoUrl repo,
+      TaskOwner owner,
+      Secret token,
+      GitWorkspace workspace,
+      AgentLimitException limit) {
+    stopIfCancelled(context);
+    PublishRequest request =
+        new PublishRequest(
+            task.id(), task.shortId(), task.prompt(), "", owner.identity(), token, false);
+    try {
+      PublishResult published =
+          timed(context, "push", () -> publishers.apply(repo).publish(workspace, request));
+      TaskResult kept = record(context, task, workspace, published);
+      String where =
+          kept.headBranch().map(branch -> "; the work so far is on branch " + branch).orElse("");
+      return new FailureWithResult(limit.code(), limit.getMessage() + where, kept);
+    } catch (DockhandException pushFailed) {
+      return new FailureWithResult(
+          limit.code(),
+          limit.getMessage() + "; pushing the work so far failed: " + pushFailed.getMessage(),
+          TaskResult.NOTHING);
     }
   }
 

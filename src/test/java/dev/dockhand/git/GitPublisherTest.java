@@ -91,6 +91,20 @@ class GitPublisherTest {
   }
 
   @Test
+  void workKeptWithoutAPullRequestIsPushedToTheTaskBranchAlone() {
+    GitWorkspace workspace = attempt(Map.of("NOTES.md", "half done\n"));
+    PublishRequest unfinished =
+        new PublishRequest(TASK_ID, SHORT_ID, "Add notes", "", USER, new Secret(TOKEN), false);
+
+    PublishResult result = publisher().publish(workspace, unfinished);
+
+    assertThat(result.headBranch()).contains("dockhand/" + SHORT_ID);
+    assertThat(result.prUrl()).isEmpty();
+    assertThat(git.files(REPO, "dockhand/" + SHORT_ID)).containsEntry("NOTES.md", "half done\n");
+    assertThat(gitHub.pullRequests()).isEmpty();
+  }
+
+  @Test
   void publishingTwiceLeavesOneBranchAndOnePullRequest() {
     GitWorkspace workspace = attempt(Map.of("NOTES.md", "notes\n"));
 
@@ -185,7 +199,7 @@ class GitPublisherTest {
 
   private PublishRequest request(String prompt) {
     return new PublishRequest(
-        TASK_ID, SHORT_ID, prompt, "The widget is square now.", USER, new Secret(TOKEN));
+        TASK_ID, SHORT_ID, prompt, "The widget is square now.", USER, new Secret(TOKEN), true);
   }
 
   private GitWorkspace resumed(Optional<String> taskBranch) {

@@ -115,6 +115,36 @@ class EndToEndTest {
   }
 
   @Test
+  void aTaskStoppedByItsTurnLimitKeepsItsWorkOnItsBranchWithoutAPullRequest() throws Exception {
+    harness.model.script(
+        tools(create("/workspace/half.txt", "half done\n")),
+        reply("Still going.", bash("ls")),
+        text("This turn is never asked for."));
+    try (LiveClient client = harness.live()) {
+      ServerHarness.Response submitted =
+          harness.call(
+              "POST", "/tasks", Map.of("repo", "acme/widgets", "prompt", "Do a lot", "maxTurns", 2));
+      assertThat(submitted.status()).isEqualTo(201);
+      String id = submitted.json().path("id").asText();
+      client.subscribe(id, 0);
+      client.awaitEvent(id, "task.failed", WAIT);
+
+      String branch = "dockhand/" + id.substring(0, 8);
+      JsonNode task = harness.task(id);
+      assertThat(task.path("status").asText()).isEqualTo("failed");
+      assertThat(task.path("error").path("code").asText()).isEqualTo("max_turns");
+      assertThat(task.path("error").path("message").asText()).contains("2 model turns", branch);
+      assertThat(task.path("headBranch").asText()).isEqualTo(branch);
+      assertThat(harness.git.files("acme/widgets", branch)).containsEntry("half.txt", "half done\n");
+      assertThat(harness.github.pullRequests()).isEmpty();
+      assertThat(client.events(id)).extracting(event -> event.path("kind").asText())
+          .containsSubsequence("tool.result", "git.pushed", "task.failed")
+          .doesNotContain("pr.opened");
+      assertThat(harness.model.answered()).hasSize(2);
+    }
+  }
+
+  @Test
   void cancellingARunningTaskStopsTheModelAndRemovesItsContainer() throws Exception {
     harness.model.script(reply("Working.", bash("echo started")), hang());
     try (LiveClient client = harness.live()) {
