@@ -80,10 +80,11 @@ public final class Database implements AutoCloseable {
   /**
    * Runs {@code callback} in a write transaction and returns once it is committed. On SQLite the
    * writers of this process queue in the process instead of spinning in SQLite's busy handler, and
-   * writers that arrive together share one transaction and one commit (group commit; a callback
-   * may therefore run on another writer's thread, and run twice if a write it was grouped with
-   * fails, so it must touch nothing but the handle). Other processes still meet the busy timeout.
-   * Do not nest.
+   * writers that arrive together share one transaction and one commit (group commit). A callback
+   * and its after-commit actions may therefore run on another writer's thread — so they must not
+   * need a lock the caller holds while it waits — and a callback runs twice if a write it was
+   * grouped with fails, so it must touch nothing but the handle. Other processes still meet the
+   * busy timeout. Do not nest.
    */
   public <R> R write(HandleCallback<R, RuntimeException> callback) {
     return dialect.write(jdbi, callback);
