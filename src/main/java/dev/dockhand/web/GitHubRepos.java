@@ -10,6 +10,7 @@ import dev.dockhand.git.GitSettings;
 import dev.dockhand.git.RepoUrl;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -19,14 +20,21 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * The repositories the caller can push to, from GitHub's {@code GET /user/repos}; the 100 most
+ * The repositories the caller can push to, from GitHub's {@code GET /user/repos}; the 300 most
  * recently pushed. Signed in with GitHub, with the token stored at login; in local mode, with
  * {@code DOCKHAND_GIT_TOKEN}. Thread-safe.
  */
 public final class GitHubRepos implements RepoLister {
   private static final Duration TIMEOUT = Duration.ofSeconds(15);
+
+  /** Pages of 100 followed at most: the picker shows the 300 most recently pushed. */
+  static final int MAX_PAGES = 3;
+
+  private static final Pattern NEXT = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"next\"");
 
   private final Function<User, Optional<Secret>> tokens;
   private final Supplier<ApiException> refused;
@@ -80,10 +88,20 @@ public final class GitHubRepos implements RepoLister {
       return List.of();
     }
     String base = apiUrl.toString().replaceAll("/+$", "");
+    List<Repo> repos = new ArrayList<>();
+    Optional<URI> next = Optional.of(URI.create(base + "/user/repos?per_page=100&sort=pushed"));
+    for (int page = 0; page < MAX_PAGES && next.isPresent(); page++) {
+      next = page(next.get(), token.get(), repos);
+    }
+    return repos;
+  }
+
+  /** Adds one page's repositories to {@code into}; the next page's URL, if GitHub gave one. */
+  private Optional<URI> page(URI url, Secret token, List<Repo> into) {
     HttpRequest request =
-        HttpRequest.newBuilder(URI.create(base + "/user/repos?per_page=100&sort=pushed"))
+        HttpRequest.newBuilder(url)
             .timeout(TIMEOUT)
-            .header("Authorization", "Bearer " + token.get().reveal())
+            .header("Authorization", "Bearer " + token.reveal())
             .header("Accept", "application/vnd.github+json")
             .GET()
             .build();
@@ -95,10 +113,9 @@ public final class GitHubRepos implements RepoLister {
       if (response.statusCode() != 200) {
         throw unavailable();
       }
-      List<Repo> repos = new ArrayList<>();
       for (JsonNode repo : Json.MAPPER.readTree(response.body())) {
         if (repo.path("permissions").path("push").asBoolean(true)) {
-          repos.add(
+          into.add(
               new Repo(
                   repo.path("full_name").asText(),
                   repo.path("clone_url").asText(),
@@ -106,12 +123,33 @@ public final class GitHubRepos implements RepoLister {
                   repo.path("private").asBoolean()));
         }
       }
-      return repos;
+      return response.headers().firstValue("Link").flatMap(this::nextPage);
     } catch (IOException e) {
       throw unavailable();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw unavailable();
+    }
+  }
+
+  /**
+   * The {@code rel="next"} URL of a Link header, only if it is on the API's own origin: the token
+   * goes nowhere else.
+   */
+  private Optional<URI> nextPage(String link) {
+    Matcher next = NEXT.matcher(link);
+    if (!next.find()) {
+      return Optional.empty();
+    }
+    try {
+      URI url = new URI(next.group(1));
+      boolean sameOrigin =
+          apiUrl.getScheme().equalsIgnoreCase(url.getScheme())
+              && apiUrl.getHost().equalsIgnoreCase(url.getHost())
+              && apiUrl.getPort() == url.getPort();
+      return sameOrigin ? Optional.of(url) : Optional.empty();
+    } catch (URISyntaxException e) {
+      return Optional.empty();
     }
   }
 

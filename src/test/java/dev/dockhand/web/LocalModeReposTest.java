@@ -38,6 +38,21 @@ class LocalModeReposTest {
   }
 
   @Test
+  void aLongListIsFollowedAcrossGitHubsPagesUpToThreeHundred() throws Exception {
+    for (int i = 1; i < 320; i++) {
+      github.addUserRepo("acme/repo-" + i, "https://github.com/acme/repo-" + i + ".git", "main", false);
+    }
+    try (WebHarness harness = local(Map.of("DOCKHAND_GIT_TOKEN", TOKEN))) {
+      JsonNode items =
+          WebHarness.json(harness.get("/api/v1/repos", harness.adminToken())).get("items");
+      assertThat(items).hasSize(300);
+      assertThat(items.get(0).get("fullName").asText()).isEqualTo("acme/widgets");
+      assertThat(items.get(299).get("fullName").asText()).isEqualTo("acme/repo-299");
+    }
+    assertThat(github.calls()).hasSize(3);
+  }
+
+  @Test
   void aRefusedLocalGitTokenIsNamedAndNotShown() throws Exception {
     try (WebHarness harness = local(Map.of("DOCKHAND_GIT_TOKEN", "ghp_revoked"))) {
       HttpResponse<String> response = harness.get("/api/v1/repos", harness.adminToken());
