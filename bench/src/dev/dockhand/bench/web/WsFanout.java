@@ -87,7 +87,9 @@ public final class WsFanout {
         "targets: p99 < 50 ms: %s; p99 <= 1.5x bare: %s%s%n",
         dockhand.p99 < 50_000 ? "met" : "MISSED",
         ratio(dockhand.p99, bare.p99) <= 1.5 ? "met" : "MISSED",
-        dockhand.publishSeconds > seconds * 1.1 ? " (at the rate reached, not the rate asked)" : "");
+        dockhand.publishSeconds > seconds * 1.1
+            ? " (at the rate reached, not the rate asked)"
+            : "");
   }
 
   private static double ratio(long ours, long theirs) {

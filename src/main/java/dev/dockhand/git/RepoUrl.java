@@ -205,7 +205,7 @@ public final class RepoUrl {
     }
   }
 
-    /** True when the repository lives on GITHUB_URL's host, so pull requests go through its API. */
+  /** True when the repository lives on GITHUB_URL's host, so pull requests go through its API. */
   public boolean isGitHub(GitSettings settings) {
     URI github = settings.githubUrl();
     HostPort githubHost = new HostPort(github.getHost().toLowerCase(Locale.ROOT), github.getPort());

@@ -201,7 +201,8 @@ public final class Dispatcher {
               yield leases.complete(attempt.task(), done, usage, timings);
             }
             if (failure instanceof FailureWithResult kept) {
-              yield leases.fail(lease, kept.code(), kept.getMessage(), usage, timings, kept.result());
+              String reason = kept.getMessage();
+              yield leases.fail(lease, kept.code(), reason, usage, timings, kept.result());
             }
             if (failure instanceof DockhandException known) {
               yield known.retryable()

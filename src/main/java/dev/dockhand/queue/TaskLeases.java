@@ -98,8 +98,8 @@ public final class TaskLeases {
   private static long[] running(Handle handle) {
     return handle
         .select(
-            "SELECT COALESCE(SUM(n), 0), COALESCE(MAX(n), 0) FROM"
-                + " (SELECT COUNT(*) AS n FROM tasks WHERE status = 'running' GROUP BY user_id) busy")
+            "SELECT COALESCE(SUM(n), 0), COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n"
+                + " FROM tasks WHERE status = 'running' GROUP BY user_id) busy")
         .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)})
         .one();
   }
@@ -208,9 +208,10 @@ public final class TaskLeases {
       Map<String, Long> timings,
       TaskResult kept) {
     return database.write(
-        handle ->
-            finish(
-                handle, lock(handle, lease), TaskStatus.FAILED, code, reason, usage, timings, kept));
+        handle -> {
+          Task task = lock(handle, lease);
+          return finish(handle, task, TaskStatus.FAILED, code, reason, usage, timings, kept);
+        });
   }
 
   public Task cancelled(Lease lease, Usage usage, Map<String, Long> timings) {

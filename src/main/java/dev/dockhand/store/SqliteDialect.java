@@ -84,13 +84,13 @@ final class SqliteDialect implements Dialect {
 
   /**
    * Group commit. A writer queues its work; if no writer leads, it leads: it takes every queued
-   * piece of work (at most MAX_GROUP) and runs them in one transaction with one commit (one fsync),
-   * and goes on leading until its own work is done. Writers that arrive while a commit is on its way
-   * to disk wait for the next group; when a group ends, its writers are released at once and a
-   * writer with work still queued takes the lead. A caller returns only once its work is committed,
-   * as before. If any piece fails, or the commit does, the whole transaction rolls back (which drops
-   * its after-commit callbacks) and each piece runs again in its own transaction, in the order they
-   * came, so every caller gets the outcome it would have had alone.
+   * piece of work (at most MAX_GROUP) and runs them in one transaction with one commit (one
+   * fsync), and goes on leading until its own work is done. Writers that arrive while a commit is
+   * on its way to disk wait for the next group; when a group ends, its writers are released at once
+   * and a writer with work still queued takes the lead. A caller returns only once its work is
+   * committed, as before. If any piece fails, or the commit does, the whole transaction rolls back
+   * (which drops its after-commit callbacks) and each piece runs again in its own transaction, in
+   * the order they came, so every caller gets the outcome it would have had alone.
    */
   @Override
   public <R> R write(Jdbi jdbi, HandleCallback<R, RuntimeException> callback) {

@@ -123,7 +123,9 @@ class EndToEndTest {
     try (LiveClient client = harness.live()) {
       ServerHarness.Response submitted =
           harness.call(
-              "POST", "/tasks", Map.of("repo", "acme/widgets", "prompt", "Do a lot", "maxTurns", 2));
+              "POST",
+              "/tasks",
+              Map.of("repo", "acme/widgets", "prompt", "Do a lot", "maxTurns", 2));
       assertThat(submitted.status()).isEqualTo(201);
       String id = submitted.json().path("id").asText();
       client.subscribe(id, 0);
@@ -135,7 +137,8 @@ class EndToEndTest {
       assertThat(task.path("error").path("code").asText()).isEqualTo("max_turns");
       assertThat(task.path("error").path("message").asText()).contains("2 model turns", branch);
       assertThat(task.path("headBranch").asText()).isEqualTo(branch);
-      assertThat(harness.git.files("acme/widgets", branch)).containsEntry("half.txt", "half done\n");
+      assertThat(harness.git.files("acme/widgets", branch))
+          .containsEntry("half.txt", "half done\n");
       assertThat(harness.github.pullRequests()).isEmpty();
       assertThat(client.events(id)).extracting(event -> event.path("kind").asText())
           .containsSubsequence("tool.result", "git.pushed", "task.failed")

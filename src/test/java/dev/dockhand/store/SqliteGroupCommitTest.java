@@ -55,7 +55,9 @@ class SqliteGroupCommitTest {
                         int inserted = h.execute("INSERT INTO notes VALUES (?, 'x')", id);
                         // Another connection does not see what this transaction wrote so far.
                         seenByOthers.put(id, countFromAnotherThread());
-                        return inserted + h.select("SELECT COUNT(*) FROM notes").mapTo(Integer.class).one();
+                        int count =
+                            h.select("SELECT COUNT(*) FROM notes").mapTo(Integer.class).one();
+                        return inserted + count;
                       })));
       awaitQueued(queued.size());
     }
@@ -152,7 +154,8 @@ class SqliteGroupCommitTest {
                       h.afterCommit(
                           () ->
                               database.write(
-                                  again -> again.execute("INSERT INTO notes VALUES ('then', 'x')")));
+                                  again ->
+                                      again.execute("INSERT INTO notes VALUES ('then', 'x')")));
                       return h.execute("INSERT INTO notes VALUES ('first', 'x')");
                     }));
     assertThat(outer.get(10, TimeUnit.SECONDS)).isEqualTo(1);

@@ -40,7 +40,8 @@ class LocalModeReposTest {
   @Test
   void aLongListIsFollowedAcrossGitHubsPagesUpToThreeHundred() throws Exception {
     for (int i = 1; i < 320; i++) {
-      github.addUserRepo("acme/repo-" + i, "https://github.com/acme/repo-" + i + ".git", "main", false);
+      String name = "acme/repo-" + i;
+      github.addUserRepo(name, "https://github.com/" + name + ".git", "main", false);
     }
     try (WebHarness harness = local(Map.of("DOCKHAND_GIT_TOKEN", TOKEN))) {
       JsonNode items =
