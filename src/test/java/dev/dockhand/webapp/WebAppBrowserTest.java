@@ -10,6 +10,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dockhand.testkit.ServerHarness;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
@@ -59,6 +62,20 @@ class WebAppBrowserTest {
   void closeBrowser() {
     browser.close();
     assertThat(harness.model.turnsLeft()).as("scripted model turns nobody asked for").isZero();
+  }
+
+  private static String containerOf(String taskId) throws Exception {
+    return docker("ps", "-q", "--filter", "label=dockhand.task=" + taskId).strip();
+  }
+
+  /** The docker CLI, no code of ours in between. */
+  private static String docker(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("docker"));
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor()).as("docker " + String.join(" ", args) + ": " + output).isZero();
+    return output;
   }
 
   @Test
@@ -119,17 +136,23 @@ class WebAppBrowserTest {
   }
 
   @Test
-  void aTaskSubmittedElsewhereAppearsInTheListLiveAndCanBeCancelledFromItsPage() {
-    harness.model.script(reply("Working on it.", bash("echo started")), hang());
+  void aTaskSubmittedElsewhereAppearsInTheListStreamsTheModelsWordsAndCanBeCancelledFromItsPage()
+      throws Exception {
+    // The command waits for the test, so the page is watching before the model speaks again.
+    String gated = "until [ -e /tmp/go ]; do sleep 0.1; done; echo started";
+    harness.model.script(reply("Working on it.", bash(gated)), hang());
     browser.find(By.id("tasks-title"));
 
     String id = harness.submit("acme/widgets", "Take your time").path("id").asText();
     browser.find(By.cssSelector(".task-row[data-task-id='" + id + "'] a")).click();
-    browser.find(
-        By.xpath(
-            "//details[contains(@class,'tool-card')][.//code[contains(.,'echo"
-                + " started')]]//*[@data-state='ok']"));
+    String card = "//details[contains(@class,'tool-card')][.//code[contains(.,'echo started')]]";
+    browser.find(By.xpath(card));
+    docker("exec", containerOf(id), "touch", "/tmp/go");
+    browser.find(By.xpath(card + "//*[@data-state='ok']"));
     browser.find(By.cssSelector(".task-head .badge[data-status=running]"));
+    // The hanging turn has streamed its first words and no more: they show as they arrive.
+    assertThat(browser.find(By.cssSelector(".msg.assistant.streaming")).getText())
+        .contains("Thinking about it");
 
     browser.find(By.xpath("//button[normalize-space()='Cancel task']")).click();
     browser.waitFor(driver -> driver.switchTo().alert()).accept();
