@@ -13,6 +13,7 @@ import java.util.Queue;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
@@ -99,12 +100,7 @@ final class SqliteDialect implements Dialect {
       return jdbi.inTransaction(callback);
     }
     Work<R> mine = new Work<>(callback);
-    state.lock();
-    try {
-      queued.add(mine);
-    } finally {
-      state.unlock();
-    }
+    underState(() -> queued.add(mine));
     while (true) {
       state.lock();
       try {
@@ -138,57 +134,51 @@ final class SqliteDialect implements Dialect {
       group.forEach(work -> work.failUnlessRan(broken));
       ended(group);
     } finally {
-      state.lock();
-      try {
-        leading = false;
-        leader = null;
-        groupEnded.signalAll();
-      } finally {
-        state.unlock();
-      }
+      underState(
+          () -> {
+            leading = false;
+            leader = null;
+            groupEnded.signalAll();
+            return null;
+          });
     }
   }
 
   private List<Work<?>> takeGroup() {
-    state.lock();
-    try {
-      List<Work<?>> group = new ArrayList<>(Math.min(queued.size(), MAX_GROUP));
-      while (group.size() < MAX_GROUP && !queued.isEmpty()) {
-        group.add(queued.poll());
-      }
-      return group;
-    } finally {
-      state.unlock();
-    }
+    return underState(
+        () -> {
+          List<Work<?>> group = new ArrayList<>(Math.min(queued.size(), MAX_GROUP));
+          while (group.size() < MAX_GROUP && !queued.isEmpty()) {
+            group.add(queued.poll());
+          }
+          return group;
+        });
   }
 
   /** Releases the group's writers; returns an empty group. */
   private List<Work<?>> ended(List<Work<?>> group) {
-    state.lock();
-    try {
-      group.forEach(work -> work.done = true);
-      groupEnded.signalAll();
-      return List.of();
-    } finally {
-      state.unlock();
-    }
+    return underState(
+        () -> {
+          group.forEach(work -> work.done = true);
+          groupEnded.signalAll();
+          return List.of();
+        });
   }
 
   /** Writes waiting for a group (their callbacks not yet run). */
   int queuedWrites() {
-    state.lock();
-    try {
-      return queued.size();
-    } finally {
-      state.unlock();
-    }
+    return underState(queued::size);
   }
 
   /** Whether a writer leads a group now. */
   boolean writing() {
+    return underState(() -> leading);
+  }
+
+  private <T> T underState(Supplier<T> work) {
     state.lock();
     try {
-      return leading;
+      return work.get();
     } finally {
       state.unlock();
     }
