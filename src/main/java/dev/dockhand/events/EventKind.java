@@ -14,6 +14,7 @@ public enum EventKind {
   TOOL_RESULT("tool.result"),
   GIT_PUSHED("git.pushed"),
   PR_OPENED("pr.opened"),
+  NETWORK_BLOCKED("network.blocked"),
   TASK_SUCCEEDED("task.succeeded"),
   TASK_FAILED("task.failed"),
   TASK_CANCELLED("task.cancelled");

@@ -29,8 +29,8 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
   }
 
   @Override
-  public SandboxContainer start(String taskId, Path workspace) {
-    Path absolute = workspace.toAbsolutePath().normalize();
+  public SandboxContainer start(String taskId, TaskFiles files) {
+    Path absolute = files.workspace().toAbsolutePath().normalize();
     Workspaces.giveTo(absolute, user);
     DockerClient client = engine.client();
     String id = createFresh(client, taskId, absolute);

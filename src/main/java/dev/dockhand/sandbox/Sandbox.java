@@ -5,9 +5,13 @@ import java.nio.file.Path;
 /** Makes the isolated environment one task attempt runs in. Thread-safe. */
 public interface Sandbox {
   /**
-   * Starts a fresh container for the task with {@code workspace} (a host directory) mounted at
-   * /workspace. Throws {@code SandboxException} (retryable) when the engine is unreachable or the
-   * image is missing.
+   * Starts a fresh container for the task with {@code files} mounted into it. Throws {@code
+   * SandboxException} (retryable) when the engine is unreachable or the image is missing.
    */
-  SandboxContainer start(String taskId, Path workspace);
+  SandboxContainer start(String taskId, TaskFiles files);
+
+  /** A container with only {@code workspace} (a host directory) mounted, at /workspace. */
+  default SandboxContainer start(String taskId, Path workspace) {
+    return start(taskId, TaskFiles.workspaceOnly(workspace));
+  }
 }
