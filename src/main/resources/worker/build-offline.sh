@@ -93,6 +93,7 @@ docker import \
   --change 'ENV HOME=/home/agent' \
   --change 'ENV LANG=C.UTF-8' \
   --change 'LABEL dev.dockhand.worker=1' \
+  --change "LABEL dev.dockhand.worker.version=${DOCKHAND_WORKER_VERSION:-unknown}" \
   --change 'CMD ["sleep","infinity"]' \
   "$rootfs_tar" "$image"
 log "built $image ($(docker image inspect -f '{{.Size}}' "$image" | numfmt --to=iec))"

@@ -8,22 +8,33 @@ import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Volume;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The hardened shape of every task container, in one place so a reviewer can read the whole policy:
  * non-root, no capabilities, no privilege gain, memory without swap, CPU and pids limits, a
- * read-only root with only /workspace (the bind mount) and tmpfs /tmp and home writable, an init
- * process that reaps zombies, and an environment with nothing secret in it.
+ * read-only root whose only writable areas are the task's own (/workspace, /tmp and home, from the
+ * task's bounded disk, or small tmpfs), an init process that reaps zombies, an environment with
+ * nothing secret in it, and no network interface but loopback unless the operator chose {@code
+ * open}. In the {@code allowlist} mode the container's loopback port {@value #PROXY_PORT} is
+ * relayed to the egress proxy's Unix socket by a process running as another uid than the agent's,
+ * so the agent cannot kill or replace it.
  */
 final class ContainerSpec {
   static final String TASK_LABEL = "dockhand.task";
   static final String NODE_LABEL = "dockhand.node";
   static final String WORKSPACE = "/workspace";
   static final String HOME = "/home/agent";
+  static final String EGRESS_SOCKET = "/run/dockhand/egress.sock";
+  static final int PROXY_PORT = 3128;
   static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
   static final List<String> ENV = List.of("HOME=" + HOME, "PATH=" + PATH, "LANG=C.UTF-8");
+
+  /** The uid:gid of the relay: nobody, not the agent's. */
+  private static final String RELAY_USER = "65534:65534";
 
   /** tmpfs sizes count against the container's memory limit, so they stay modest. */
   private static final String TMP_OPTIONS = "rw,exec,nosuid,nodev,size=1g,mode=1777";
@@ -35,10 +46,10 @@ final class ContainerSpec {
   }
 
   static CreateContainerCmd create(
-      DockerClient client, SandboxSettings settings, String nodeId, String taskId, Path workspace) {
+      DockerClient client, SandboxSettings settings, String nodeId, String taskId, TaskFiles files) {
     SandboxUser user = SandboxUser.parse(settings.user());
-    String homeOptions =
-        "rw,exec,nosuid,nodev,size=256m,mode=0700,uid=" + user.uid() + ",gid=" + user.gid();
+    boolean relay =
+        settings.network() == SandboxNetwork.ALLOWLIST && files.egressSocket().isPresent();
     HostConfig host =
         HostConfig.newHostConfig()
             .withInit(true)
@@ -50,20 +61,92 @@ final class ContainerSpec {
             .withNanoCPUs(settings.nanoCpus())
             .withPidsLimit(settings.pidsLimit())
             .withReadonlyRootfs(true)
-            .withTmpFs(Map.of("/tmp", TMP_OPTIONS, HOME, homeOptions))
-            .withBinds(new Bind(workspace.toString(), new Volume(WORKSPACE), AccessMode.rw))
-            .withNetworkMode(settings.network())
+            .withTmpFs(tmpfs(files, user))
+            .withBinds(binds(files, relay))
+            .withNetworkMode(settings.network().dockerMode())
             .withIpcMode("private")
             .withAutoRemove(false);
-    return client
-        .createContainerCmd(settings.image())
-        .withName(containerName(taskId))
-        .withUser(settings.user())
-        .withWorkingDir(WORKSPACE)
-        .withEnv(ENV)
-        .withLabels(Map.of(TASK_LABEL, taskId, NODE_LABEL, nodeId))
-        .withCmd("sleep", "infinity")
-        .withNetworkDisabled("none".equals(settings.network()))
-        .withHostConfig(host);
+    settings.runtime().ifPresent(host::withRuntime);
+    CreateContainerCmd create =
+        client
+            .createContainerCmd(settings.image())
+            .withName(containerName(taskId))
+            .withWorkingDir(WORKSPACE)
+            .withEnv(relay ? withProxy(ENV) : ENV)
+            .withLabels(Map.of(TASK_LABEL, taskId, NODE_LABEL, nodeId))
+            .withNetworkDisabled(settings.network() != SandboxNetwork.OPEN)
+            .withHostConfig(host);
+    if (relay) {
+      // Restarted if it ever exits, so one bad connection cannot cut the task off.
+      return create
+          .withUser(RELAY_USER)
+          .withCmd(
+              "sh",
+              "-c",
+              "while :; do socat TCP-LISTEN:"
+                  + PROXY_PORT
+                  + ",bind=127.0.0.1,reuseaddr,fork UNIX-CONNECT:"
+                  + EGRESS_SOCKET
+                  + "; sleep 1; done");
+    }
+    return create.withUser(settings.user()).withCmd("sleep", "infinity");
+  }
+
+  private static Map<String, String> tmpfs(TaskFiles files, SandboxUser user) {
+    Map<String, String> tmpfs = new HashMap<>();
+    if (files.tmp().isEmpty()) {
+      tmpfs.put("/tmp", TMP_OPTIONS);
+    }
+    if (files.home().isEmpty()) {
+      tmpfs.put(
+          HOME,
+          "rw,exec,nosuid,nodev,size=256m,mode=0700,uid=" + user.uid() + ",gid=" + user.gid());
+    }
+    return tmpfs;
+  }
+
+  private static List<Bind> binds(TaskFiles files, boolean relay) {
+    List<Bind> binds = new ArrayList<>();
+    binds.add(bind(files.workspace(), WORKSPACE));
+    files.tmp().ifPresent(tmp -> binds.add(bind(tmp, "/tmp")));
+    files.home().ifPresent(home -> binds.add(bind(home, HOME)));
+    if (relay) {
+      binds.add(bind(files.egressSocket().orElseThrow(), EGRESS_SOCKET));
+    }
+    return binds;
+  }
+
+  private static Bind bind(Path hostPath, String containerPath) {
+    return new Bind(
+        hostPath.toAbsolutePath().normalize().toString(), new Volume(containerPath), AccessMode.rw);
+  }
+
+  /**
+   * Every client the agent reaches for first reads one of these: curl, git, pip, apt, Go and cargo
+   * the standard variables; npm its own; Java tools (Maven, Gradle) system properties.
+   */
+  private static List<String> withProxy(List<String> env) {
+    String proxy = "http://127.0.0.1:" + PROXY_PORT;
+    String local = "localhost,127.0.0.1,::1";
+    String java =
+        "-Dhttp.proxyHost=127.0.0.1 -Dhttp.proxyPort="
+            + PROXY_PORT
+            + " -Dhttps.proxyHost=127.0.0.1 -Dhttps.proxyPort="
+            + PROXY_PORT
+            + " -Dhttp.nonProxyHosts=localhost|127.0.0.1";
+    List<String> all = new ArrayList<>(env);
+    for (String key : List.of("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy")) {
+      all.add(key + "=" + proxy);
+    }
+    all.addAll(
+        List.of(
+            "NO_PROXY=" + local,
+            "no_proxy=" + local,
+            "npm_config_proxy=" + proxy,
+            "npm_config_https_proxy=" + proxy,
+            "PIP_PROXY=" + proxy,
+            "MAVEN_OPTS=" + java,
+            "GRADLE_OPTS=" + java));
+    return all;
   }
 }

@@ -4,7 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
-import java.nio.file.Path;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,10 +30,10 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
 
   @Override
   public SandboxContainer start(String taskId, TaskFiles files) {
-    Path absolute = files.workspace().toAbsolutePath().normalize();
-    Workspaces.giveTo(absolute, user);
+    Workspaces.giveTo(files.workspace().toAbsolutePath().normalize(), user);
+    files.home().ifPresent(home -> Workspaces.giveTo(home, user));
     DockerClient client = engine.client();
-    String id = createFresh(client, taskId, absolute);
+    String id = createFresh(client, taskId, files);
     DockerContainer container = new DockerContainer(engine, settings, id, taskId);
     try {
       engine.run(() -> client.startContainerCmd(id).exec());
@@ -49,13 +49,13 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
     return container;
   }
 
-  private String createFresh(DockerClient client, String taskId, Path workspace) {
+  private String createFresh(DockerClient client, String taskId, TaskFiles files) {
     try {
       try {
-        return create(client, taskId, workspace);
+        return create(client, taskId, files);
       } catch (ConflictException nameTaken) {
         removeLeftover(taskId);
-        return create(client, taskId, workspace);
+        return create(client, taskId, files);
       }
     } catch (DockerException engineRefused) {
       // E.g. the earlier attempt's container is still being removed: a later try will find the
@@ -69,10 +69,10 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
     }
   }
 
-  private String create(DockerClient client, String taskId, Path workspace) {
+  private String create(DockerClient client, String taskId, TaskFiles files) {
     try {
       return engine.call(
-          () -> ContainerSpec.create(client, settings, nodeId, taskId, workspace).exec().getId());
+          () -> ContainerSpec.create(client, settings, nodeId, taskId, files).exec().getId());
     } catch (NotFoundException noImage) {
       throw SandboxException.imageMissing(settings.image());
     }
@@ -109,6 +109,14 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
               + SandboxException.rootMessage(e)
               + ")");
     }
+    if (settings.runtime().isPresent() && !runtimeRegistered(settings.runtime().get())) {
+      return new SandboxHealth(
+          true,
+          false,
+          "sandbox not ready: DOCKHAND_SANDBOX_RUNTIME="
+              + settings.runtime().get()
+              + " is not registered with the Docker engine (for gVisor: scripts/runsc-up.sh)");
+    }
     try {
       engine.run(() -> engine.client().inspectImageCmd(settings.image()).exec());
     } catch (NotFoundException missing) {
@@ -135,6 +143,15 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
             + settings.dockerHost()
             + ", image "
             + settings.image());
+  }
+
+  private boolean runtimeRegistered(String runtime) {
+    try {
+      Object runtimes = engine.call(() -> engine.client().infoCmd().exec()).getRawValues().get("Runtimes");
+      return runtimes instanceof Map<?, ?> map && map.containsKey(runtime);
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   /** The engine connection, for the {@link ContainerReaper} of the same node. */

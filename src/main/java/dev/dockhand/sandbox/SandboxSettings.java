@@ -10,8 +10,10 @@ import java.util.Optional;
  *
  * @param dockerHost DOCKER_HOST (default unix:///var/run/docker.sock)
  * @param image DOCKHAND_WORKER_IMAGE (default dockhand-worker:latest)
- * @param network DOCKHAND_SANDBOX_NETWORK (default bridge; none, or a user-defined network name;
- *     never host or container:…)
+ * @param network DOCKHAND_SANDBOX_NETWORK (default allowlist): {@code allowlist} (loopback only;
+ *     out through the egress proxy), {@code none} (loopback only) or {@code open} (Docker's bridge)
+ * @param runtime DOCKHAND_SANDBOX_RUNTIME (default: the engine's own, runc): the OCI runtime task
+ *     containers run under, e.g. {@code runsc} for gVisor where it is registered with the engine
  * @param memoryBytes DOCKHAND_SANDBOX_MEMORY_MB (default 2048) in bytes
  * @param nanoCpus DOCKHAND_SANDBOX_CPUS (default 1.0) in billionths of a CPU
  * @param pidsLimit DOCKHAND_SANDBOX_PIDS (default 512)
@@ -24,7 +26,8 @@ import java.util.Optional;
 public record SandboxSettings(
     String dockerHost,
     String image,
-    String network,
+    SandboxNetwork network,
+    Optional<String> runtime,
     long memoryBytes,
     long nanoCpus,
     long pidsLimit,
@@ -33,14 +36,14 @@ public record SandboxSettings(
     String user) {
 
   /**
-   * Checks what the types cannot: containers never share the host's namespaces, and commands never
-   * run as root, however the record was made.
+   * Checks what the types cannot: the runtime is a plain name, and commands never run as root,
+   * however the record was made.
    */
   public SandboxSettings {
-    if (network.equals("host") || network.startsWith("container:")) {
+    if (runtime.isPresent() && !runtime.get().matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}")) {
       throw new ConfigException(
-          "DOCKHAND_SANDBOX_NETWORK",
-          "must be bridge, none or a user-defined network, not '" + network + "'");
+          "DOCKHAND_SANDBOX_RUNTIME",
+          "must be the name of a runtime registered with the engine, got '" + runtime.get() + "'");
     }
     try {
       SandboxUser.parse(user);
@@ -54,7 +57,8 @@ public record SandboxSettings(
     return new SandboxSettings(
         env.string("DOCKER_HOST", "unix:///var/run/docker.sock"),
         env.string("DOCKHAND_WORKER_IMAGE", "dockhand-worker:latest"),
-        env.string("DOCKHAND_SANDBOX_NETWORK", "bridge"),
+        SandboxNetwork.parse(env.string("DOCKHAND_SANDBOX_NETWORK", "allowlist")),
+        env.optional("DOCKHAND_SANDBOX_RUNTIME"),
         env.longValue("DOCKHAND_SANDBOX_MEMORY_MB", 2048, 64, 1 << 20) * 1024 * 1024,
         Math.round(env.decimal("DOCKHAND_SANDBOX_CPUS", 1.0, 0.01, 256) * 1e9),
         env.longValue("DOCKHAND_SANDBOX_PIDS", 512, 16, 1 << 20),
@@ -65,9 +69,5 @@ public record SandboxSettings(
             Duration.ofHours(6)),
         env.integer("DOCKHAND_EXEC_OUTPUT_CAP_KB", 256, 1, 64 * 1024) * 1024,
         env.string("DOCKHAND_SANDBOX_USER", "1000:1000"));
-  }
-
-  public Optional<String> networkMode() {
-    return Optional.of(network);
   }
 }

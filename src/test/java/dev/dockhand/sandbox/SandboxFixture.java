@@ -21,8 +21,20 @@ final class SandboxFixture {
     Map<String, String> values = new HashMap<>();
     values.put("DOCKHAND_SANDBOX_MEMORY_MB", "256");
     values.put("DOCKHAND_SANDBOX_PIDS", "128");
+    values.putAll(runtimeFromEnvironment());
     values.putAll(overrides);
     return SandboxSettings.from(new Env(values));
+  }
+
+  /**
+   * The runtime the sandbox tests run under: the engine's default, or the one named by
+   * DOCKHAND_SANDBOX_RUNTIME in the test's environment (scripts/test.sh runs them under runsc too).
+   */
+  static Map<String, String> runtimeFromEnvironment() {
+    String runtime = System.getenv("DOCKHAND_SANDBOX_RUNTIME");
+    return runtime == null || runtime.isBlank()
+        ? Map.of()
+        : Map.of("DOCKHAND_SANDBOX_RUNTIME", runtime);
   }
 
   static ExecRequest bash(Duration timeout, String script) {

@@ -50,7 +50,7 @@ class SandboxHardeningTest {
     HostConfig host = inspected.getHostConfig();
 
     assertThat(host.getPrivileged()).isFalse();
-    assertThat(host.getNetworkMode()).isEqualTo("bridge");
+    assertThat(host.getNetworkMode()).isEqualTo("none");
     assertThat(host.getPidMode()).isNullOrEmpty();
     assertThat(host.getIpcMode()).isEqualTo("private");
     assertThat(Arrays.stream(host.getCapDrop()).map(Enum::name)).containsExactly("ALL");

@@ -10,16 +10,27 @@ import org.junit.jupiter.api.Test;
 
 class SandboxSettingsTest {
   @Test
-  void theHostNetworkIsRefusedNamingTheKey() {
-    assertThatThrownBy(
-            () -> SandboxSettings.from(new Env(Map.of("DOCKHAND_SANDBOX_NETWORK", "host"))))
-        .isInstanceOf(ConfigException.class)
-        .hasMessageStartingWith("DOCKHAND_SANDBOX_NETWORK: ");
+  void onlyTheThreeNetworkModesAreAcceptedNamingTheKey() {
+    for (String mode : new String[] {"host", "container:other", "bridge", "my-network"}) {
+      assertThatThrownBy(
+              () -> SandboxSettings.from(new Env(Map.of("DOCKHAND_SANDBOX_NETWORK", mode))))
+          .as(mode)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageStartingWith("DOCKHAND_SANDBOX_NETWORK: ");
+    }
+    assertThat(
+            SandboxSettings.from(new Env(Map.of("DOCKHAND_SANDBOX_NETWORK", "Open"))).network())
+        .isEqualTo(SandboxNetwork.OPEN);
+  }
+
+  @Test
+  void aRuntimeNameThatIsNotAPlainNameIsRefusedNamingTheKey() {
     assertThatThrownBy(
             () ->
                 SandboxSettings.from(
-                    new Env(Map.of("DOCKHAND_SANDBOX_NETWORK", "container:other"))))
-        .isInstanceOf(ConfigException.class);
+                    new Env(Map.of("DOCKHAND_SANDBOX_RUNTIME", "runsc --debug"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("DOCKHAND_SANDBOX_RUNTIME: ");
   }
 
   @Test
@@ -36,7 +47,8 @@ class SandboxSettingsTest {
   void theDefaultsAreTheHardenedOnes() {
     SandboxSettings settings = SandboxSettings.from(new Env(Map.of()));
 
-    assertThat(settings.network()).isEqualTo("bridge");
+    assertThat(settings.network()).isEqualTo(SandboxNetwork.ALLOWLIST);
+    assertThat(settings.runtime()).isEmpty();
     assertThat(settings.user()).isEqualTo("1000:1000");
     assertThat(settings.memoryBytes()).isEqualTo(2048L * 1024 * 1024);
     assertThat(settings.pidsLimit()).isEqualTo(512);

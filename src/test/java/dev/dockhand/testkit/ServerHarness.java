@@ -59,7 +59,7 @@ public final class ServerHarness implements AutoCloseable {
     env.put("DOCKHAND_RETRY_BACKOFF", "100ms");
     env.put("DOCKHAND_MODEL_TURN_BACKOFF", "100ms");
     env.put("DOCKHAND_SANDBOX_MEMORY_MB", "512");
-    return env;
+    return new HashMap<>(TestSandbox.withRuntime(env));
   }
 
   /** Starts node {@code "a"} on SQLite and signs in with its local admin token. */

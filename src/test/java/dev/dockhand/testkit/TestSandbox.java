@@ -7,6 +7,7 @@ import dev.dockhand.sandbox.SandboxSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -18,10 +19,24 @@ import java.util.UUID;
 public final class TestSandbox {
   private static final DockerSandbox SANDBOX =
       new DockerSandbox(
-          SandboxSettings.from(new Env(Map.of("DOCKHAND_SANDBOX_MEMORY_MB", "512"))),
+          SandboxSettings.from(new Env(withRuntime(Map.of("DOCKHAND_SANDBOX_MEMORY_MB", "512")))),
           "agent-test-" + UUID.randomUUID().toString().substring(0, 8));
 
   private TestSandbox() {}
+
+  /**
+   * {@code values} plus DOCKHAND_SANDBOX_RUNTIME when the test's environment names one, so the
+   * same tests run under runc and under gVisor.
+   */
+  public static Map<String, String> withRuntime(Map<String, String> values) {
+    String runtime = System.getenv("DOCKHAND_SANDBOX_RUNTIME");
+    if (runtime == null || runtime.isBlank()) {
+      return values;
+    }
+    Map<String, String> all = new HashMap<>(values);
+    all.put("DOCKHAND_SANDBOX_RUNTIME", runtime);
+    return all;
+  }
 
   /** A fresh container for {@code taskId} with {@code workspace} at /workspace. */
   public static SandboxContainer start(String taskId, Path workspace) {
