@@ -41,6 +41,7 @@ public final class Dispatcher {
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final Thread loop;
   private final ScheduledExecutorService heartbeats;
+  private volatile ClaimGate gate = ClaimGate.OPEN;
 
   /**
    * @param clock must be the queue's clock: leases and timestamps use it, while the dispatcher's
@@ -76,6 +77,11 @@ public final class Dispatcher {
     long period = settings.heartbeat().toMillis();
     heartbeats.scheduleWithFixedDelay(this::heartbeatAll, period, period, TimeUnit.MILLISECONDS);
     loop.start();
+  }
+
+  /** Limits claims by what else the node must have room for; set before {@link #start()}. */
+  public void gate(ClaimGate gate) {
+    this.gate = gate;
   }
 
   /** Makes the dispatcher look for work now rather than at the next poll. */
@@ -132,7 +138,8 @@ public final class Dispatcher {
           leases.rescueExpired();
           nextRescue = System.nanoTime() + settings.poll().toNanos();
         }
-        int free = settings.maxConcurrentTasks() - running.size();
+        int slots = settings.maxConcurrentTasks() - running.size();
+        int free = slots > 0 ? Math.min(slots, gate.admit(slots)) : 0;
         if (free > 0) {
           leases.claim(nodeId, free).forEach(this::launch);
         }
