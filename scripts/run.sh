@@ -12,9 +12,9 @@ if [ ! -f "$jar" ] || [ -n "$(find src pom.xml -newer "$jar" -print -quit)" ]; t
   mvn -q -B -Dstyle.color=never -DskipTests package
 fi
 scripts/docker-up.sh
-image="${DOCKHAND_WORKER_IMAGE:-dockhand-worker:latest}"
-if ! docker image inspect "$image" >/dev/null 2>&1; then
-  echo "==> building the worker image $image (first run only, about two minutes)"
-  java -jar "$jar" worker-image build --image "$image"
+if [[ ${DOCKHAND_SANDBOX_RUNTIME:-} == runsc ]]; then
+  scripts/runsc-up.sh
 fi
+# Builds the worker image on first run (about two minutes) and again when its build files change.
+scripts/worker-image.sh
 exec java -jar "$jar" serve "$@"
