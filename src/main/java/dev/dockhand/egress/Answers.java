@@ -2,8 +2,12 @@ package dev.dockhand.egress;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The proxy's own answers: a status and one short text/plain paragraph, then the connection
@@ -11,7 +15,42 @@ import java.nio.charset.StandardCharsets;
  * an address the name resolved to or anything from the coordinator. Stateless.
  */
 final class Answers {
+  private static final long LINGER_MILLIS = 1000;
+  private static final long LINGER_BYTES = 1024 * 1024;
+
   private Answers() {}
+
+  /**
+   * Answers and then closes gently: stops sending and drops what the client still sends (its
+   * request body, say) for up to a second or a MiB. Closing a Unix socket with unread bytes resets
+   * it, and the client would see the reset instead of the answer.
+   */
+  static void reply(SocketChannel client, ScheduledExecutorService timers, int status, String text)
+      throws IOException {
+    send(client, status, text);
+    client.shutdownOutput();
+    ScheduledFuture<?> stop =
+        timers.schedule(
+            () -> {
+              try {
+                client.shutdownInput();
+              } catch (IOException e) {
+                Splice.closeQuietly(client);
+              }
+            },
+            LINGER_MILLIS,
+            TimeUnit.MILLISECONDS);
+    try {
+      ByteBuffer sink = ByteBuffer.allocate(16 * 1024);
+      long drained = 0;
+      while (drained < LINGER_BYTES && client.read(sink) >= 0) {
+        drained += sink.position();
+        sink.clear();
+      }
+    } finally {
+      stop.cancel(false);
+    }
+  }
 
   static void send(WritableByteChannel client, int status, String text) throws IOException {
     byte[] body = (text + "\n").getBytes(StandardCharsets.UTF_8);

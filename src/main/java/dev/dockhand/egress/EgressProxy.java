@@ -138,7 +138,7 @@ public final class EgressProxy implements AutoCloseable {
         continue;
       }
       if (!slots.tryAcquire()) {
-        refuseBusy(client);
+        Thread.ofVirtual().name("egress-busy").start(() -> refuseBusy(client));
         continue;
       }
       if (!track(client)) {
@@ -154,7 +154,8 @@ public final class EgressProxy implements AutoCloseable {
 
   private void refuseBusy(SocketChannel client) {
     try (client) {
-      Answers.send(client, 503, "too many connections through this task's egress proxy");
+      Answers.reply(
+          client, scheduler, 503, "too many connections through this task's egress proxy");
     } catch (IOException e) {
       // The client left; nothing to tell it.
     }

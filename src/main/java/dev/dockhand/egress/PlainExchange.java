@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
@@ -100,10 +101,16 @@ final class PlainExchange {
   private final ChannelReader fromClient;
   private final SocketChannel client;
   private final SocketChannel upstream;
+  private final ScheduledExecutorService timers;
   private final AtomicBoolean badBody = new AtomicBoolean();
 
   PlainExchange(
-      Request request, ChannelReader fromClient, SocketChannel client, SocketChannel upstream) {
+      Request request,
+      ChannelReader fromClient,
+      SocketChannel client,
+      SocketChannel upstream,
+      ScheduledExecutorService timers) {
+    this.timers = timers;
     this.request = request;
     this.fromClient = fromClient;
     this.client = client;
@@ -115,7 +122,7 @@ final class PlainExchange {
     try {
       Splice.writeFully(upstream, ByteBuffer.wrap(HttpHead.render(line, request.headers())));
     } catch (IOException e) {
-      Answers.send(client, 502, "the upstream closed the connection");
+      Answers.reply(client, timers, 502, "the upstream closed the connection");
       return;
     }
     Thread body = null;
@@ -172,8 +179,9 @@ final class PlainExchange {
       // Answered below like any other response this proxy cannot pass on.
     }
     if (badBody.get()) {
-      Answers.send(client, 400, "the request body's chunked framing is malformed");
+      Answers.reply(client, timers, 400, "the request body's chunked framing is malformed");
     } else {
+      // Not a lingering reply: the body thread may still be reading the client.
       Answers.send(client, 502, "the upstream sent no valid HTTP response");
     }
     return Optional.empty();

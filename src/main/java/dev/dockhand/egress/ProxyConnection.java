@@ -64,7 +64,7 @@ final class ProxyConnection implements Runnable {
     String[] parts = head.get().startLine().split(" ", -1);
     if (parts.length != 3 || !METHOD.matcher(parts[0]).matches()
         || !VERSION.matcher(parts[2]).matches()) {
-      Answers.send(client, 400, "the request line must be 'METHOD target HTTP/1.1'");
+      answer(400, "the request line must be 'METHOD target HTTP/1.1'");
       return;
     }
     if (parts[0].equals("CONNECT")) {
@@ -74,13 +74,13 @@ final class ProxyConnection implements Runnable {
       try {
         request = PlainExchange.Request.parse(parts, head.get());
       } catch (HttpHead.Malformed e) {
-        Answers.send(client, 400, e.getMessage());
+        answer(400, e.getMessage());
         return;
       }
       Optional<SocketChannel> upstream = open(request.target());
       if (upstream.isPresent()) {
         try (SocketChannel channel = upstream.get()) {
-          new PlainExchange(request, reader, client, channel).run();
+          new PlainExchange(request, reader, client, channel, proxy.scheduler()).run();
         } finally {
           proxy.finished(upstream.get());
         }
@@ -97,7 +97,7 @@ final class ProxyConnection implements Runnable {
     try {
       text = reader.readHead(MAX_HEAD_BYTES);
     } catch (ChannelReader.TooLong e) {
-      Answers.send(client, 400, "the request head is over " + MAX_HEAD_BYTES / 1024 + " KiB");
+      answer(400, "the request head is over " + MAX_HEAD_BYTES / 1024 + " KiB");
       return Optional.empty();
     } catch (EOFException e) {
       text = null;
@@ -105,7 +105,7 @@ final class ProxyConnection implements Runnable {
       watchdog.cancel(false);
     }
     if (timedOut.get()) {
-      Answers.send(client, 408, "no complete request head within "
+      answer(408, "no complete request head within "
           + proxy.headTimeout().toMillis() + " ms");
       return Optional.empty();
     }
@@ -115,9 +115,13 @@ final class ProxyConnection implements Runnable {
     try {
       return Optional.of(HttpHead.parse(text));
     } catch (HttpHead.Malformed e) {
-      Answers.send(client, 400, e.getMessage());
+      answer(400, e.getMessage());
       return Optional.empty();
     }
+  }
+
+  private void answer(int status, String text) throws IOException {
+    Answers.reply(client, proxy.scheduler(), status, text);
   }
 
   /** Ends a read that has waited too long for the head: the blocked read then sees the end. */
@@ -133,7 +137,7 @@ final class ProxyConnection implements Runnable {
   private void tunnel(String authority, ChannelReader reader) throws IOException {
     Optional<Target> target = Target.parse(authority, 0);
     if (target.isEmpty()) {
-      Answers.send(client, 400, "CONNECT needs host:port");
+      answer(400, "CONNECT needs host:port");
       return;
     }
     Optional<SocketChannel> upstream = open(target.get());
@@ -156,7 +160,7 @@ final class ProxyConnection implements Runnable {
     Optional<EgressEntry> entry = proxy.allowlist().match(target.host(), target.port());
     if (entry.isEmpty()) {
       proxy.blocked().record(target.host(), target.port());
-      Answers.send(client, 403, Answers.notListed(target));
+      answer(403, Answers.notListed(target));
       return Optional.empty();
     }
     List<InetAddress> addresses;
@@ -166,17 +170,17 @@ final class ProxyConnection implements Runnable {
               ? List.of(IpLiteral.parse(target.host()).orElseThrow())
               : proxy.resolver().resolve(target.host());
     } catch (UnknownHostException e) {
-      Answers.send(client, 502, "cannot resolve " + target.host());
+      answer(502, "cannot resolve " + target.host());
       return Optional.empty();
     }
     if (addresses.isEmpty()) {
-      Answers.send(client, 502, "cannot resolve " + target.host());
+      answer(502, "cannot resolve " + target.host());
       return Optional.empty();
     }
     for (InetAddress address : addresses) {
       if (!AddressPolicy.permitted(address, entry.get())) {
         proxy.blocked().record(target.host(), target.port());
-        Answers.send(client, 403, Answers.nonPublic(target));
+        answer(403, Answers.nonPublic(target));
         return Optional.empty();
       }
     }
@@ -193,7 +197,7 @@ final class ProxyConnection implements Runnable {
         // Try the next vetted address; the answer below covers them all.
       }
     }
-    Answers.send(client, 502, "cannot connect to " + target);
+    answer(502, "cannot connect to " + target);
     return Optional.empty();
   }
 }
