@@ -1,7 +1,9 @@
 package dev.dockhand.egress;
 
 import java.net.IDN;
+import java.net.InetAddress;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.regex.Pattern;
 
@@ -9,17 +11,23 @@ import java.util.regex.Pattern;
  * One entry of an egress allowlist: {@code host}, {@code *.domain} (the domain's subdomains, not
  * the domain itself) or either with {@code :port}. Without a port an entry allows 80 and 443. An
  * entry may be an IP address literal ({@code 127.0.0.1:8080}, {@code [::1]:8080}); only such an
- * entry lets the proxy reach a loopback, private or link-local address. Immutable.
+ * entry lets the proxy reach a loopback, private or link-local address, and only that address.
+ * Immutable.
  *
- * @param host the lower-case host name, domain (for a wildcard) or address literal, without
+ * @param host the lower-case ASCII host name, domain (for a wildcard) or address literal, without
  *     brackets
  * @param wildcard whether the entry is {@code *.host}
  * @param port the one port allowed, or empty for 80 and 443
  */
 public record EgressEntry(String host, boolean wildcard, OptionalInt port) {
-  private static final Pattern LABEL = Pattern.compile("[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?");
-  private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-  private static final Pattern IPV6 = Pattern.compile("[0-9a-f:.]+");
+  private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+  private static final Pattern DIGITS = Pattern.compile("\\d{1,5}");
+
+  public EgressEntry {
+    if (host == null || host.isEmpty() || port == null) {
+      throw new IllegalArgumentException("an entry needs a host");
+    }
+  }
 
   /**
    * Parses one entry; throws {@link IllegalArgumentException} with a message that quotes the entry
@@ -45,7 +53,7 @@ public record EgressEntry(String host, boolean wildcard, OptionalInt port) {
         }
         port = OptionalInt.of(port(text, rest.substring(1)));
       }
-      if (!IPV6.matcher(hostPart).matches() || !hostPart.contains(":")) {
+      if (!hostPart.contains(":") || IpLiteral.parse(hostPart).isEmpty()) {
         throw invalid(text, "'" + hostPart + "' is not an IPv6 address");
       }
       return new EgressEntry(hostPart, false, port);
@@ -60,33 +68,49 @@ public record EgressEntry(String host, boolean wildcard, OptionalInt port) {
     }
     boolean wildcard = hostPart.startsWith("*.");
     String name = wildcard ? hostPart.substring(2) : hostPart;
-    if (IPV4.matcher(name).matches()) {
+    if (IpLiteral.looksLikeIpv4(name)) {
       if (wildcard) {
         throw invalid(text, "a wildcard cannot stand before an address");
       }
-      for (String octet : name.split("\\.")) {
-        if (Integer.parseInt(octet) > 255) {
-          throw invalid(text, "'" + name + "' is not an IPv4 address");
-        }
+      if (IpLiteral.parse(name).isEmpty()) {
+        throw invalid(text, "'" + name + "' is not an IPv4 address");
       }
       return new EgressEntry(name, false, port);
     }
-    return new EgressEntry(hostName(text, name), wildcard, port);
+    return new EgressEntry(
+        hostName(name).orElseThrow(() -> invalid(text, "'" + name + "' is not a host name")),
+        wildcard,
+        port);
   }
 
-  /** Whether this entry lets a connection to {@code host} (lower case, no brackets) on port go. */
+  /**
+   * Whether this entry lets a connection to {@code host} (lower case ASCII, no brackets, as the
+   * proxy normalised it) on {@code port} go. Address literals compare as addresses, so {@code
+   * [::1]} and {@code [0:0:0:0:0:0:0:1]} are the same entry.
+   */
   public boolean allows(String host, int port) {
     boolean portAllowed =
         this.port.isPresent() ? this.port.getAsInt() == port : port == 80 || port == 443;
     if (!portAllowed) {
       return false;
     }
-    return wildcard ? host.endsWith("." + this.host) : host.equals(this.host);
+    if (wildcard) {
+      return host.endsWith("." + this.host);
+    }
+    if (addressLiteral()) {
+      return address().equals(IpLiteral.parse(host));
+    }
+    return host.equals(this.host);
   }
 
   /** Whether the entry is an IP address rather than a name. */
   public boolean addressLiteral() {
-    return !wildcard && (IPV4.matcher(host).matches() || host.contains(":"));
+    return !wildcard && (host.contains(":") || IpLiteral.looksLikeIpv4(host));
+  }
+
+  /** The address of an address-literal entry; empty for a name. */
+  public Optional<InetAddress> address() {
+    return addressLiteral() ? IpLiteral.parse(host) : Optional.empty();
   }
 
   @Override
@@ -95,32 +119,40 @@ public record EgressEntry(String host, boolean wildcard, OptionalInt port) {
     return (wildcard ? "*." : "") + name + (port.isPresent() ? ":" + port.getAsInt() : "");
   }
 
-  private static String hostName(String text, String name) {
+  /**
+   * The lower-case ASCII form of a DNS host name (international names become punycode), or empty
+   * when it is not one. A numeric last label is refused: no top-level domain is numeric, and such
+   * a "name" is a legacy address spelling ({@code 127.1}, {@code 2130706433}) that resolvers turn
+   * into an address.
+   */
+  static Optional<String> hostName(String name) {
     String ascii;
     try {
       ascii = IDN.toASCII(name, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
     } catch (IllegalArgumentException e) {
-      throw invalid(text, "'" + name + "' is not a host name");
+      return Optional.empty();
     }
     if (ascii.isEmpty() || ascii.length() > 253) {
-      throw invalid(text, "'" + name + "' is not a host name");
+      return Optional.empty();
     }
-    for (String label : ascii.split("\\.", -1)) {
+    String[] labels = ascii.split("\\.", -1);
+    for (String label : labels) {
       if (!LABEL.matcher(label).matches()) {
-        throw invalid(text, "'" + name + "' is not a host name");
+        return Optional.empty();
       }
     }
-    return ascii;
+    if (labels[labels.length - 1].chars().allMatch(Character::isDigit)) {
+      return Optional.empty();
+    }
+    return Optional.of(ascii);
   }
 
   private static int port(String text, String digits) {
-    try {
+    if (DIGITS.matcher(digits).matches()) {
       int port = Integer.parseInt(digits);
       if (port >= 1 && port <= 65535) {
         return port;
       }
-    } catch (NumberFormatException e) {
-      // Reported below with the entry quoted.
     }
     throw invalid(text, "the port must be a number from 1 to 65535");
   }

@@ -1,0 +1,302 @@
+package dev.dockhand.egress;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The egress proxy of one task attempt: an HTTP forward proxy (absolute-form plain HTTP and
+ * CONNECT tunnels, no TLS interception) on a Unix domain socket that the task's container mounts
+ * as its only way out. Each connection is checked against the task's {@link Allowlist} and the
+ * address policy (no loopback, private, link-local or metadata address unless an operator named
+ * that literal address); refusals are answered with a 403 naming the destination and reported,
+ * aggregated, to a {@link BlockedListener}. Thread-safe; {@link #close} may be called from any
+ * thread, more than once.
+ */
+public final class EgressProxy implements AutoCloseable {
+  /** Bytes of each direction's buffer; large, so a tunnel runs near the speed of a direct copy. */
+  static final int BUFFER_BYTES = 128 * 1024;
+
+  private static final Logger log = LoggerFactory.getLogger(EgressProxy.class);
+
+  private final Path socketPath;
+  private final Allowlist allowlist;
+  private final Resolver resolver;
+  private final Connector connector;
+  private final BlockedHosts blocked;
+  private final Duration headTimeout;
+  private final Semaphore slots;
+  private final ServerSocketChannel server;
+  private final ScheduledExecutorService scheduler;
+  private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
+  private final Set<Thread> workers = ConcurrentHashMap.newKeySet();
+  private final Thread acceptor;
+  private volatile boolean closed;
+
+  private EgressProxy(Builder builder, ServerSocketChannel server) {
+    this.socketPath = builder.socketPath;
+    this.allowlist = builder.allowlist;
+    this.resolver = builder.resolver;
+    this.connector = builder.connector;
+    this.blocked = new BlockedHosts(builder.listener, builder.clock, builder.reportInterval);
+    this.headTimeout = builder.headTimeout;
+    this.slots = new Semaphore(builder.maxConnections);
+    this.server = server;
+    ScheduledThreadPoolExecutor timers =
+        new ScheduledThreadPoolExecutor(
+            1, Thread.ofPlatform().daemon().name("egress-timer").factory());
+    timers.setRemoveOnCancelPolicy(true);
+    this.scheduler = timers;
+    long tick = Math.max(50, Math.min(1000, builder.reportInterval.toMillis() / 2));
+    scheduler.scheduleWithFixedDelay(blocked::flushDue, tick, tick, TimeUnit.MILLISECONDS);
+    this.acceptor = Thread.ofVirtual().name("egress-accept").unstarted(this::acceptLoop);
+  }
+
+  /** A proxy with the system resolver, plain connections and the default limits. */
+  public static EgressProxy start(Path socketPath, Allowlist allowlist, BlockedListener listener)
+      throws IOException {
+    return builder(socketPath, allowlist).listener(listener).start();
+  }
+
+  public static Builder builder(Path socketPath, Allowlist allowlist) {
+    return new Builder(socketPath, allowlist);
+  }
+
+  public Path socketPath() {
+    return socketPath;
+  }
+
+  public Allowlist allowlist() {
+    return allowlist;
+  }
+
+  /** Connections being served now. */
+  public int openConnections() {
+    return workers.size();
+  }
+
+  /**
+   * Stops accepting, closes every live connection, waits briefly for their threads, reports any
+   * refusal totals not yet reported and deletes the socket file.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    Splice.closeQuietly(server);
+    open.forEach(Splice::closeQuietly);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+    for (Thread thread : Set.copyOf(workers)) {
+      long left = deadline - System.nanoTime();
+      try {
+        if (left > 0) {
+          thread.join(Duration.ofNanos(left));
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    scheduler.shutdownNow();
+    blocked.close();
+    try {
+      Files.deleteIfExists(socketPath);
+    } catch (IOException e) {
+      log.warn("egress: could not delete the socket file {}: {}", socketPath, e.toString());
+    }
+  }
+
+  private void acceptLoop() {
+    while (!closed) {
+      SocketChannel client;
+      try {
+        client = server.accept();
+      } catch (ClosedChannelException e) {
+        return;
+      } catch (IOException e) {
+        log.warn("egress: accept failed: {}", e.toString());
+        pause();
+        continue;
+      }
+      if (!slots.tryAcquire()) {
+        Thread.ofVirtual().name("egress-busy").start(() -> refuseBusy(client));
+        continue;
+      }
+      if (!track(client)) {
+        slots.release();
+        return;
+      }
+      Thread worker = Thread.ofVirtual().name("egress-conn").unstarted(
+          new ProxyConnection(this, client));
+      workers.add(worker);
+      worker.start();
+    }
+  }
+
+  private void refuseBusy(SocketChannel client) {
+    try (client) {
+      Answers.reply(
+          client, scheduler, 503, "too many connections through this task's egress proxy");
+    } catch (IOException e) {
+      // The client left; nothing to tell it.
+    }
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(50); // Out of file descriptors or similar: do not spin on a failing accept.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Records a channel to close with the proxy; false (and nothing recorded) once it is closed. */
+  boolean track(SocketChannel channel) {
+    open.add(channel);
+    if (closed) {
+      open.remove(channel);
+      Splice.closeQuietly(channel);
+      return false;
+    }
+    return true;
+  }
+
+  /** Called when a connection is done with its upstream channel. */
+  void finished(SocketChannel upstream) {
+    open.remove(upstream);
+  }
+
+  /** Called by a connection's own thread as it ends; frees its slot. */
+  void connectionDone(SocketChannel client) {
+    open.remove(client);
+    workers.remove(Thread.currentThread());
+    slots.release();
+  }
+
+  Resolver resolver() {
+    return resolver;
+  }
+
+  Connector connector() {
+    return connector;
+  }
+
+  BlockedHosts blocked() {
+    return blocked;
+  }
+
+  ScheduledExecutorService scheduler() {
+    return scheduler;
+  }
+
+  Duration headTimeout() {
+    return headTimeout;
+  }
+
+  /** How to make a proxy; every setting but the socket and allowlist has a default. */
+  public static final class Builder {
+    private final Path socketPath;
+    private final Allowlist allowlist;
+    private Resolver resolver = Resolver.SYSTEM;
+    private Connector connector = Connector.plain(Duration.ofSeconds(10));
+    private BlockedListener listener = BlockedListener.NONE;
+    private Clock clock = Clock.systemUTC();
+    private Duration headTimeout = Duration.ofSeconds(10);
+    private Duration reportInterval = Duration.ofSeconds(5);
+    private int maxConnections = 256;
+
+    private Builder(Path socketPath, Allowlist allowlist) {
+      this.socketPath = socketPath;
+      this.allowlist = allowlist;
+    }
+
+    public Builder resolver(Resolver resolver) {
+      this.resolver = resolver;
+      return this;
+    }
+
+    public Builder connector(Connector connector) {
+      this.connector = connector;
+      return this;
+    }
+
+    public Builder listener(BlockedListener listener) {
+      this.listener = listener;
+      return this;
+    }
+
+    /** The clock that paces repeated refusal reports (default: the system's). */
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    /** How long a client has to send its whole request head (default 10 s). */
+    public Builder headTimeout(Duration headTimeout) {
+      this.headTimeout = headTimeout;
+      return this;
+    }
+
+    /** The least time between two reports of the same refused destination (default 5 s). */
+    public Builder reportInterval(Duration reportInterval) {
+      this.reportInterval = reportInterval;
+      return this;
+    }
+
+    /** Connections served at once; more are answered 503 (default 256). */
+    public Builder maxConnections(int maxConnections) {
+      this.maxConnections = maxConnections;
+      return this;
+    }
+
+    /**
+     * Binds the socket (replacing a stale socket file left by a crash, never any other file),
+     * makes it connectable by every local user (the container runs as a non-root uid) and starts
+     * accepting.
+     */
+    public EgressProxy start() throws IOException {
+      removeStaleSocket(socketPath);
+      ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+      try {
+        server.bind(UnixDomainSocketAddress.of(socketPath));
+        Files.setPosixFilePermissions(socketPath, PosixFilePermissions.fromString("rw-rw-rw-"));
+      } catch (IOException | RuntimeException e) {
+        server.close();
+        throw e;
+      }
+      EgressProxy proxy = new EgressProxy(this, server);
+      proxy.acceptor.start();
+      return proxy;
+    }
+
+    private static void removeStaleSocket(Path path) throws IOException {
+      if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+        return;
+      }
+      int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+      if ((mode & 0170000) != 0140000) {
+        throw new IOException(path + " exists and is not a socket; not replacing it");
+      }
+      Files.delete(path);
+    }
+  }
+}
