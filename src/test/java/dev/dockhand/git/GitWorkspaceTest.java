@@ -50,7 +50,7 @@ class GitWorkspaceTest {
 
     assertThat(workspace.baseBranch()).isEqualTo("main");
     assertThat(workspace.baseCommit()).isEqualTo(server.head(name, "main").orElseThrow().id());
-    assertThat(Files.readString(workspace.dir().resolve("src/app.txt"))).isEqualTo("v1\n");
+    assertThat(Files.readString(workspace.workTree().resolve("src/app.txt"))).isEqualTo("v1\n");
   }
 
   @Test
@@ -62,18 +62,25 @@ class GitWorkspaceTest {
 
     assertThat(workspace.baseBranch()).isEqualTo("release");
     assertThat(workspace.baseCommit()).isEqualTo(release);
-    assertThat(Files.readString(workspace.dir().resolve("VERSION"))).isEqualTo("2\n");
+    assertThat(Files.readString(workspace.workTree().resolve("VERSION"))).isEqualTo("2\n");
   }
 
   @Test
   void aWrongTokenIsRefusedWithoutRepeatingIt() {
     String name = newRepo(Map.of("README.md", "hello\n"));
-    Path dir = temp.resolve("clone");
+    Path repoDir = temp.resolve("host.git");
+    Path workTree = temp.resolve("ws");
 
     assertThatThrownBy(
             () ->
                 GitWorkspace.clone(
-                    repo(name), Optional.empty(), dir, new Secret("ghs_wrong_token_123")))
+                    repo(name),
+                    Optional.empty(),
+                    Optional.empty(),
+                    repoDir,
+                    workTree,
+                    new Secret("ghs_wrong_token_123"),
+                    WorkspaceLimits.DEFAULT))
         .isInstanceOfSatisfying(
             GitException.class,
             e -> {
@@ -82,7 +89,8 @@ class GitWorkspaceTest {
             })
         .hasMessage("the git server refused the token for " + server.hostAndPort())
         .hasMessageNotContaining("ghs_wrong_token_123");
-    assertThat(dir).isEmptyDirectory();
+    assertThat(repoDir).isEmptyDirectory();
+    assertThat(workTree).isEmptyDirectory();
   }
 
   @Test
@@ -114,7 +122,16 @@ class GitWorkspaceTest {
     RepoUrl repo = RepoUrl.parse("acme/widgets", goneSettings);
     gone.close();
 
-    assertThatThrownBy(() -> GitWorkspace.clone(repo, Optional.empty(), temp.resolve("c"), SECRET))
+    assertThatThrownBy(
+            () ->
+                GitWorkspace.clone(
+                    repo,
+                    Optional.empty(),
+                    Optional.empty(),
+                    temp.resolve("host.git"),
+                    temp.resolve("ws"),
+                    SECRET,
+                    WorkspaceLimits.DEFAULT))
         .isInstanceOfSatisfying(
             GitException.class,
             e -> {
@@ -139,13 +156,13 @@ class GitWorkspaceTest {
     String name =
         newRepo(Map.of(".gitignore", "build/\n*.log\n", "keep.txt", "old\n", "gone.txt", "bye\n"));
     GitWorkspace workspace = cloneOf(name, Optional.empty());
-    Files.writeString(workspace.dir().resolve("keep.txt"), "new\n");
-    Files.delete(workspace.dir().resolve("gone.txt"));
-    Files.createDirectories(workspace.dir().resolve("docs"));
-    Files.writeString(workspace.dir().resolve("docs/added.md"), "# added\n");
-    Files.createDirectories(workspace.dir().resolve("build"));
-    Files.writeString(workspace.dir().resolve("build/out.bin"), "ignored");
-    Files.writeString(workspace.dir().resolve("debug.log"), "ignored");
+    Files.writeString(workspace.workTree().resolve("keep.txt"), "new\n");
+    Files.delete(workspace.workTree().resolve("gone.txt"));
+    Files.createDirectories(workspace.workTree().resolve("docs"));
+    Files.writeString(workspace.workTree().resolve("docs/added.md"), "# added\n");
+    Files.createDirectories(workspace.workTree().resolve("build"));
+    Files.writeString(workspace.workTree().resolve("build/out.bin"), "ignored");
+    Files.writeString(workspace.workTree().resolve("debug.log"), "ignored");
 
     String commit = workspace.commitAll("Tidy the files", GitIdentity.AGENT, USER).orElseThrow();
     workspace.push("dockhand/t1", SECRET);
@@ -175,12 +192,12 @@ class GitWorkspaceTest {
   void aPushReplacesTheTasksOwnBranchOnRetry() throws IOException {
     String name = newRepo(Map.of("README.md", "hello\n"));
     GitWorkspace first = cloneOf(name, Optional.empty());
-    Files.writeString(first.dir().resolve("attempt.txt"), "1\n");
+    Files.writeString(first.workTree().resolve("attempt.txt"), "1\n");
     first.commitAll("Attempt 1", GitIdentity.AGENT, USER);
     first.push("dockhand/retry", SECRET);
 
     GitWorkspace second = cloneOf(name, Optional.empty());
-    Files.writeString(second.dir().resolve("attempt.txt"), "2\n");
+    Files.writeString(second.workTree().resolve("attempt.txt"), "2\n");
     String commit = second.commitAll("Attempt 2", GitIdentity.AGENT, USER).orElseThrow();
     second.push("dockhand/retry", SECRET);
 
@@ -194,7 +211,7 @@ class GitWorkspaceTest {
     String name = newRepo(Map.of("README.md", "hello\n"));
     server.rejectPushes(name, "pushes are frozen for the release");
     GitWorkspace workspace = cloneOf(name, Optional.empty());
-    Files.writeString(workspace.dir().resolve("change.txt"), "x\n");
+    Files.writeString(workspace.workTree().resolve("change.txt"), "x\n");
     workspace.commitAll("Change", GitIdentity.AGENT, USER);
 
     assertThatThrownBy(() -> workspace.push("dockhand/frozen", SECRET))
@@ -214,7 +231,7 @@ class GitWorkspaceTest {
   void aPushWithAWrongTokenIsRefused() throws IOException {
     String name = newRepo(Map.of("README.md", "hello\n"));
     GitWorkspace workspace = cloneOf(name, Optional.empty());
-    Files.writeString(workspace.dir().resolve("change.txt"), "x\n");
+    Files.writeString(workspace.workTree().resolve("change.txt"), "x\n");
     workspace.commitAll("Change", GitIdentity.AGENT, USER);
 
     assertThatThrownBy(() -> workspace.push("dockhand/t2", new Secret("ghs_expired")))
@@ -226,15 +243,17 @@ class GitWorkspaceTest {
   void noFileInTheWorkspaceHoldsTheTokenAfterCloneCommitAndPush() throws IOException {
     String name = newRepo(Map.of("README.md", "hello\n"));
     GitWorkspace workspace = cloneOf(name, Optional.empty());
-    Files.writeString(workspace.dir().resolve("change.txt"), "x\n");
+    Files.writeString(workspace.workTree().resolve("change.txt"), "x\n");
     workspace.commitAll("Change", GitIdentity.AGENT, USER);
     workspace.push("dockhand/t3", SECRET);
 
     List<Path> files;
-    try (Stream<Path> walk = Files.walk(workspace.dir())) {
-      files = walk.filter(Files::isRegularFile).toList();
+    try (Stream<Path> worktree = Files.walk(workspace.workTree());
+        Stream<Path> host = Files.walk(workspace.repoDir())) {
+      files = Stream.concat(worktree, host).filter(Files::isRegularFile).toList();
     }
-    assertThat(files).contains(workspace.dir().resolve(".git/config"));
+    assertThat(files)
+        .contains(workspace.workTree().resolve(".git/config"), workspace.repoDir().resolve("config"));
     for (Path file : files) {
       assertThat(new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1))
           .as(file.toString())
@@ -248,7 +267,7 @@ class GitWorkspaceTest {
   void theDiffShowsTheTasksChangesAsAUnifiedDiff() throws IOException {
     String name = newRepo(Map.of("app.txt", "one\ntwo\n"));
     GitWorkspace workspace = cloneOf(name, Optional.empty());
-    Files.writeString(workspace.dir().resolve("app.txt"), "one\nthree\n");
+    Files.writeString(workspace.workTree().resolve("app.txt"), "one\nthree\n");
     String commit = workspace.commitAll("Edit", GitIdentity.AGENT, USER).orElseThrow();
 
     String diff = workspace.diff(workspace.baseCommit(), commit);
@@ -270,7 +289,8 @@ class GitWorkspaceTest {
   }
 
   private GitWorkspace cloneOf(String name, Optional<String> branch) {
-    return GitWorkspace.clone(
-        repo(name), branch, temp.resolve("ws-" + REPOS.incrementAndGet()), SECRET);
+    Path parent = temp.resolve("task-" + REPOS.incrementAndGet());
+    return TaskClones.cloneAndCheckOut(
+        repo(name), branch, Optional.empty(), parent, SECRET, WorkspaceLimits.DEFAULT);
   }
 }
