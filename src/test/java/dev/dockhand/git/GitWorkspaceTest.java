@@ -10,6 +10,7 @@ import dev.dockhand.testkit.GitHttpServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -278,7 +279,174 @@ class GitWorkspaceTest {
         .contains("-two\n+three\n");
   }
 
-  private String newRepo(Map<String, String> files) {
+  @Test
+  void theHostChecksOutNothingAndKeepsItsRepositoryOutsideTheWorktree() throws IOException {
+    String name = newRepo(Map.of("README.md", "hello\n"));
+    Path workTree = temp.resolve("ws");
+
+    GitWorkspace workspace =
+        GitWorkspace.clone(
+            repo(name),
+            Optional.empty(),
+            Optional.empty(),
+            temp.resolve("host.git"),
+            workTree,
+            SECRET,
+            WorkspaceLimits.DEFAULT);
+
+    try (Stream<Path> entries = Files.list(workTree)) {
+      assertThat(entries).containsExactly(workTree.resolve(".git"));
+    }
+    assertThat(workspace.repoDir()).isDirectory();
+    assertThat(workspace.repoDir().startsWith(workTree)).isFalse();
+    assertThat(workTree.resolve(".git/index")).doesNotExist();
+    assertThat(Files.readString(workTree.resolve(".git/HEAD"))).isEqualTo("ref: refs/heads/main\n");
+    assertThat(Files.readString(workTree.resolve(".git/config")))
+        .contains("bare = false", "url = \"" + server.url(name) + "\"");
+  }
+
+  @Test
+  void filesTrackedByTheBaseStayTrackedEvenWhenIgnored() throws IOException {
+    String name =
+        newRepo(
+            Map.of(
+                ".gitignore", "*.log\nbuild/\n",
+                "tracked.log", "t1\n",
+                "build/tracked.txt", "b1\n",
+                "logs/.gitignore", "!important.log\n"));
+    GitWorkspace workspace = cloneOf(name, Optional.empty());
+    Path tree = workspace.workTree();
+    Files.writeString(tree.resolve("tracked.log"), "t2\n");
+    Files.writeString(tree.resolve("build/tracked.txt"), "b2\n");
+    Files.writeString(tree.resolve("build/new.txt"), "ignored\n");
+    Files.writeString(tree.resolve("new.log"), "ignored\n");
+    Files.writeString(tree.resolve("logs/important.log"), "kept\n");
+    Files.writeString(tree.resolve("logs/other.log"), "ignored\n");
+
+    workspace.commitAll("Logs", GitIdentity.AGENT, USER).orElseThrow();
+    workspace.push("dockhand/ignored", SECRET);
+
+    assertThat(server.files(name, "dockhand/ignored"))
+        .containsOnly(
+            Map.entry(".gitignore", "*.log\nbuild/\n"),
+            Map.entry("tracked.log", "t2\n"),
+            Map.entry("build/tracked.txt", "b2\n"),
+            Map.entry("logs/.gitignore", "!important.log\n"),
+            Map.entry("logs/important.log", "kept\n"));
+  }
+
+  @Test
+  void theExecutableBitAndSymbolicLinksAreCommittedAndCheckedOutAgain() throws IOException {
+    String name = newRepo(Map.of("README.md", "hello\n", "old/dir/file.txt", "bye\n"));
+    GitWorkspace workspace = cloneOf(name, Optional.empty());
+    Path tree = workspace.workTree();
+    Files.writeString(tree.resolve("run.sh"), "#!/bin/sh\necho hi\n");
+    Files.setPosixFilePermissions(
+        tree.resolve("run.sh"), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.createSymbolicLink(tree.resolve("readme-link"), Path.of("README.md"));
+    TaskClones.run(tree, List.of("rm", "-r", "old"));
+
+    workspace.commitAll("Modes", GitIdentity.AGENT, USER).orElseThrow();
+    workspace.push("dockhand/modes", SECRET);
+
+    assertThat(TaskClones.modes(server.repoDir(name), "dockhand/modes"))
+        .containsOnly(
+            Map.entry("README.md", org.eclipse.jgit.lib.FileMode.REGULAR_FILE),
+            Map.entry("run.sh", org.eclipse.jgit.lib.FileMode.EXECUTABLE_FILE),
+            Map.entry("readme-link", org.eclipse.jgit.lib.FileMode.SYMLINK));
+    assertThat(server.files(name, "dockhand/modes")).containsEntry("readme-link", "README.md");
+    GitWorkspace again = cloneOf(name, Optional.of("dockhand/modes"));
+    assertThat(again.workTree().resolve("run.sh")).isExecutable();
+    assertThat(Files.readSymbolicLink(again.workTree().resolve("readme-link")))
+        .isEqualTo(Path.of("README.md"));
+  }
+
+  @Test
+  void commitsTheAgentMadeInTheContainerAreNotCarriedOverButTheirFilesAre() throws IOException {
+    String name = newRepo(Map.of("README.md", "hello\n"));
+    GitWorkspace workspace = cloneOf(name, Optional.empty());
+    Path tree = workspace.workTree();
+    Files.writeString(tree.resolve("agent.txt"), "committed by the agent\n");
+    TaskClones.run(tree, List.of("git", "add", "agent.txt"));
+    TaskClones.run(
+        tree,
+        List.of("git", "-c", "user.name=A", "-c", "user.email=a@b", "commit", "-qm", "agent's"));
+
+    String commit = workspace.commitAll("Work", GitIdentity.AGENT, USER).orElseThrow();
+    workspace.push("dockhand/agent-commit", SECRET);
+
+    GitHttpServer.CommitInfo pushed = server.head(name, "dockhand/agent-commit").orElseThrow();
+    assertThat(pushed.id()).isEqualTo(commit);
+    assertThat(pushed.parents()).containsExactly(workspace.baseCommit());
+    assertThat(server.files(name, "dockhand/agent-commit"))
+        .containsEntry("agent.txt", "committed by the agent\n");
+  }
+
+  @Test
+  void aDiffLongerThanTheCapIsCutWithAClosingLine() throws IOException {
+    String name = newRepo(Map.of("README.md", "hello\n"));
+    GitWorkspace workspace = cloneOf(name, Optional.empty());
+    String line = "0123456789".repeat(9) + "\n";
+    Files.writeString(
+        workspace.workTree().resolve("big.txt"),
+        line.repeat(GitWorkspace.MAX_DIFF_CHARS / line.length() + 1000));
+    String commit = workspace.commitAll("Big", GitIdentity.AGENT, USER).orElseThrow();
+
+    String diff = workspace.diff(workspace.baseCommit(), commit);
+
+    String marker = "\n# diff cut at " + GitWorkspace.MAX_DIFF_CHARS + " characters\n";
+    assertThat(diff)
+        .startsWith("diff --git a/big.txt b/big.txt\n")
+        .endsWith(marker)
+        .hasSize(GitWorkspace.MAX_DIFF_CHARS + marker.length());
+  }
+
+  @Test
+  void aFileOverTheBigFileThresholdIsShownAsBinary() throws IOException {
+    String name = newRepo(Map.of("README.md", "hello\n"));
+    GitWorkspace workspace = cloneOf(name, Optional.empty());
+    Files.write(
+        workspace.workTree().resolve("huge.txt"),
+        "a line of text\n".repeat(CappedDiff.BIG_FILE_BYTES / 15 + 1).getBytes());
+    String commit = workspace.commitAll("Huge", GitIdentity.AGENT, USER).orElseThrow();
+
+    String diff = workspace.diff(workspace.baseCommit(), commit);
+
+    assertThat(diff).contains("Binary files differ").hasSizeLessThan(1000);
+  }
+
+  @Test
+  void aCloneThatOutlastsItsDeadlineEndsWithAClearReason() throws IOException {
+    try (java.net.ServerSocket silent =
+        new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      String host = "127.0.0.1:" + silent.getLocalPort();
+      GitSettings stalled =
+          GitSettings.from(
+              new Env(
+                  Map.of(
+                      "DOCKHAND_GIT_HOSTS", host,
+                      "DOCKHAND_ALLOW_HTTP_GIT", "true",
+                      "GITHUB_URL", "http://" + host)));
+      WorkspaceLimits oneSecond = WorkspaceLimits.DEFAULT.withCloneDeadline(Duration.ofSeconds(1));
+
+      assertThatThrownBy(
+              () ->
+                  GitWorkspace.clone(
+                      RepoUrl.parse("acme/slow", stalled),
+                      Optional.empty(),
+                      Optional.empty(),
+                      temp.resolve("host.git"),
+                      temp.resolve("ws"),
+                      SECRET,
+                      oneSecond))
+          .isInstanceOfSatisfying(
+              GitException.class, e -> assertThat(e.code()).isEqualTo("git_clone_timeout"))
+          .hasMessage("the clone took longer than 1 second");
+      assertThat(temp.resolve("ws")).isEmptyDirectory();
+    }
+  }
+
+    private String newRepo(Map<String, String> files) {
     String name = "acme/repo-" + REPOS.incrementAndGet();
     server.createRepo(name, files);
     return name;
