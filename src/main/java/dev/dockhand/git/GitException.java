@@ -52,6 +52,25 @@ public final class GitException extends DockhandException {
         "git_workspace", "the task workspace cannot be published: " + problem, false);
   }
 
+  static GitException cloneTimeout(java.time.Duration limit) {
+    return new GitException(
+        "git_clone_timeout", "the clone took longer than " + readable(limit), false);
+  }
+
+  static GitException diskFull(String what) {
+    return new GitException("git_disk_full", what + " does not fit in the task's disk", false);
+  }
+
+  private static String readable(java.time.Duration limit) {
+    long seconds = limit.toSeconds();
+    if (seconds >= 60 && seconds % 60 == 0) {
+      return seconds / 60 + (seconds == 60 ? " minute" : " minutes");
+    }
+    return seconds >= 1
+        ? seconds + (seconds == 1 ? " second" : " seconds")
+        : limit.toMillis() + " ms";
+  }
+
   static GitException pullRequest(RepoUrl repo, String detail) {
     return new GitException(
         "pr_failed", "could not open a pull request on " + repo.fullName() + ": " + detail, false);

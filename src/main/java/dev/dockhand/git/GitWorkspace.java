@@ -1,44 +1,46 @@
 package dev.dockhand.git;
 
 import dev.dockhand.config.Secret;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import org.eclipse.jgit.api.CloneCommand;
 import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.api.Status;
-import org.eclipse.jgit.api.errors.GitAPIException;
-import org.eclipse.jgit.diff.DiffFormatter;
+import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.NullProgressMonitor;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.revwalk.filter.RevFilter;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
-import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.PushResult;
 import org.eclipse.jgit.transport.RemoteRefUpdate;
 import org.eclipse.jgit.transport.Transport;
 import org.eclipse.jgit.transport.URIish;
-import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 
 /**
- * A task's clone on the coordinator's disk. The token is handed to JGit per call and is never
- * written: not into {@code .git/config}, not into any file, message or exception. Once the agent
- * has had the directory, every host-side call first {@linkplain WorkspaceGuard secures} it, and
- * JGit runs no hooks. Instances are not thread-safe: one task uses its workspace from one thread.
+ * A task's repository, in two places. {@code repoDir} is the host's own bare repository, never
+ * mounted into a container: it holds the objects fetched with the token and the commits made on
+ * the host, and the host keeps its own record of the working head. {@code workTree} is what the
+ * container gets at /workspace: a throwaway {@code .git} made from the host's repository, and the
+ * files, which only the sandbox checks out ({@link #checkoutCommand()}). After the agent the host
+ * commits the worktree's files, and never reads, follows or parses anything in the worktree's
+ * {@code .git}: the agent's own commits, branches and staging are not carried over, only its
+ * files. The token is handed to JGit per call and never written anywhere. Instances are not
+ * thread-safe: one task uses its workspace from one thread.
  */
 public final class GitWorkspace {
   /** Seconds JGit waits on a silent connection before giving up. */
@@ -47,114 +49,151 @@ public final class GitWorkspace {
   /** A diff beyond this many characters is cut, so one task cannot bloat the store. */
   static final int MAX_DIFF_CHARS = 5_000_000;
 
-  private static final String TOKEN_USER = "x-access-token";
-
-  private final Path dir;
   private final RepoUrl repo;
+  private final Path repoDir;
+  private final Path workTree;
   private final String baseBranch;
   private final String baseCommit;
-  private final String trustedConfig;
+  private final WorkspaceLimits limits;
+  private ObjectId head;
 
   private GitWorkspace(
-      Path dir, RepoUrl repo, String baseBranch, String baseCommit, String config) {
-    this.dir = dir;
+      RepoUrl repo,
+      Path repoDir,
+      Path workTree,
+      String baseBranch,
+      String baseCommit,
+      ObjectId head,
+      WorkspaceLimits limits) {
     this.repo = repo;
+    this.repoDir = repoDir;
+    this.workTree = workTree;
     this.baseBranch = baseBranch;
     this.baseCommit = baseCommit;
-    this.trustedConfig = config;
+    this.head = head;
+    this.limits = limits;
   }
 
   /**
-   * Clones {@code branch} (or the default branch) of {@code repo} into {@code dir}, which must be
-   * absent or empty; a failed clone leaves it empty.
-   */
-  public static GitWorkspace clone(RepoUrl repo, Optional<String> branch, Path dir, Secret token) {
-    return clone(repo, branch, Optional.empty(), dir, token);
-  }
-
-  /**
-   * Like {@link #clone(RepoUrl, Optional, Path, Secret)}, but when {@code taskBranch} already
-   * exists on the server (a follow-up to a task that pushed before) the work tree starts from it.
-   * The base branch still names where the task began and the base commit is where the task branch
-   * left it, so the diff and the pull request cover all of the task's work.
+   * Fetches {@code branch} (or the default branch) of {@code repo} into {@code repoDir} and writes
+   * the container's {@code .git} into {@code workTree}; both must be absent or empty, and a failed
+   * clone leaves them empty. When {@code taskBranch} already exists on the server (a follow-up to
+   * a task that pushed before) the work continues from it: the base branch still names where the
+   * task began and the base commit is where the task branch left it (their merge base), so the
+   * diff and the pull request cover all of the task's work.
+   *
+   * @param repoDir host-only: never mount it into a container
+   * @param workTree mounted at /workspace; run {@link #checkoutCommand()} there in the container
    */
   public static GitWorkspace clone(
-      RepoUrl repo, Optional<String> branch, Optional<String> taskBranch, Path dir, Secret token) {
+      RepoUrl repo,
+      Optional<String> branch,
+      Optional<String> taskBranch,
+      Path repoDir,
+      Path workTree,
+      Secret token,
+      WorkspaceLimits limits) {
     branch.ifPresent(RefNames::requireBranch);
     taskBranch.ifPresent(RefNames::requireBranch);
-    prepareEmpty(dir);
+    if (repoDir.toAbsolutePath().normalize().startsWith(workTree.toAbsolutePath().normalize())) {
+      throw new IllegalArgumentException("the host repository must be outside the worktree");
+    }
+    prepareEmpty(repoDir);
+    prepareEmpty(workTree);
+    CloneDeadline deadline = CloneDeadline.start(limits.cloneDeadline());
     try {
-      Set<String> heads =
-          branch.isPresent() || taskBranch.isPresent() ? remoteHeads(repo, token) : Set.of();
-      if (branch.isPresent() && !heads.contains(Constants.R_HEADS + branch.get())) {
-        throw GitException.branchNotFound(repo, branch.get());
+      return fetched(repo, branch, taskBranch, repoDir, workTree, token, limits, deadline);
+    } catch (RuntimeException | IOException | org.eclipse.jgit.api.errors.GitAPIException e) {
+      clear(repoDir);
+      clear(workTree);
+      throw failure(e, repo, branch, deadline);
+    }
+  }
+
+  /**
+   * Kept only so the pipeline compiles until it is wired to the seven-argument clone; it refuses
+   * to run, since a clone in the mounted directory is what that method exists to end.
+   *
+   * @deprecated use {@link #clone(RepoUrl, Optional, Optional, Path, Path, Secret,
+   *     WorkspaceLimits)} and run {@link #checkoutCommand()} in the container
+   */
+  @Deprecated(forRemoval = true)
+  public static GitWorkspace clone(
+      RepoUrl repo, Optional<String> branch, Optional<String> taskBranch, Path dir, Secret token) {
+    throw new UnsupportedOperationException(
+        "clone into a host-only repository directory and a separate worktree");
+  }
+
+  private static GitWorkspace fetched(
+      RepoUrl repo,
+      Optional<String> branch,
+      Optional<String> taskBranch,
+      Path repoDir,
+      Path workTree,
+      Secret token,
+      WorkspaceLimits limits,
+      CloneDeadline deadline)
+      throws IOException, org.eclipse.jgit.api.errors.GitAPIException {
+    Map<String, Ref> refs = HostFetch.listRefs(repo, token, deadline);
+    String base =
+        branch.isPresent()
+            ? branch.get()
+            : HostFetch.defaultBranch(refs).orElseThrow(() -> GitException.emptyRepository(repo));
+    if (!refs.containsKey(Constants.R_HEADS + base)) {
+      throw branch.isPresent()
+          ? GitException.branchNotFound(repo, base)
+          : GitException.emptyRepository(repo);
+    }
+    if (!Repository.isValidRefName(Constants.R_HEADS + base)) {
+      throw GitException.workspace("the default branch has a name git does not accept");
+    }
+    Optional<String> resume = taskBranch.filter(name -> refs.containsKey(Constants.R_HEADS + name));
+    List<String> wanted = resume.map(task -> List.of(base, task)).orElse(List.of(base));
+    try (Git git = initBare(repoDir)) {
+      Repository host = git.getRepository();
+      HostFetch.fetch(host, repo, wanted, token, deadline);
+      Map<String, ObjectId> tips = new LinkedHashMap<>();
+      for (String name : wanted) {
+        Ref fetched = host.exactRef(HostFetch.REMOTE_PREFIX + name);
+        if (fetched == null) {
+          throw GitException.branchNotFound(repo, name);
+        }
+        tips.put(name, fetched.getObjectId());
       }
-      Optional<String> resume = taskBranch.filter(name -> heads.contains(Constants.R_HEADS + name));
-      try (Git git = cloneCommand(repo, branch, resume, dir, token).call()) {
-        return checkedOut(git, repo, branch, resume, dir);
-      }
-    } catch (GitException e) {
-      clear(dir);
-      throw e;
-    } catch (Exception e) {
-      clear(dir);
-      throw TransportErrors.translate(e, repo, branch);
+      ObjectId baseTip = tips.get(base);
+      ObjectId head = resume.map(tips::get).orElse(baseTip);
+      ObjectId baseCommit =
+          resume.isPresent() ? mergeBase(host, baseTip, head).orElse(baseTip) : baseTip;
+      ContainerGitDir.write(
+          repoDir, workTree, repo.cloneUrl(), tips, resume.orElse(base), head);
+      return new GitWorkspace(
+          repo, repoDir, workTree, base, baseCommit.name(), head, limits);
     }
   }
 
-  private static Set<String> remoteHeads(RepoUrl repo, Secret token) throws GitAPIException {
-    return Git.lsRemoteRepository()
-        .setRemote(repo.cloneUrl())
-        .setCredentialsProvider(credentials(token))
-        .setTimeout(NETWORK_TIMEOUT_SECONDS)
-        .setHeads(true)
-        .callAsMap()
-        .keySet();
+  private static RuntimeException failure(
+      Exception e, RepoUrl repo, Optional<String> branch, CloneDeadline deadline) {
+    if (e instanceof GitException known) {
+      return known;
+    }
+    if (e instanceof IllegalArgumentException || e instanceof UncheckedIOException) {
+      return (RuntimeException) e;
+    }
+    if (TransportErrors.noSpace(e)) {
+      return GitException.diskFull("the repository");
+    }
+    if (deadline.passed()) {
+      return deadline.exceeded();
+    }
+    return TransportErrors.translate(e, repo, branch);
   }
 
-  private static CloneCommand cloneCommand(
-      RepoUrl repo, Optional<String> branch, Optional<String> resume, Path dir, Secret token) {
-    CloneCommand clone =
-        Git.cloneRepository()
-            .setURI(repo.cloneUrl())
-            .setDirectory(dir.toFile())
-            .setFs(HooklessFs.INSTANCE)
-            .setCredentialsProvider(credentials(token))
-            .setTimeout(NETWORK_TIMEOUT_SECONDS)
-            .setCloneSubmodules(false);
-    // Without a named base every branch comes along, the task's own included.
-    branch.ifPresent(
-        name -> {
-          List<String> wanted = new ArrayList<>(List.of(Constants.R_HEADS + name));
-          resume.ifPresent(task -> wanted.add(Constants.R_HEADS + task));
-          clone.setBranch(name).setBranchesToClone(wanted);
-        });
-    return clone;
-  }
-
-  private static GitWorkspace checkedOut(
-      Git git, RepoUrl repo, Optional<String> branch, Optional<String> resume, Path dir)
-      throws IOException, GitAPIException {
-    Repository repository = git.getRepository();
-    ObjectId baseTip = repository.resolve(Constants.HEAD);
-    if (baseTip == null) {
-      throw branch
-          .map(name -> GitException.branchNotFound(repo, name))
-          .orElseGet(() -> GitException.emptyRepository(repo));
-    }
-    String baseBranch = repository.getBranch();
-    ObjectId base = baseTip;
-    if (resume.isPresent()) {
-      ObjectId taskTip = repository.resolve(Constants.R_REMOTES + "origin/" + resume.get());
-      git.checkout()
-          .setCreateBranch(true)
-          .setName(resume.get())
-          .setStartPoint(taskTip.name())
-          .call();
-      base = mergeBase(repository, baseTip, taskTip).orElse(baseTip);
-    }
-    String config = Files.readString(dir.resolve(".git").resolve("config"));
-    return new GitWorkspace(dir, repo, baseBranch, base.name(), config);
+  private static Git initBare(Path repoDir) throws org.eclipse.jgit.api.errors.GitAPIException {
+    return Git.init()
+        .setBare(true)
+        .setDirectory(repoDir.toFile())
+        .setFs(HooklessFs.INSTANCE)
+        .call();
   }
 
   private static Optional<ObjectId> mergeBase(Repository repository, ObjectId one, ObjectId other)
@@ -167,8 +206,35 @@ public final class GitWorkspace {
     }
   }
 
-  public Path dir() {
-    return dir;
+  /**
+   * What the lead runs inside the container, as the sandbox user in /workspace, before the agent:
+   * it checks the working branch out of the {@code .git} the clone wrote. The repository is
+   * hostile, so it is only ever materialised there. No hooks, no fsmonitor; the config the clone
+   * wrote names no filter, so none runs.
+   */
+  public List<String> checkoutCommand() {
+    return List.of(
+        "git",
+        "-c",
+        "core.hooksPath=/dev/null",
+        "-c",
+        "core.fsmonitor=false",
+        "-c",
+        "safe.directory=*",
+        "reset",
+        "--hard",
+        "--quiet",
+        "HEAD");
+  }
+
+  /** The host-only repository. */
+  public Path repoDir() {
+    return repoDir;
+  }
+
+  /** The directory mounted at /workspace. */
+  public Path workTree() {
+    return workTree;
   }
 
   public RepoUrl repo() {
@@ -180,60 +246,58 @@ public final class GitWorkspace {
     return baseBranch;
   }
 
-  /** The commit the clone started from. */
+  /** The commit the task started from (for a follow-up, where its branch left the base). */
   public String baseCommit() {
     return baseCommit;
   }
 
   /**
-   * Stages every change the {@code .gitignore} files allow (additions, edits, deletions) and
-   * commits it as {@code author} with {@code coAuthor} credited in a trailer. Returns the head
-   * commit when it differs from the base (also when the agent committed by itself), empty when the
-   * task changed nothing.
+   * Commits the worktree's files (additions, edits, deletions, modes and links, less what the
+   * {@code .gitignore} files ignore and the base did not track) on top of the host's own head, as
+   * {@code author} with {@code coAuthor} credited in a trailer; see {@link WorktreeTree} for what
+   * counts. Commits the agent made inside the container are not carried over, only its files.
+   * Returns the head when it differs from the base (a follow-up's head already does), empty when
+   * the task changed nothing. Call it only once the container is gone.
    */
   public Optional<String> commitAll(String message, GitIdentity author, GitIdentity coAuthor) {
-    WorkspaceGuard.secure(dir, trustedConfig);
-    try (Git git = new Git(open())) {
-      git.add().addFilepattern(".").setAll(true).call();
-      Status status = git.status().call();
-      if (!status.getAdded().isEmpty()
-          || !status.getChanged().isEmpty()
-          || !status.getRemoved().isEmpty()) {
-        git.commit()
-            .setMessage(message.strip() + "\n\n" + coAuthor.coAuthorTrailer() + "\n")
-            .setAuthor(author.toPersonIdent())
-            .setCommitter(author.toPersonIdent())
-            .setNoVerify(true)
-            .setSign(false)
-            .call();
+    try (Repository repository = openHost();
+        ObjectInserter inserter = repository.newObjectInserter();
+        ObjectReader reader = repository.newObjectReader();
+        RevWalk walk = new RevWalk(reader)) {
+      RevCommit parent = walk.parseCommit(head);
+      ObjectId tree = WorktreeTree.build(workTree, parent.getTree(), inserter, reader, limits);
+      if (!tree.equals(parent.getTree())) {
+        CommitBuilder commit = new CommitBuilder();
+        commit.setTreeId(tree);
+        commit.setParentId(parent);
+        commit.setAuthor(author.toPersonIdent());
+        commit.setCommitter(author.toPersonIdent());
+        commit.setMessage(message.strip() + "\n\n" + coAuthor.coAuthorTrailer() + "\n");
+        ObjectId id = inserter.insert(commit);
+        inserter.flush();
+        head = id;
       }
-      ObjectId head = git.getRepository().resolve(Constants.HEAD);
-      return head == null || head.name().equals(baseCommit)
-          ? Optional.empty()
-          : Optional.of(head.name());
+      return head.name().equals(baseCommit) ? Optional.empty() : Optional.of(head.name());
     } catch (GitException e) {
       throw e;
-    } catch (Exception e) {
+    } catch (IOException | RuntimeException e) {
+      if (TransportErrors.noSpace(e)) {
+        throw GitException.diskFull("the task's changes");
+      }
       throw GitException.workspace("commit failed (" + e.getClass().getSimpleName() + ")");
     }
   }
 
   /**
-   * Pushes HEAD to {@code refs/heads/<branch>}, replacing whatever is there: the branch belongs to
-   * the task, and a retry pushes again. Returns the pushed commit.
+   * Pushes the host's head to {@code refs/heads/<branch>}, replacing whatever is there: the branch
+   * belongs to the task, and a retry pushes again. Returns the pushed commit.
    */
   public String push(String branch, Secret token) {
     RefNames.requireBranch(branch);
-    WorkspaceGuard.secure(dir, trustedConfig);
-    try (Repository repository = open();
-        // The URL, not the "origin" remote: the agent could have pointed origin anywhere.
+    try (Repository repository = openHost();
         Transport transport = Transport.open(repository, new URIish(repo.cloneUrl()))) {
-      transport.setCredentialsProvider(credentials(token));
+      transport.setCredentialsProvider(HostFetch.credentials(token));
       transport.setTimeout(NETWORK_TIMEOUT_SECONDS);
-      ObjectId head = repository.resolve(Constants.HEAD);
-      if (head == null) {
-        throw GitException.workspace("there is no commit to push");
-      }
       String remoteRef = Constants.R_HEADS + branch;
       RemoteRefUpdate update =
           new RemoteRefUpdate(repository, null, head, remoteRef, true, null, null);
@@ -247,39 +311,30 @@ public final class GitWorkspace {
     }
   }
 
-  /** The changes from {@code fromCommit} to {@code toCommit} as a unified diff. */
+  /**
+   * The changes from {@code fromCommit} to {@code toCommit} in the host's repository as a unified
+   * diff, cut at {@value #MAX_DIFF_CHARS} characters with a closing line saying so.
+   */
   public String diff(String fromCommit, String toCommit) {
-    WorkspaceGuard.secure(dir, trustedConfig);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (Repository repository = open();
-        RevWalk walk = new RevWalk(repository);
-        DiffFormatter formatter = new DiffFormatter(out)) {
-      formatter.setRepository(repository);
-      formatter.setDetectRenames(true);
-      formatter.format(
-          walk.parseCommit(ObjectId.fromString(fromCommit)).getTree(),
-          walk.parseCommit(ObjectId.fromString(toCommit)).getTree());
+    try (Repository repository = openHost()) {
+      return CappedDiff.between(
+          repository,
+          ObjectId.fromString(fromCommit),
+          ObjectId.fromString(toCommit),
+          MAX_DIFF_CHARS);
     } catch (IOException | IllegalArgumentException e) {
       throw GitException.workspace(
           "cannot compute the diff (" + e.getClass().getSimpleName() + ")");
     }
-    String diff = out.toString(StandardCharsets.UTF_8);
-    return diff.length() <= MAX_DIFF_CHARS
-        ? diff
-        : diff.substring(0, MAX_DIFF_CHARS) + "\n# diff cut at " + MAX_DIFF_CHARS + " characters\n";
   }
 
-  private Repository open() throws IOException {
+  private Repository openHost() throws IOException {
     return new FileRepositoryBuilder()
-        .setGitDir(dir.resolve(".git").toFile())
-        .setWorkTree(dir.toFile())
+        .setGitDir(repoDir.toFile())
+        .setBare()
         .setFS(HooklessFs.INSTANCE)
         .setMustExist(true)
         .build();
-  }
-
-  private static CredentialsProvider credentials(Secret token) {
-    return new UsernamePasswordCredentialsProvider(TOKEN_USER, token.reveal());
   }
 
   private static void prepareEmpty(Path dir) {
@@ -295,7 +350,7 @@ public final class GitWorkspace {
     }
   }
 
-  /** Removes what a failed clone left, keeping the (empty) directory itself. */
+  /** Removes what a failed clone left, keeping the (empty) directory itself; follows no link. */
   private static void clear(Path dir) {
     try {
       Files.walkFileTree(

@@ -41,6 +41,20 @@ final class TransportErrors {
     return GitException.workspace("git failed (" + failure.getClass().getSimpleName() + ")");
   }
 
+  /**
+   * Whether the disk filled up. The task's disk is what bounds a repository's size, and JGit
+   * reports ENOSPC only as text, wrapped in whatever operation was writing.
+   */
+  static boolean noSpace(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      String message = cause.getMessage();
+      if (message != null && message.contains("No space left on device")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static String networkDetail(Throwable failure) {
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
       if (cause instanceof java.net.UnknownHostException) {

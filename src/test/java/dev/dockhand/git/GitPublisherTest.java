@@ -143,7 +143,7 @@ class GitPublisherTest {
     git.commit(REPO, "main", Map.of("UPSTREAM.md", "meanwhile\n"), "Someone else's work");
 
     GitWorkspace followUp = resumed(Optional.of("dockhand/" + SHORT_ID));
-    Files.writeString(followUp.dir().resolve("second.txt"), "two\n");
+    Files.writeString(followUp.workTree().resolve("second.txt"), "two\n");
     PublishResult result = publisher().publish(followUp, request("Add first"));
 
     assertThat(followUp.baseBranch()).isEqualTo("main");
@@ -204,24 +204,30 @@ class GitPublisherTest {
 
   private GitWorkspace resumed(Optional<String> taskBranch) {
     RepoUrl repo = RepoUrl.parse(git.url(REPO), settings);
-    return GitWorkspace.clone(
+    return TaskClones.cloneAndCheckOut(
         repo,
         Optional.of("main"),
         taskBranch,
         temp.resolve("attempt-" + ++attempts),
-        new Secret(TOKEN));
+        new Secret(TOKEN),
+        WorkspaceLimits.DEFAULT);
   }
 
   /** A fresh clone, as each attempt gets, with the agent's edits applied. */
   private GitWorkspace attempt(Map<String, String> edits) {
     RepoUrl repo = RepoUrl.parse(git.url(REPO), settings);
     GitWorkspace workspace =
-        GitWorkspace.clone(
-            repo, Optional.empty(), temp.resolve("attempt-" + ++attempts), new Secret(TOKEN));
+        TaskClones.cloneAndCheckOut(
+            repo,
+            Optional.empty(),
+            Optional.empty(),
+            temp.resolve("attempt-" + ++attempts),
+            new Secret(TOKEN),
+            WorkspaceLimits.DEFAULT);
     edits.forEach(
         (path, content) -> {
           try {
-            Files.writeString(workspace.dir().resolve(path), content);
+            Files.writeString(workspace.workTree().resolve(path), content);
           } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
           }

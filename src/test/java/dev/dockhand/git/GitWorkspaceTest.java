@@ -10,6 +10,7 @@ import dev.dockhand.testkit.GitHttpServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,7 +51,7 @@ class GitWorkspaceTest {
 
     assertThat(workspace.baseBranch()).isEqualTo("main");
     assertThat(workspace.baseCommit()).isEqualTo(server.head(name, "main").orElseThrow().id());
-    assertThat(Files.readString(workspace.dir().resolve("src/app.txt"))).isEqualTo("v1\n");
+    assertThat(Files.readString(workspace.workTree().resolve("src/app.txt"))).isEqualTo("v1\n");
   }
 
   @Test
@@ -62,18 +63,25 @@ class GitWorkspaceTest {
 
     assertThat(workspace.baseBranch()).isEqualTo("release");
     assertThat(workspace.baseCommit()).isEqualTo(release);
-    assertThat(Files.readString(workspace.dir().resolve("VERSION"))).isEqualTo("2\n");
+    assertThat(Files.readString(workspace.workTree().resolve("VERSION"))).isEqualTo("2\n");
   }
 
   @Test
   void aWrongTokenIsRefusedWithoutRepeatingIt() {
     String name = newRepo(Map.of("README.md", "hello\n"));
-    Path dir = temp.resolve("clone");
+    Path repoDir = temp.resolve("host.git");
+    Path workTree = temp.resolve("ws");
 
     assertThatThrownBy(
             () ->
                 GitWorkspace.clone(
-                    repo(name), Optional.empty(), dir, new Secret("ghs_wrong_token_123")))
+                    repo(name),
+                    Optional.empty(),
+                    Optional.empty(),
+                    repoDir,
+                    workTree,
+                    new Secret("ghs_wrong_token_123"),
+                    WorkspaceLimits.DEFAULT))
         .isInstanceOfSatisfying(
             GitException.class,
             e -> {
@@ -82,7 +90,8 @@ class GitWorkspaceTest {
             })
         .hasMessage("the git server refused the token for " + server.hostAndPort())
         .hasMessageNotContaining("ghs_wrong_token_123");
-    assertThat(dir).isEmptyDirectory();
+    assertThat(repoDir).isEmptyDirectory();
+    assertThat(workTree).isEmptyDirectory();
   }
 
   @Test
@@ -114,7 +123,16 @@ class GitWorkspaceTest {
     RepoUrl repo = RepoUrl.parse("acme/widgets", goneSettings);
     gone.close();
 
-    assertThatThrownBy(() -> GitWorkspace.clone(repo, Optional.empty(), temp.resolve("c"), SECRET))
+    assertThatThrownBy(
+            () ->
+                GitWorkspace.clone(
+                    repo,
+                    Optional.empty(),
+                    Optional.empty(),
+                    temp.resolve("host.git"),
+                    temp.resolve("ws"),
+                    SECRET,
+                    WorkspaceLimits.DEFAULT))
         .isInstanceOfSatisfying(
             GitException.class,
             e -> {
@@ -139,13 +157,13 @@ class GitWorkspaceTest {
     String name =
         newRepo(Map.of(".gitignore", "build/\n*.log\n", "keep.txt", "old\n", "gone.txt", "bye\n"));
     GitWorkspace workspace = cloneOf(name, Optional.empty());
-    Files.writeString(workspace.dir().resolve("keep.txt"), "new\n");
-    Files.delete(workspace.dir().resolve("gone.txt"));
-    Files.createDirectories(workspace.dir().resolve("docs"));
-    Files.writeString(workspace.dir().resolve("docs/added.md"), "# added\n");
-    Files.createDirectories(workspace.dir().resolve("build"));
-    Files.writeString(workspace.dir().resolve("build/out.bin"), "ignored");
-    Files.writeString(workspace.dir().resolve("debug.log"), "ignored");
+    Files.writeString(workspace.workTree().resolve("keep.txt"), "new\n");
+    Files.delete(workspace.workTree().resolve("gone.txt"));
+    Files.createDirectories(workspace.workTree().resolve("docs"));
+    Files.writeString(workspace.workTree().resolve("docs/added.md"), "# added\n");
+    Files.createDirectories(workspace.workTree().resolve("build"));
+    Files.writeString(workspace.workTree().resolve("build/out.bin"), "ignored");
+    Files.writeString(workspace.workTree().resolve("debug.log"), "ignored");
 
     String commit = workspace.commitAll("Tidy the files", GitIdentity.AGENT, USER).orElseThrow();
     workspace.push("dockhand/t1", SECRET);
@@ -175,12 +193,12 @@ class GitWorkspaceTest {
   void aPushReplacesTheTasksOwnBranchOnRetry() throws IOException {
     String name = newRepo(Map.of("README.md", "hello\n"));
     GitWorkspace first = cloneOf(name, Optional.empty());
-    Files.writeString(first.dir().resolve("attempt.txt"), "1\n");
+    Files.writeString(first.workTree().resolve("attempt.txt"), "1\n");
     first.commitAll("Attempt 1", GitIdentity.AGENT, USER);
     first.push("dockhand/retry", SECRET);
 
     GitWorkspace second = cloneOf(name, Optional.empty());
-    Files.writeString(second.dir().resolve("attempt.txt"), "2\n");
+    Files.writeString(second.workTree().resolve("attempt.txt"), "2\n");
     String commit = second.commitAll("Attempt 2", GitIdentity.AGENT, USER).orElseThrow();
     second.push("dockhand/retry", SECRET);
 
@@ -194,7 +212,7 @@ class GitWorkspaceTest {
     String name = newRepo(Map.of("README.md", "hello\n"));
     server.rejectPushes(name, "pushes are frozen for the release");
     GitWorkspace workspace = cloneOf(name, Optional.empty());
-    Files.writeString(workspace.dir().resolve("change.txt"), "x\n");
+    Files.writeString(workspace.workTree().resolve("change.txt"), "x\n");
     workspace.commitAll("Change", GitIdentity.AGENT, USER);
 
     assertThatThrownBy(() -> workspace.push("dockhand/frozen", SECRET))
@@ -214,7 +232,7 @@ class GitWorkspaceTest {
   void aPushWithAWrongTokenIsRefused() throws IOException {
     String name = newRepo(Map.of("README.md", "hello\n"));
     GitWorkspace workspace = cloneOf(name, Optional.empty());
-    Files.writeString(workspace.dir().resolve("change.txt"), "x\n");
+    Files.writeString(workspace.workTree().resolve("change.txt"), "x\n");
     workspace.commitAll("Change", GitIdentity.AGENT, USER);
 
     assertThatThrownBy(() -> workspace.push("dockhand/t2", new Secret("ghs_expired")))
@@ -226,15 +244,17 @@ class GitWorkspaceTest {
   void noFileInTheWorkspaceHoldsTheTokenAfterCloneCommitAndPush() throws IOException {
     String name = newRepo(Map.of("README.md", "hello\n"));
     GitWorkspace workspace = cloneOf(name, Optional.empty());
-    Files.writeString(workspace.dir().resolve("change.txt"), "x\n");
+    Files.writeString(workspace.workTree().resolve("change.txt"), "x\n");
     workspace.commitAll("Change", GitIdentity.AGENT, USER);
     workspace.push("dockhand/t3", SECRET);
 
     List<Path> files;
-    try (Stream<Path> walk = Files.walk(workspace.dir())) {
-      files = walk.filter(Files::isRegularFile).toList();
+    try (Stream<Path> worktree = Files.walk(workspace.workTree());
+        Stream<Path> host = Files.walk(workspace.repoDir())) {
+      files = Stream.concat(worktree, host).filter(Files::isRegularFile).toList();
     }
-    assertThat(files).contains(workspace.dir().resolve(".git/config"));
+    assertThat(files)
+        .contains(workspace.workTree().resolve(".git/config"), workspace.repoDir().resolve("config"));
     for (Path file : files) {
       assertThat(new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1))
           .as(file.toString())
@@ -248,7 +268,7 @@ class GitWorkspaceTest {
   void theDiffShowsTheTasksChangesAsAUnifiedDiff() throws IOException {
     String name = newRepo(Map.of("app.txt", "one\ntwo\n"));
     GitWorkspace workspace = cloneOf(name, Optional.empty());
-    Files.writeString(workspace.dir().resolve("app.txt"), "one\nthree\n");
+    Files.writeString(workspace.workTree().resolve("app.txt"), "one\nthree\n");
     String commit = workspace.commitAll("Edit", GitIdentity.AGENT, USER).orElseThrow();
 
     String diff = workspace.diff(workspace.baseCommit(), commit);
@@ -259,7 +279,174 @@ class GitWorkspaceTest {
         .contains("-two\n+three\n");
   }
 
-  private String newRepo(Map<String, String> files) {
+  @Test
+  void theHostChecksOutNothingAndKeepsItsRepositoryOutsideTheWorktree() throws IOException {
+    String name = newRepo(Map.of("README.md", "hello\n"));
+    Path workTree = temp.resolve("ws");
+
+    GitWorkspace workspace =
+        GitWorkspace.clone(
+            repo(name),
+            Optional.empty(),
+            Optional.empty(),
+            temp.resolve("host.git"),
+            workTree,
+            SECRET,
+            WorkspaceLimits.DEFAULT);
+
+    try (Stream<Path> entries = Files.list(workTree)) {
+      assertThat(entries).containsExactly(workTree.resolve(".git"));
+    }
+    assertThat(workspace.repoDir()).isDirectory();
+    assertThat(workspace.repoDir().startsWith(workTree)).isFalse();
+    assertThat(workTree.resolve(".git/index")).doesNotExist();
+    assertThat(Files.readString(workTree.resolve(".git/HEAD"))).isEqualTo("ref: refs/heads/main\n");
+    assertThat(Files.readString(workTree.resolve(".git/config")))
+        .contains("bare = false", "url = \"" + server.url(name) + "\"");
+  }
+
+  @Test
+  void filesTrackedByTheBaseStayTrackedEvenWhenIgnored() throws IOException {
+    String name =
+        newRepo(
+            Map.of(
+                ".gitignore", "*.log\nbuild/\n",
+                "tracked.log", "t1\n",
+                "build/tracked.txt", "b1\n",
+                "logs/.gitignore", "!important.log\n"));
+    GitWorkspace workspace = cloneOf(name, Optional.empty());
+    Path tree = workspace.workTree();
+    Files.writeString(tree.resolve("tracked.log"), "t2\n");
+    Files.writeString(tree.resolve("build/tracked.txt"), "b2\n");
+    Files.writeString(tree.resolve("build/new.txt"), "ignored\n");
+    Files.writeString(tree.resolve("new.log"), "ignored\n");
+    Files.writeString(tree.resolve("logs/important.log"), "kept\n");
+    Files.writeString(tree.resolve("logs/other.log"), "ignored\n");
+
+    workspace.commitAll("Logs", GitIdentity.AGENT, USER).orElseThrow();
+    workspace.push("dockhand/ignored", SECRET);
+
+    assertThat(server.files(name, "dockhand/ignored"))
+        .containsOnly(
+            Map.entry(".gitignore", "*.log\nbuild/\n"),
+            Map.entry("tracked.log", "t2\n"),
+            Map.entry("build/tracked.txt", "b2\n"),
+            Map.entry("logs/.gitignore", "!important.log\n"),
+            Map.entry("logs/important.log", "kept\n"));
+  }
+
+  @Test
+  void theExecutableBitAndSymbolicLinksAreCommittedAndCheckedOutAgain() throws IOException {
+    String name = newRepo(Map.of("README.md", "hello\n", "old/dir/file.txt", "bye\n"));
+    GitWorkspace workspace = cloneOf(name, Optional.empty());
+    Path tree = workspace.workTree();
+    Files.writeString(tree.resolve("run.sh"), "#!/bin/sh\necho hi\n");
+    Files.setPosixFilePermissions(
+        tree.resolve("run.sh"), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.createSymbolicLink(tree.resolve("readme-link"), Path.of("README.md"));
+    TaskClones.run(tree, List.of("rm", "-r", "old"));
+
+    workspace.commitAll("Modes", GitIdentity.AGENT, USER).orElseThrow();
+    workspace.push("dockhand/modes", SECRET);
+
+    assertThat(TaskClones.modes(server.repoDir(name), "dockhand/modes"))
+        .containsOnly(
+            Map.entry("README.md", org.eclipse.jgit.lib.FileMode.REGULAR_FILE),
+            Map.entry("run.sh", org.eclipse.jgit.lib.FileMode.EXECUTABLE_FILE),
+            Map.entry("readme-link", org.eclipse.jgit.lib.FileMode.SYMLINK));
+    assertThat(server.files(name, "dockhand/modes")).containsEntry("readme-link", "README.md");
+    GitWorkspace again = cloneOf(name, Optional.of("dockhand/modes"));
+    assertThat(again.workTree().resolve("run.sh")).isExecutable();
+    assertThat(Files.readSymbolicLink(again.workTree().resolve("readme-link")))
+        .isEqualTo(Path.of("README.md"));
+  }
+
+  @Test
+  void commitsTheAgentMadeInTheContainerAreNotCarriedOverButTheirFilesAre() throws IOException {
+    String name = newRepo(Map.of("README.md", "hello\n"));
+    GitWorkspace workspace = cloneOf(name, Optional.empty());
+    Path tree = workspace.workTree();
+    Files.writeString(tree.resolve("agent.txt"), "committed by the agent\n");
+    TaskClones.run(tree, List.of("git", "add", "agent.txt"));
+    TaskClones.run(
+        tree,
+        List.of("git", "-c", "user.name=A", "-c", "user.email=a@b", "commit", "-qm", "agent's"));
+
+    String commit = workspace.commitAll("Work", GitIdentity.AGENT, USER).orElseThrow();
+    workspace.push("dockhand/agent-commit", SECRET);
+
+    GitHttpServer.CommitInfo pushed = server.head(name, "dockhand/agent-commit").orElseThrow();
+    assertThat(pushed.id()).isEqualTo(commit);
+    assertThat(pushed.parents()).containsExactly(workspace.baseCommit());
+    assertThat(server.files(name, "dockhand/agent-commit"))
+        .containsEntry("agent.txt", "committed by the agent\n");
+  }
+
+  @Test
+  void aDiffLongerThanTheCapIsCutWithAClosingLine() throws IOException {
+    String name = newRepo(Map.of("README.md", "hello\n"));
+    GitWorkspace workspace = cloneOf(name, Optional.empty());
+    String line = "0123456789".repeat(9) + "\n";
+    Files.writeString(
+        workspace.workTree().resolve("big.txt"),
+        line.repeat(GitWorkspace.MAX_DIFF_CHARS / line.length() + 1000));
+    String commit = workspace.commitAll("Big", GitIdentity.AGENT, USER).orElseThrow();
+
+    String diff = workspace.diff(workspace.baseCommit(), commit);
+
+    String marker = "\n# diff cut at " + GitWorkspace.MAX_DIFF_CHARS + " characters\n";
+    assertThat(diff)
+        .startsWith("diff --git a/big.txt b/big.txt\n")
+        .endsWith(marker)
+        .hasSize(GitWorkspace.MAX_DIFF_CHARS + marker.length());
+  }
+
+  @Test
+  void aFileOverTheBigFileThresholdIsShownAsBinary() throws IOException {
+    String name = newRepo(Map.of("README.md", "hello\n"));
+    GitWorkspace workspace = cloneOf(name, Optional.empty());
+    Files.write(
+        workspace.workTree().resolve("huge.txt"),
+        "a line of text\n".repeat(CappedDiff.BIG_FILE_BYTES / 15 + 1).getBytes());
+    String commit = workspace.commitAll("Huge", GitIdentity.AGENT, USER).orElseThrow();
+
+    String diff = workspace.diff(workspace.baseCommit(), commit);
+
+    assertThat(diff).contains("Binary files differ").hasSizeLessThan(1000);
+  }
+
+  @Test
+  void aCloneThatOutlastsItsDeadlineEndsWithAClearReason() throws IOException {
+    try (java.net.ServerSocket silent =
+        new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      String host = "127.0.0.1:" + silent.getLocalPort();
+      GitSettings stalled =
+          GitSettings.from(
+              new Env(
+                  Map.of(
+                      "DOCKHAND_GIT_HOSTS", host,
+                      "DOCKHAND_ALLOW_HTTP_GIT", "true",
+                      "GITHUB_URL", "http://" + host)));
+      WorkspaceLimits oneSecond = WorkspaceLimits.DEFAULT.withCloneDeadline(Duration.ofSeconds(1));
+
+      assertThatThrownBy(
+              () ->
+                  GitWorkspace.clone(
+                      RepoUrl.parse("acme/slow", stalled),
+                      Optional.empty(),
+                      Optional.empty(),
+                      temp.resolve("host.git"),
+                      temp.resolve("ws"),
+                      SECRET,
+                      oneSecond))
+          .isInstanceOfSatisfying(
+              GitException.class, e -> assertThat(e.code()).isEqualTo("git_clone_timeout"))
+          .hasMessage("the clone took longer than 1 second");
+      assertThat(temp.resolve("ws")).isEmptyDirectory();
+    }
+  }
+
+    private String newRepo(Map<String, String> files) {
     String name = "acme/repo-" + REPOS.incrementAndGet();
     server.createRepo(name, files);
     return name;
@@ -270,7 +457,8 @@ class GitWorkspaceTest {
   }
 
   private GitWorkspace cloneOf(String name, Optional<String> branch) {
-    return GitWorkspace.clone(
-        repo(name), branch, temp.resolve("ws-" + REPOS.incrementAndGet()), SECRET);
+    Path parent = temp.resolve("task-" + REPOS.incrementAndGet());
+    return TaskClones.cloneAndCheckOut(
+        repo(name), branch, Optional.empty(), parent, SECRET, WorkspaceLimits.DEFAULT);
   }
 }
