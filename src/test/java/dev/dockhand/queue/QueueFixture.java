@@ -40,7 +40,9 @@ public final class QueueFixture implements AutoCloseable {
         Duration.ofSeconds(5),
         Duration.ofMinutes(1),
         Duration.ofSeconds(10),
-        Duration.ofMinutes(2));
+        Duration.ofMinutes(2),
+        20_000,
+        64L << 20);
   }
 
   public static AgentSettings agentDefaults() {
