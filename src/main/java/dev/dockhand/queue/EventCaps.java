@@ -59,12 +59,16 @@ final class EventCaps {
         .orElseThrow(() -> refused(handle, lease));
   }
 
-  /** Refuses a follow-up to a task whose log is full: a new attempt could write nothing. */
-  void checkRoomForFollowUp(Handle handle, String taskId) {
+  /**
+   * Refuses a follow-up of {@code bytes} to a task whose log has no room for it: the new attempt
+   * it would start could write nothing.
+   */
+  void checkRoomForFollowUp(Handle handle, String taskId, long bytes) {
     Optional<long[]> used = used(handle, taskId, Map.of());
-    if (used.isPresent() && (countFull(used.get()) || bytesFull(used.get()))) {
+    if (used.isPresent()
+        && (countFull(used.get()) || used.get()[1] + bytes > maxBytes - RESERVED_BYTES)) {
       throw new ConflictException(
-          reason(used.get()) + "; it takes no follow-ups: start a new task to go on");
+          reason(used.get()) + "; it takes no more follow-ups: start a new task to go on");
     }
   }
 
@@ -92,10 +96,6 @@ final class EventCaps {
   /** No room for an ordinary event by count ({@code used} is last_seq, event_bytes). */
   private boolean countFull(long[] used) {
     return used[0] >= maxEvents - RESERVED_EVENTS;
-  }
-
-  private boolean bytesFull(long[] used) {
-    return used[1] >= maxBytes - RESERVED_BYTES;
   }
 
   /** Why an append was refused: by count if that is full, else (the event did not fit) by size. */

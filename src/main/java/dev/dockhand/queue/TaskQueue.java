@@ -8,6 +8,7 @@ import dev.dockhand.events.EventHub;
 import dev.dockhand.events.EventKind;
 import dev.dockhand.events.EventLog;
 import dev.dockhand.store.Database;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -238,7 +239,8 @@ public final class TaskQueue {
               && !MessageKeys.claim(handle, id, idempotencyKey.get(), Submissions.hash(content), now)) {
             return null;
           }
-          caps.checkRoomForFollowUp(handle, id);
+          caps.checkRoomForFollowUp(
+              handle, id, content.getBytes(StandardCharsets.UTF_8).length);
           // The append locks the task row first, so the status read next cannot change under us.
           appendAndPublish(handle, id, EventKind.MESSAGE_USER, Map.of("content", content), now);
           Task task = TaskRows.find(handle, id).orElseThrow();

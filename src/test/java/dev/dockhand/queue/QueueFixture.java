@@ -45,6 +45,21 @@ public final class QueueFixture implements AutoCloseable {
         64L << 20);
   }
 
+  /** {@code base} with other caps on each task's event log. */
+  public static QueueSettings withEventCaps(QueueSettings base, int maxEvents, long maxBytes) {
+    return new QueueSettings(
+        base.maxConcurrentTasks(),
+        base.maxTasksPerUser(),
+        base.maxAttempts(),
+        base.lease(),
+        base.heartbeat(),
+        base.poll(),
+        base.backoffBase(),
+        base.backoffCap(),
+        maxEvents,
+        maxBytes);
+  }
+
   public static AgentSettings agentDefaults() {
     return AgentSettings.from(new Env(Map.of("DOCKHAND_MODEL", "test-model")));
   }
