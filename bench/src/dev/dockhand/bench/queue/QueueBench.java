@@ -57,7 +57,9 @@ public final class QueueBench {
             Duration.ofSeconds(10),
             Duration.ofMinutes(1),
             Duration.ofSeconds(5),
-            Duration.ofMinutes(5));
+            Duration.ofMinutes(5),
+            20_000,
+            64L << 20);
     String url = urls.get();
     try (QueueFixture node = new QueueFixture(url, dir, settings, Clock.systemUTC())) {
       long user = node.user("bench");

@@ -2,14 +2,15 @@ package dev.dockhand.events;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dockhand.InvalidInputException;
 import dev.dockhand.Json;
 import dev.dockhand.NotFoundException;
 import dev.dockhand.store.Database;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 
@@ -39,42 +40,43 @@ public final class EventLog {
 
   /**
    * Appends inside the transaction of {@code handle}; the caller guards the state change and
-   * publishes the event after commit. {@code data} is anything Jackson maps to a JSON object.
+   * publishes the event after commit. {@code data} is anything Jackson maps to a JSON object. The
+   * task's {@code event_bytes} grows by the event's size, as the per-task cap counts it.
    */
   public Event append(Handle handle, String taskId, EventKind kind, Object data, Instant at) {
-    JsonNode json = toJson(kind, data);
+    EventData encoded = EventData.of(kind, data);
     long seq =
         database
             .dialect()
-            .insertEvent(handle, taskId, kind.wire(), json.toString(), at.toEpochMilli())
+            .insertEvent(handle, taskId, kind.wire(), encoded.text(), at.toEpochMilli())
             .orElseThrow(() -> new NotFoundException("task", taskId));
-    return new Event(taskId, seq, kind, json, at);
+    // The insert's UPDATE holds the row lock: this second write to the row waits for nobody.
+    handle.execute(
+        "UPDATE tasks SET event_bytes = event_bytes + ? WHERE id = ?", encoded.bytes(), taskId);
+    return new Event(taskId, seq, kind, encoded.json(), at);
   }
 
   /**
    * Stores an event whose seq the caller already took: its own UPDATE of the task row set {@code
    * last_seq = last_seq + 1} in this transaction and returned the new value. Saves a statement on
-   * the queue's hot paths, where that UPDATE happens anyway.
+   * the queue's hot paths, where that UPDATE happens anyway. The caller accounts for its bytes.
    */
   public Event insertTaken(
       Handle handle, String taskId, long seq, EventKind kind, Object data, Instant at) {
-    JsonNode json = toJson(kind, data);
+    return insertTaken(handle, taskId, seq, kind, EventData.of(kind, data), at);
+  }
+
+  /** As above, for data the caller serialised already (to measure it before taking the seq). */
+  public Event insertTaken(
+      Handle handle, String taskId, long seq, EventKind kind, EventData data, Instant at) {
     handle.execute(
         "INSERT INTO events(task_id, seq, kind, data, created_at) VALUES (?, ?, ?, ?, ?)",
         taskId,
         seq,
         kind.wire(),
-        json.toString(),
+        data.text(),
         at.toEpochMilli());
-    return new Event(taskId, seq, kind, json, at);
-  }
-
-  private static JsonNode toJson(EventKind kind, Object data) {
-    JsonNode json = data == null ? Json.MAPPER.createObjectNode() : Json.MAPPER.valueToTree(data);
-    if (!(json instanceof ObjectNode)) {
-      throw new IllegalArgumentException(kind.wire() + " data must be a JSON object");
-    }
-    return json;
+    return new Event(taskId, seq, kind, data.json(), at);
   }
 
   /** Events with seq greater than {@code after}, oldest first, at most {@code limit}. */
@@ -93,10 +95,48 @@ public final class EventLog {
   }
 
   /**
-   * Every event of the task, oldest first: what a resumed attempt rebuilds its conversation from.
+   * Hands every event of the task to {@code consumer}, oldest first, reading {@link #MAX_PAGE} at
+   * a time, so that no more than one page is held here whatever the log's length. The events are
+   * those stored when the read began: one appended meanwhile is not handed over, so the read ends
+   * even while a writer keeps appending. Each page is its own short read (no transaction is held
+   * open across the consumer's work).
+   */
+  public void forEach(String taskId, Consumer<Event> consumer) {
+    long last =
+        database
+            .jdbi()
+            .withHandle(
+                handle ->
+                    handle
+                        .select("SELECT COALESCE(MAX(seq), 0) FROM events WHERE task_id = ?", taskId)
+                        .mapTo(Long.class)
+                        .one());
+    long after = 0;
+    while (after < last) {
+      List<Event> page =
+          select(
+              "SELECT * FROM events WHERE task_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
+              taskId,
+              after,
+              last,
+              MAX_PAGE);
+      if (page.isEmpty()) {
+        return;
+      }
+      page.forEach(consumer);
+      after = page.get(page.size() - 1).seq();
+    }
+  }
+
+  /**
+   * Every event of the task, oldest first, as one list: for tests and tools. Its size is bounded
+   * by the per-task cap (DOCKHAND_TASK_MAX_EVENTS, DOCKHAND_TASK_MAX_EVENT_MB); code that keeps only
+   * some events uses {@link #forEach} and holds only those.
    */
   public List<Event> all(String taskId) {
-    return select("SELECT * FROM events WHERE task_id = ? ORDER BY seq", taskId);
+    List<Event> events = new ArrayList<>();
+    forEach(taskId, events::add);
+    return events;
   }
 
   /** One event, if stored: what a node reads when another node's notice names it. */

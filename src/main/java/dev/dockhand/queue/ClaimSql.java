@@ -37,9 +37,9 @@ final class ClaimSql {
       ORDER BY run_after, created_at, id
       LIMIT :limit
       %s)
-    RETURNING *\
+    RETURNING %s\
     """
-        .formatted(START, dialect.claimLock());
+        .formatted(START, dialect.claimLock(), TaskRows.COLUMNS_WITH_SEQ);
   }
 
   /**
@@ -55,9 +55,9 @@ final class ClaimSql {
       ORDER BY run_after, created_at, id
       LIMIT :limit
       %s)
-    RETURNING *\
+    RETURNING %s\
     """
-        .formatted(START, dialect.claimLock());
+        .formatted(START, dialect.claimLock(), TaskRows.COLUMNS_WITH_SEQ);
   }
 
   private static final String START =

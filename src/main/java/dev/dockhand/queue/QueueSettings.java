@@ -20,6 +20,12 @@ import java.time.Duration;
  * @param backoffBase DOCKHAND_RETRY_BACKOFF (default 5s): the first retry's delay, doubled per
  *     attempt, with jitter
  * @param backoffCap DOCKHAND_RETRY_BACKOFF_CAP (default 5m): the longest retry delay
+ * @param maxTaskEvents DOCKHAND_TASK_MAX_EVENTS (default 20000, at least 100): the most events one
+ *     task's log may hold, all attempts together; a running task's append past it fails the task
+ *     with code {@code event_limit} (a few events are kept back for how the task ends)
+ * @param maxTaskEventBytes DOCKHAND_TASK_MAX_EVENT_MB (default 64, in MiB, at least 1): the most
+ *     event data (stored JSON, in bytes) one task's log may hold; past it, as above. Both bound
+ *     what the coordinator reads back to resume the task, whatever the agent does
  */
 public record QueueSettings(
     int maxConcurrentTasks,
@@ -29,7 +35,10 @@ public record QueueSettings(
     Duration heartbeat,
     Duration poll,
     Duration backoffBase,
-    Duration backoffCap) {
+    Duration backoffCap,
+    int maxTaskEvents,
+    long maxTaskEventBytes) {
+  private static final long MIB = 1024 * 1024;
 
   public static QueueSettings from(Env env) {
     QueueSettings settings =
@@ -58,7 +67,9 @@ public record QueueSettings(
                 "DOCKHAND_RETRY_BACKOFF_CAP",
                 Duration.ofMinutes(5),
                 Duration.ZERO,
-                Duration.ofHours(24)));
+                Duration.ofHours(24)),
+            env.integer("DOCKHAND_TASK_MAX_EVENTS", 20_000, 100, 10_000_000),
+            env.longValue("DOCKHAND_TASK_MAX_EVENT_MB", 64, 1, 1024 * 1024) * MIB);
     if (settings.lease.compareTo(settings.heartbeat.multipliedBy(2)) < 0) {
       throw new ConfigException(
           "DOCKHAND_LEASE",

@@ -1,6 +1,7 @@
 package dev.dockhand.queue;
 
 import dev.dockhand.events.Event;
+import dev.dockhand.events.EventData;
 import dev.dockhand.events.EventKind;
 import dev.dockhand.store.Database;
 import java.time.Instant;
@@ -19,7 +20,7 @@ import org.jdbi.v3.core.Handle;
  * Thread-safe.
  */
 public final class TaskLeases {
-  private static final String GUARD =
+  static final String GUARD =
       " WHERE id = :id AND status = 'running' AND lease_owner = :owner AND attempt = :attempt";
 
   private final TaskQueue queue;
@@ -27,6 +28,7 @@ public final class TaskLeases {
   private final Backoff backoff;
   private final String rankedClaim;
   private final String claimWithinLimits;
+  private final EventCaps caps;
 
   TaskLeases(TaskQueue queue) {
     this.queue = queue;
@@ -35,6 +37,7 @@ public final class TaskLeases {
     this.backoff = new Backoff(settings.backoffBase(), settings.backoffCap());
     this.rankedClaim = ClaimSql.ranked(database.dialect());
     this.claimWithinLimits = ClaimSql.withinLimits(database.dialect());
+    this.caps = new EventCaps(settings);
   }
 
   /**
@@ -163,13 +166,18 @@ public final class TaskLeases {
                 .orElseThrow(() -> lost(lease)));
   }
 
-  /** Stores an event of the running attempt, then publishes it. */
+  /**
+   * Stores an event of the running attempt, then publishes it; refused with {@link
+   * EventLimitException} once the task's log is full (see {@link EventCaps}).
+   */
   public Event append(Lease lease, EventKind kind, Object data) {
+    EventData encoded = EventData.of(kind, data); // measured before the write lock is taken
     return database.write(
         handle -> {
-          lock(handle, lease);
+          long seq = caps.takeSeq(handle, lease, kind, encoded.bytes());
           Instant at = queue.clock().instant();
-          Event event = queue.eventLog().append(handle, lease.taskId(), kind, data, at);
+          Event event =
+              queue.eventLog().insertTaken(handle, lease.taskId(), seq, kind, encoded, at);
           queue.hub().publishOnCommit(handle, event);
           return event;
         });
@@ -256,7 +264,9 @@ public final class TaskLeases {
           List<Task> orphans =
               handle
                   .createQuery(
-                      "SELECT * FROM tasks WHERE status = 'running' AND "
+                      "SELECT "
+                          + TaskRows.COLUMNS
+                          + " FROM tasks WHERE status = 'running' AND "
                           + condition
                           + " "
                           + database.dialect().claimLock())
@@ -311,7 +321,8 @@ public final class TaskLeases {
                     + " updated_at = :now, lease_owner = NULL, lease_expires_at = NULL,"
                     + " usage_json = :usage, timings_json = :timings, last_seq = last_seq + 1"
                     + GUARD
-                    + " RETURNING *")
+                    + " RETURNING "
+                    + TaskRows.COLUMNS_WITH_SEQ)
             .bind("next", attempt)
             .bind("runAfter", now + delay)
             .bind("now", now)
@@ -368,7 +379,8 @@ public final class TaskLeases {
                     + " base_commit = COALESCE(:base, base_commit),"
                     + " commit_sha = COALESCE(:commit, commit_sha), pr_url = COALESCE(:pr, pr_url)"
                     + GUARD
-                    + " RETURNING *")
+                    + " RETURNING "
+                    + TaskRows.COLUMNS_WITH_SEQ)
             .bind("head", result.headBranch().orElse(null))
             .bind("base", result.baseCommit().orElse(null))
             .bind("commit", result.commit().orElse(null))
@@ -408,7 +420,8 @@ public final class TaskLeases {
    */
   private Task lock(Handle handle, Lease lease) {
     return handle
-        .createQuery("UPDATE tasks SET lease_owner = lease_owner" + GUARD + " RETURNING *")
+        .createQuery(
+            "UPDATE tasks SET lease_owner = lease_owner" + GUARD + " RETURNING " + TaskRows.COLUMNS)
         .bindMap(guard(lease))
         .map(TaskRows.MAPPER)
         .findOne()
@@ -423,11 +436,11 @@ public final class TaskLeases {
         != 0;
   }
 
-  private static Map<String, Object> guard(Lease lease) {
+  static Map<String, Object> guard(Lease lease) {
     return Map.of("id", lease.taskId(), "owner", lease.owner(), "attempt", lease.attempt());
   }
 
-  private static LeaseLostException lost(Lease lease) {
+  static LeaseLostException lost(Lease lease) {
     return new LeaseLostException(lease.taskId(), lease.owner(), lease.attempt());
   }
 }

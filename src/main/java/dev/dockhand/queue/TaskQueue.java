@@ -8,6 +8,7 @@ import dev.dockhand.events.EventHub;
 import dev.dockhand.events.EventKind;
 import dev.dockhand.events.EventLog;
 import dev.dockhand.store.Database;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -35,6 +36,7 @@ public final class TaskQueue {
   private final AgentSettings agent;
   private final Clock clock;
   private final TaskLeases leases;
+  private final EventCaps caps;
   private final List<Runnable> wakeListeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<String>> cancelListeners = new CopyOnWriteArrayList<>();
 
@@ -52,6 +54,7 @@ public final class TaskQueue {
     this.agent = agent;
     this.clock = clock;
     this.leases = new TaskLeases(this);
+    this.caps = new EventCaps(settings);
     database.listen(WAKE, ignored -> wakeListeners.forEach(Runnable::run));
     database.listen(CANCEL, id -> cancelListeners.forEach(listener -> listener.accept(id)));
   }
@@ -100,8 +103,9 @@ public final class TaskQueue {
                   max_turns, budget_usd, created_at, updated_at, run_after, last_seq)
                 VALUES (:id, :user, 'queued', 1, :maxAttempts, :repo, :branch, :prompt, :model,
                   :maxTurns, :budget, :now, :now, :now, 1)
-                RETURNING *\
-                """)
+                RETURNING %s\
+                """
+                    .formatted(TaskRows.COLUMNS))
             .bind("id", id)
             .bind("user", task.userId())
             .bind("maxAttempts", settings.maxAttempts())
@@ -152,7 +156,9 @@ public final class TaskQueue {
                 handle ->
                     handle
                         .createQuery(
-                            "SELECT * FROM tasks WHERE user_id = :user"
+                            "SELECT "
+                                + TaskRows.COLUMNS
+                                + " FROM tasks WHERE user_id = :user"
                                 + (status.isPresent() ? " AND status = :status" : "")
                                 + (after.isPresent()
                                     ? " AND (created_at < :at OR (created_at = :at AND id < :id))"
@@ -233,6 +239,8 @@ public final class TaskQueue {
               && !MessageKeys.claim(handle, id, idempotencyKey.get(), Submissions.hash(content), now)) {
             return null;
           }
+          caps.checkRoomForFollowUp(
+              handle, id, content.getBytes(StandardCharsets.UTF_8).length);
           // The append locks the task row first, so the status read next cannot change under us.
           appendAndPublish(handle, id, EventKind.MESSAGE_USER, Map.of("content", content), now);
           Task task = TaskRows.find(handle, id).orElseThrow();

@@ -14,6 +14,20 @@ import org.jdbi.v3.core.mapper.RowMapper;
 
 /** Reads task rows. Stateless and thread-safe. */
 public final class TaskRows {
+  /**
+   * The columns {@link #MAPPER} reads. Every query that maps a task names them rather than {@code
+   * *}: the row also holds the task's diff (as large as the agent's changes), read only by the diff
+   * endpoint, which must not travel with every list, claim and state change.
+   */
+  public static final String COLUMNS =
+      "id, user_id, status, attempt, max_attempts, repo, branch, prompt, model, max_turns,"
+          + " budget_usd, head_branch, base_commit, commit_sha, pr_url, usage_json, timings_json,"
+          + " error_code, error_message, created_at, started_at, finished_at, updated_at,"
+          + " run_after, lease_owner, lease_expires_at";
+
+  /** {@link #COLUMNS} and {@code last_seq}, what {@link #WITH_SEQ} reads. */
+  static final String COLUMNS_WITH_SEQ = COLUMNS + ", last_seq";
+
   public static final RowMapper<Task> MAPPER = (rs, ctx) -> map(rs);
 
   /** A task row with the seq of its newest event, for writers that append right after. */
@@ -29,7 +43,7 @@ public final class TaskRows {
   private TaskRows() {}
 
   public static Optional<Task> find(Handle handle, String id) {
-    return handle.select("SELECT * FROM tasks WHERE id = ?", id).map(MAPPER).findOne();
+    return handle.select("SELECT " + COLUMNS + " FROM tasks WHERE id = ?", id).map(MAPPER).findOne();
   }
 
   private static Task map(ResultSet rs) throws SQLException {

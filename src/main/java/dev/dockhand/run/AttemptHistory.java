@@ -2,8 +2,10 @@ package dev.dockhand.run;
 
 import dev.dockhand.events.Event;
 import dev.dockhand.events.EventKind;
+import dev.dockhand.events.EventLog;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The conversation a new attempt may build on. Each attempt starts from a fresh clone, so the
@@ -11,22 +13,47 @@ import java.util.List;
  * workspace) are dropped, while everything the person said is kept. What an attempt that ended
  * (succeeded, failed, cancelled) did is kept whole: its work is on the task's pushed branch, which
  * a resumed attempt checks out.
+ *
+ * <p>It is built from the log as a stream, one event at a time, so only the events it keeps are
+ * held (never the whole log beside them); the log's cap per task bounds even those. Not
+ * thread-safe: one attempt builds it on one thread.
  */
-final class AttemptHistory {
-  private AttemptHistory() {}
+final class AttemptHistory implements Consumer<Event> {
+  private final List<Event> kept = new ArrayList<>();
+  private int settled;
 
+  /** The history of {@code taskId}, read from its log page by page. */
+  static List<Event> of(EventLog eventLog, String taskId) {
+    AttemptHistory history = new AttemptHistory();
+    eventLog.forEach(taskId, history);
+    return history.events();
+  }
+
+  /**
+   * The history from a log already read whole. Kept only until TaskPipeline calls {@link
+   * #of(EventLog, String)}, which holds no second copy; then this goes.
+   */
+  @Deprecated(forRemoval = true)
   static List<Event> of(List<Event> events) {
-    List<Event> kept = new ArrayList<>();
-    int settled = 0;
-    for (Event event : events) {
-      switch (event.kind()) {
-        case MESSAGE_USER, MESSAGE_ASSISTANT, TOOL_CALL, TOOL_RESULT -> kept.add(event);
-        case TASK_RETRYING ->
-            kept.subList(settled, kept.size()).removeIf(e -> e.kind() != EventKind.MESSAGE_USER);
-        case TASK_SUCCEEDED, TASK_FAILED, TASK_CANCELLED -> settled = kept.size();
-        default -> {}
-      }
+    AttemptHistory history = new AttemptHistory();
+    events.forEach(history);
+    return history.events();
+  }
+
+  /** Takes the log's next event, oldest first. */
+  @Override
+  public void accept(Event event) {
+    switch (event.kind()) {
+      case MESSAGE_USER, MESSAGE_ASSISTANT, TOOL_CALL, TOOL_RESULT -> kept.add(event);
+      case TASK_RETRYING ->
+          kept.subList(settled, kept.size()).removeIf(e -> e.kind() != EventKind.MESSAGE_USER);
+      case TASK_SUCCEEDED, TASK_FAILED, TASK_CANCELLED -> settled = kept.size();
+      default -> {}
     }
+  }
+
+  /** What is kept of the events taken so far, oldest first. */
+  List<Event> events() {
     return kept;
   }
 }

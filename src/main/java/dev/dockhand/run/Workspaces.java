@@ -2,10 +2,12 @@ package dev.dockhand.run;
 
 import dev.dockhand.DockhandException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.Comparator;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,22 +48,51 @@ public final class Workspaces {
     }
   }
 
+  /**
+   * Deletes {@code dir} and everything under it. The container wrote this tree, so it may hold any
+   * number of files and links pointing anywhere on the host: the walk holds one directory's open
+   * handle per level (never the list of all paths) and never follows a link — a link is deleted
+   * itself, its target is left alone.
+   */
   public void delete(Path dir) {
-    if (!Files.exists(dir)) {
+    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(Workspaces::deleteOne);
-    } catch (IOException | UncheckedIOException e) {
+    try {
+      Files.walkFileTree(dir, new Deleter());
+    } catch (IOException e) {
       log.warn("cannot remove workspace {}: {}", dir, e.toString());
     }
   }
 
-  private static void deleteOne(Path path) {
-    try {
+  /** Deletes files on the way down and each directory once it is empty, on the way up. */
+  private static final class Deleter extends SimpleFileVisitor<Path> {
+    @Override
+    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+      // Links, sockets and fifos arrive here too: walkFileTree does not follow links by default.
+      deleteOne(file);
+      return FileVisitResult.CONTINUE;
+    }
+
+    @Override
+    public FileVisitResult visitFileFailed(Path file, IOException failure) throws IOException {
+      // A directory that cannot be opened can still go if it is empty; if not, this fails and
+      // the failure is reported once, for the whole workspace.
+      deleteOne(file);
+      return FileVisitResult.CONTINUE;
+    }
+
+    @Override
+    public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
+      if (failure != null) {
+        throw failure;
+      }
+      deleteOne(dir);
+      return FileVisitResult.CONTINUE;
+    }
+
+    private static void deleteOne(Path path) throws IOException {
       Files.deleteIfExists(path);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

@@ -227,7 +227,9 @@ abstract class DispatcherContract {
             Duration.ofSeconds(5),
             Duration.ofMillis(200),
             Duration.ofSeconds(10),
-            Duration.ofMinutes(2));
+            Duration.ofMinutes(2),
+            20_000,
+            64L << 20);
     QueueFixture other = new QueueFixture(url, dir, quick, clock);
     try {
       Map<String, String> runningOn = new ConcurrentHashMap<>();

@@ -40,7 +40,24 @@ public final class QueueFixture implements AutoCloseable {
         Duration.ofSeconds(5),
         Duration.ofMinutes(1),
         Duration.ofSeconds(10),
-        Duration.ofMinutes(2));
+        Duration.ofMinutes(2),
+        20_000,
+        64L << 20);
+  }
+
+  /** {@code base} with other caps on each task's event log. */
+  public static QueueSettings withEventCaps(QueueSettings base, int maxEvents, long maxBytes) {
+    return new QueueSettings(
+        base.maxConcurrentTasks(),
+        base.maxTasksPerUser(),
+        base.maxAttempts(),
+        base.lease(),
+        base.heartbeat(),
+        base.poll(),
+        base.backoffBase(),
+        base.backoffCap(),
+        maxEvents,
+        maxBytes);
   }
 
   public static AgentSettings agentDefaults() {

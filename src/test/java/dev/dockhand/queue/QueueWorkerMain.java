@@ -23,7 +23,9 @@ public final class QueueWorkerMain {
           Duration.ofSeconds(1),
           Duration.ofMillis(200),
           Duration.ofSeconds(10),
-          Duration.ofMinutes(2));
+          Duration.ofMinutes(2),
+          20_000,
+          64L << 20);
 
   private QueueWorkerMain() {}
 

@@ -1,0 +1,42 @@
+package dev.dockhand.events;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dockhand.Json;
+
+/**
+ * An event's data serialised once, before any lock is taken: the JSON object, its text as stored,
+ * and the text's size in UTF-8 bytes (what the per-task cap on event bytes counts).
+ */
+public record EventData(JsonNode json, String text, int bytes) {
+  /** {@code data} is anything Jackson maps to a JSON object; null is the empty object. */
+  public static EventData of(EventKind kind, Object data) {
+    JsonNode json = data == null ? Json.MAPPER.createObjectNode() : Json.MAPPER.valueToTree(data);
+    if (!(json instanceof ObjectNode)) {
+      throw new IllegalArgumentException(kind.wire() + " data must be a JSON object");
+    }
+    String text = json.toString();
+    return new EventData(json, text, utf8Length(text));
+  }
+
+  /** Counted, not encoded: a tool result may be megabytes, and a copy only to measure it is waste. */
+  static int utf8Length(String text) {
+    int bytes = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x80) {
+        bytes += 1;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        bytes += 4;
+        i++;
+      } else {
+        bytes += 3;
+      }
+    }
+    return bytes;
+  }
+}
