@@ -7,6 +7,7 @@ import dev.dockhand.Json;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -25,6 +26,8 @@ public final class TaskRows {
   private static final JavaType USAGE = Json.MAPPER.getTypeFactory().constructType(Usage.class);
   private static final JavaType TIMINGS =
       Json.MAPPER.getTypeFactory().constructType(new TypeReference<Map<String, Long>>() {});
+  private static final JavaType HOSTS =
+      Json.MAPPER.getTypeFactory().constructType(new TypeReference<List<String>>() {});
 
   private TaskRows() {}
 
@@ -46,6 +49,7 @@ public final class TaskRows {
         rs.getString("model"),
         rs.getInt("max_turns"),
         rs.getDouble("budget_usd"),
+        read(rs.getString("egress_allow"), HOSTS, List.of()),
         Optional.ofNullable(rs.getString("head_branch")),
         Optional.ofNullable(rs.getString("base_commit")),
         Optional.ofNullable(rs.getString("commit_sha")),
