@@ -3,6 +3,7 @@ package dev.dockhand.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dockhand.queue.Task;
 import dev.dockhand.queue.TaskRows;
 import java.nio.file.Path;
 import org.flywaydb.core.Flyway;
@@ -110,8 +111,8 @@ class DatabaseTest {
                     + " VALUES ('old', ?, 'succeeded', 1, 3, 'r', 'p', 'm', 5, 1.0, 1, 1, 1)",
                 user);
           });
-      assertThat(database.jdbi().withHandle(h -> TaskRows.find(h, "old")).orElseThrow().egressAllow())
-          .isEmpty();
+      Task old = database.jdbi().withHandle(h -> TaskRows.find(h, "old")).orElseThrow();
+      assertThat(old.egressAllow()).isEmpty();
     }
   }
 }

@@ -131,8 +131,8 @@ class TaskApiTest {
     assertThat(hosts(WebHarness.json(response))).containsExactlyElementsOf(expected);
     assertThat(hosts(WebHarness.json(harness.get("/api/v1/tasks/" + id, alice.token()))))
         .containsExactlyElementsOf(expected);
-    assertThat(hosts(WebHarness.json(harness.get("/api/v1/tasks", alice.token())).get("items").get(0)))
-        .containsExactlyElementsOf(expected);
+    JsonNode listed = WebHarness.json(harness.get("/api/v1/tasks", alice.token()));
+    assertThat(hosts(listed.get("items").get(0))).containsExactlyElementsOf(expected);
     assertThat(harness.queue().get(id).orElseThrow().egressAllow())
         .containsExactlyElementsOf(expected);
 
