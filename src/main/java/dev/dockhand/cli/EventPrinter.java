@@ -2,7 +2,9 @@ package dev.dockhand.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 
 /** Renders task events for a terminal, with colour when the terminal wants it. Not thread-safe. */
@@ -51,6 +53,7 @@ final class EventPrinter {
       case "git.pushed" ->
           line(green("⇡ pushed ") + data.path("branch").asText() + dim(" " + data.path("commit").asText()));
       case "pr.opened" -> line(green("⇄ pull request ") + data.path("url").asText());
+      case "network.blocked" -> blocked(data);
       case "task.succeeded" -> line(green(bold("✔ succeeded")));
       case "task.failed" -> line(red(bold("✘ failed")) + ": " + data.path("reason").asText());
       case "task.cancelled" -> line(yellow(bold("■ cancelled")));
@@ -85,6 +88,11 @@ final class EventPrinter {
       }
       line(text.toString().stripTrailing());
     }
+    if (task.path("egressAllow").size() > 0) {
+      List<String> hosts = new ArrayList<>();
+      task.path("egressAllow").forEach(host -> hosts.add(host.asText()));
+      line("  extra hosts " + String.join(", ", hosts));
+    }
     if (task.hasNonNull("headBranch")) {
       line("  branch " + task.path("headBranch").asText() + dim(" " + task.path("commit").asText("")));
     }
@@ -94,6 +102,21 @@ final class EventPrinter {
     if (task.path("error").isObject()) {
       line("  " + red(task.path("error").path("code").asText()) + ": " + task.path("error").path("message").asText());
     }
+  }
+
+  /**
+   * The host is what a program in the container asked the proxy for: untrusted, so control
+   * characters (a terminal escape sequence) are shown as '?', never sent to the terminal.
+   */
+  private void blocked(JsonNode data) {
+    String host = data.path("host").asText().replaceAll("\\p{Cntrl}", "?");
+    String where = (host.contains(":") ? "[" + host + "]" : host) + ":" + data.path("port").asInt();
+    long count = data.path("count").asLong(1);
+    line(
+        yellow("⊘ blocked: ")
+            + where
+            + dim(" (" + count + (count == 1 ? " attempt" : " attempts") + ")")
+            + " — allow it with --egress-allow or DOCKHAND_EGRESS_ALLOW");
   }
 
   private void assistantText(JsonNode content) {

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -39,6 +40,15 @@ public final class SubmitCommand implements Callable<Integer> {
   @Option(names = "--budget", paramLabel = "USD", description = "Spend limit in US dollars")
   Double budgetUsd;
 
+  @Option(
+      names = "--egress-allow",
+      split = ",",
+      paramLabel = "HOST",
+      description =
+          "Extra hosts this task may reach (host, *.domain, host:port), comma separated;"
+              + " the server decides whether tasks may add hosts")
+  List<String> egressAllow;
+
   @Option(names = "--idempotency-key", description = "Submitting again with the same key returns the same task")
   String idempotencyKey;
 
@@ -58,6 +68,12 @@ public final class SubmitCommand implements Callable<Integer> {
     putIfSet(body, "model", model);
     putIfSet(body, "maxTurns", maxTurns);
     putIfSet(body, "budgetUsd", budgetUsd);
+    if (egressAllow != null) {
+      // A stray comma ("a.example.com,") is a typo, not an entry.
+      body.put(
+          "egressAllow",
+          egressAllow.stream().map(String::strip).filter(host -> !host.isEmpty()).toList());
+    }
     String key = idempotencyKey != null ? idempotencyKey : UUID.randomUUID().toString();
     JsonNode task = client.post("/tasks", body, Map.of("Idempotency-Key", key));
     String id = task.path("id").asText();

@@ -1,6 +1,7 @@
 package dev.dockhand.queue;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -8,6 +9,8 @@ import java.util.Optional;
  * One row of the tasks table as clients and the pipeline see it.
  *
  * @param branch the base branch as submitted (empty: the repository's default)
+ * @param egressAllow hosts the person added to the egress allowlist for this task (normal form;
+ *     empty when none)
  * @param headBranch the pushed dockhand/... branch, once pushed
  * @param timings milliseconds per phase: queued, clone, container, firstToken, agent, push, total
  */
@@ -23,6 +26,7 @@ public record Task(
     String model,
     int maxTurns,
     double budgetUsd,
+    List<String> egressAllow,
     Optional<String> headBranch,
     Optional<String> baseCommit,
     Optional<String> commit,

@@ -100,9 +100,9 @@ public final class TaskQueue {
             .createQuery(
                 """
                 INSERT INTO tasks(id, user_id, status, attempt, max_attempts, repo, branch, prompt, model,
-                  max_turns, budget_usd, created_at, updated_at, run_after, last_seq)
+                  max_turns, budget_usd, egress_allow, created_at, updated_at, run_after, last_seq)
                 VALUES (:id, :user, 'queued', 1, :maxAttempts, :repo, :branch, :prompt, :model,
-                  :maxTurns, :budget, :now, :now, :now, 1)
+                  :maxTurns, :budget, :egressAllow, :now, :now, :now, 1)
                 RETURNING %s\
                 """
                     .formatted(TaskRows.COLUMNS))
@@ -115,6 +115,7 @@ public final class TaskQueue {
             .bind("model", task.model().orElse(agent.model()))
             .bind("maxTurns", task.maxTurns().orElse(agent.maxTurns()))
             .bind("budget", task.budgetUsd().orElse(agent.budgetUsd()))
+            .bind("egressAllow", TaskRows.json(task.egressAllow()))
             .bind("now", now)
             .map(TaskRows.MAPPER)
             .one();

@@ -7,6 +7,7 @@ import dev.dockhand.Json;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -23,7 +24,7 @@ public final class TaskRows {
       "id, user_id, status, attempt, max_attempts, repo, branch, prompt, model, max_turns,"
           + " budget_usd, head_branch, base_commit, commit_sha, pr_url, usage_json, timings_json,"
           + " error_code, error_message, created_at, started_at, finished_at, updated_at,"
-          + " run_after, lease_owner, lease_expires_at";
+          + " run_after, lease_owner, lease_expires_at, egress_allow";
 
   /** {@link #COLUMNS} and {@code last_seq}, what {@link #WITH_SEQ} reads. */
   static final String COLUMNS_WITH_SEQ = COLUMNS + ", last_seq";
@@ -39,6 +40,8 @@ public final class TaskRows {
   private static final JavaType USAGE = Json.MAPPER.getTypeFactory().constructType(Usage.class);
   private static final JavaType TIMINGS =
       Json.MAPPER.getTypeFactory().constructType(new TypeReference<Map<String, Long>>() {});
+  private static final JavaType HOSTS =
+      Json.MAPPER.getTypeFactory().constructType(new TypeReference<List<String>>() {});
 
   private TaskRows() {}
 
@@ -60,6 +63,7 @@ public final class TaskRows {
         rs.getString("model"),
         rs.getInt("max_turns"),
         rs.getDouble("budget_usd"),
+        read(rs.getString("egress_allow"), HOSTS, List.of()),
         Optional.ofNullable(rs.getString("head_branch")),
         Optional.ofNullable(rs.getString("base_commit")),
         Optional.ofNullable(rs.getString("commit_sha")),

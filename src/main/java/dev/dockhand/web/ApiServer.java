@@ -53,7 +53,8 @@ public final class ApiServer {
             authentication,
             parts.queue,
             parts.log,
-            new TaskSubmission(parts.repoValidator, limits.maxPromptChars()),
+            new TaskSubmission(
+                parts.repoValidator, limits.maxPromptChars(), config.auth().egressUserAdd()),
             new SubmitLimiter(
                 parts.clock, config.auth().submitRatePerMinute(), config.auth().submitBurst()),
             config.auth().maxActiveTasksPerUser(),

@@ -6,6 +6,8 @@ import dev.dockhand.Json;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -82,6 +84,25 @@ final class JsonBody {
       throw new InvalidInputException(field, field + " must be a number");
     }
     return Optional.of(value.asDouble());
+  }
+
+  /** An array of strings; anything else (a lone string, a number inside) names the field. */
+  Optional<List<String>> optionalStrings(String field) {
+    JsonNode value = present(field);
+    if (value == null) {
+      return Optional.empty();
+    }
+    if (!value.isArray()) {
+      throw new InvalidInputException(field, field + " must be an array of strings");
+    }
+    List<String> strings = new ArrayList<>(value.size());
+    for (JsonNode item : value) {
+      if (!item.isTextual()) {
+        throw new InvalidInputException(field, field + " must be an array of strings");
+      }
+      strings.add(item.asText());
+    }
+    return Optional.of(strings);
   }
 
   /** The field's value, or null when it is missing or JSON null (both mean "not given"). */

@@ -3,6 +3,7 @@ package dev.dockhand.web;
 import dev.dockhand.InvalidInputException;
 import dev.dockhand.git.RefNames;
 import dev.dockhand.queue.NewTask;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -17,10 +18,16 @@ final class TaskSubmission {
 
   private final Function<String, String> repoValidator;
   private final int maxPromptChars;
+  private final boolean userMayAddHosts;
 
-  TaskSubmission(Function<String, String> repoValidator, int maxPromptChars) {
+  /**
+   * @param userMayAddHosts DOCKHAND_EGRESS_USER_ADD: whether {@code egressAllow} may be non-empty
+   */
+  TaskSubmission(
+      Function<String, String> repoValidator, int maxPromptChars, boolean userMayAddHosts) {
     this.repoValidator = repoValidator;
     this.maxPromptChars = maxPromptChars;
+    this.userMayAddHosts = userMayAddHosts;
   }
 
   /** The default repository check until the git part's full one is plugged in. */
@@ -55,7 +62,10 @@ final class TaskSubmission {
     if (budget.isPresent() && !(budget.get() > 0 && budget.get() <= 1000)) {
       throw new InvalidInputException("budgetUsd", "budgetUsd must be above 0 and at most 1000");
     }
-    return new NewTask(userId, repo, branch, prompt, model, maxTurns, budget);
+    List<String> egressAllow =
+        ExtraHosts.parse(
+            body.optionalStrings(ExtraHosts.FIELD).orElse(List.of()), userMayAddHosts);
+    return new NewTask(userId, repo, branch, prompt, model, maxTurns, budget, egressAllow);
   }
 
   /** The git part's rules, so what the API accepts is exactly what a clone will. */

@@ -3,6 +3,7 @@ package dev.dockhand.web;
 import dev.dockhand.queue.Task;
 import dev.dockhand.queue.Usage;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -24,6 +25,7 @@ record TaskView(
     String model,
     int maxTurns,
     double budgetUsd,
+    List<String> egressAllow,
     Usage usage,
     Map<String, Long> timings,
     Optional<Task.TaskError> error,
@@ -47,6 +49,7 @@ record TaskView(
         task.model(),
         task.maxTurns(),
         task.budgetUsd(),
+        task.egressAllow(),
         task.usage(),
         task.timings(),
         task.error(),

@@ -70,6 +70,27 @@ class CliTest {
   }
 
   @Test
+  void submitAddsTheHostsGivenWithEgressAllowAndAnEntryTheServerRefusesIsOneLineNamingIt() {
+    harness.model.script(text("Done."));
+    String server = harness.origin().toString();
+    int status =
+        run("submit", "--server", server, "--token", harness.token(), "--repo", "acme/widgets",
+            "--prompt", "Use the mirror", "--egress-allow", "mirror.example.com,*.example.org,",
+            "--egress-allow", "pypi.example.net:8443");
+    assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    String id = out.toString(StandardCharsets.UTF_8).strip();
+    assertThat(harness.task(id).path("egressAllow"))
+        .extracting(com.fasterxml.jackson.databind.JsonNode::asText)
+        .containsExactly("mirror.example.com", "*.example.org", "pypi.example.net:8443");
+
+    status =
+        run("submit", "--server", server, "--token", harness.token(), "--repo", "acme/widgets",
+            "--prompt", "Reach the metadata service", "--egress-allow", "169.254.169.254");
+    assertThat(status).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("egressAllow", "169.254.169.254");
+  }
+
+  @Test
   void tasksListsWhatWasSubmittedAndCancelEndsAQueuedTask() {
     harness.model.script(text("Done."));
     String id = harness.submit("acme/widgets", "First").path("id").asText();

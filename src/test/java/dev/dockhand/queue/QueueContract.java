@@ -79,6 +79,29 @@ abstract class QueueContract {
   }
 
   @Test
+  void theHostsATaskAddsReachItsOwnerOnEveryAttempt() {
+    NewTask submitted =
+        new NewTask(
+            ann,
+            "https://github.com/acme/widgets",
+            Optional.empty(),
+            "install from the mirror",
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            List.of("mirror.example.com", "*.example.org:8443"));
+    Task task = node.queue.submit(submitted, Optional.empty());
+    assertThat(task.egressAllow()).containsExactly("mirror.example.com", "*.example.org:8443");
+    Lease first = Lease.of(node.leases().claim("node-a", 1).get(0));
+    node.leases().retry(first, "network", "reset", Usage.ZERO, Map.of());
+    clock.advance(Duration.ofMinutes(10));
+    Task second = node.leases().claim("node-a", 1).get(0);
+    assertThat(second.attempt()).isEqualTo(2);
+    assertThat(second.egressAllow()).containsExactly("mirror.example.com", "*.example.org:8443");
+    assertThat(node.submit(ann, "no extra hosts").egressAllow()).isEmpty();
+  }
+
+  @Test
   void racingSubmitsWithOneIdempotencyKeyMakeOneTask() throws Exception {
     List<Thread> threads = new ArrayList<>();
     List<String> ids = java.util.Collections.synchronizedList(new ArrayList<>());

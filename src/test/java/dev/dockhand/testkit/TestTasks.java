@@ -4,6 +4,7 @@ import dev.dockhand.queue.Task;
 import dev.dockhand.queue.TaskStatus;
 import dev.dockhand.queue.Usage;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -30,6 +31,7 @@ public final class TestTasks {
         "claude-sonnet-4-5",
         maxTurns,
         budgetUsd,
+        List.of(),
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),

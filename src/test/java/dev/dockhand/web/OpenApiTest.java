@@ -3,7 +3,9 @@ package dev.dockhand.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.dockhand.events.EventKind;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -32,6 +34,29 @@ class OpenApiTest {
                             }
                           }));
       assertThat(described).containsExactlyInAnyOrderElementsOf(harness.server().routes());
+    }
+  }
+
+  @Test
+  void theApiDescriptionNamesEveryEventKindAndTheHostsATaskMayAdd() throws Exception {
+    try (WebHarness harness = WebHarness.start()) {
+      JsonNode schemas =
+          WebHarness.json(harness.get("/api/v1/openapi.json", harness.adminToken()))
+              .get("components")
+              .get("schemas");
+      List<String> kinds = new ArrayList<>();
+      schemas
+          .get("Event")
+          .get("properties")
+          .get("kind")
+          .get("enum")
+          .forEach(kind -> kinds.add(kind.asText()));
+      assertThat(kinds)
+          .containsExactlyInAnyOrderElementsOf(
+              Arrays.stream(EventKind.values()).map(EventKind::wire).toList());
+      assertThat(schemas.get("NewTask").get("properties").get("egressAllow").get("type").asText())
+          .isEqualTo("array");
+      assertThat(schemas.get("Task").get("properties").has("egressAllow")).isTrue();
     }
   }
 }

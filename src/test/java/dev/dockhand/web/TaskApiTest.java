@@ -116,6 +116,124 @@ class TaskApiTest {
   }
 
   @Test
+  void aTaskMayAddHostsWhichAreStoredInNormalFormAndReturnedByEveryRoute() {
+    HttpResponse<String> response =
+        harness.post(
+            "/api/v1/tasks",
+            alice.token(),
+            withHosts(
+                "\"Registry.Example.com\",\"*.example.org\",\"mirror.example.net:8443\","
+                    + "\"registry.example.com\""));
+    assertThat(response.statusCode()).isEqualTo(201);
+    List<String> expected =
+        List.of("registry.example.com", "*.example.org", "mirror.example.net:8443");
+    String id = WebHarness.json(response).get("id").asText();
+    assertThat(hosts(WebHarness.json(response))).containsExactlyElementsOf(expected);
+    assertThat(hosts(WebHarness.json(harness.get("/api/v1/tasks/" + id, alice.token()))))
+        .containsExactlyElementsOf(expected);
+    JsonNode listed = WebHarness.json(harness.get("/api/v1/tasks", alice.token()));
+    assertThat(hosts(listed.get("items").get(0))).containsExactlyElementsOf(expected);
+    assertThat(harness.queue().get(id).orElseThrow().egressAllow())
+        .containsExactlyElementsOf(expected);
+
+    JsonNode plain = WebHarness.json(harness.post("/api/v1/tasks", alice.token(), VALID));
+    assertThat(plain.get("egressAllow").isArray()).isTrue();
+    assertThat(plain.get("egressAllow")).isEmpty();
+  }
+
+  @Test
+  void aResumedTaskKeepsTheHostsItWasSubmittedWith() {
+    String id =
+        WebHarness.json(
+                harness.post("/api/v1/tasks", alice.token(), withHosts("\"pypi.example.org\"")))
+            .get("id")
+            .asText();
+    harness.post("/api/v1/tasks/" + id + "/cancel", alice.token(), "");
+    harness.post("/api/v1/tasks/" + id + "/messages", alice.token(), "{\"content\":\"go on\"}");
+    JsonNode resumed = WebHarness.json(harness.get("/api/v1/tasks/" + id, alice.token()));
+    assertThat(resumed.get("attempt").asInt()).isEqualTo(2);
+    assertThat(hosts(resumed)).containsExactly("pypi.example.org");
+  }
+
+  @Test
+  void hostsAPersonMayNotAddAnswer400NamingEgressAllowAndTheEntry() {
+    Map<String, String> cases =
+        Map.ofEntries(
+            Map.entry("\"10.0.0.1\"", "10.0.0.1"),
+            Map.entry("\"127.0.0.1:8080\"", "127.0.0.1:8080"),
+            Map.entry("\"[::1]:8080\"", "[::1]:8080"),
+            Map.entry("\"*\"", "'*'"),
+            Map.entry("\"*.com\"", "*.com"),
+            Map.entry("\"ok.example.com\",\"exa mple.com\"", "exa mple.com"),
+            Map.entry("\"host.example.com:99999\"", "host.example.com:99999"),
+            Map.entry("\"\"", "empty"));
+    cases.forEach(
+        (hosts, named) -> {
+          HttpResponse<String> response =
+              harness.post("/api/v1/tasks", alice.token(), withHosts(hosts));
+          assertThat(response.statusCode()).as(hosts).isEqualTo(400);
+          JsonNode error = WebHarness.json(response).get("error");
+          assertThat(error.get("field").asText()).as(hosts).isEqualTo("egressAllow");
+          assertThat(error.get("message").asText()).as(hosts).contains(named);
+        });
+    StringBuilder tooMany = new StringBuilder();
+    for (int i = 0; i < 21; i++) {
+      tooMany.append(i == 0 ? "" : ",").append("\"h").append(i).append(".example.com\"");
+    }
+    for (String body :
+        List.of(
+            VALID.replace("}", ",\"egressAllow\":\"registry.example.com\"}"),
+            VALID.replace("}", ",\"egressAllow\":[7]}"),
+            VALID.replace("}", ",\"egressAllow\":{\"host\":\"a.example.com\"}}"),
+            withHosts(tooMany.toString()))) {
+      HttpResponse<String> response = harness.post("/api/v1/tasks", alice.token(), body);
+      assertThat(response.statusCode()).as(body).isEqualTo(400);
+      assertThat(WebHarness.json(response).get("error").get("field").asText())
+          .isEqualTo("egressAllow");
+    }
+    assertThat(WebHarness.json(harness.get("/api/v1/tasks", alice.token())).get("items"))
+        .as("nothing refused was stored")
+        .isEmpty();
+  }
+
+  @Test
+  void whenTheOperatorForbidsAddingHostsAnyHostIsRefusedButAnEmptyListIsFine() throws Exception {
+    try (WebHarness closed =
+        WebHarness.start(Map.of("DOCKHAND_EGRESS_USER_ADD", "false"), WebLimits.DEFAULTS)) {
+      String token = closed.person("carol").token();
+      HttpResponse<String> refused =
+          closed.post("/api/v1/tasks", token, withHosts("\"registry.example.com\""));
+      assertThat(refused.statusCode()).isEqualTo(400);
+      JsonNode error = WebHarness.json(refused).get("error");
+      assertThat(error.get("field").asText()).isEqualTo("egressAllow");
+      assertThat(error.get("message").asText()).contains("DOCKHAND_EGRESS_ALLOW");
+      assertThat(closed.post("/api/v1/tasks", token, withHosts("")).statusCode()).isEqualTo(201);
+      assertThat(closed.post("/api/v1/tasks", token, VALID).statusCode()).isEqualTo(201);
+    }
+  }
+
+  @Test
+  void theSameIdempotencyKeyWithOtherHostsConflictsButTheSameHostsWrittenOtherwiseDoNot() {
+    HttpResponse<String> first = submitWithKey("key-h", withHosts("\"a.example.com\""));
+    assertThat(first.statusCode()).isEqualTo(201);
+    HttpResponse<String> sameHosts = submitWithKey("key-h", withHosts("\"A.Example.com\""));
+    assertThat(WebHarness.json(sameHosts).get("id")).isEqualTo(WebHarness.json(first).get("id"));
+    assertThat(submitWithKey("key-h", withHosts("\"b.example.com\"")).statusCode())
+        .isEqualTo(409);
+    assertThat(submitWithKey("key-h", VALID).statusCode()).isEqualTo(409);
+  }
+
+  private static String withHosts(String entries) {
+    return VALID.replace("}", ",\"egressAllow\":[" + entries + "]}");
+  }
+
+  private static List<String> hosts(JsonNode task) {
+    List<String> hosts = new ArrayList<>();
+    task.get("egressAllow").forEach(host -> hosts.add(host.asText()));
+    return hosts;
+  }
+
+  @Test
   void aBodyOverTheCapAnswers413() {
     String huge = "{\"repo\":\"r\",\"prompt\":\"" + "x".repeat(300_000) + "\"}";
     HttpResponse<String> response = harness.post("/api/v1/tasks", alice.token(), huge);
