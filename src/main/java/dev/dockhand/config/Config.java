@@ -2,6 +2,7 @@ package dev.dockhand.config;
 
 import dev.dockhand.agent.AgentSettings;
 import dev.dockhand.auth.AuthSettings;
+import dev.dockhand.egress.EgressSettings;
 import dev.dockhand.git.GitSettings;
 import dev.dockhand.queue.QueueSettings;
 import dev.dockhand.sandbox.SandboxSettings;
@@ -40,6 +41,7 @@ public record Config(
     SandboxSettings sandbox,
     AgentSettings agent,
     GitSettings git,
+    EgressSettings egress,
     AuthSettings auth) {
 
   /** The file named by this key, if set, supplies keys the environment does not. */
@@ -68,6 +70,7 @@ public record Config(
       throw new ConfigException(
           "DOCKHAND_NODE_ID", "must be 1-63 letters, digits, '.', '_' or '-', got '" + nodeId + "'");
     }
+    GitSettings git = GitSettings.from(env);
     return new Config(
         env.string("DOCKHAND_HOST", "127.0.0.1"),
         env.integer("DOCKHAND_PORT", 8080, 0, 65535),
@@ -78,7 +81,8 @@ public record Config(
         QueueSettings.from(env),
         SandboxSettings.from(env),
         AgentSettings.from(env),
-        GitSettings.from(env),
+        git,
+        EgressSettings.from(env, git.allowedHosts()),
         AuthSettings.from(env));
   }
 

@@ -5,6 +5,7 @@ import dev.dockhand.auth.Auth;
 import dev.dockhand.auth.User;
 import dev.dockhand.auth.Users;
 import dev.dockhand.config.Config;
+import dev.dockhand.egress.Resolver;
 import dev.dockhand.events.EventHub;
 import dev.dockhand.events.EventLog;
 import dev.dockhand.git.GitHost;
@@ -16,6 +17,9 @@ import dev.dockhand.queue.TaskQueue;
 import dev.dockhand.sandbox.ContainerReaper;
 import dev.dockhand.sandbox.DockerSandbox;
 import dev.dockhand.sandbox.SandboxHealth;
+import dev.dockhand.sandbox.SandboxNetwork;
+import dev.dockhand.sandbox.TaskDiskRoom;
+import dev.dockhand.sandbox.TaskDisks;
 import dev.dockhand.store.Database;
 import dev.dockhand.web.ApiServer;
 import dev.dockhand.web.DatabaseReadiness;
@@ -67,15 +71,29 @@ public final class Node implements AutoCloseable {
     if (!health.ready()) {
       out.println("dockhand: " + health.summary());
     }
-    Workspaces workspaces = new Workspaces(config.dataDir(), config.nodeId());
-    workspaces.clearLeftovers();
+    warnAboutOpenChoices(config);
+    TaskDisks disks =
+        new TaskDisks(
+            config.dataDir().resolve("tasks").resolve(config.nodeId()), config.sandbox().disk());
+    int leftovers = disks.clearLeftovers();
+    if (leftovers > 0) {
+      log.info("released {} task disks left by an earlier run of this node", leftovers);
+    }
+    disks.verify();
+    AttemptNetwork network =
+        new AttemptNetwork(
+            config.sandbox().network(),
+            config.egress(),
+            config.dataDir().resolve("egress").resolve(config.nodeId()),
+            Resolver.SYSTEM);
     Metrics metrics = new Metrics();
     agent = new AgentLoop(config.agent(), clock);
     TaskPipeline pipeline =
         new TaskPipeline(
             config.git(),
             owners(config, auth.users()),
-            workspaces,
+            disks,
+            network,
             sandbox,
             agent,
             publishers(config),
@@ -84,11 +102,12 @@ public final class Node implements AutoCloseable {
             metrics,
             clock);
     dispatcher = new Dispatcher(queue, pipeline, config.queue(), config.nodeId(), clock);
+    dispatcher.gate(new DiskGate(disks));
     reaper = new ContainerReaper(sandbox, dispatcher::isRunning);
     reaper.reapOnce();
     api =
         ApiServer.builder(config, database, queue, eventLog, hub, auth)
-            .readiness(readiness(database, sandbox))
+            .readiness(readiness(database, sandbox, disks))
             .repoValidator(input -> RepoUrl.parse(input, config.git()).toString())
             .metrics(metrics)
             .clock(clock)
@@ -169,6 +188,18 @@ public final class Node implements AutoCloseable {
     log.info("node {} stopped", config.nodeId());
   }
 
+  /** The operator's choices that open the sandbox up are said once, loudly, at every start. */
+  private static void warnAboutOpenChoices(Config config) {
+    if (config.sandbox().network() == SandboxNetwork.OPEN) {
+      log.warn(
+          "DOCKHAND_SANDBOX_NETWORK=open: task containers sit on Docker's bridge and can reach other"
+              + " containers, this host's services and the internet");
+    }
+    if (!config.sandbox().disk().bounded()) {
+      log.warn("DOCKHAND_SANDBOX_DISK_MB=0: a task's disk use is not bounded");
+    }
+  }
+
   private static TaskOwner.Lookup owners(Config config, Users users) {
     return userId -> {
       User user = users.find(userId).orElseThrow();
@@ -188,10 +219,12 @@ public final class Node implements AutoCloseable {
         new GitPublisher(GitHost.forRepo(repo, config.git(), http), config.publicUrl());
   }
 
-  private static Readiness readiness(Database database, DockerSandbox sandbox) {
+  private static Readiness readiness(Database database, DockerSandbox sandbox, TaskDisks disks) {
     DatabaseReadiness databaseCheck = new DatabaseReadiness(database);
     return () -> {
       List<Readiness.Check> checks = new ArrayList<>(databaseCheck.check());
+      TaskDiskRoom room = disks.room();
+      checks.add(new Readiness.Check("disk", room.enough(), room.sentence()));
       SandboxHealth health = sandbox.health();
       checks.add(new Readiness.Check("docker", health.engineReachable(), health.engineReachable() ? "engine reachable" : health.summary()));
       checks.add(new Readiness.Check("worker-image", health.imagePresent(), health.imagePresent() ? "present" : health.summary()));

@@ -14,6 +14,7 @@ import dev.dockhand.git.GitWorkspace;
 import dev.dockhand.git.PublishRequest;
 import dev.dockhand.git.PublishResult;
 import dev.dockhand.git.RepoUrl;
+import dev.dockhand.git.WorkspaceLimits;
 import dev.dockhand.queue.FailureWithResult;
 import dev.dockhand.queue.Task;
 import dev.dockhand.queue.TaskContext;
@@ -21,10 +22,14 @@ import dev.dockhand.queue.TaskQueue;
 import dev.dockhand.queue.TaskResult;
 import dev.dockhand.queue.TaskStep;
 import dev.dockhand.sandbox.Sandbox;
+import dev.dockhand.sandbox.ExecRequest;
+import dev.dockhand.sandbox.ExecResult;
 import dev.dockhand.sandbox.SandboxContainer;
+import dev.dockhand.sandbox.TaskDisk;
+import dev.dockhand.sandbox.TaskDisks;
 import dev.dockhand.web.Metrics;
-import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,7 +46,8 @@ import java.util.function.Supplier;
 public final class TaskPipeline implements TaskStep {
   private final GitSettings git;
   private final TaskOwner.Lookup owners;
-  private final Workspaces workspaces;
+  private final TaskDisks disks;
+  private final AttemptNetwork network;
   private final Sandbox sandbox;
   private final AgentLoop agent;
   private final Function<RepoUrl, GitPublisher> publishers;
@@ -50,11 +56,16 @@ public final class TaskPipeline implements TaskStep {
   private final Metrics metrics;
   private final AtomicInteger runningContainers = new AtomicInteger();
   private final Clock clock;
+  private final WorkspaceLimits limits;
+
+  /** Writing a large checkout is disk-bound; ten minutes covers repositories of gigabytes. */
+  private static final Duration CHECKOUT_TIMEOUT = Duration.ofMinutes(10);
 
   public TaskPipeline(
       GitSettings git,
       TaskOwner.Lookup owners,
-      Workspaces workspaces,
+      TaskDisks disks,
+      AttemptNetwork network,
       Sandbox sandbox,
       AgentLoop agent,
       Function<RepoUrl, GitPublisher> publishers,
@@ -64,7 +75,8 @@ public final class TaskPipeline implements TaskStep {
       Clock clock) {
     this.git = git;
     this.owners = owners;
-    this.workspaces = workspaces;
+    this.disks = disks;
+    this.network = network;
     this.sandbox = sandbox;
     this.agent = agent;
     this.publishers = publishers;
@@ -72,6 +84,10 @@ public final class TaskPipeline implements TaskStep {
     this.eventLog = eventLog;
     this.metrics = metrics;
     this.clock = clock;
+    this.limits =
+        disks.settings().bounded()
+            ? WorkspaceLimits.DEFAULT.withMaxTotalBytes(disks.settings().limitBytes())
+            : WorkspaceLimits.DEFAULT;
   }
 
   @Override
@@ -80,18 +96,26 @@ public final class TaskPipeline implements TaskStep {
     RepoUrl repo = RepoUrl.parse(task.repo(), git);
     TaskOwner owner = owners.of(task.userId());
     Secret token = tokenOf(owner);
-    Path dir = workspaces.create(task.id(), task.attempt());
-    try {
+    // Everything the attempt writes, the host-side clone included, lives on its own bounded disk.
+    try (TaskDisk disk = disks.create(task.id() + "-" + task.attempt())) {
       // A resumed task continues on its pushed branch; the base stays what was submitted.
       GitWorkspace workspace =
           timed(
               context,
               "clone",
-              () -> GitWorkspace.clone(repo, task.branch(), task.headBranch(), dir, token));
+              () ->
+                  GitWorkspace.clone(
+                      repo,
+                      task.branch(),
+                      task.headBranch(),
+                      disk.repo(),
+                      disk.workspace(),
+                      token,
+                      limits));
       stopIfCancelled(context);
       AgentOutcome outcome;
       try {
-        outcome = runAgent(context, task, dir);
+        outcome = runAgent(context, task, disk, workspace);
       } catch (AgentLimitException limit) {
         throw keepWork(context, task, repo, owner, token, workspace, limit);
       }
@@ -108,8 +132,6 @@ public final class TaskPipeline implements TaskStep {
       PublishResult published =
           timed(context, "push", () -> publishers.apply(repo).publish(workspace, request));
       return record(context, task, workspace, published);
-    } finally {
-      workspaces.delete(dir);
     }
   }
 
@@ -156,14 +178,24 @@ public final class TaskPipeline implements TaskStep {
                         + ": sign in with GitHub again, or set DOCKHAND_GIT_TOKEN in local mode"));
   }
 
-  /** The container lives exactly as long as the agent runs: it is gone before the push. */
-  private AgentOutcome runAgent(TaskContext context, Task task, Path dir) {
-    try (SandboxContainer container =
-        timed(context, "container", () -> sandbox.start(task.id(), dir))) {
+  /**
+   * The container lives exactly as long as the agent runs: it is gone before the commit, so
+   * nothing in it can change the work tree while the host reads it. Its proxy outlives it by the
+   * moment it takes to record the last refusals.
+   */
+  private AgentOutcome runAgent(
+      TaskContext context, Task task, TaskDisk disk, GitWorkspace workspace) {
+    try (AttemptEgress egress = network.open(context);
+        SandboxContainer container =
+            timed(
+                context,
+                "container",
+                () -> sandbox.start(task.id(), egress.mounts(disk.files())))) {
       metrics.runningSandboxes(runningContainers.incrementAndGet());
       try {
         context.onCancel(container::close);
         stopIfCancelled(context);
+        checkOut(container, workspace);
         List<Event> history = AttemptHistory.of(eventLog.all(task.id()));
         AgentOutcome outcome =
             timed(context, "agent", () -> agent.run(task, container, context, history));
@@ -172,6 +204,22 @@ public final class TaskPipeline implements TaskStep {
       } finally {
         metrics.runningSandboxes(runningContainers.decrementAndGet());
       }
+    }
+  }
+
+  /** The repository's files are written by the sandbox alone, never by the host. */
+  private static void checkOut(SandboxContainer container, GitWorkspace workspace) {
+    ExecResult checkout =
+        container.exec(
+            ExecRequest.of(CHECKOUT_TIMEOUT, workspace.checkoutCommand().toArray(String[]::new)));
+    if (checkout.exitCode() != 0) {
+      String output = checkout.output().strip();
+      throw new DockhandException(
+          "git_checkout",
+          "checking the repository out in the container failed (exit "
+              + checkout.exitCode()
+              + "): "
+              + output.substring(Math.max(0, output.length() - 500)));
     }
   }
 

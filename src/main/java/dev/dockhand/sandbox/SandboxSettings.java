@@ -22,6 +22,7 @@ import java.util.Optional;
  *     output; a command that prints more than 64 times the cap is stopped
  * @param user DOCKHAND_SANDBOX_USER (default 1000:1000): the numeric, non-root uid:gid commands run
  *     as; the task's workspace is given to it before the container starts
+ * @param disk DOCKHAND_SANDBOX_DISK_MB and DOCKHAND_SANDBOX_FILES: each attempt's own disk
  */
 public record SandboxSettings(
     String dockerHost,
@@ -33,7 +34,8 @@ public record SandboxSettings(
     long pidsLimit,
     Duration execTimeout,
     int outputCapBytes,
-    String user) {
+    String user,
+    DiskSettings disk) {
 
   /**
    * Checks what the types cannot: the runtime is a plain name, and commands never run as root,
@@ -68,6 +70,7 @@ public record SandboxSettings(
             Duration.ofSeconds(1),
             Duration.ofHours(6)),
         env.integer("DOCKHAND_EXEC_OUTPUT_CAP_KB", 256, 1, 64 * 1024) * 1024,
-        env.string("DOCKHAND_SANDBOX_USER", "1000:1000"));
+        env.string("DOCKHAND_SANDBOX_USER", "1000:1000"),
+        DiskSettings.from(env));
   }
 }

@@ -59,6 +59,8 @@ public final class ServerHarness implements AutoCloseable {
     env.put("DOCKHAND_RETRY_BACKOFF", "100ms");
     env.put("DOCKHAND_MODEL_TURN_BACKOFF", "100ms");
     env.put("DOCKHAND_SANDBOX_MEMORY_MB", "512");
+    // Small task disks, so a machine with little free space still runs the journey.
+    env.put("DOCKHAND_SANDBOX_DISK_MB", "1024");
     return new HashMap<>(TestSandbox.withRuntime(env));
   }
 
