@@ -48,8 +48,7 @@ final class ContainerSpec {
   static CreateContainerCmd create(
       DockerClient client, SandboxSettings settings, String nodeId, String taskId, TaskFiles files) {
     SandboxUser user = SandboxUser.parse(settings.user());
-    boolean relay =
-        settings.network() == SandboxNetwork.ALLOWLIST && files.egressSocket().isPresent();
+    boolean relay = relays(settings, files);
     HostConfig host =
         HostConfig.newHostConfig()
             .withInit(true)
@@ -90,6 +89,11 @@ final class ContainerSpec {
                   + "; sleep 1; done");
     }
     return create.withUser(settings.user()).withCmd("sleep", "infinity");
+  }
+
+  /** Whether the container relays its loopback port to the egress proxy's socket. */
+  static boolean relays(SandboxSettings settings, TaskFiles files) {
+    return settings.network() == SandboxNetwork.ALLOWLIST && files.egressSocket().isPresent();
   }
 
   private static Map<String, String> tmpfs(TaskFiles files, SandboxUser user) {

@@ -4,6 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
+import java.time.Duration;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +21,9 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
   private final String nodeId;
   private final DockerEngine engine;
   private final SandboxUser user;
+
+  /** How long the relay to the egress proxy may take to listen after the container starts. */
+  private static final Duration RELAY_WAIT = Duration.ofSeconds(20);
 
   public DockerSandbox(SandboxSettings settings, String nodeId) {
     this.settings = settings;
@@ -45,8 +49,29 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
               "container for task " + taskId + " did not start: " + SandboxException.rootMessage(e),
               e);
     }
+    if (ContainerSpec.relays(settings, files)) {
+      awaitRelay(container, taskId);
+    }
     log.debug("started container {} for task {}", id, taskId);
     return container;
+  }
+
+  /**
+   * The agent's first command may reach for the network at once, so the relay to the egress proxy
+   * must be listening before the container is handed over.
+   */
+  private static void awaitRelay(DockerContainer container, String taskId) {
+    String probe =
+        "for i in $(seq 1 200); do (exec 3<>/dev/tcp/127.0.0.1/"
+            + ContainerSpec.PROXY_PORT
+            + ") 2>/dev/null && exit 0; sleep 0.05; done; exit 1";
+    ExecResult ready = container.exec(ExecRequest.of(RELAY_WAIT, "bash", "-c", probe));
+    if (ready.exitCode() != 0) {
+      container.close();
+      throw new SandboxException(
+          "the egress relay in the container of task " + taskId + " did not start listening",
+          null);
+    }
   }
 
   private String createFresh(DockerClient client, String taskId, TaskFiles files) {
