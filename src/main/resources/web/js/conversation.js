@@ -1,7 +1,8 @@
 // The conversation as events arrive: a reducer from the task's event log (plus live text
 // deltas) to the items the task view shows.
 
-export const initialConversation = { items: [], tools: {}, streaming: "", lastSeq: 0 };
+// blocked: the hosts the sandbox's proxy refused, by "host:port", in the order first seen.
+export const initialConversation = { items: [], tools: {}, streaming: "", lastSeq: 0, blocked: {} };
 
 export function conversationReducer(state, frame) {
   if (frame.type === "reset") return initialConversation;
@@ -35,6 +36,11 @@ export function conversationReducer(state, frame) {
       if (!call) return next;
       return { ...next, tools: { ...next.tools, [data.id]: { ...call, result: data } } };
     }
+    case "network.blocked": {
+      // Counts are cumulative per host and port: the latest event is the whole story.
+      const where = hostPort(data.host, data.port);
+      return { ...next, blocked: { ...next.blocked, [where]: { host: String(data.host ?? ""), port: data.port, count: data.count ?? 1 } } };
+    }
     case "task.queued":
       return add({ type: "system", text: "Queued" });
     case "task.started":
@@ -54,6 +60,12 @@ export function conversationReducer(state, frame) {
     default:
       return next;
   }
+}
+
+/** "host:port", with an IPv6 address in brackets. */
+export function hostPort(host, port) {
+  const name = String(host ?? "");
+  return `${name.includes(":") ? `[${name}]` : name}:${port}`;
 }
 
 /** What a tool call did, in one line: the command for bash, the action and path for edits. */

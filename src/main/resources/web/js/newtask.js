@@ -1,16 +1,42 @@
-// A new task: repository (picked from GET /repos, or typed), base branch, prompt and model.
-// The API's own validation is the rule book: its field errors are shown at the field.
+// A new task: repository (picked from GET /repos, or typed), base branch, prompt, model and any
+// extra hosts the agent may reach. The API's own validation is the rule book: its field errors are
+// shown at the field.
 
 import { html, useState, useEffect, useMemo, useRef } from "./html.js";
 import { api, ApiError, newKey } from "./api.js";
 import { askPermission, watch } from "./notify.js";
 
 const MODELS = ["claude-sonnet-4-5", "claude-opus-4-1", "claude-haiku-4-5"];
-const FIELDS = ["repo", "branch", "prompt", "model"];
+const FIELDS = ["repo", "branch", "prompt", "model", "egressAllow"];
+const EMPTY = { repo: "", branch: "", prompt: "", model: "", egressAllow: "" };
+const DRAFT = "dockhand.draft";
+
+/** Opens the form filled in from another task, with more hosts allowed. */
+export function newTaskFrom(task, hosts) {
+  const allowed = [...new Set([...(task.egressAllow || []), ...hosts])];
+  const draft = { repo: task.repo, branch: task.branch || "", prompt: task.prompt, model: task.model || "", egressAllow: allowed.join(", ") };
+  sessionStorage.setItem(DRAFT, JSON.stringify(draft));
+  location.hash = "#/new";
+}
+
+function takeDraft() {
+  const stored = sessionStorage.getItem(DRAFT);
+  sessionStorage.removeItem(DRAFT);
+  try {
+    return stored ? { ...EMPTY, ...JSON.parse(stored) } : EMPTY;
+  } catch {
+    return EMPTY;
+  }
+}
+
+/** "a.example.com, *.example.org host:8443" → the list the API takes. */
+function hostList(text) {
+  return text.split(/[\s,]+/).filter(Boolean);
+}
 
 export function NewTask({ me }) {
   const [repos, setRepos] = useState([]);
-  const [values, setValues] = useState({ repo: "", branch: "", prompt: "", model: "" });
+  const [values, setValues] = useState(takeDraft);
   const [errors, setErrors] = useState({});
   const [formError, setFormError] = useState(null);
   const [busy, setBusy] = useState(false);
@@ -51,6 +77,8 @@ export function NewTask({ me }) {
     const body = { repo: values.repo.trim(), prompt: values.prompt };
     if (values.branch.trim()) body.branch = values.branch.trim();
     if (values.model.trim()) body.model = values.model.trim();
+    const hosts = hostList(values.egressAllow);
+    if (hosts.length > 0) body.egressAllow = hosts;
     try {
       const task = await api.submit(body, key.current);
       watch(task.id);
@@ -110,6 +138,12 @@ export function NewTask({ me }) {
           <input id="model" name="model" type="text" list="models" autocomplete="off" spellcheck="false"
             autocapitalize="off" value=${values.model} onInput=${set("model")} ...${aria("model", errors.model)} />
           <datalist id="models">${MODELS.map((model) => html`<option value=${model}></option>`)}</datalist>
+        <//>
+        <${Field} name="egressAllow" label="Allow extra hosts (optional)" error=${errors.egressAllow}
+          hint="The agent reaches only the server's allowed hosts. Add more for this task, comma separated: registry.example.com, *.example.org, host:8443">
+          <input id="egressAllow" name="egressAllow" type="text" inputmode="url" autocomplete="off" spellcheck="false"
+            autocapitalize="off" placeholder="registry.example.com" value=${values.egressAllow}
+            onInput=${set("egressAllow")} ...${aria("egressAllow", errors.egressAllow)} />
         <//>
         <button class="button primary block" type="submit" disabled=${busy}>
           ${busy ? "Starting…" : "Start task"}

@@ -1,5 +1,5 @@
-// One task: its status and costs, the conversation as it happens, its changes, cancel and
-// follow-ups.
+// One task: its status and costs, the hosts its sandbox was refused, the conversation as it
+// happens, its changes, cancel and follow-ups.
 
 import { html, useState, useEffect, useReducer, useRef } from "./html.js";
 import { api, ApiError } from "./api.js";
@@ -11,6 +11,7 @@ import { conversationReducer, initialConversation } from "./conversation.js";
 import { Badge } from "./tasklist.js";
 import { Conversation } from "./items.js";
 import { DiffView } from "./diffview.js";
+import { newTaskFrom } from "./newtask.js";
 
 const REFRESH_ON = new Set(["task.started", "git.pushed", "pr.opened", "task.succeeded", "task.failed", "task.cancelled", "task.retrying"]);
 
@@ -51,6 +52,7 @@ export function TaskView({ id, tab, online }) {
   return html`
     <article class="task" aria-labelledby="task-title">
       <${TaskHeader} task=${task} onChanged=${refresh} />
+      <${BlockedNetwork} task=${task} blocked=${conversation.blocked} />
       <nav class="tabs" aria-label="Task">
         <a href=${base} aria-current=${tab === "conversation" ? "page" : undefined}>Conversation</a>
         <a href=${`${base}/changes`} aria-current=${tab === "changes" ? "page" : undefined}>Changes</a>
@@ -94,6 +96,8 @@ function TaskHeader({ task, onChanged }) {
         <div><dt>Started</dt><dd>${age(task.createdAt)}</dd></div>
         <div class="wide"><dt>Branch</dt><dd class="mono">${task.headBranch || task.branch || "default"}</dd></div>
         <div class="wide"><dt>Model</dt><dd class="mono">${task.model}</dd></div>
+        ${task.egressAllow?.length > 0 &&
+        html`<div class="wide"><dt>Extra hosts</dt><dd class="mono" data-fact="egress">${task.egressAllow.join(", ")}</dd></div>`}
       </dl>
       ${task.error && html`<p class="alert" role="alert">${task.error.message || task.error.code}</p>`}
       ${error && html`<p class="alert" role="alert">${error}</p>`}
@@ -106,6 +110,42 @@ function TaskHeader({ task, onChanged }) {
       </div>
     </header>
   `;
+}
+
+/**
+ * What the sandbox's proxy refused, newest count per host and port. The hosts come from programs
+ * in the container: shown as text only, never as links.
+ */
+function BlockedNetwork({ task, blocked }) {
+  const refused = Object.entries(blocked);
+  if (refused.length === 0) return null;
+  // Only names can be added to one task; an address is the operator's to allow.
+  const addable = [...new Set(refused.filter(([, entry]) => isName(entry.host)).map(([, entry]) => allowEntry(entry)))];
+  return html`
+    <section class="blocked" aria-labelledby="blocked-title">
+      <h2 id="blocked-title">Blocked network</h2>
+      <ul class="blocked-hosts">
+        ${refused.map(
+          ([where, entry]) => html`<li key=${where} data-blocked=${where}>
+            <code>${where}</code>
+            <span class="muted small" data-count>${entry.count} ${entry.count === 1 ? "attempt" : "attempts"}</span>
+          </li>`,
+        )}
+      </ul>
+      <p class="hint">The agent may reach only allowed hosts. To allow one, start a new task with it under “Allow extra hosts” (only hosts you expect the task to need), or ask the operator to add it to DOCKHAND_EGRESS_ALLOW.</p>
+      ${addable.length > 0 &&
+      html`<button type="button" class="button small" onClick=${() => newTaskFrom(task, addable)}>New task allowing ${addable.length === 1 ? "this host" : "these hosts"}</button>`}
+    </section>
+  `;
+}
+
+function isName(host) {
+  return !host.includes(":") && !/^\d{1,3}(\.\d{1,3}){3}$/.test(host);
+}
+
+/** The allowlist entry for a refused connection: a bare host allows 80 and 443. */
+function allowEntry({ host, port }) {
+  return port === 80 || port === 443 ? host : `${host}:${port}`;
 }
 
 function FollowUp({ task, online }) {
