@@ -22,9 +22,6 @@ import java.util.Optional;
  *     before the rate applies (token bucket size)
  * @param maxActiveTasksPerUser DOCKHAND_MAX_ACTIVE_TASKS_PER_USER (default 50): queued plus running
  *     tasks one user may have; a submission beyond it is refused with 429
- * @param egressUserAdd DOCKHAND_EGRESS_USER_ADD (default true): whether a submission may add hosts
- *     to the egress allowlist for its own task ({@code egressAllow}); false refuses a non-empty
- *     list with 400. Read here until the egress settings own it.
  */
 public record AuthSettings(
     Optional<String> githubClientId,
@@ -33,8 +30,7 @@ public record AuthSettings(
     Duration sessionTtl,
     int submitRatePerMinute,
     int submitBurst,
-    int maxActiveTasksPerUser,
-    boolean egressUserAdd) {
+    int maxActiveTasksPerUser) {
 
   public static AuthSettings from(Env env) {
     AuthSettings settings =
@@ -49,8 +45,7 @@ public record AuthSettings(
                 Duration.ofDays(366)),
             env.integer("DOCKHAND_SUBMIT_RATE", 30, 1, 100_000),
             env.integer("DOCKHAND_SUBMIT_BURST", 10, 1, 100_000),
-            env.integer("DOCKHAND_MAX_ACTIVE_TASKS_PER_USER", 50, 1, 100_000),
-            env.bool("DOCKHAND_EGRESS_USER_ADD", true));
+            env.integer("DOCKHAND_MAX_ACTIVE_TASKS_PER_USER", 50, 1, 100_000));
     if (settings.githubClientId.isPresent() != settings.githubClientSecret.isPresent()) {
       String missing =
           settings.githubClientId.isPresent() ? "GITHUB_CLIENT_SECRET" : "GITHUB_CLIENT_ID";

@@ -54,7 +54,7 @@ public final class ApiServer {
             parts.queue,
             parts.log,
             new TaskSubmission(
-                parts.repoValidator, limits.maxPromptChars(), config.auth().egressUserAdd()),
+                parts.repoValidator, limits.maxPromptChars(), config.egress().userAdd()),
             new SubmitLimiter(
                 parts.clock, config.auth().submitRatePerMinute(), config.auth().submitBurst()),
             config.auth().maxActiveTasksPerUser(),

@@ -101,6 +101,34 @@ class EndToEndTest {
   }
 
   @Test
+  void aHostOffTheAllowlistIsRefusedInTheToolResultAndRecordedOnTheTask() throws Exception {
+    harness.model.script(
+        reply("Fetching.", bash("curl -s http://tracker.example/beacon; curl -s http://tracker.example/again")),
+        text("The host was blocked."));
+    try (LiveClient client = harness.live()) {
+      String id = harness.submit("acme/widgets", "Phone home").path("id").asText();
+      client.subscribe(id, 0);
+      client.awaitEvent(id, "task.succeeded", WAIT);
+
+      List<JsonNode> events = client.events(id);
+      JsonNode result = events.stream()
+          .filter(event -> event.path("kind").asText().equals("tool.result"))
+          .findFirst().orElseThrow();
+      assertThat(result.path("data").path("output").asText())
+          .contains("tracker.example:80", "egressAllow", "DOCKHAND_EGRESS_ALLOW");
+      List<JsonNode> blocked = events.stream()
+          .filter(event -> event.path("kind").asText().equals("network.blocked"))
+          .toList();
+      assertThat(blocked).isNotEmpty().allSatisfy(event -> {
+        assertThat(event.path("data").path("host").asText()).isEqualTo("tracker.example");
+        assertThat(event.path("data").path("port").asInt()).isEqualTo(80);
+      });
+      assertThat(blocked.getLast().path("data").path("count").asLong()).isEqualTo(2);
+      assertThat(harness.task(id).path("status").asText()).isEqualTo("succeeded");
+    }
+  }
+
+  @Test
   void aTaskThatChangesNothingSucceedsWithoutAPush() throws Exception {
     harness.model.script(reply("", bash("ls")), text("Nothing needed changing."));
     try (LiveClient client = harness.live()) {
