@@ -20,6 +20,7 @@ public record DiskSettings(long limitBytes, long files) {
   static final long MIN_FILES = 1000;
   static final long MAX_FILES = 50_000_000;
   private static final long MB = 1024 * 1024;
+
   /** ext4's inode size: each allowed file costs this much of the image, written lazily. */
   static final long INODE_BYTES = 256;
 
@@ -27,8 +28,12 @@ public record DiskSettings(long limitBytes, long files) {
     if (limitBytes != 0 && (limitBytes < MIN_LIMIT_MB * MB || limitBytes > MAX_LIMIT_MB * MB)) {
       throw new ConfigException(
           "DOCKHAND_SANDBOX_DISK_MB",
-          "must be 0 (unbounded) or between " + MIN_LIMIT_MB + " and " + MAX_LIMIT_MB
-              + ", got " + limitBytes / MB);
+          "must be 0 (unbounded) or between "
+              + MIN_LIMIT_MB
+              + " and "
+              + MAX_LIMIT_MB
+              + ", got "
+              + limitBytes / MB);
     }
     if (files < MIN_FILES || files > MAX_FILES) {
       throw new ConfigException(
@@ -42,8 +47,12 @@ public record DiskSettings(long limitBytes, long files) {
     if (mb != 0 && mb < MIN_LIMIT_MB) {
       throw new ConfigException(
           "DOCKHAND_SANDBOX_DISK_MB",
-          "must be 0 (unbounded) or between " + MIN_LIMIT_MB + " and " + MAX_LIMIT_MB
-              + ", got " + mb);
+          "must be 0 (unbounded) or between "
+              + MIN_LIMIT_MB
+              + " and "
+              + MAX_LIMIT_MB
+              + ", got "
+              + mb);
     }
     return new DiskSettings(
         mb * MB, env.longValue("DOCKHAND_SANDBOX_FILES", 500_000, MIN_FILES, MAX_FILES));
