@@ -58,6 +58,13 @@ public record DiskSettings(long limitBytes, long files) {
         mb * MB, env.longValue("DOCKHAND_SANDBOX_FILES", 500_000, MIN_FILES, MAX_FILES));
   }
 
+  /** One line for the start-up log; when unbounded it reads as the warning it is. */
+  public String describe() {
+    return bounded()
+        ? "each task may use " + limitBytes / MB + " MB and " + files + " files"
+        : "task disks are unbounded (DOCKHAND_SANDBOX_DISK_MB=0): one task can fill the data disk";
+  }
+
   /** Whether each task gets a filesystem of its own; false means plain directories. */
   public boolean bounded() {
     return limitBytes > 0;

@@ -27,6 +27,7 @@ class DiskSettingsTest {
     assertThat(settings.bounded()).isFalse();
     assertThat(settings.imageBytes()).isZero();
     assertThat(settings.reserveBytes()).isZero();
+    assertThat(settings.describe()).contains("unbounded").contains("can fill the data disk");
   }
 
   @Test

@@ -10,7 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -103,6 +108,25 @@ class TaskDisksTest {
 
     assertThat(write.exitCode()).as(write.output()).isZero();
     assertThat(Files.size(other.tmp().resolve("f"))).isEqualTo(16 * MB);
+  }
+
+  @Test
+  void disksMadeAtTheSameTimeAreEachTheirOwnFilesystem() throws Exception {
+    TaskDisks disks = new TaskDisks(root, small());
+    List<CompletableFuture<TaskDisk>> making = new ArrayList<>();
+    try (ExecutorService threads = Executors.newFixedThreadPool(8)) {
+      for (int i = 0; i < 8; i++) {
+        String name = "parallel-" + i;
+        making.add(CompletableFuture.supplyAsync(() -> create(disks, name), threads));
+      }
+    }
+
+    Set<Object> devices = new HashSet<>();
+    for (CompletableFuture<TaskDisk> disk : making) {
+      devices.add(Files.getAttribute(disk.get().workspace(), "unix:dev"));
+    }
+    assertThat(devices).hasSize(8);
+    assertThat(mountsBelow(root)).hasSize(8);
   }
 
   @Test
@@ -269,7 +293,9 @@ class TaskDisksTest {
 
   private TaskDisk create(TaskDisks disks, String name) {
     TaskDisk disk = disks.create(name);
-    made.add(disk);
+    synchronized (made) {
+      made.add(disk);
+    }
     disk.giveTo(SANDBOX_UID, SANDBOX_UID);
     return disk;
   }
