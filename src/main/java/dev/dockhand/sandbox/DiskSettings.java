@@ -10,9 +10,9 @@ import dev.dockhand.config.Env;
  * @param limitBytes DOCKHAND_SANDBOX_DISK_MB (default 10240, at least 64) in bytes: the space one
  *     task may fill, its workspace, /tmp, home and the host-side clone together; 0 means unbounded
  *     (plain directories on the data disk), an operator's explicit choice worth a warning at start
- * @param files DOCKHAND_SANDBOX_FILES (default 500000, 1000 to 50000000): how many files and
- *     directories one task may hold, the same four areas together; not enforced when the disk is
- *     unbounded
+ * @param files DOCKHAND_SANDBOX_FILES (default 500000, 1000 to 50000000 and at most one per 64
+ *     bytes of the limit): how many files and directories one task may hold, the same four areas
+ *     together; not enforced when the disk is unbounded
  */
 public record DiskSettings(long limitBytes, long files) {
   static final long MIN_LIMIT_MB = 64;
@@ -23,6 +23,8 @@ public record DiskSettings(long limitBytes, long files) {
 
   /** ext4's inode size: each allowed file costs this much of the image, written lazily. */
   static final long INODE_BYTES = 256;
+
+  private static final long BYTES_PER_FILE_AT_LEAST = 64;
 
   public DiskSettings {
     if (limitBytes != 0 && (limitBytes < MIN_LIMIT_MB * MB || limitBytes > MAX_LIMIT_MB * MB)) {
@@ -39,6 +41,17 @@ public record DiskSettings(long limitBytes, long files) {
       throw new ConfigException(
           "DOCKHAND_SANDBOX_FILES",
           "must be between " + MIN_FILES + " and " + MAX_FILES + ", got " + files);
+    }
+    // ext4 cannot lay out inode tables that dwarf the space they index; the default always fits.
+    if (limitBytes > 0 && files > limitBytes / BYTES_PER_FILE_AT_LEAST) {
+      throw new ConfigException(
+          "DOCKHAND_SANDBOX_FILES",
+          "must be at most one per "
+              + BYTES_PER_FILE_AT_LEAST
+              + " bytes of DOCKHAND_SANDBOX_DISK_MB ("
+              + limitBytes / BYTES_PER_FILE_AT_LEAST
+              + "), got "
+              + files);
     }
   }
 
@@ -80,14 +93,14 @@ public record DiskSettings(long limitBytes, long files) {
 
   /**
    * The size of one task's image file: the limit, root's reserve, the inode tables, and a little
-   * for ext4's own bookkeeping (bitmaps, group descriptors). It is sparse, so this is what it may
-   * grow to on the data disk, not what it takes at the start.
+   * for ext4's own bookkeeping (bitmaps, group descriptors; measured, per MB and per file). It is
+   * sparse, so this is what it may grow to on the data disk, not what it takes at the start.
    */
   public long imageBytes() {
     if (!bounded()) {
       return 0;
     }
-    long bookkeeping = 4 * MB + limitBytes / 512;
+    long bookkeeping = 4 * MB + limitBytes / 512 + files * 4;
     long raw = limitBytes + reserveBytes() + files * INODE_BYTES + bookkeeping;
     return (raw + 4095) / 4096 * 4096;
   }

@@ -52,6 +52,19 @@ class DiskSettingsTest {
   }
 
   @Test
+  void moreFilesThanTheLimitCanIndexAreRefusedNamingTheKey() {
+    Env env =
+        new Env(Map.of("DOCKHAND_SANDBOX_DISK_MB", "64", "DOCKHAND_SANDBOX_FILES", "2000000"));
+
+    assertThatThrownBy(() -> DiskSettings.from(env))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("DOCKHAND_SANDBOX_FILES: ")
+        .hasMessageContaining("1048576");
+    assertThat(DiskSettings.from(new Env(Map.of("DOCKHAND_SANDBOX_DISK_MB", "64"))).files())
+        .isEqualTo(500_000);
+  }
+
+  @Test
   void rootKeepsAtLeastSixteenMegabytesOrTwoPercentOnTopOfTheLimit() {
     assertThat(new DiskSettings(64 * MB, 1000).reserveBytes()).isEqualTo(16 * MB);
     assertThat(new DiskSettings(10240 * MB, 1000).reserveBytes()).isEqualTo(10240 * MB / 50);

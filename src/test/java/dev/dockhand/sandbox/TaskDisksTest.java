@@ -63,6 +63,17 @@ class TaskDisksTest {
   }
 
   @Test
+  void theAgentGetsAboutItsWholeLimitHoweverManyFilesItMayHave() throws Exception {
+    for (long files : new long[] {1000, 64 * MB / 64}) {
+      TaskDisk disk = create(new TaskDisks(root, new DiskSettings(64 * MB, files)), "f" + files);
+
+      assertThat(Files.getFileStore(disk.workspace()).getUsableSpace())
+          .as("space for non-root with %d files", files)
+          .isBetween(63 * MB, 68 * MB);
+    }
+  }
+
+  @Test
   void rootCanStillCommitIntoTheReserveAfterTheAgentFilledTheDisk() throws Exception {
     TaskDisk disk = create(new TaskDisks(root, small()), "reserve");
     asSandboxUser(disk.workspace(), "dd", "if=/dev/zero", "of=big", "bs=1M", "count=200");
