@@ -26,7 +26,9 @@ public final class TaskDisks {
   static final String IMAGE = "disk.img";
   private static final Logger log = LoggerFactory.getLogger(TaskDisks.class);
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+  /** Kept free on the data disk for the host itself: its database, logs and git objects. */
   private static final long MARGIN_BYTES = 1L << 30;
+
   private final Path root;
   private final DiskSettings settings;
   private final Map<String, TaskDisk> open = new ConcurrentHashMap<>();
@@ -51,6 +53,7 @@ public final class TaskDisks {
    * @param name unique among open disks; letters, digits, '.', '_', '-'
    * @throws SandboxException when a step fails; the message names it and what to do
    * @throws IllegalStateException when a disk of that name is open
+   * @throws IllegalArgumentException when the name is not of that form
    */
   public TaskDisk create(String name) {
     if (!NAME.matcher(name).matches()) {
