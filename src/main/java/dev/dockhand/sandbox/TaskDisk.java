@@ -79,7 +79,8 @@ public final class TaskDisk implements AutoCloseable {
    */
   public void giveTo(int uid, int gid) {
     if (uid <= 0 || gid <= 0) {
-      throw new IllegalArgumentException("the sandbox user must not be root, got " + uid + ":" + gid);
+      throw new IllegalArgumentException(
+          "the sandbox user must not be root, got " + uid + ":" + gid);
     }
     SandboxUser user = new SandboxUser(uid, gid);
     Workspaces.giveTo(workspace(), user);

@@ -16,10 +16,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Runs the system tools a task disk needs (mkfs.ext4, mount, umount, losetup): argument lists, never
- * a shell, each with a time limit, output kept to a few kilobytes for the error message. Tools are
- * looked up in the sbin directories too, since a service's PATH often lacks them. Stateless and
- * thread-safe.
+ * Runs the system tools a task disk needs (mkfs.ext4, mount, umount, losetup): argument lists,
+ * never a shell, each with a time limit, output kept to a few kilobytes for the error message.
+ * Tools are looked up in the sbin directories too, since a service's PATH often lacks them.
+ * Stateless and thread-safe.
  */
 final class TaskDiskCommands {
   private static final int OUTPUT_CAP = 4096;
@@ -58,8 +58,9 @@ final class TaskDiskCommands {
     } catch (IOException e) {
       throw new ToolMissing(tool, e);
     }
-    CompletableFuture<String> output = CompletableFuture.supplyAsync(
-        () -> readCapped(process.getInputStream()), Thread::startVirtualThread);
+    CompletableFuture<String> output =
+        CompletableFuture.supplyAsync(
+            () -> readCapped(process.getInputStream()), Thread::startVirtualThread);
     try {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();

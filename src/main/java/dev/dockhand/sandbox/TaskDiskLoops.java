@@ -9,13 +9,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loop devices still bound to a task image. {@code mount -o loop} sets autoclear, so unmounting
- * normally frees the device; one is left only when a crash fell between binding and mounting.
+ * Loop devices still bound to a task image. Each device is marked to free itself once its
+ * filesystem is unmounted, so one is left only when a crash fell between binding and marking.
  * Stateless and thread-safe.
  */
 final class TaskDiskLoops {
   private static final Logger log = LoggerFactory.getLogger(TaskDiskLoops.class);
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
   /** {@code losetup -j} prints one line per device: "/dev/loop3: [2049]:1234 (/path/disk.img)". */
   private static final Pattern DEVICE = Pattern.compile("^(/dev/loop[0-9]+):", Pattern.MULTILINE);
 

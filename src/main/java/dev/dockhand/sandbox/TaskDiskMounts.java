@@ -16,9 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The kernel's list of mounts, read from /proc/self/mountinfo, and unmounting. The list is the
- * only place a mount is known after a crash, so start-up cleanup reads it rather than trusting
- * what it finds on disk. Stateless and thread-safe.
+ * The kernel's list of mounts, read from /proc/self/mountinfo, and unmounting. The list is the only
+ * place a mount is known after a crash, so start-up cleanup reads it rather than trusting what it
+ * finds on disk. Stateless and thread-safe.
  */
 final class TaskDiskMounts {
   private static final Logger log = LoggerFactory.getLogger(TaskDiskMounts.class);
@@ -49,8 +49,8 @@ final class TaskDiskMounts {
 
   /**
    * The mount point of each line: the fifth field, with the kernel's octal escapes (\040 for a
-   * space, \011, \012, \134) undone. Lines are read as Latin-1 so each byte survives until the
-   * path is decoded as UTF-8.
+   * space, \011, \012, \134) undone. Lines are read as Latin-1 so each byte survives until the path
+   * is decoded as UTF-8.
    */
   static Stream<Path> mountPoints(Stream<String> lines) {
     return lines

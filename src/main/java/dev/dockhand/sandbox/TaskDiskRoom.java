@@ -31,11 +31,23 @@ public record TaskDiskRoom(
     String needs =
         neededBytes == 0
             ? "one more task (unbounded) needs the " + size(marginBytes) + " margin"
-            : "one more task needs " + size(neededBytes) + " plus a " + size(marginBytes)
+            : "one more task needs "
+                + size(neededBytes)
+                + " plus a "
+                + size(marginBytes)
                 + " margin";
-    return "data disk at " + root + " has " + size(freeBytes) + " free, "
-        + openDisks + " open task disk" + (openDisks == 1 ? "" : "s") + " may still take "
-        + size(promisedBytes) + "; " + needs
+    return "data disk at "
+        + root
+        + " has "
+        + size(freeBytes)
+        + " free, "
+        + openDisks
+        + " open task disk"
+        + (openDisks == 1 ? "" : "s")
+        + " may still take "
+        + size(promisedBytes)
+        + "; "
+        + needs
         + (enough() ? "" : ": not taking work until space is freed");
   }
 

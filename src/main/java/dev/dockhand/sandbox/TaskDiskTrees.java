@@ -12,10 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deletes a task's directory, whose contents a container wrote and are therefore hostile: links
- * are removed, never followed, and the walk stays on the filesystem it started on, so a mount
- * still in place (or one planted by a bind) is left alone rather than emptied. The walk holds one
- * directory at a time, not every path. Stateless and thread-safe.
+ * Deletes a task's directory, whose contents a container wrote and are therefore hostile: links are
+ * removed, never followed, and the walk stays on the filesystem it started on, so a mount still in
+ * place (or one planted by a bind) is left alone rather than emptied. The walk holds one directory
+ * at a time, not every path. Stateless and thread-safe.
  */
 final class TaskDiskTrees {
   private static final Logger log = LoggerFactory.getLogger(TaskDiskTrees.class);

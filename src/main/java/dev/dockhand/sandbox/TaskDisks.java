@@ -1,18 +1,14 @@
 package dev.dockhand.sandbox;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,9 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Makes each task attempt's {@link TaskDisk} under one node's {@code root}: {@code
  * <root>/<name>/disk.img}, a sparse ext4 image of {@link DiskSettings#imageBytes()} with {@link
- * DiskSettings#files()} inodes, mounted (loop, nosuid, nodev) at {@code <root>/<name>/fs}. The
- * kernel enforces both limits, so a fast writer cannot outrun them. With an unbounded disk the same
- * layout is made of plain directories. Needs root and loop devices when bounded; {@link
+ * DiskSettings#files()} inodes, mounted (loop device, nosuid, nodev) at {@code <root>/<name>/fs}.
+ * The kernel enforces both limits, so a fast writer cannot outrun them. With an unbounded disk the
+ * same layout is made of plain directories. Needs root and loop devices when bounded; {@link
  * #verify()} says so at start. Thread-safe.
  */
 public final class TaskDisks {
@@ -30,12 +26,8 @@ public final class TaskDisks {
   static final String IMAGE = "disk.img";
   private static final Logger log = LoggerFactory.getLogger(TaskDisks.class);
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
-  private static final Duration MKFS_TIMEOUT = Duration.ofSeconds(60);
-  private static final Duration MOUNT_TIMEOUT = Duration.ofSeconds(30);
+  /** Kept free on the data disk for the host itself: its database, logs and git objects. */
   private static final long MARGIN_BYTES = 1L << 30;
-  private static final String HINT =
-      "DOCKHAND_SANDBOX_DISK_MB needs root, e2fsprogs (mkfs.ext4) and loop devices (mount -o loop);"
-          + " run the server as root or set DOCKHAND_SANDBOX_DISK_MB=0";
 
   private final Path root;
   private final DiskSettings settings;
@@ -55,12 +47,13 @@ public final class TaskDisks {
   }
 
   /**
-   * Makes, formats and mounts the disk for one attempt. A directory of that name left by an
-   * earlier run is cleared first.
+   * Makes, formats and mounts the disk for one attempt. A directory of that name left by an earlier
+   * run is cleared first.
    *
    * @param name unique among open disks; letters, digits, '.', '_', '-'
    * @throws SandboxException when a step fails; the message names it and what to do
    * @throws IllegalStateException when a disk of that name is open
+   * @throws IllegalArgumentException when the name is not of that form
    */
   public TaskDisk create(String name) {
     if (!NAME.matcher(name).matches()) {
@@ -90,8 +83,8 @@ public final class TaskDisks {
           dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       Path fs = Files.createDirectory(dir.resolve(FS_DIR));
       if (image.isPresent()) {
-        format(image.get());
-        mount(image.get(), fs);
+        TaskDiskImage.format(image.get(), settings);
+        TaskDiskImage.mount(image.get(), fs);
       }
       layOut(disk);
       return disk;
@@ -107,53 +100,12 @@ public final class TaskDisks {
     }
   }
 
-  private void format(Path image) throws IOException {
-    try (RandomAccessFile file = new RandomAccessFile(image.toFile(), "rw")) {
-      file.setLength(settings.imageBytes());
-    }
-    // ext4's reserve is a percentage of all blocks; round up so root gets at least its share.
-    double percent =
-        Math.ceil(settings.reserveBytes() * 100.0 / settings.imageBytes() * 1e6) / 1e6;
-    run(MKFS_TIMEOUT, "format", "mkfs.ext4",
-        "-q", "-F", "-b", "4096", "-I", "256",
-        "-N", Long.toString(settings.files()),
-        "-m", String.format(Locale.ROOT, "%.6f", percent),
-        // No journal: the filesystem never outlives its attempt, so it protects nothing.
-        "-O", "^has_journal,^resize_inode",
-        "-E", "lazy_itable_init=1,nodiscard,root_owner=0:0",
-        image.toString());
-  }
-
-  private void mount(Path image, Path fs) {
-    run(MOUNT_TIMEOUT, "mount", "mount",
-        "-t", "ext4", "-o", "loop,nosuid,nodev,noatime", image.toString(), fs.toString());
-  }
-
   private static void layOut(TaskDisk disk) throws IOException {
     for (Path area : new Path[] {disk.workspace(), disk.tmp(), disk.home(), disk.repo()}) {
       Files.createDirectory(area);
     }
     Files.setAttribute(disk.tmp(), "unix:mode", 01777, LinkOption.NOFOLLOW_LINKS);
     Files.setAttribute(disk.repo(), "unix:mode", 0700, LinkOption.NOFOLLOW_LINKS);
-  }
-
-  private void run(Duration timeout, String step, String tool, String... args) {
-    TaskDiskCommands.Outcome outcome;
-    try {
-      outcome = TaskDiskCommands.run(timeout, tool, args);
-    } catch (TaskDiskCommands.ToolMissing e) {
-      throw new SandboxException(
-          "cannot " + step + " a task disk: " + tool + " is not installed; " + HINT, false, e);
-    } catch (TimeoutException e) {
-      throw new SandboxException("cannot " + step + " a task disk: " + e.getMessage(), true, e);
-    }
-    if (!outcome.ok()) {
-      throw new SandboxException(
-          "cannot " + step + " a task disk: " + tool + " exited with " + outcome.exitCode()
-              + (outcome.output().isEmpty() ? "" : " (" + outcome.output() + ")") + "; " + HINT,
-          false,
-          null);
-    }
   }
 
   /**
@@ -171,7 +123,7 @@ public final class TaskDisks {
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
       for (Path entry : entries) {
         if (!open.containsKey(entry.getFileName().toString())) {
-          clear(entry);
+          clearQuietly(entry);
           cleared++;
         }
       }
@@ -182,6 +134,14 @@ public final class TaskDisks {
       log.info("cleared {} task disk(s) left under {}", cleared, root);
     }
     return cleared;
+  }
+
+  private static void clearQuietly(Path dir) {
+    try {
+      clear(dir);
+    } catch (IOException | RuntimeException e) {
+      log.error("cannot clear task disk left at {}: {}", dir, e.toString());
+    }
   }
 
   /** Unmounts what is mounted below {@code dir}, detaches its image, deletes it all. */
@@ -211,8 +171,7 @@ public final class TaskDisks {
       log.warn("cannot read free space of {}: {}", root, e.toString());
       free = 0;
     }
-    return new TaskDiskRoom(
-        root, free, promised, open.size(), settings.imageBytes(), MARGIN_BYTES);
+    return new TaskDiskRoom(root, free, promised, open.size(), settings.imageBytes(), MARGIN_BYTES);
   }
 
   public boolean hasRoomForOneTask() {

@@ -27,6 +27,7 @@ class DiskSettingsTest {
     assertThat(settings.bounded()).isFalse();
     assertThat(settings.imageBytes()).isZero();
     assertThat(settings.reserveBytes()).isZero();
+    assertThat(settings.describe()).contains("unbounded").contains("can fill the data disk");
   }
 
   @Test
@@ -48,6 +49,19 @@ class DiskSettingsTest {
           .isInstanceOf(ConfigException.class)
           .hasMessageStartingWith("DOCKHAND_SANDBOX_FILES: ");
     }
+  }
+
+  @Test
+  void moreFilesThanTheLimitCanIndexAreRefusedNamingTheKey() {
+    Env env =
+        new Env(Map.of("DOCKHAND_SANDBOX_DISK_MB", "64", "DOCKHAND_SANDBOX_FILES", "2000000"));
+
+    assertThatThrownBy(() -> DiskSettings.from(env))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("DOCKHAND_SANDBOX_FILES: ")
+        .hasMessageContaining("1048576");
+    assertThat(DiskSettings.from(new Env(Map.of("DOCKHAND_SANDBOX_DISK_MB", "64"))).files())
+        .isEqualTo(500_000);
   }
 
   @Test

@@ -10,7 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,26 +51,35 @@ class TaskDisksTest {
       throws Exception {
     TaskDisk disk = create(new TaskDisks(root, small()), "fill");
 
-    Run dd = asSandboxUser(disk.workspace(), "dd", "if=/dev/zero", "of=big", "bs=1M",
-        "count=200");
+    Run dd = asSandboxUser(disk.workspace(), "dd", "if=/dev/zero", "of=big", "bs=1M", "count=200");
 
     assertThat(dd.exitCode()).isNotZero();
     assertThat(dd.output()).contains("No space left on device");
     long written = Files.size(disk.workspace().resolve("big"));
-    assertThat(written).as("the agent gets about its whole limit")
-        .isBetween(62 * MB, 68 * MB);
+    assertThat(written).as("the agent gets about its whole limit").isBetween(62 * MB, 68 * MB);
     assertThat(allocatedBytes(root.resolve("fill").resolve(TaskDisks.IMAGE)))
         .as("what the image takes of the data disk")
         .isLessThanOrEqualTo(64 * MB + small().reserveBytes() + 4 * MB);
   }
 
   @Test
+  void theAgentGetsAboutItsWholeLimitHoweverManyFilesItMayHave() throws Exception {
+    for (long files : new long[] {1000, 64 * MB / 64}) {
+      TaskDisk disk = create(new TaskDisks(root, new DiskSettings(64 * MB, files)), "f" + files);
+
+      assertThat(Files.getFileStore(disk.workspace()).getUsableSpace())
+          .as("space for non-root with %d files", files)
+          .isBetween(63 * MB, 68 * MB);
+    }
+  }
+
+  @Test
   void rootCanStillCommitIntoTheReserveAfterTheAgentFilledTheDisk() throws Exception {
     TaskDisk disk = create(new TaskDisks(root, small()), "reserve");
-    asSandboxUser(disk.workspace(), "dd", "if=/dev/zero", "of=big", "bs=1M",
-        "count=200");
-    assertThat(asSandboxUser(disk.home(), "dd", "if=/dev/zero", "of=more", "bs=1M",
-        "count=1").output())
+    asSandboxUser(disk.workspace(), "dd", "if=/dev/zero", "of=big", "bs=1M", "count=200");
+    assertThat(
+            asSandboxUser(disk.home(), "dd", "if=/dev/zero", "of=more", "bs=1M", "count=1")
+                .output())
         .contains("No space left on device");
 
     Path commit = disk.repo().resolve("pack");
@@ -99,19 +113,35 @@ class TaskDisksTest {
     TaskDisks disks = new TaskDisks(root, small());
     TaskDisk full = create(disks, "full");
     TaskDisk other = create(disks, "other");
-    asSandboxUser(full.workspace(), "dd", "if=/dev/zero", "of=big", "bs=1M",
-        "count=200");
+    asSandboxUser(full.workspace(), "dd", "if=/dev/zero", "of=big", "bs=1M", "count=200");
 
-    Run write = asSandboxUser(other.tmp(), "dd", "if=/dev/zero", "of=f", "bs=1M",
-        "count=16");
+    Run write = asSandboxUser(other.tmp(), "dd", "if=/dev/zero", "of=f", "bs=1M", "count=16");
 
     assertThat(write.exitCode()).as(write.output()).isZero();
     assertThat(Files.size(other.tmp().resolve("f"))).isEqualTo(16 * MB);
   }
 
   @Test
-  void theSandboxUserOwnsWorkspaceAndHomeWhileTmpIsStickyAndTheCloneStaysRoots()
-      throws Exception {
+  void disksMadeAtTheSameTimeAreEachTheirOwnFilesystem() throws Exception {
+    TaskDisks disks = new TaskDisks(root, small());
+    List<CompletableFuture<TaskDisk>> making = new ArrayList<>();
+    try (ExecutorService threads = Executors.newFixedThreadPool(8)) {
+      for (int i = 0; i < 8; i++) {
+        String name = "parallel-" + i;
+        making.add(CompletableFuture.supplyAsync(() -> create(disks, name), threads));
+      }
+    }
+
+    Set<Object> devices = new HashSet<>();
+    for (CompletableFuture<TaskDisk> disk : making) {
+      devices.add(Files.getAttribute(disk.get().workspace(), "unix:dev"));
+    }
+    assertThat(devices).hasSize(8);
+    assertThat(mountsBelow(root)).hasSize(8);
+  }
+
+  @Test
+  void theSandboxUserOwnsWorkspaceAndHomeWhileTmpIsStickyAndTheCloneStaysRoots() throws Exception {
     TaskDisk disk = create(new TaskDisks(root, small()), "layout");
 
     assertThat(uid(disk.workspace())).isEqualTo(SANDBOX_UID);
@@ -171,6 +201,20 @@ class TaskDisksTest {
   }
 
   @Test
+  void aLoopDeviceLeftBoundByACrashBeforeMountingIsFreedAtTheNextStart() throws Exception {
+    Path image = Files.createDirectories(root.resolve("half-made")).resolve(TaskDisks.IMAGE);
+    Files.write(image, new byte[(int) MB]);
+    Run bound = run(List.of("losetup", "--find", "--show", image.toString()));
+    assertThat(bound.exitCode()).as(bound.output()).isZero();
+    assertThat(loopDevicesNaming(root)).hasSize(1);
+
+    new TaskDisks(root, small()).clearLeftovers();
+
+    assertThat(loopDevicesNaming(root)).isEmpty();
+    assertThat(root.resolve("half-made")).doesNotExist();
+  }
+
+  @Test
   void clearingLeftoversLeavesOpenDisksAndWhatLinksPointAtAlone() throws Exception {
     TaskDisks disks = new TaskDisks(root, unbounded());
     TaskDisk running = create(disks, "running");
@@ -218,8 +262,7 @@ class TaskDisksTest {
     assertThat(mountsBelow(root)).isEmpty();
     assertThat(mode(disk.tmp())).isEqualTo(01777);
     assertThat(uid(disk.workspace())).isEqualTo(SANDBOX_UID);
-    assertThat(asSandboxUser(disk.workspace(), "touch", "x").exitCode())
-        .isZero();
+    assertThat(asSandboxUser(disk.workspace(), "touch", "x").exitCode()).isZero();
     disk.close();
     assertThat(root.resolve("plain")).doesNotExist();
   }
@@ -261,7 +304,9 @@ class TaskDisksTest {
 
   private TaskDisk create(TaskDisks disks, String name) {
     TaskDisk disk = disks.create(name);
-    made.add(disk);
+    synchronized (made) {
+      made.add(disk);
+    }
     disk.giveTo(SANDBOX_UID, SANDBOX_UID);
     return disk;
   }
@@ -281,8 +326,10 @@ class TaskDisksTest {
    * are root's and closed to others on the host (a container sees only what is mounted).
    */
   private static Run asSandboxUser(Path dir, String... command) throws Exception {
-    List<String> argv = new ArrayList<>(List.of("setpriv", "--reuid=" + SANDBOX_UID,
-        "--regid=" + SANDBOX_UID, "--clear-groups"));
+    List<String> argv =
+        new ArrayList<>(
+            List.of(
+                "setpriv", "--reuid=" + SANDBOX_UID, "--regid=" + SANDBOX_UID, "--clear-groups"));
     argv.addAll(List.of(command));
     return run(argv, dir);
   }
@@ -299,8 +346,8 @@ class TaskDisksTest {
   }
 
   private static long allocatedBytes(Path file) throws Exception {
-    String[] blocks = run(List.of("stat", "-c", "%b %B", file.toString())).output().trim()
-        .split(" ");
+    String[] blocks =
+        run(List.of("stat", "-c", "%b %B", file.toString())).output().trim().split(" ");
     return Long.parseLong(blocks[0]) * Long.parseLong(blocks[1]);
   }
 
@@ -310,7 +357,9 @@ class TaskDisksTest {
   }
 
   private static List<String> loopDevicesNaming(Path dir) throws Exception {
-    return run(List.of("losetup", "-a")).output().lines()
+    return run(List.of("losetup", "-a"))
+        .output()
+        .lines()
         .filter(line -> line.contains(dir.toString()))
         .toList();
   }
