@@ -75,10 +75,6 @@ public final class Node implements AutoCloseable {
     TaskDisks disks =
         new TaskDisks(
             config.dataDir().resolve("tasks").resolve(config.nodeId()), config.sandbox().disk());
-    int leftovers = disks.clearLeftovers();
-    if (leftovers > 0) {
-      log.info("released {} task disks left by an earlier run of this node", leftovers);
-    }
     disks.verify();
     AttemptNetwork network =
         new AttemptNetwork(
@@ -105,6 +101,11 @@ public final class Node implements AutoCloseable {
     dispatcher.gate(new DiskGate(disks));
     reaper = new ContainerReaper(sandbox, dispatcher::isRunning);
     reaper.reapOnce();
+    // After the reaper: a dead run's containers would keep its disks busy.
+    int leftovers = disks.clearLeftovers();
+    if (leftovers > 0) {
+      log.info("released {} task disks left by an earlier run of this node", leftovers);
+    }
     api =
         ApiServer.builder(config, database, queue, eventLog, hub, auth)
             .readiness(readiness(database, sandbox, disks))
@@ -196,7 +197,7 @@ public final class Node implements AutoCloseable {
               + " containers, this host's services and the internet");
     }
     if (!config.sandbox().disk().bounded()) {
-      log.warn("DOCKHAND_SANDBOX_DISK_MB=0: a task's disk use is not bounded");
+      log.warn(config.sandbox().disk().describe());
     }
   }
 
