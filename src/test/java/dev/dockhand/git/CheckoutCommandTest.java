@@ -58,7 +58,8 @@ class CheckoutCommandTest {
 
     Path tree = workspace.workTree();
     assertThat(Files.readString(tree.resolve("src/app.txt"))).isEqualTo("v1\n");
-    assertThat(Files.getAttribute(tree.resolve("src/app.txt"), "unix:uid", LinkOption.NOFOLLOW_LINKS))
+    assertThat(
+            Files.getAttribute(tree.resolve("src/app.txt"), "unix:uid", LinkOption.NOFOLLOW_LINKS))
         .isEqualTo(Integer.parseInt(SANDBOX_ID));
     assertThat(git(tree, "status", "--porcelain")).isEmpty();
     assertThat(git(tree, "rev-parse", "--abbrev-ref", "HEAD")).isEqualTo("main\n");
@@ -107,8 +108,10 @@ class CheckoutCommandTest {
     // What the sandbox does before the container starts: the worktree belongs to its user.
     try (Stream<Path> paths = Files.walk(workspace.workTree())) {
       for (Path path : paths.toList()) {
-        Files.setAttribute(path, "unix:uid", Integer.parseInt(SANDBOX_ID), LinkOption.NOFOLLOW_LINKS);
-        Files.setAttribute(path, "unix:gid", Integer.parseInt(SANDBOX_ID), LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(
+            path, "unix:uid", Integer.parseInt(SANDBOX_ID), LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(
+            path, "unix:gid", Integer.parseInt(SANDBOX_ID), LinkOption.NOFOLLOW_LINKS);
       }
     }
     return workspace;

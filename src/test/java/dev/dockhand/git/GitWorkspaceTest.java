@@ -254,7 +254,8 @@ class GitWorkspaceTest {
       files = Stream.concat(worktree, host).filter(Files::isRegularFile).toList();
     }
     assertThat(files)
-        .contains(workspace.workTree().resolve(".git/config"), workspace.repoDir().resolve("config"));
+        .contains(
+            workspace.workTree().resolve(".git/config"), workspace.repoDir().resolve("config"));
     for (Path file : files) {
       assertThat(new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1))
           .as(file.toString())
@@ -342,7 +343,8 @@ class GitWorkspaceTest {
     Path tree = workspace.workTree();
     Files.writeString(tree.resolve("run.sh"), "#!/bin/sh\necho hi\n");
     Files.setPosixFilePermissions(
-        tree.resolve("run.sh"), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        tree.resolve("run.sh"),
+        java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
     Files.createSymbolicLink(tree.resolve("readme-link"), Path.of("README.md"));
     TaskClones.run(tree, List.of("rm", "-r", "old"));
 
@@ -424,9 +426,12 @@ class GitWorkspaceTest {
           GitSettings.from(
               new Env(
                   Map.of(
-                      "DOCKHAND_GIT_HOSTS", host,
-                      "DOCKHAND_ALLOW_HTTP_GIT", "true",
-                      "GITHUB_URL", "http://" + host)));
+                      "DOCKHAND_GIT_HOSTS",
+                      host,
+                      "DOCKHAND_ALLOW_HTTP_GIT",
+                      "true",
+                      "GITHUB_URL",
+                      "http://" + host)));
       WorkspaceLimits oneSecond = WorkspaceLimits.DEFAULT.withCloneDeadline(Duration.ofSeconds(1));
 
       assertThatThrownBy(
@@ -446,7 +451,7 @@ class GitWorkspaceTest {
     }
   }
 
-    private String newRepo(Map<String, String> files) {
+  private String newRepo(Map<String, String> files) {
     String name = "acme/repo-" + REPOS.incrementAndGet();
     server.createRepo(name, files);
     return name;

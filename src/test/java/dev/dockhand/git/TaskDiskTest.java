@@ -56,8 +56,7 @@ class TaskDiskTest {
   void aRepositoryLargerThanTheTaskDiskEndsTheCloneWithAClearReason() throws IOException {
     byte[] noise = new byte[1 << 20];
     new Random(7).nextBytes(noise);
-    server.createRepo(
-        "acme/large", Map.of("noise.txt", Base64.getEncoder().encodeToString(noise)));
+    server.createRepo("acme/large", Map.of("noise.txt", Base64.getEncoder().encodeToString(noise)));
     RepoUrl repo = RepoUrl.parse("acme/large", GitSettings.from(new Env(server.environment())));
 
     assertThatThrownBy(

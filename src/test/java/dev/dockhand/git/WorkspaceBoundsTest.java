@@ -146,7 +146,6 @@ class WorkspaceBoundsTest {
    * step at a time, so the whole path may be longer than PATH_MAX.
    */
   private void nest(String name, int levels) {
-    TaskClones.run(
-        workspace.workTree(), List.of("mkdir", "-p", (name + "/").repeat(levels)));
+    TaskClones.run(workspace.workTree(), List.of("mkdir", "-p", (name + "/").repeat(levels)));
   }
 }
