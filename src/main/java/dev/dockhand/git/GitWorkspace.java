@@ -147,7 +147,10 @@ public final class GitWorkspace {
     if (!Repository.isValidRefName(Constants.R_HEADS + base)) {
       throw GitException.workspace("the default branch has a name git does not accept");
     }
-    Optional<String> resume = taskBranch.filter(name -> refs.containsKey(Constants.R_HEADS + name));
+    Optional<String> resume =
+        taskBranch
+            .filter(name -> !name.equals(base))
+            .filter(name -> refs.containsKey(Constants.R_HEADS + name));
     List<String> wanted = resume.map(task -> List.of(base, task)).orElse(List.of(base));
     try (Git git = initBare(repoDir)) {
       Repository host = git.getRepository();
