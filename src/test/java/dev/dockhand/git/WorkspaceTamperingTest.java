@@ -112,6 +112,18 @@ class WorkspaceTamperingTest {
   }
 
   @Test
+  void theIndexReflogsAndInfoFilesAreNeverRead() throws IOException {
+    Files.deleteIfExists(gitDir.resolve("index"));
+    Files.createSymbolicLink(gitDir.resolve("index"), outside.resolve("secret.txt"));
+    Files.createDirectories(gitDir.resolve("logs"));
+    Files.createSymbolicLink(gitDir.resolve("logs/HEAD"), outside.resolve("reflog"));
+    Files.writeString(gitDir.resolve("info/exclude"), "change.txt\n");
+    Files.writeString(gitDir.resolve("info/attributes"), "* filter=evil\n");
+
+    publishesExactly("dockhand/index", COMMITTED);
+  }
+
+  @Test
   void hooksWrittenByTheAgentNeverRunOnTheHost() throws IOException {
     for (String hook : List.of("pre-commit", "commit-msg", "post-commit", "pre-push")) {
       Path script = gitDir.resolve("hooks/" + hook);
