@@ -116,6 +116,7 @@ class WorkspaceTamperingTest {
     Files.deleteIfExists(gitDir.resolve("index"));
     Files.createSymbolicLink(gitDir.resolve("index"), outside.resolve("secret.txt"));
     Files.createDirectories(gitDir.resolve("logs"));
+    Files.deleteIfExists(gitDir.resolve("logs/HEAD"));
     Files.createSymbolicLink(gitDir.resolve("logs/HEAD"), outside.resolve("reflog"));
     Files.writeString(gitDir.resolve("info/exclude"), "change.txt\n");
     Files.writeString(gitDir.resolve("info/attributes"), "* filter=evil\n");
