@@ -177,14 +177,16 @@ public final class GitWorkspace {
     if (e instanceof GitException known) {
       return known;
     }
-    if (e instanceof IllegalArgumentException || e instanceof UncheckedIOException) {
-      return (RuntimeException) e;
-    }
     if (TransportErrors.noSpace(e)) {
       return GitException.diskFull("the repository");
     }
     if (deadline.passed()) {
       return deadline.exceeded();
+    }
+    if (e instanceof IOException local) {
+      // JGit wraps what goes wrong on the wire; a bare IOException came from the host's disk.
+      return GitException.workspace(
+          "cannot prepare the workspace (" + local.getClass().getSimpleName() + ")");
     }
     return TransportErrors.translate(e, repo, branch);
   }
