@@ -10,10 +10,10 @@ import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevWalk;
 
 /**
- * A unified diff between two commits of the host's repository, written into a stream that stops
- * the formatter once the cap is reached, so a huge change costs at most the cap in memory. A file
- * over {@link #BIG_FILE_BYTES} is shown as binary and never loaded whole, for the diff and for
- * rename detection alike. Stateless.
+ * A unified diff between two commits of the host's repository, written into a stream that stops the
+ * formatter once the cap is reached, so a huge change costs at most the cap in memory. A file over
+ * {@link #BIG_FILE_BYTES} is shown as binary and never loaded whole, for the diff and for rename
+ * detection alike. Stateless.
  */
 final class CappedDiff {
   /** Larger files are "Binary files differ": a diff of them would not be read anyway. */

@@ -33,14 +33,14 @@ import org.eclipse.jgit.transport.URIish;
 
 /**
  * A task's repository, in two places. {@code repoDir} is the host's own bare repository, never
- * mounted into a container: it holds the objects fetched with the token and the commits made on
- * the host, and the host keeps its own record of the working head. {@code workTree} is what the
+ * mounted into a container: it holds the objects fetched with the token and the commits made on the
+ * host, and the host keeps its own record of the working head. {@code workTree} is what the
  * container gets at /workspace: a throwaway {@code .git} made from the host's repository, and the
  * files, which only the sandbox checks out ({@link #checkoutCommand()}). After the agent the host
  * commits the worktree's files, and never reads, follows or parses anything in the worktree's
- * {@code .git}: the agent's own commits, branches and staging are not carried over, only its
- * files. The token is handed to JGit per call and never written anywhere. Instances are not
- * thread-safe: one task uses its workspace from one thread.
+ * {@code .git}: the agent's own commits, branches and staging are not carried over, only its files.
+ * The token is handed to JGit per call and never written anywhere. Instances are not thread-safe:
+ * one task uses its workspace from one thread.
  */
 public final class GitWorkspace {
   /** Seconds JGit waits on a silent connection before giving up. */
@@ -77,10 +77,10 @@ public final class GitWorkspace {
   /**
    * Fetches {@code branch} (or the default branch) of {@code repo} into {@code repoDir} and writes
    * the container's {@code .git} into {@code workTree}; both must be absent or empty, and a failed
-   * clone leaves them empty. When {@code taskBranch} already exists on the server (a follow-up to
-   * a task that pushed before) the work continues from it: the base branch still names where the
-   * task began and the base commit is where the task branch left it (their merge base), so the
-   * diff and the pull request cover all of the task's work.
+   * clone leaves them empty. When {@code taskBranch} already exists on the server (a follow-up to a
+   * task that pushed before) the work continues from it: the base branch still names where the task
+   * began and the base commit is where the task branch left it (their merge base), so the diff and
+   * the pull request cover all of the task's work.
    *
    * @param repoDir host-only: never mount it into a container
    * @param workTree mounted at /workspace; run {@link #checkoutCommand()} there in the container
@@ -111,8 +111,8 @@ public final class GitWorkspace {
   }
 
   /**
-   * Kept only so the pipeline compiles until it is wired to the seven-argument clone; it refuses
-   * to run, since a clone in the mounted directory is what that method exists to end.
+   * Kept only so the pipeline compiles until it is wired to the seven-argument clone; it refuses to
+   * run, since a clone in the mounted directory is what that method exists to end.
    *
    * @deprecated use {@link #clone(RepoUrl, Optional, Optional, Path, Path, Secret,
    *     WorkspaceLimits)} and run {@link #checkoutCommand()} in the container
@@ -147,7 +147,10 @@ public final class GitWorkspace {
     if (!Repository.isValidRefName(Constants.R_HEADS + base)) {
       throw GitException.workspace("the default branch has a name git does not accept");
     }
-    Optional<String> resume = taskBranch.filter(name -> refs.containsKey(Constants.R_HEADS + name));
+    Optional<String> resume =
+        taskBranch
+            .filter(name -> !name.equals(base))
+            .filter(name -> refs.containsKey(Constants.R_HEADS + name));
     List<String> wanted = resume.map(task -> List.of(base, task)).orElse(List.of(base));
     try (Git git = initBare(repoDir)) {
       Repository host = git.getRepository();
@@ -164,10 +167,8 @@ public final class GitWorkspace {
       ObjectId head = resume.map(tips::get).orElse(baseTip);
       ObjectId baseCommit =
           resume.isPresent() ? mergeBase(host, baseTip, head).orElse(baseTip) : baseTip;
-      ContainerGitDir.write(
-          repoDir, workTree, repo.cloneUrl(), tips, resume.orElse(base), head);
-      return new GitWorkspace(
-          repo, repoDir, workTree, base, baseCommit.name(), head, limits);
+      ContainerGitDir.write(repoDir, workTree, repo.cloneUrl(), tips, resume.orElse(base), head);
+      return new GitWorkspace(repo, repoDir, workTree, base, baseCommit.name(), head, limits);
     }
   }
 
@@ -176,14 +177,16 @@ public final class GitWorkspace {
     if (e instanceof GitException known) {
       return known;
     }
-    if (e instanceof IllegalArgumentException || e instanceof UncheckedIOException) {
-      return (RuntimeException) e;
-    }
     if (TransportErrors.noSpace(e)) {
       return GitException.diskFull("the repository");
     }
     if (deadline.passed()) {
       return deadline.exceeded();
+    }
+    if (e instanceof IOException local) {
+      // JGit wraps what goes wrong on the wire; a bare IOException came from the host's disk.
+      return GitException.workspace(
+          "cannot prepare the workspace (" + local.getClass().getSimpleName() + ")");
     }
     return TransportErrors.translate(e, repo, branch);
   }
@@ -282,7 +285,7 @@ public final class GitWorkspace {
       throw e;
     } catch (IOException | RuntimeException e) {
       if (TransportErrors.noSpace(e)) {
-        throw GitException.diskFull("the task's changes");
+        throw GitException.diskFull("the commit");
       }
       throw GitException.workspace("commit failed (" + e.getClass().getSimpleName() + ")");
     }

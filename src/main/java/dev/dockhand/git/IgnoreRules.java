@@ -12,8 +12,8 @@ import java.util.List;
 import org.eclipse.jgit.ignore.IgnoreNode;
 
 /**
- * The {@code .gitignore} rules in force in one directory of the worktree: its own file and those
- * of the directories above it, the nearest deciding first, as git does. Only the worktree's {@code
+ * The {@code .gitignore} rules in force in one directory of the worktree: its own file and those of
+ * the directories above it, the nearest deciding first, as git does. Only the worktree's {@code
  * .gitignore} files count; nothing from the container's {@code .git} (no {@code info/exclude}, no
  * {@code core.excludesFile}). A {@code .gitignore} that is a link is not read, as git does not
  * follow one either. Immutable.
@@ -70,7 +70,8 @@ final class IgnoreRules {
   boolean ignores(String path, boolean directory) {
     for (int i = levels.size() - 1; i >= 0; i--) {
       Level level = levels.get(i);
-      Boolean ignored = level.node().checkIgnored(path.substring(level.prefix().length()), directory);
+      Boolean ignored =
+          level.node().checkIgnored(path.substring(level.prefix().length()), directory);
       if (ignored != null) {
         return ignored;
       }

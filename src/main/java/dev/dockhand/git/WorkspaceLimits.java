@@ -4,10 +4,10 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Bounds on one task's git work, so that a huge, slow or deep repository or workspace ends the
- * task with a clear reason, in bounded time and memory, instead of wearing the coordinator down.
- * Disk is bounded elsewhere: the repository and the worktree live on the task's own disk, and a
- * full disk is reported as such. Immutable.
+ * Bounds on one task's git work, so that a huge, slow or deep repository or workspace ends the task
+ * with a clear reason, in bounded time and memory, instead of wearing the coordinator down. Disk is
+ * bounded elsewhere: the repository and the worktree live on the task's own disk, and a full disk
+ * is reported as such. Immutable.
  *
  * @param cloneDeadline how long listing the server's branches and fetching may take in all
  * @param maxDepth how many directories deep the committed worktree may go (a file directly in the
@@ -49,6 +49,7 @@ public record WorkspaceLimits(
 
   /** The task disk's size is a natural bound for the bytes a commit can hold. */
   public WorkspaceLimits withMaxTotalBytes(long bytes) {
-    return new WorkspaceLimits(cloneDeadline, maxDepth, maxPathBytes, maxEntries, maxFileBytes, bytes);
+    return new WorkspaceLimits(
+        cloneDeadline, maxDepth, maxPathBytes, maxEntries, maxFileBytes, bytes);
   }
 }

@@ -30,8 +30,8 @@ import org.eclipse.jgit.treewalk.CanonicalTreeParser;
  * named {@code .git} (any case, file or directory, at any depth) is skipped along with all it
  * holds. FIFOs, sockets and devices are skipped. A file with more than one name (a hard link) is
  * refused: its other name could be outside the workspace, and nothing here can tell. Ignore rules
- * come from the worktree's {@code .gitignore} files, but what the base tree tracks stays tracked.
- * A directory that the base tracks as a submodule keeps its recorded commit. The container must be
+ * come from the worktree's {@code .gitignore} files, but what the base tree tracks stays tracked. A
+ * directory that the base tracks as a submodule keeps its recorded commit. The container must be
  * gone before this runs, so nothing changes under the walk. Not thread-safe: one use per commit.
  */
 final class WorktreeTree {
@@ -178,7 +178,10 @@ final class WorktreeTree {
     listing.sort(
         (one, other) ->
             compare(
-                one.rawName(), sortsAsTree(one, tracked), other.rawName(), sortsAsTree(other, tracked)));
+                one.rawName(),
+                sortsAsTree(one, tracked),
+                other.rawName(),
+                sortsAsTree(other, tracked)));
     return listing;
   }
 
@@ -270,11 +273,7 @@ final class WorktreeTree {
 
   private GitException pathTooLong(String path) {
     return GitException.workspace(
-        "the path "
-            + printable(path)
-            + " is longer than "
-            + limits.maxPathBytes()
-            + " bytes");
+        "the path " + printable(path) + " is longer than " + limits.maxPathBytes() + " bytes");
   }
 
   private static FileMode modeOf(Entry entry) {
@@ -309,6 +308,8 @@ final class WorktreeTree {
     String clean = path.replaceAll("\\p{Cntrl}", "?");
     return clean.length() <= PRINTABLE_LIMIT
         ? clean
-        : clean.substring(0, PRINTABLE_LIMIT / 2) + "…" + clean.substring(clean.length() - PRINTABLE_LIMIT / 2);
+        : clean.substring(0, PRINTABLE_LIMIT / 2)
+            + "…"
+            + clean.substring(clean.length() - PRINTABLE_LIMIT / 2);
   }
 }

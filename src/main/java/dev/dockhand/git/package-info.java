@@ -5,9 +5,14 @@
  * commit, push {@code dockhand/<short-id>} and open or find the pull request ({@link
  * dev.dockhand.git.GitPublisher}, through a {@link dev.dockhand.git.GitHost}).
  *
- * <p>Trust: the token lives only in memory, handed to JGit per call. The workspace is mounted into
- * the agent's container, so once the agent has had it, its {@code .git} is untrusted input: JGit on
- * the host runs no hooks, pushes to the checked URL rather than to {@code origin}, and each
- * host-side call first restores the config from the clone and refuses links in {@code .git}.
+ * <p>Trust: the token lives only in memory, handed to JGit per call. The host keeps its own bare
+ * repository outside anything a container mounts, and its own record of the working head; the
+ * container gets a throwaway {@code .git} copied from it and checks the files out itself. The host
+ * never reads, follows or parses what the container leaves in that {@code .git} (HEAD, refs,
+ * packed-refs, reflogs, locks, index, config, info, objects, hooks): after the agent it builds the
+ * commit from the worktree's files alone ({@link dev.dockhand.git.WorktreeTree}: no link followed,
+ * every {@code .git} skipped, hard links refused, bounded by {@link
+ * dev.dockhand.git.WorkspaceLimits}), pushes from its own repository to the checked URL, and diffs
+ * its own objects. JGit on the host runs no hooks ({@link dev.dockhand.git.HooklessFs}).
  */
 package dev.dockhand.git;

@@ -16,6 +16,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.eclipse.jgit.lib.CommitBuilder;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.RefUpdate;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.TreeFormatter;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.treewalk.TreeWalk;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -254,7 +265,8 @@ class GitWorkspaceTest {
       files = Stream.concat(worktree, host).filter(Files::isRegularFile).toList();
     }
     assertThat(files)
-        .contains(workspace.workTree().resolve(".git/config"), workspace.repoDir().resolve("config"));
+        .contains(
+            workspace.workTree().resolve(".git/config"), workspace.repoDir().resolve("config"));
     for (Path file : files) {
       assertThat(new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1))
           .as(file.toString())
@@ -342,7 +354,8 @@ class GitWorkspaceTest {
     Path tree = workspace.workTree();
     Files.writeString(tree.resolve("run.sh"), "#!/bin/sh\necho hi\n");
     Files.setPosixFilePermissions(
-        tree.resolve("run.sh"), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        tree.resolve("run.sh"),
+        java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
     Files.createSymbolicLink(tree.resolve("readme-link"), Path.of("README.md"));
     TaskClones.run(tree, List.of("rm", "-r", "old"));
 
@@ -351,14 +364,72 @@ class GitWorkspaceTest {
 
     assertThat(TaskClones.modes(server.repoDir(name), "dockhand/modes"))
         .containsOnly(
-            Map.entry("README.md", org.eclipse.jgit.lib.FileMode.REGULAR_FILE),
-            Map.entry("run.sh", org.eclipse.jgit.lib.FileMode.EXECUTABLE_FILE),
-            Map.entry("readme-link", org.eclipse.jgit.lib.FileMode.SYMLINK));
+            Map.entry("README.md", FileMode.REGULAR_FILE),
+            Map.entry("run.sh", FileMode.EXECUTABLE_FILE),
+            Map.entry("readme-link", FileMode.SYMLINK));
     assertThat(server.files(name, "dockhand/modes")).containsEntry("readme-link", "README.md");
     GitWorkspace again = cloneOf(name, Optional.of("dockhand/modes"));
     assertThat(again.workTree().resolve("run.sh")).isExecutable();
     assertThat(Files.readSymbolicLink(again.workTree().resolve("readme-link")))
         .isEqualTo(Path.of("README.md"));
+  }
+
+  @Test
+  void aSubmoduleTheBaseTracksKeepsItsRecordedCommit() throws IOException {
+    String name = newRepo(Map.of("README.md", "hello\n"));
+    ObjectId pinned = ObjectId.fromString("0123456789abcdef0123456789abcdef01234567");
+    withSubmodule(server.repoDir(name), "lib", pinned);
+    GitWorkspace workspace = cloneOf(name, Optional.empty());
+    Path lib = Files.createDirectories(workspace.workTree().resolve("lib/.git"));
+    Files.writeString(lib.resolveSibling("inside.txt"), "the agent's clone\n");
+    Files.writeString(workspace.workTree().resolve("change.txt"), "x\n");
+
+    workspace.commitAll("Change", GitIdentity.AGENT, USER).orElseThrow();
+    workspace.push("dockhand/submodule", SECRET);
+
+    assertThat(TaskClones.modes(server.repoDir(name), "dockhand/submodule"))
+        .containsOnly(
+            Map.entry("README.md", FileMode.REGULAR_FILE),
+            Map.entry("change.txt", FileMode.REGULAR_FILE),
+            Map.entry("lib", FileMode.GITLINK));
+    try (Repository repository =
+            new FileRepositoryBuilder().setGitDir(server.repoDir(name).toFile()).build();
+        TreeWalk walk =
+            TreeWalk.forPath(
+                repository,
+                "lib",
+                repository.parseCommit(repository.resolve("dockhand/submodule")).getTree())) {
+      assertThat(walk.getObjectId(0)).isEqualTo(pinned);
+    }
+  }
+
+  /** Adds a commit to main of a bare repository that records {@code path} as a submodule. */
+  private static void withSubmodule(Path bareRepo, String path, ObjectId commit)
+      throws IOException {
+    try (Repository repository = new FileRepositoryBuilder().setGitDir(bareRepo.toFile()).build();
+        ObjectInserter inserter = repository.newObjectInserter()) {
+      RevCommit main = repository.parseCommit(repository.resolve("main"));
+      TreeFormatter tree = new TreeFormatter();
+      try (TreeWalk walk = new TreeWalk(repository)) {
+        walk.addTree(main.getTree());
+        while (walk.next()) {
+          tree.append(walk.getNameString(), walk.getFileMode(0), walk.getObjectId(0));
+        }
+      }
+      tree.append(path, FileMode.GITLINK, commit);
+      CommitBuilder builder = new CommitBuilder();
+      builder.setTreeId(inserter.insert(tree));
+      builder.setParentId(main);
+      builder.setAuthor(new PersonIdent("Seed", "seed@example.invalid"));
+      builder.setCommitter(new PersonIdent("Seed", "seed@example.invalid"));
+      builder.setMessage("Add a submodule");
+      ObjectId id = inserter.insert(builder);
+      inserter.flush();
+      RefUpdate update = repository.updateRef("refs/heads/main");
+      update.setNewObjectId(id);
+      update.setForceUpdate(true);
+      assertThat(update.update()).isEqualTo(RefUpdate.Result.FORCED);
+    }
   }
 
   @Test
@@ -424,9 +495,12 @@ class GitWorkspaceTest {
           GitSettings.from(
               new Env(
                   Map.of(
-                      "DOCKHAND_GIT_HOSTS", host,
-                      "DOCKHAND_ALLOW_HTTP_GIT", "true",
-                      "GITHUB_URL", "http://" + host)));
+                      "DOCKHAND_GIT_HOSTS",
+                      host,
+                      "DOCKHAND_ALLOW_HTTP_GIT",
+                      "true",
+                      "GITHUB_URL",
+                      "http://" + host)));
       WorkspaceLimits oneSecond = WorkspaceLimits.DEFAULT.withCloneDeadline(Duration.ofSeconds(1));
 
       assertThatThrownBy(
@@ -446,7 +520,7 @@ class GitWorkspaceTest {
     }
   }
 
-    private String newRepo(Map<String, String> files) {
+  private String newRepo(Map<String, String> files) {
     String name = "acme/repo-" + REPOS.incrementAndGet();
     server.createRepo(name, files);
     return name;

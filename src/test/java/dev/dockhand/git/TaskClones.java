@@ -61,6 +61,9 @@ final class TaskClones {
     builder.redirectErrorStream(true);
     builder.environment().put("GIT_CONFIG_NOSYSTEM", "1");
     builder.environment().put("GIT_CONFIG_GLOBAL", "/dev/null");
+    // As in the container: a home of its own, not root's.
+    builder.environment().put("HOME", "/nonexistent");
+    builder.environment().remove("XDG_CONFIG_HOME");
     try {
       Process process = builder.start();
       String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

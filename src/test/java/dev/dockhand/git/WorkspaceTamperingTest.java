@@ -27,9 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Whatever the agent does to the worktree's {@code .git} or plants among its files inside the
- * container, the host creates, changes and reads nothing outside the workspace, commits exactly
- * the worktree's files, and pushes them to the real server. The directory {@code outside} sits
- * next to the task's directories, where a path that climbs out of {@code .git} lands.
+ * container, the host creates, changes and reads nothing outside the workspace, commits exactly the
+ * worktree's files, and pushes them to the real server. The directory {@code outside} sits next to
+ * the task's directories, where a path that climbs out of {@code .git} lands.
  */
 class WorkspaceTamperingTest {
   private static final String TOKEN = "ghs_tampering_test_token_51e0";
@@ -94,8 +94,7 @@ class WorkspaceTamperingTest {
   @Test
   void aPackedRefWhoseNameClimbsOutIsNeverRead() throws IOException {
     String line = workspace.baseCommit() + " refs/heads/../../../../outside/z\n";
-    Files.writeString(
-        gitDir.resolve("packed-refs"), line, java.nio.file.StandardOpenOption.APPEND);
+    Files.writeString(gitDir.resolve("packed-refs"), line, java.nio.file.StandardOpenOption.APPEND);
     Files.writeString(gitDir.resolve("HEAD"), "ref: refs/heads/../../../../outside/z\n");
 
     publishesExactly("dockhand/packed", COMMITTED);
@@ -104,11 +103,25 @@ class WorkspaceTamperingTest {
   @Test
   void lockFilesLinkedOutsideAreNeverWritten() throws IOException {
     for (String lock :
-        List.of("index.lock", "HEAD.lock", "config.lock", "packed-refs.lock", "refs/heads/main.lock")) {
+        List.of(
+            "index.lock", "HEAD.lock", "config.lock", "packed-refs.lock", "refs/heads/main.lock")) {
       Files.createSymbolicLink(gitDir.resolve(lock), outside.resolve(lock.replace('/', '-')));
     }
 
     publishesExactly("dockhand/locks", COMMITTED);
+  }
+
+  @Test
+  void theIndexReflogsAndInfoFilesAreNeverRead() throws IOException {
+    Files.deleteIfExists(gitDir.resolve("index"));
+    Files.createSymbolicLink(gitDir.resolve("index"), outside.resolve("secret.txt"));
+    Files.createDirectories(gitDir.resolve("logs"));
+    Files.deleteIfExists(gitDir.resolve("logs/HEAD"));
+    Files.createSymbolicLink(gitDir.resolve("logs/HEAD"), outside.resolve("reflog"));
+    Files.writeString(gitDir.resolve("info/exclude"), "change.txt\n");
+    Files.writeString(gitDir.resolve("info/attributes"), "* filter=evil\n");
+
+    publishesExactly("dockhand/index", COMMITTED);
   }
 
   @Test
@@ -206,7 +219,9 @@ class WorkspaceTamperingTest {
 
     publishesExactly("dockhand/links", expected);
     Map<String, FileMode> modes = TaskClones.modes(server.repoDir(REPO), "dockhand/links");
-    assertThat(modes).containsEntry("leak", FileMode.SYMLINK).containsEntry("docs", FileMode.SYMLINK);
+    assertThat(modes)
+        .containsEntry("leak", FileMode.SYMLINK)
+        .containsEntry("docs", FileMode.SYMLINK);
   }
 
   @Test
