@@ -110,20 +110,6 @@ public final class GitWorkspace {
     }
   }
 
-  /**
-   * Kept only so the pipeline compiles until it is wired to the seven-argument clone; it refuses to
-   * run, since a clone in the mounted directory is what that method exists to end.
-   *
-   * @deprecated use {@link #clone(RepoUrl, Optional, Optional, Path, Path, Secret,
-   *     WorkspaceLimits)} and run {@link #checkoutCommand()} in the container
-   */
-  @Deprecated(forRemoval = true)
-  public static GitWorkspace clone(
-      RepoUrl repo, Optional<String> branch, Optional<String> taskBranch, Path dir, Secret token) {
-    throw new UnsupportedOperationException(
-        "clone into a host-only repository directory and a separate worktree");
-  }
-
   private static GitWorkspace fetched(
       RepoUrl repo,
       Optional<String> branch,
