@@ -5,9 +5,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.concurrent.Future;
 
 /**
  * The proxy's own answers: a status and one short text/plain paragraph, then the connection
@@ -15,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * an address the name resolved to or anything from the coordinator. Stateless.
  */
 final class Answers {
-  private static final long LINGER_MILLIS = 1000;
+  private static final Duration LINGER = Duration.ofSeconds(1);
   private static final long LINGER_BYTES = 1024 * 1024;
 
   private Answers() {}
@@ -25,21 +24,20 @@ final class Answers {
    * request body, say) for up to a second or a MiB. Closing a Unix socket with unread bytes resets
    * it, and the client would see the reset instead of the answer.
    */
-  static void reply(SocketChannel client, ScheduledExecutorService timers, int status, String text)
+  static void reply(SocketChannel client, EgressProxy proxy, int status, String text)
       throws IOException {
     send(client, status, text);
     client.shutdownOutput();
-    ScheduledFuture<?> stop =
-        timers.schedule(
+    Future<?> stop =
+        proxy.after(
+            LINGER,
             () -> {
               try {
                 client.shutdownInput();
               } catch (IOException e) {
                 Splice.closeQuietly(client);
               }
-            },
-            LINGER_MILLIS,
-            TimeUnit.MILLISECONDS);
+            });
     try {
       ByteBuffer sink = ByteBuffer.allocate(16 * 1024);
       long drained = 0;

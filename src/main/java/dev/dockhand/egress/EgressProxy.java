@@ -13,7 +13,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
@@ -137,13 +140,12 @@ public final class EgressProxy implements AutoCloseable {
         pause();
         continue;
       }
+      if (!track(client)) {
+        return;
+      }
       if (!slots.tryAcquire()) {
         Thread.ofVirtual().name("egress-busy").start(() -> refuseBusy(client));
         continue;
-      }
-      if (!track(client)) {
-        slots.release();
-        return;
       }
       Thread worker = Thread.ofVirtual().name("egress-conn").unstarted(
           new ProxyConnection(this, client));
@@ -154,10 +156,11 @@ public final class EgressProxy implements AutoCloseable {
 
   private void refuseBusy(SocketChannel client) {
     try (client) {
-      Answers.reply(
-          client, scheduler, 503, "too many connections through this task's egress proxy");
+      Answers.reply(client, this, 503, "too many connections through this task's egress proxy");
     } catch (IOException e) {
       // The client left; nothing to tell it.
+    } finally {
+      open.remove(client);
     }
   }
 
@@ -204,8 +207,17 @@ public final class EgressProxy implements AutoCloseable {
     return blocked;
   }
 
-  ScheduledExecutorService scheduler() {
-    return scheduler;
+  /**
+   * Runs {@code task} after {@code delay} (a deadline); at once if the proxy is closing, since
+   * then every wait should end.
+   */
+  Future<?> after(Duration delay, Runnable task) {
+    try {
+      return scheduler.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      task.run();
+      return CompletableFuture.completedFuture(null);
+    }
   }
 
   Duration headTimeout() {

@@ -10,8 +10,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -48,7 +47,10 @@ final class ProxyConnection implements Runnable {
     } catch (IOException e) {
       // The client or the upstream went away; there is no one left to tell.
     } catch (RuntimeException e) {
-      log.warn("egress: a connection failed: {}", e.toString());
+      // The class and place only: a message could quote what the container sent.
+      StackTraceElement[] where = e.getStackTrace();
+      log.warn("egress: a connection failed with {} at {}", e.getClass().getName(),
+          where.length > 0 ? where[0] : "?");
     } finally {
       Splice.closeQuietly(client);
       proxy.connectionDone(client);
@@ -80,7 +82,7 @@ final class ProxyConnection implements Runnable {
       Optional<SocketChannel> upstream = open(request.target());
       if (upstream.isPresent()) {
         try (SocketChannel channel = upstream.get()) {
-          new PlainExchange(request, reader, client, channel, proxy.scheduler()).run();
+          new PlainExchange(request, reader, client, channel, proxy).run();
         } finally {
           proxy.finished(upstream.get());
         }
@@ -90,9 +92,7 @@ final class ProxyConnection implements Runnable {
 
   /** The request head, or empty once the client has been answered (or left without a word). */
   private Optional<HttpHead> readHead(ChannelReader reader) throws IOException {
-    ScheduledFuture<?> watchdog =
-        proxy.scheduler().schedule(this::timeOut, proxy.headTimeout().toMillis(),
-            TimeUnit.MILLISECONDS);
+    Future<?> watchdog = proxy.after(proxy.headTimeout(), this::timeOut);
     String text;
     try {
       text = reader.readHead(MAX_HEAD_BYTES);
@@ -121,7 +121,7 @@ final class ProxyConnection implements Runnable {
   }
 
   private void answer(int status, String text) throws IOException {
-    Answers.reply(client, proxy.scheduler(), status, text);
+    Answers.reply(client, proxy, status, text);
   }
 
   /** Ends a read that has waited too long for the head: the blocked read then sees the end. */
