@@ -58,6 +58,10 @@ public final class EgressBench {
           add(samples, "java-direct-big", javaFetch(null, server.port(), bigBytes));
           add(samples, "java-socket-big", javaFetch(socket, server.port(), bigBytes));
         }
+        for (int i = 0; i < 10 * rounds; i++) {
+          add(samples, "java-direct-small", javaFetch(null, server.port(), 1));
+          add(samples, "java-socket-small", javaFetch(socket, server.port(), 1));
+        }
         hostReport(samples);
         return;
       }
@@ -126,11 +130,14 @@ public final class EgressBench {
       if (socket != null) {
         FileServer.write(channel, ascii("CONNECT 127.0.0.1:" + port + " HTTP/1.1\r\n\r\n"));
       }
-      FileServer.write(channel, ascii("GET /big HTTP/1.1\r\nHost: x\r\n\r\n"));
+      String path = bigBytes > 1 ? "/big" : "/small";
+      FileServer.write(channel, ascii("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n"));
       ByteBuffer buffer = ByteBuffer.allocateDirect(256 * 1024);
       long total = 0;
+      long firstByte = 0;
       int read;
       while ((read = channel.read(buffer)) >= 0) {
+        firstByte = firstByte == 0 ? System.nanoTime() : firstByte;
         total += read;
         buffer.clear();
       }
@@ -138,7 +145,7 @@ public final class EgressBench {
       if (total < bigBytes) {
         throw new IllegalStateException("short read: " + total);
       }
-      return new double[] {0, seconds, total};
+      return new double[] {(firstByte - started) / 1e9, seconds, total};
     }
   }
 
@@ -153,6 +160,13 @@ public final class EgressBench {
         "proxy alone (a Java client on the host, TCP direct %.1f MB/s, CONNECT over the Unix"
             + " socket %.1f MB/s): ratio %.2f%n",
         javaDirect, javaSocket, javaSocket / javaDirect);
+    if (samples.containsKey("java-direct-small")) {
+      double direct = medianOf(samples, "java-direct-small", s -> s[0] * 1000);
+      double proxied = medianOf(samples, "java-socket-small", s -> s[0] * 1000);
+      System.out.printf(
+          "proxy alone, time to first byte: direct %.2f ms, through the proxy %.2f ms (+%.2f ms)%n",
+          direct, proxied, proxied - direct);
+    }
   }
 
   /** One curl on the host, straight to the server; {ttfb s, total s, bytes}. */

@@ -23,10 +23,6 @@ public final class Allowlist {
     this.entries = List.copyOf(new LinkedHashSet<>(entries));
   }
 
-  public static Allowlist of(List<EgressEntry> entries) {
-    return new Allowlist(entries);
-  }
-
   public static Allowlist empty() {
     return EMPTY;
   }

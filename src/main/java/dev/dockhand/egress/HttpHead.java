@@ -80,10 +80,6 @@ record HttpHead(String startLine, List<Header> headers) {
     return values;
   }
 
-  boolean has(String name) {
-    return headers.stream().anyMatch(header -> header.name().equalsIgnoreCase(name));
-  }
-
   /**
    * The fields to forward: without the hop-by-hop ones, any Proxy-* field, those the Connection
    * field names, and any in {@code alsoDrop}.
