@@ -23,17 +23,22 @@ import java.util.TreeMap;
  * worker container fetches them through the proxy's socket, bind-mounted at {@code
  * /run/dockhand/egress.sock} and relayed to 127.0.0.1:3128 by socat, once as a plain forward
  * ({@code http_proxy}) and once through a CONNECT tunnel ({@code curl -p}). Rounds interleave the
- * two. Prints median throughput and time to first byte, the throughput ratio (goal >= 0.8) and
- * the added time to first byte (goal <= 5 ms).
+ * two. Prints median throughput and time to first byte, the throughput ratio (goal >= 0.8) and the
+ * added time to first byte (goal <= 5 ms).
  *
  * <p>usage: EgressBench [megabytes (default 200)] [rounds (default 3)]
  */
 public final class EgressBench {
-  private static final String FORMAT = "%{time_starttransfer} %{time_total} %{size_download} %{http_code}\\n";
+  private static final String FORMAT =
+      "%{time_starttransfer} %{time_total} %{size_download} %{http_code}\\n";
+
   /** Extra socat options for the relay, e.g. {@code -b 262144} (socat's default block is 8 KiB). */
-  private static final String SOCAT_OPTIONS = System.getenv().getOrDefault("EGRESS_BENCH_SOCAT", "");
+  private static final String SOCAT_OPTIONS =
+      System.getenv().getOrDefault("EGRESS_BENCH_SOCAT", "");
+
   /** EGRESS_BENCH_HOST_ONLY=1 measures the proxy alone, without curl, socat or containers. */
   private static final boolean HOST_ONLY = "1".equals(System.getenv("EGRESS_BENCH_HOST_ONLY"));
+
   private static final int BIG_PER_ROUND = 2;
   private static final int SMALL_PER_ROUND = 7;
 
@@ -91,26 +96,29 @@ public final class EgressBench {
   private static void report(Map<String, List<double[]>> samples, long bigBytes, int rounds) {
     double direct = medianOf(samples, "direct-big", s -> s[2] / s[1] / 1e6);
     double directTtfb = medianOf(samples, "direct-small", s -> s[0] * 1000);
-    System.out.printf("egress bench: %d MB download and 1-byte TTFB over loopback, %d rounds%n",
+    System.out.printf(
+        "egress bench: %d MB download and 1-byte TTFB over loopback, %d rounds%n",
         bigBytes / 1_000_000, rounds);
-    System.out.printf("relay in the container: socat %sTCP-LISTEN:3128,... UNIX-CONNECT:...%n",
+    System.out.printf(
+        "relay in the container: socat %sTCP-LISTEN:3128,... UNIX-CONNECT:...%n",
         SOCAT_OPTIONS.isEmpty() ? "" : SOCAT_OPTIONS + " ");
-    System.out.printf("direct (host curl):            %8.1f MB/s   TTFB median %6.2f ms%n",
-        direct, directTtfb);
+    System.out.printf(
+        "direct (host curl):            %8.1f MB/s   TTFB median %6.2f ms%n", direct, directTtfb);
     hostReport(samples);
     boolean pass = true;
     for (String way : List.of("fwd", "tun")) {
       double speed = medianOf(samples, way + "-big", s -> s[2] / s[1] / 1e6);
       double ttfb = medianOf(samples, way + "-small", s -> s[0] * 1000);
       String name = way.equals("fwd") ? "plain forward" : "CONNECT tunnel";
-      System.out.printf("via proxy, %-19s %8.1f MB/s   TTFB median %6.2f ms%n",
-          name + ":", speed, ttfb);
+      System.out.printf(
+          "via proxy, %-19s %8.1f MB/s   TTFB median %6.2f ms%n", name + ":", speed, ttfb);
       double ratio = speed / direct;
       double added = ttfb - directTtfb;
-      System.out.printf("  throughput ratio %s/direct: %.2f (goal >= 0.80) %s%n",
+      System.out.printf(
+          "  throughput ratio %s/direct: %.2f (goal >= 0.80) %s%n",
           way, ratio, ratio >= 0.8 ? "PASS" : "FAIL");
-      System.out.printf("  added TTFB %s: %.2f ms (goal <= 5 ms) %s%n",
-          way, added, added <= 5 ? "PASS" : "FAIL");
+      System.out.printf(
+          "  added TTFB %s: %.2f ms (goal <= 5 ms) %s%n", way, added, added <= 5 ? "PASS" : "FAIL");
       pass &= ratio >= 0.8 && added <= 5;
     }
     System.out.println(pass ? "PASS" : "FAIL");
@@ -183,7 +191,9 @@ public final class EgressBench {
       throws IOException, InterruptedException {
     String curl = "curl -s -o /dev/null -w '" + FORMAT + "'";
     String script =
-        "socat " + SOCAT_OPTIONS + " TCP-LISTEN:3128,bind=127.0.0.1,reuseaddr,fork"
+        "socat "
+            + SOCAT_OPTIONS
+            + " TCP-LISTEN:3128,bind=127.0.0.1,reuseaddr,fork"
             + " UNIX-CONNECT:/run/dockhand/egress.sock &\n"
             + "for i in $(seq 100); do (: > /dev/tcp/127.0.0.1/3128) 2>/dev/null && break;"
             + " sleep 0.05; done\n"
@@ -193,10 +203,23 @@ public final class EgressBench {
             + loop(small, "tun-small", curl + " -p " + base + "/small");
     ProcessBuilder builder =
         new ProcessBuilder(
-            "docker", "run", "--rm", "--network", "none", "--user", "1000:1000",
-            "-v", socket + ":/run/dockhand/egress.sock",
-            "-e", "http_proxy=http://127.0.0.1:3128", "-e", "https_proxy=http://127.0.0.1:3128",
-            image, "bash", "-c", script);
+            "docker",
+            "run",
+            "--rm",
+            "--network",
+            "none",
+            "--user",
+            "1000:1000",
+            "-v",
+            socket + ":/run/dockhand/egress.sock",
+            "-e",
+            "http_proxy=http://127.0.0.1:3128",
+            "-e",
+            "https_proxy=http://127.0.0.1:3128",
+            image,
+            "bash",
+            "-c",
+            script);
     List<String> lines = new ArrayList<>();
     for (String line : run(builder).split("\n")) {
       if (!line.isBlank()) {
@@ -252,8 +275,8 @@ public final class EgressBench {
   }
 
   /**
-   * A minimal HTTP server on 127.0.0.1: {@code /big} is the large body, anything else one byte.
-   * One virtual thread per connection, one response per connection. Thread-safe.
+   * A minimal HTTP server on 127.0.0.1: {@code /big} is the large body, anything else one byte. One
+   * virtual thread per connection, one response per connection. Thread-safe.
    */
   private static final class FileServer implements AutoCloseable {
     private final ServerSocketChannel server;

@@ -71,7 +71,9 @@ public final class Allowlist {
       if (entry.addressLiteral()) {
         throw new InvalidInputException(
             "egressAllow",
-            "'" + text.strip() + "': address literals may only be allowed by the operator"
+            "'"
+                + text.strip()
+                + "': address literals may only be allowed by the operator"
                 + " (DOCKHAND_EGRESS_ALLOW); name the host instead");
       }
       if (entry.wildcard() && !entry.host().contains(".")) {

@@ -25,11 +25,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The egress proxy of one task attempt: an HTTP forward proxy (absolute-form plain HTTP and
- * CONNECT tunnels, no TLS interception) on a Unix domain socket that the task's container mounts
- * as its only way out. Each connection is checked against the task's {@link Allowlist} and the
- * address policy (no loopback, private, link-local or metadata address unless an operator named
- * that literal address); refusals are answered with a 403 naming the destination and reported,
+ * The egress proxy of one task attempt: an HTTP forward proxy (absolute-form plain HTTP and CONNECT
+ * tunnels, no TLS interception) on a Unix domain socket that the task's container mounts as its
+ * only way out. Each connection is checked against the task's {@link Allowlist} and the address
+ * policy (no loopback, private, link-local or metadata address unless an operator named that
+ * literal address); refusals are answered with a 403 naming the destination and reported,
  * aggregated, to a {@link BlockedListener}. Thread-safe; {@link #close} may be called from any
  * thread, more than once.
  */
@@ -147,8 +147,8 @@ public final class EgressProxy implements AutoCloseable {
         Thread.ofVirtual().name("egress-busy").start(() -> refuseBusy(client));
         continue;
       }
-      Thread worker = Thread.ofVirtual().name("egress-conn").unstarted(
-          new ProxyConnection(this, client));
+      Thread worker =
+          Thread.ofVirtual().name("egress-conn").unstarted(new ProxyConnection(this, client));
       workers.add(worker);
       worker.start();
     }
@@ -208,8 +208,8 @@ public final class EgressProxy implements AutoCloseable {
   }
 
   /**
-   * Runs {@code task} after {@code delay} (a deadline); at once if the proxy is closing, since
-   * then every wait should end.
+   * Runs {@code task} after {@code delay} (a deadline); at once if the proxy is closing, since then
+   * every wait should end.
    */
   Future<?> after(Duration delay, Runnable task) {
     try {
@@ -281,8 +281,8 @@ public final class EgressProxy implements AutoCloseable {
     }
 
     /**
-     * Binds the socket (replacing a stale socket file left by a crash, never any other file),
-     * makes it connectable by every local user (the container runs as a non-root uid) and starts
+     * Binds the socket (replacing a stale socket file left by a crash, never any other file), makes
+     * it connectable by every local user (the container runs as a non-root uid) and starts
      * accepting.
      */
     public EgressProxy start() throws IOException {

@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
  * One plain HTTP exchange through the proxy: the absolute-form request re-written to origin-form
  * (Host from the URL, hop-by-hop and Proxy-* fields dropped, {@code Connection: close}), its body
  * passed on by its own framing (Content-Length or chunked, nothing after it), and the response
- * streamed back with {@code Connection: close} in its head. Not thread-safe: it runs once, with
- * one helper thread for the request body.
+ * streamed back with {@code Connection: close} in its head. Not thread-safe: it runs once, with one
+ * helper thread for the request body.
  */
 final class PlainExchange {
   private static final int MAX_RESPONSE_HEAD_BYTES = 32 * 1024;
@@ -28,12 +28,17 @@ final class PlainExchange {
 
   /** A parsed, checked request: where it goes and what is sent there. */
   record Request(
-      Target target, String method, String pathAndQuery, String version,
-      List<HttpHead.Header> headers, boolean chunked, long length) {
+      Target target,
+      String method,
+      String pathAndQuery,
+      String version,
+      List<HttpHead.Header> headers,
+      boolean chunked,
+      long length) {
 
     /**
-     * Reads an absolute-form request; throws with a message for the client when it is not one
-     * this proxy forwards.
+     * Reads an absolute-form request; throws with a message for the client when it is not one this
+     * proxy forwards.
      */
     static Request parse(String[] requestLine, HttpHead head) throws HttpHead.Malformed {
       String uri = requestLine[1];

@@ -49,7 +49,9 @@ final class ProxyConnection implements Runnable {
     } catch (RuntimeException e) {
       // The class and place only: a message could quote what the container sent.
       StackTraceElement[] where = e.getStackTrace();
-      log.warn("egress: a connection failed with {} at {}", e.getClass().getName(),
+      log.warn(
+          "egress: a connection failed with {} at {}",
+          e.getClass().getName(),
           where.length > 0 ? where[0] : "?");
     } finally {
       Splice.closeQuietly(client);
@@ -64,7 +66,8 @@ final class ProxyConnection implements Runnable {
       return;
     }
     String[] parts = head.get().startLine().split(" ", -1);
-    if (parts.length != 3 || !METHOD.matcher(parts[0]).matches()
+    if (parts.length != 3
+        || !METHOD.matcher(parts[0]).matches()
         || !VERSION.matcher(parts[2]).matches()) {
       answer(400, "the request line must be 'METHOD target HTTP/1.1'");
       return;
@@ -105,8 +108,7 @@ final class ProxyConnection implements Runnable {
       watchdog.cancel(false);
     }
     if (timedOut.get()) {
-      answer(408, "no complete request head within "
-          + proxy.headTimeout().toMillis() + " ms");
+      answer(408, "no complete request head within " + proxy.headTimeout().toMillis() + " ms");
       return Optional.empty();
     }
     if (text == null) {
@@ -153,8 +155,8 @@ final class ProxyConnection implements Runnable {
   }
 
   /**
-   * Checks the target against the allowlist, resolves it once, vets every address and connects to
-   * a vetted one; answers the client itself (403, 502) and returns empty when it does not.
+   * Checks the target against the allowlist, resolves it once, vets every address and connects to a
+   * vetted one; answers the client itself (403, 502) and returns empty when it does not.
    */
   private Optional<SocketChannel> open(Target target) throws IOException {
     Optional<EgressEntry> entry = proxy.allowlist().match(target.host(), target.port());
@@ -186,8 +188,8 @@ final class ProxyConnection implements Runnable {
     }
     for (InetAddress address : addresses) {
       try {
-        SocketChannel upstream = proxy.connector().connect(new InetSocketAddress(address,
-            target.port()));
+        SocketChannel upstream =
+            proxy.connector().connect(new InetSocketAddress(address, target.port()));
         if (!proxy.track(upstream)) {
           Splice.closeQuietly(upstream);
           return Optional.empty();

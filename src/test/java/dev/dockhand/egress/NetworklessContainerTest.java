@@ -39,17 +39,33 @@ class NetworklessContainerTest {
               + " UNIX-CONNECT:/run/dockhand/egress.sock &\n"
               + "for i in $(seq 100); do (: > /dev/tcp/127.0.0.1/3128) 2>/dev/null && break;"
               + " sleep 0.05; done\n"
-              + "echo \"allowed=$(curl -s -o /dev/null -w '%{http_code}' " + url + ")\"\n"
+              + "echo \"allowed=$(curl -s -o /dev/null -w '%{http_code}' "
+              + url
+              + ")\"\n"
               + "echo \"refused=$(curl -s -o /dev/null -w '%{http_code}' http://example.com/)\"\n"
-              + "echo \"tunnel=$(curl -s -p -o /dev/null -w '%{http_code}' " + url + ")\"\n"
+              + "echo \"tunnel=$(curl -s -p -o /dev/null -w '%{http_code}' "
+              + url
+              + ")\"\n"
               + "echo \"direct=$(curl -s --noproxy '*' -m 5 -o /dev/null -w '%{http_code}' "
-              + url + ")\"\n";
+              + url
+              + ")\"\n";
       Process process =
           new ProcessBuilder(
-                  "docker", "run", "--rm", "--network", "none", "--user", "1000:1000",
-                  "-v", proxy.socketPath() + ":/run/dockhand/egress.sock",
-                  "-e", "http_proxy=http://127.0.0.1:3128",
-                  "dockhand-worker:latest", "bash", "-c", script)
+                  "docker",
+                  "run",
+                  "--rm",
+                  "--network",
+                  "none",
+                  "--user",
+                  "1000:1000",
+                  "-v",
+                  proxy.socketPath() + ":/run/dockhand/egress.sock",
+                  "-e",
+                  "http_proxy=http://127.0.0.1:3128",
+                  "dockhand-worker:latest",
+                  "bash",
+                  "-c",
+                  script)
               .redirectErrorStream(true)
               .start();
       String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

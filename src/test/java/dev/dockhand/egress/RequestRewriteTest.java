@@ -31,7 +31,9 @@ class RequestRewriteTest {
       String url = "http://127.0.0.1:" + upstream.port();
       through(
           upstream,
-          "POST " + url + "/up?x=1#frag HTTP/1.1\r\n"
+          "POST "
+              + url
+              + "/up?x=1#frag HTTP/1.1\r\n"
               + "Host: elsewhere\r\n"
               + "Connection: X-Secret-Hop\r\n"
               + "X-Secret-Hop: 1\r\n"
@@ -43,7 +45,9 @@ class RequestRewriteTest {
       assertThat(upstream.received.get(10, TimeUnit.SECONDS))
           .isEqualTo(
               "POST /up?x=1 HTTP/1.1\r\n"
-                  + "Host: 127.0.0.1:" + upstream.port() + "\r\n"
+                  + "Host: 127.0.0.1:"
+                  + upstream.port()
+                  + "\r\n"
                   + "Transfer-Encoding: chunked\r\n"
                   + "Connection: close\r\n"
                   + "\r\n"
@@ -62,13 +66,17 @@ class RequestRewriteTest {
       ProxyClient.Response response =
           through(
               upstream,
-              "PUT http://127.0.0.1:" + upstream.port() + "/ HTTP/1.1\r\nExpect: 100-continue\r\n"
+              "PUT http://127.0.0.1:"
+                  + upstream.port()
+                  + "/ HTTP/1.1\r\nExpect: 100-continue\r\n"
                   + "Content-Length: 2\r\n\r\nhi");
 
       assertThat(response.status()).isEqualTo(100);
       String rest = response.text();
       assertThat(rest).startsWith("HTTP/1.1 201 Created\r\n").endsWith("\r\n\r\ndone");
-      assertThat(rest).contains("Connection: close\r\n").doesNotContain("keep-alive")
+      assertThat(rest)
+          .contains("Connection: close\r\n")
+          .doesNotContain("keep-alive")
           .doesNotContain("Keep-Alive");
     }
   }

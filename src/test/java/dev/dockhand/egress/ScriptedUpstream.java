@@ -10,9 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A one-connection server on 127.0.0.1 that records the exact bytes it was sent (up to the
- * client's end or {@code expected} bytes) and then sends a scripted answer and closes, so a test
- * can see precisely what the proxy forwards. Thread-safe.
+ * A one-connection server on 127.0.0.1 that records the exact bytes it was sent (up to the client's
+ * end or {@code expected} bytes) and then sends a scripted answer and closes, so a test can see
+ * precisely what the proxy forwards. Thread-safe.
  */
 final class ScriptedUpstream implements AutoCloseable {
   private final ServerSocket server;
