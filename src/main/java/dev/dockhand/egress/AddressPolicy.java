@@ -5,8 +5,8 @@ import java.net.InetAddress;
 /**
  * Which addresses a container may reach: public unicast ones, or exactly the address an operator
  * named as a literal entry. Everything that leads back into the host, the local networks or the
- * cloud's metadata service is refused, including IPv6 spellings that carry an IPv4 address
- * (mapped, compatible, NAT64, 6to4). Stateless.
+ * cloud's metadata service is refused, including IPv6 spellings that carry an IPv4 address (mapped,
+ * compatible, NAT64, 6to4). Stateless.
  */
 final class AddressPolicy {
   /** Whether {@code address}, found for a host that {@code entry} matched, may be connected to. */

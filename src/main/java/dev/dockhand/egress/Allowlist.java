@@ -23,10 +23,6 @@ public final class Allowlist {
     this.entries = List.copyOf(new LinkedHashSet<>(entries));
   }
 
-  public static Allowlist of(List<EgressEntry> entries) {
-    return new Allowlist(entries);
-  }
-
   public static Allowlist empty() {
     return EMPTY;
   }
@@ -75,7 +71,9 @@ public final class Allowlist {
       if (entry.addressLiteral()) {
         throw new InvalidInputException(
             "egressAllow",
-            "'" + text.strip() + "': address literals may only be allowed by the operator"
+            "'"
+                + text.strip()
+                + "': address literals may only be allowed by the operator"
                 + " (DOCKHAND_EGRESS_ALLOW); name the host instead");
       }
       if (entry.wildcard() && !entry.host().contains(".")) {

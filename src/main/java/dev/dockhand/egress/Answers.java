@@ -5,17 +5,16 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.concurrent.Future;
 
 /**
- * The proxy's own answers: a status and one short text/plain paragraph, then the connection
- * closes. They name only the normalised destination and the settings a person can change, never
- * an address the name resolved to or anything from the coordinator. Stateless.
+ * The proxy's own answers: a status and one short text/plain paragraph, then the connection closes.
+ * They name only the normalised destination and the settings a person can change, never an address
+ * the name resolved to or anything from the coordinator. Stateless.
  */
 final class Answers {
-  private static final long LINGER_MILLIS = 1000;
+  private static final Duration LINGER = Duration.ofSeconds(1);
   private static final long LINGER_BYTES = 1024 * 1024;
 
   private Answers() {}
@@ -25,21 +24,20 @@ final class Answers {
    * request body, say) for up to a second or a MiB. Closing a Unix socket with unread bytes resets
    * it, and the client would see the reset instead of the answer.
    */
-  static void reply(SocketChannel client, ScheduledExecutorService timers, int status, String text)
+  static void reply(SocketChannel client, EgressProxy proxy, int status, String text)
       throws IOException {
     send(client, status, text);
     client.shutdownOutput();
-    ScheduledFuture<?> stop =
-        timers.schedule(
+    Future<?> stop =
+        proxy.after(
+            LINGER,
             () -> {
               try {
                 client.shutdownInput();
               } catch (IOException e) {
                 Splice.closeQuietly(client);
               }
-            },
-            LINGER_MILLIS,
-            TimeUnit.MILLISECONDS);
+            });
     try {
       ByteBuffer sink = ByteBuffer.allocate(16 * 1024);
       long drained = 0;
@@ -55,9 +53,15 @@ final class Answers {
   static void send(WritableByteChannel client, int status, String text) throws IOException {
     byte[] body = (text + "\n").getBytes(StandardCharsets.UTF_8);
     String head =
-        "HTTP/1.1 " + status + " " + reason(status) + "\r\n"
+        "HTTP/1.1 "
+            + status
+            + " "
+            + reason(status)
+            + "\r\n"
             + "Content-Type: text/plain; charset=utf-8\r\n"
-            + "Content-Length: " + body.length + "\r\n"
+            + "Content-Length: "
+            + body.length
+            + "\r\n"
             + "Connection: close\r\n"
             + "\r\n";
     Splice.writeFully(client, ByteBuffer.wrap(head.getBytes(StandardCharsets.ISO_8859_1)));
@@ -69,7 +73,9 @@ final class Answers {
   }
 
   static String nonPublic(Target target) {
-    return "dockhand egress: " + target + " resolves to a loopback, private, link-local or other"
+    return "dockhand egress: "
+        + target
+        + " resolves to a loopback, private, link-local or other"
         + " non-public address; only an operator entry naming that address itself (in"
         + " DOCKHAND_EGRESS_ALLOW, e.g. 10.0.0.7:8080) can allow it.";
   }

@@ -12,11 +12,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Aggregates refusals before they reach the {@link BlockedListener}, so a container retrying a
  * refused host in a loop makes a handful of events, not thousands: the first refusal of a host and
- * port is reported at once; later ones are counted and their total reported at most once per
- * {@code interval} (by {@link #record} or by the proxy's periodic {@link #flushDue}); {@link
- * #close} reports any total not yet reported. At most {@link #MAX_TRACKED} distinct destinations
- * are tracked; refusals of further ones are still refused, only not reported. Thread-safe: the
- * listener is called under one lock, one report at a time and in order.
+ * port is reported at once; later ones are counted and their total reported at most once per {@code
+ * interval} (by {@link #record} or by the proxy's periodic {@link #flushDue}); {@link #close}
+ * reports any total not yet reported. At most {@link #MAX_TRACKED} distinct destinations are
+ * tracked; refusals of further ones are still refused, only not reported. Thread-safe: the listener
+ * is called under one lock, one report at a time and in order.
  */
 final class BlockedHosts implements AutoCloseable {
   static final int MAX_TRACKED = 100;
@@ -45,7 +45,8 @@ final class BlockedHosts implements AutoCloseable {
         if (tallies.size() >= MAX_TRACKED) {
           if (!overflowLogged) {
             overflowLogged = true;
-            log.warn("egress: over {} distinct destinations refused; later ones are not reported",
+            log.warn(
+                "egress: over {} distinct destinations refused; later ones are not reported",
                 MAX_TRACKED);
           }
           return;

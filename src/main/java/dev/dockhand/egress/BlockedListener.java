@@ -2,8 +2,8 @@ package dev.dockhand.egress;
 
 /**
  * Hears about refused destinations, aggregated: the first refusal of a host and port at once with
- * {@code count} 1, later ones with their running total at most once per interval, and a last
- * report when the proxy closes. Calls come one at a time and in order for the whole proxy, so an
+ * {@code count} 1, later ones with their running total at most once per interval, and a last report
+ * when the proxy closes. Calls come one at a time and in order for the whole proxy, so an
  * implementation should be quick (append an event, not wait on the network).
  */
 @FunctionalInterface

@@ -29,8 +29,8 @@ final class ChannelReader {
   }
 
   /**
-   * The next head (start line and header lines, up to the blank line, without it) in ISO-8859-1,
-   * or null if the channel ends before its first byte. At most {@code max} bytes.
+   * The next head (start line and header lines, up to the blank line, without it) in ISO-8859-1, or
+   * null if the channel ends before its first byte. At most {@code max} bytes.
    */
   String readHead(int max) throws IOException {
     int scanned = 0;

@@ -121,8 +121,8 @@ public record EgressEntry(String host, boolean wildcard, OptionalInt port) {
 
   /**
    * The lower-case ASCII form of a DNS host name (international names become punycode), or empty
-   * when it is not one. A numeric last label is refused: no top-level domain is numeric, and such
-   * a "name" is a legacy address spelling ({@code 127.1}, {@code 2130706433}) that resolvers turn
+   * when it is not one. A numeric last label is refused: no top-level domain is numeric, and such a
+   * "name" is a legacy address spelling ({@code 127.1}, {@code 2130706433}) that resolvers turn
    * into an address.
    */
   static Optional<String> hostName(String name) {

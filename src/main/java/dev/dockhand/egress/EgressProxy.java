@@ -13,7 +13,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
@@ -22,11 +25,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The egress proxy of one task attempt: an HTTP forward proxy (absolute-form plain HTTP and
- * CONNECT tunnels, no TLS interception) on a Unix domain socket that the task's container mounts
- * as its only way out. Each connection is checked against the task's {@link Allowlist} and the
- * address policy (no loopback, private, link-local or metadata address unless an operator named
- * that literal address); refusals are answered with a 403 naming the destination and reported,
+ * The egress proxy of one task attempt: an HTTP forward proxy (absolute-form plain HTTP and CONNECT
+ * tunnels, no TLS interception) on a Unix domain socket that the task's container mounts as its
+ * only way out. Each connection is checked against the task's {@link Allowlist} and the address
+ * policy (no loopback, private, link-local or metadata address unless an operator named that
+ * literal address); refusals are answered with a 403 naming the destination and reported,
  * aggregated, to a {@link BlockedListener}. Thread-safe; {@link #close} may be called from any
  * thread, more than once.
  */
@@ -137,16 +140,15 @@ public final class EgressProxy implements AutoCloseable {
         pause();
         continue;
       }
+      if (!track(client)) {
+        return;
+      }
       if (!slots.tryAcquire()) {
         Thread.ofVirtual().name("egress-busy").start(() -> refuseBusy(client));
         continue;
       }
-      if (!track(client)) {
-        slots.release();
-        return;
-      }
-      Thread worker = Thread.ofVirtual().name("egress-conn").unstarted(
-          new ProxyConnection(this, client));
+      Thread worker =
+          Thread.ofVirtual().name("egress-conn").unstarted(new ProxyConnection(this, client));
       workers.add(worker);
       worker.start();
     }
@@ -154,10 +156,11 @@ public final class EgressProxy implements AutoCloseable {
 
   private void refuseBusy(SocketChannel client) {
     try (client) {
-      Answers.reply(
-          client, scheduler, 503, "too many connections through this task's egress proxy");
+      Answers.reply(client, this, 503, "too many connections through this task's egress proxy");
     } catch (IOException e) {
       // The client left; nothing to tell it.
+    } finally {
+      open.remove(client);
     }
   }
 
@@ -204,8 +207,17 @@ public final class EgressProxy implements AutoCloseable {
     return blocked;
   }
 
-  ScheduledExecutorService scheduler() {
-    return scheduler;
+  /**
+   * Runs {@code task} after {@code delay} (a deadline); at once if the proxy is closing, since then
+   * every wait should end.
+   */
+  Future<?> after(Duration delay, Runnable task) {
+    try {
+      return scheduler.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      task.run();
+      return CompletableFuture.completedFuture(null);
+    }
   }
 
   Duration headTimeout() {
@@ -269,8 +281,8 @@ public final class EgressProxy implements AutoCloseable {
     }
 
     /**
-     * Binds the socket (replacing a stale socket file left by a crash, never any other file),
-     * makes it connectable by every local user (the container runs as a non-root uid) and starts
+     * Binds the socket (replacing a stale socket file left by a crash, never any other file), makes
+     * it connectable by every local user (the container runs as a non-root uid) and starts
      * accepting.
      */
     public EgressProxy start() throws IOException {

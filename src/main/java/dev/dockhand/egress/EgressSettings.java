@@ -14,8 +14,8 @@ import java.util.Optional;
  *     either with {@code :port}, or an address literal such as {@code 10.0.0.7:3000} or {@code
  *     [fd00::7]:443}; an entry without a port allows 80 and 443). Default: the public package
  *     registries {@value #DEFAULT_REGISTRIES}. When set, it replaces that default ({@code none}
- *     allows nothing of its own); either way each git host from DOCKHAND_GIT_HOSTS is added. Only an
- *     address-literal entry lets a container reach a loopback, private or link-local address.
+ *     allows nothing of its own); either way each git host from DOCKHAND_GIT_HOSTS is added. Only
+ *     an address-literal entry lets a container reach a loopback, private or link-local address.
  * @param userAdd DOCKHAND_EGRESS_USER_ADD (boolean, default true): whether a person may add host
  *     names and {@code *.domain} entries for one task at submit ({@code egressAllow}); address
  *     literals are never a person's to add
@@ -64,8 +64,8 @@ public record EgressSettings(Allowlist allowlist, boolean userAdd) {
 
   /**
    * The allowlist of one task: the operator's plus the person's additions ({@code egressAllow} at
-   * submit), checked by {@link Allowlist#userEntries}. Refuses additions when DOCKHAND_EGRESS_USER_ADD
-   * is false.
+   * submit), checked by {@link Allowlist#userEntries}. Refuses additions when
+   * DOCKHAND_EGRESS_USER_ADD is false.
    */
   public Allowlist forTask(List<String> userEntries) {
     if (userEntries == null || userEntries.isEmpty()) {

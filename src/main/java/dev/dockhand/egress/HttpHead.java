@@ -10,8 +10,8 @@ import java.util.regex.Pattern;
 
 /**
  * A parsed HTTP/1 message head: the start line and the header fields in order. Parsing is strict
- * (token names, no folded lines, no control characters), since the head comes from the container
- * or from a host on the internet and is re-written, never passed through as bytes. Immutable.
+ * (token names, no folded lines, no control characters), since the head comes from the container or
+ * from a host on the internet and is re-written, never passed through as bytes. Immutable.
  */
 record HttpHead(String startLine, List<Header> headers) {
   static final int MAX_HEADERS = 100;
@@ -78,10 +78,6 @@ record HttpHead(String startLine, List<Header> headers) {
       }
     }
     return values;
-  }
-
-  boolean has(String name) {
-    return headers.stream().anyMatch(header -> header.name().equalsIgnoreCase(name));
   }
 
   /**

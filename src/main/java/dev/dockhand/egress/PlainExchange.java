@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
@@ -17,8 +16,8 @@ import java.util.regex.Pattern;
  * One plain HTTP exchange through the proxy: the absolute-form request re-written to origin-form
  * (Host from the URL, hop-by-hop and Proxy-* fields dropped, {@code Connection: close}), its body
  * passed on by its own framing (Content-Length or chunked, nothing after it), and the response
- * streamed back with {@code Connection: close} in its head. Not thread-safe: it runs once, with
- * one helper thread for the request body.
+ * streamed back with {@code Connection: close} in its head. Not thread-safe: it runs once, with one
+ * helper thread for the request body.
  */
 final class PlainExchange {
   private static final int MAX_RESPONSE_HEAD_BYTES = 32 * 1024;
@@ -29,12 +28,17 @@ final class PlainExchange {
 
   /** A parsed, checked request: where it goes and what is sent there. */
   record Request(
-      Target target, String method, String pathAndQuery, List<HttpHead.Header> headers,
-      boolean chunked, long length) {
+      Target target,
+      String method,
+      String pathAndQuery,
+      String version,
+      List<HttpHead.Header> headers,
+      boolean chunked,
+      long length) {
 
     /**
-     * Reads an absolute-form request; throws with a message for the client when it is not one
-     * this proxy forwards.
+     * Reads an absolute-form request; throws with a message for the client when it is not one this
+     * proxy forwards.
      */
     static Request parse(String[] requestLine, HttpHead head) throws HttpHead.Malformed {
       String uri = requestLine[1];
@@ -86,7 +90,9 @@ final class PlainExchange {
       headers.add(new HttpHead.Header("Host", hostField(target, authority)));
       headers.addAll(head.endToEnd(Set.of("host")));
       headers.add(new HttpHead.Header("Connection", "close"));
-      return new Request(target, requestLine[0], path, List.copyOf(headers), chunked, length);
+      // The client's version goes upstream, so an HTTP/1.0 client never gets a chunked answer.
+      return new Request(
+          target, requestLine[0], path, requestLine[2], List.copyOf(headers), chunked, length);
     }
 
     private static String hostField(Target target, String authority) {
@@ -101,7 +107,7 @@ final class PlainExchange {
   private final ChannelReader fromClient;
   private final SocketChannel client;
   private final SocketChannel upstream;
-  private final ScheduledExecutorService timers;
+  private final EgressProxy proxy;
   private final AtomicBoolean badBody = new AtomicBoolean();
 
   PlainExchange(
@@ -109,8 +115,8 @@ final class PlainExchange {
       ChannelReader fromClient,
       SocketChannel client,
       SocketChannel upstream,
-      ScheduledExecutorService timers) {
-    this.timers = timers;
+      EgressProxy proxy) {
+    this.proxy = proxy;
     this.request = request;
     this.fromClient = fromClient;
     this.client = client;
@@ -118,11 +124,11 @@ final class PlainExchange {
   }
 
   void run() throws IOException {
-    String line = request.method() + " " + request.pathAndQuery() + " HTTP/1.1";
+    String line = request.method() + " " + request.pathAndQuery() + " " + request.version();
     try {
       Splice.writeFully(upstream, ByteBuffer.wrap(HttpHead.render(line, request.headers())));
     } catch (IOException e) {
-      Answers.reply(client, timers, 502, "the upstream closed the connection");
+      Answers.reply(client, proxy, 502, "the upstream closed the connection");
       return;
     }
     Thread body = null;
@@ -179,7 +185,7 @@ final class PlainExchange {
       // Answered below like any other response this proxy cannot pass on.
     }
     if (badBody.get()) {
-      Answers.reply(client, timers, 400, "the request body's chunked framing is malformed");
+      Answers.reply(client, proxy, 400, "the request body's chunked framing is malformed");
     } else {
       // Not a lingering reply: the body thread may still be reading the client.
       Answers.send(client, 502, "the upstream sent no valid HTTP response");

@@ -10,8 +10,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -48,7 +47,12 @@ final class ProxyConnection implements Runnable {
     } catch (IOException e) {
       // The client or the upstream went away; there is no one left to tell.
     } catch (RuntimeException e) {
-      log.warn("egress: a connection failed: {}", e.toString());
+      // The class and place only: a message could quote what the container sent.
+      StackTraceElement[] where = e.getStackTrace();
+      log.warn(
+          "egress: a connection failed with {} at {}",
+          e.getClass().getName(),
+          where.length > 0 ? where[0] : "?");
     } finally {
       Splice.closeQuietly(client);
       proxy.connectionDone(client);
@@ -62,7 +66,8 @@ final class ProxyConnection implements Runnable {
       return;
     }
     String[] parts = head.get().startLine().split(" ", -1);
-    if (parts.length != 3 || !METHOD.matcher(parts[0]).matches()
+    if (parts.length != 3
+        || !METHOD.matcher(parts[0]).matches()
         || !VERSION.matcher(parts[2]).matches()) {
       answer(400, "the request line must be 'METHOD target HTTP/1.1'");
       return;
@@ -80,7 +85,7 @@ final class ProxyConnection implements Runnable {
       Optional<SocketChannel> upstream = open(request.target());
       if (upstream.isPresent()) {
         try (SocketChannel channel = upstream.get()) {
-          new PlainExchange(request, reader, client, channel, proxy.scheduler()).run();
+          new PlainExchange(request, reader, client, channel, proxy).run();
         } finally {
           proxy.finished(upstream.get());
         }
@@ -90,9 +95,7 @@ final class ProxyConnection implements Runnable {
 
   /** The request head, or empty once the client has been answered (or left without a word). */
   private Optional<HttpHead> readHead(ChannelReader reader) throws IOException {
-    ScheduledFuture<?> watchdog =
-        proxy.scheduler().schedule(this::timeOut, proxy.headTimeout().toMillis(),
-            TimeUnit.MILLISECONDS);
+    Future<?> watchdog = proxy.after(proxy.headTimeout(), this::timeOut);
     String text;
     try {
       text = reader.readHead(MAX_HEAD_BYTES);
@@ -105,8 +108,7 @@ final class ProxyConnection implements Runnable {
       watchdog.cancel(false);
     }
     if (timedOut.get()) {
-      answer(408, "no complete request head within "
-          + proxy.headTimeout().toMillis() + " ms");
+      answer(408, "no complete request head within " + proxy.headTimeout().toMillis() + " ms");
       return Optional.empty();
     }
     if (text == null) {
@@ -121,7 +123,7 @@ final class ProxyConnection implements Runnable {
   }
 
   private void answer(int status, String text) throws IOException {
-    Answers.reply(client, proxy.scheduler(), status, text);
+    Answers.reply(client, proxy, status, text);
   }
 
   /** Ends a read that has waited too long for the head: the blocked read then sees the end. */
@@ -153,8 +155,8 @@ final class ProxyConnection implements Runnable {
   }
 
   /**
-   * Checks the target against the allowlist, resolves it once, vets every address and connects to
-   * a vetted one; answers the client itself (403, 502) and returns empty when it does not.
+   * Checks the target against the allowlist, resolves it once, vets every address and connects to a
+   * vetted one; answers the client itself (403, 502) and returns empty when it does not.
    */
   private Optional<SocketChannel> open(Target target) throws IOException {
     Optional<EgressEntry> entry = proxy.allowlist().match(target.host(), target.port());
@@ -186,8 +188,8 @@ final class ProxyConnection implements Runnable {
     }
     for (InetAddress address : addresses) {
       try {
-        SocketChannel upstream = proxy.connector().connect(new InetSocketAddress(address,
-            target.port()));
+        SocketChannel upstream =
+            proxy.connector().connect(new InetSocketAddress(address, target.port()));
         if (!proxy.track(upstream)) {
           Splice.closeQuietly(upstream);
           return Optional.empty();

@@ -11,8 +11,8 @@ import java.util.List;
  */
 @FunctionalInterface
 public interface Resolver {
-  /** The host's system resolver (the JDK's, with its cache). */
-  Resolver SYSTEM = host -> List.of(InetAddress.getAllByName(host));
+  /** The host's system resolver (the JDK's, with its cache), off the virtual threads. */
+  Resolver SYSTEM = SystemResolver.INSTANCE;
 
   List<InetAddress> resolve(String host) throws UnknownHostException;
 }

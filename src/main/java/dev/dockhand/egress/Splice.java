@@ -14,8 +14,8 @@ final class Splice {
   private Splice() {}
 
   /**
-   * Runs until both directions end; {@code fromClient} already holds whatever the client sent
-   * after its request head. Any I/O failure closes both channels, which ends the other direction.
+   * Runs until both directions end; {@code fromClient} already holds whatever the client sent after
+   * its request head. Any I/O failure closes both channels, which ends the other direction.
    */
   static void run(ChannelReader fromClient, SocketChannel client, SocketChannel upstream) {
     Thread up =

@@ -6,13 +6,13 @@ import java.util.Optional;
 /**
  * Where a container asked to go, read from its request: a host (lower-case ASCII name or address
  * literal, no brackets) and a port. Only {@link #parse} makes one from untrusted text, and it
- * accepts what an allowlist entry could name and nothing else, so nothing odd reaches the
- * resolver. Immutable.
+ * accepts what an allowlist entry could name and nothing else, so nothing odd reaches the resolver.
+ * Immutable.
  */
 record Target(String host, int port) {
   /**
-   * Reads {@code host[:port]} or {@code [v6][:port]}; without a port {@code defaultPort} is used
-   * (0 means the port is required).
+   * Reads {@code host[:port]} or {@code [v6][:port]}; without a port {@code defaultPort} is used (0
+   * means the port is required).
    */
   static Optional<Target> parse(String authority, int defaultPort) {
     String text = authority.toLowerCase(Locale.ROOT);

@@ -38,14 +38,22 @@ class AllowlistTest {
         Allowlist.userEntries(List.of("api.example.com", "*.example.org:8443"));
 
     assertThat(entries)
-        .containsExactly(EgressEntry.parse("api.example.com"), EgressEntry.parse("*.example.org:8443"));
+        .containsExactly(
+            EgressEntry.parse("api.example.com"), EgressEntry.parse("*.example.org:8443"));
   }
 
   @Test
   void aPersonMayNotAddAddressLiteralsNorWildcardsOverATopLevelDomain() {
     for (String text :
-        List.of("127.0.0.1", "169.254.169.254:80", "[::1]:8080", "[fd00:ec2::254]", "*.com",
-            "*.internal:443", "*", "not a host")) {
+        List.of(
+            "127.0.0.1",
+            "169.254.169.254:80",
+            "[::1]:8080",
+            "[fd00:ec2::254]",
+            "*.com",
+            "*.internal:443",
+            "*",
+            "not a host")) {
       assertThatThrownBy(() -> Allowlist.userEntries(List.of("pypi.org", text)))
           .as(text)
           .isInstanceOfSatisfying(

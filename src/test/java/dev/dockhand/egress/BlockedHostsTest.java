@@ -65,7 +65,8 @@ class BlockedHostsTest {
     blocked.record("a.example", 443);
     blocked.record("a.example", 80);
 
-    assertThat(reports).containsExactly(new Report("a.example", 443, 1), new Report("a.example", 80, 1));
+    assertThat(reports)
+        .containsExactly(new Report("a.example", 443, 1), new Report("a.example", 80, 1));
   }
 
   @Test

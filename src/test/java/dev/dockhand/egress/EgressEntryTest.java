@@ -71,11 +71,40 @@ class EgressEntryTest {
   @Test
   void malformedEntriesAreRefusedQuotingTheEntry() {
     String[] bad = {
-      "", " ", "*", "*.", "**.com", "*.*.com", "*example.com", "a..b", "-a.com", "a-.com",
-      "exa mple.com", "a_b.com", "http://pypi.org", "pypi.org/simple", "pypi.org:", "pypi.org:0",
-      "pypi.org:65536", "pypi.org:+80", "pypi.org:80:80", "::1", "[::1", "[::1]x", "[::1]:",
-      "[pypi.org]", "[::g]", "[fe80::1%eth0]", "256.1.1.1", "01.2.3.4", "*.10.0.0.1", "127.1",
-      "2130706433", "1.2.3.4.5", "example.com.", "a".repeat(64) + ".com"
+      "",
+      " ",
+      "*",
+      "*.",
+      "**.com",
+      "*.*.com",
+      "*example.com",
+      "a..b",
+      "-a.com",
+      "a-.com",
+      "exa mple.com",
+      "a_b.com",
+      "http://pypi.org",
+      "pypi.org/simple",
+      "pypi.org:",
+      "pypi.org:0",
+      "pypi.org:65536",
+      "pypi.org:+80",
+      "pypi.org:80:80",
+      "::1",
+      "[::1",
+      "[::1]x",
+      "[::1]:",
+      "[pypi.org]",
+      "[::g]",
+      "[fe80::1%eth0]",
+      "256.1.1.1",
+      "01.2.3.4",
+      "*.10.0.0.1",
+      "127.1",
+      "2130706433",
+      "1.2.3.4.5",
+      "example.com.",
+      "a".repeat(64) + ".com"
     };
     for (String text : bad) {
       assertThatThrownBy(() -> EgressEntry.parse(text))

@@ -17,9 +17,17 @@ class EgressSettingsTest {
         EgressSettings.from(new Env(Map.of()), List.of("github.com", "git.example.com:8443"));
 
     for (String host :
-        List.of("registry.npmjs.org", "pypi.org", "files.pythonhosted.org", "repo1.maven.org",
-            "repo.maven.apache.org", "index.crates.io", "proxy.golang.org", "deb.debian.org",
-            "security.ubuntu.com", "github.com")) {
+        List.of(
+            "registry.npmjs.org",
+            "pypi.org",
+            "files.pythonhosted.org",
+            "repo1.maven.org",
+            "repo.maven.apache.org",
+            "index.crates.io",
+            "proxy.golang.org",
+            "deb.debian.org",
+            "security.ubuntu.com",
+            "github.com")) {
       assertThat(settings.allowlist().match(host, 443)).as(host).isPresent();
     }
     assertThat(settings.allowlist().match("git.example.com", 8443)).isPresent();
@@ -43,7 +51,8 @@ class EgressSettingsTest {
   @Test
   void noneAllowsOnlyTheGitHosts() {
     EgressSettings settings =
-        EgressSettings.from(new Env(Map.of("DOCKHAND_EGRESS_ALLOW", "none")), List.of("github.com"));
+        EgressSettings.from(
+            new Env(Map.of("DOCKHAND_EGRESS_ALLOW", "none")), List.of("github.com"));
 
     assertThat(settings.allowlist().entries()).containsExactly(EgressEntry.parse("github.com"));
   }
@@ -51,13 +60,15 @@ class EgressSettingsTest {
   @Test
   void badValuesStopStartUpNamingTheKey() {
     assertThatThrownBy(
-            () -> EgressSettings.from(new Env(Map.of("DOCKHAND_EGRESS_ALLOW", "pypi.org:x")),
-                List.of()))
+            () ->
+                EgressSettings.from(
+                    new Env(Map.of("DOCKHAND_EGRESS_ALLOW", "pypi.org:x")), List.of()))
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("DOCKHAND_EGRESS_ALLOW: ");
     assertThatThrownBy(
-            () -> EgressSettings.from(new Env(Map.of("DOCKHAND_EGRESS_USER_ADD", "maybe")),
-                List.of()))
+            () ->
+                EgressSettings.from(
+                    new Env(Map.of("DOCKHAND_EGRESS_USER_ADD", "maybe")), List.of()))
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("DOCKHAND_EGRESS_USER_ADD: ");
   }

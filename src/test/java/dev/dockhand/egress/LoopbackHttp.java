@@ -41,14 +41,29 @@ final class LoopbackHttp implements AutoCloseable {
     requests.incrementAndGet();
     byte[] body = exchange.getRequestBody().readAllBytes();
     String text =
-        "method=" + exchange.getRequestMethod() + "\n"
-            + "uri=" + exchange.getRequestURI() + "\n"
-            + "host=" + field(exchange, "Host") + "\n"
-            + "connection=" + field(exchange, "Connection") + "\n"
-            + "proxy-authorization=" + field(exchange, "Proxy-Authorization") + "\n"
-            + "keep-alive=" + field(exchange, "Keep-Alive") + "\n"
-            + "x-test=" + field(exchange, "X-Test") + "\n"
-            + "body=" + new String(body, StandardCharsets.UTF_8);
+        "method="
+            + exchange.getRequestMethod()
+            + "\n"
+            + "uri="
+            + exchange.getRequestURI()
+            + "\n"
+            + "host="
+            + field(exchange, "Host")
+            + "\n"
+            + "connection="
+            + field(exchange, "Connection")
+            + "\n"
+            + "proxy-authorization="
+            + field(exchange, "Proxy-Authorization")
+            + "\n"
+            + "keep-alive="
+            + field(exchange, "Keep-Alive")
+            + "\n"
+            + "x-test="
+            + field(exchange, "X-Test")
+            + "\n"
+            + "body="
+            + new String(body, StandardCharsets.UTF_8);
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().add("X-Upstream", "yes");
     exchange.getResponseHeaders().add("Keep-Alive", "timeout=5");

@@ -58,7 +58,9 @@ class MalformedRequestTest {
             "GET http://bad_host.example/ HTTP/1.1\r\n\r\n",
             "CONNECT 127.0.0.1 HTTP/1.1\r\n\r\n",
             "CONNECT 127.0.0.1:99999 HTTP/1.1\r\n\r\n",
-            "POST " + base + "/echo HTTP/1.1\r\nContent-Length: 2\r\nTransfer-Encoding: chunked"
+            "POST "
+                + base
+                + "/echo HTTP/1.1\r\nContent-Length: 2\r\nTransfer-Encoding: chunked"
                 + "\r\n\r\n",
             "POST " + base + "/echo HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nabc",
             "POST " + base + "/echo HTTP/1.1\r\nContent-Length: -1\r\n\r\n",

@@ -52,7 +52,9 @@ class PlainHttpThroughProxyTest {
     ProxyClient.Response response =
         ProxyClient.exchange(
             socket,
-            "GET " + base + "/echo?q=1 HTTP/1.1\r\n"
+            "GET "
+                + base
+                + "/echo?q=1 HTTP/1.1\r\n"
                 + "Host: somewhere-else.example\r\n"
                 + "X-Test: kept\r\n"
                 + "Proxy-Authorization: Basic c2VjcmV0\r\n"
@@ -62,7 +64,9 @@ class PlainHttpThroughProxyTest {
                 + "\r\n");
 
     assertThat(response.status()).isEqualTo(200);
-    assertThat(response.head()).containsIgnoringCase("X-Upstream: yes").containsIgnoringCase("Connection: close");
+    assertThat(response.head())
+        .containsIgnoringCase("X-Upstream: yes")
+        .containsIgnoringCase("Connection: close");
     assertThat(response.head()).doesNotContainIgnoringCase("keep-alive");
     assertThat(response.text())
         .contains("method=GET\n")
@@ -81,8 +85,12 @@ class PlainHttpThroughProxyTest {
     ProxyClient.Response response =
         ProxyClient.exchange(
             socket,
-            "POST " + base + "/echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length()
-                + "\r\n\r\n" + body);
+            "POST "
+                + base
+                + "/echo HTTP/1.1\r\nHost: x\r\nContent-Length: "
+                + body.length()
+                + "\r\n\r\n"
+                + body);
 
     assertThat(response.status()).isEqualTo(200);
     assertThat(response.text()).contains("method=POST\n").endsWith("body=" + body);
@@ -93,7 +101,9 @@ class PlainHttpThroughProxyTest {
     ProxyClient.Response response =
         ProxyClient.exchange(
             socket,
-            "PUT " + base + "/echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+            "PUT "
+                + base
+                + "/echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
                 + "5\r\nhello\r\n"
                 + "7;ext=1\r\n, world\r\n"
                 + "0\r\n\r\n");
@@ -132,8 +142,12 @@ class PlainHttpThroughProxyTest {
     ProxyClient.Response response =
         ProxyClient.exchange(
             socket,
-            "POST " + base + "/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nok"
-                + "GET " + base + "/echo HTTP/1.1\r\nHost: x\r\n\r\n");
+            "POST "
+                + base
+                + "/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nok"
+                + "GET "
+                + base
+                + "/echo HTTP/1.1\r\nHost: x\r\n\r\n");
 
     assertThat(response.text()).endsWith("body=ok");
     assertThat(upstream.requests).hasValue(1);

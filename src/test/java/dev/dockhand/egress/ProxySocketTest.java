@@ -35,7 +35,8 @@ class ProxySocketTest {
   void aStaleSocketIsReplacedButAnOrdinaryFileIsNot() throws IOException {
     Path socket = dir.resolve("egress.sock");
     EgressProxy.start(socket, Allowlist.empty(), BlockedListener.NONE).close();
-    try (var stale = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+    try (var stale =
+        java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
       stale.bind(java.net.UnixDomainSocketAddress.of(socket));
     }
     try (EgressProxy proxy = EgressProxy.start(socket, Allowlist.empty(), BlockedListener.NONE)) {

@@ -52,8 +52,7 @@ class RefusalTest {
           }
           // A public address first does not help: one bad address refuses the name.
           return List.of(
-              IpLiteral.parse("203.0.113.9").orElseThrow(),
-              IpLiteral.parse(address).orElseThrow());
+              IpLiteral.parse("203.0.113.9").orElseThrow(), IpLiteral.parse(address).orElseThrow());
         };
     proxy =
         EgressProxy.builder(socket, Allowlist.parse("*.example.com", "TEST"))
@@ -121,7 +120,11 @@ class RefusalTest {
   @Test
   void addressLiteralsNotOnTheListAreRefusedWithoutALookup() throws IOException {
     for (String target :
-        List.of("127.0.0.1:8080", "169.254.169.254:80", "[::1]:443", "[fd00:ec2::254]:80",
+        List.of(
+            "127.0.0.1:8080",
+            "169.254.169.254:80",
+            "[::1]:443",
+            "[fd00:ec2::254]:80",
             "10.0.0.5:443")) {
       assertThat(ProxyClient.exchange(socket, "CONNECT " + target + " HTTP/1.1\r\n\r\n").status())
           .as(target)
@@ -141,7 +144,8 @@ class RefusalTest {
 
     proxy.close();
 
-    assertThat(reports).containsExactly(new Report("evil.test", 443, 1), new Report("evil.test", 443, 5));
+    assertThat(reports)
+        .containsExactly(new Report("evil.test", 443, 1), new Report("evil.test", 443, 5));
   }
 
   @Test
@@ -153,5 +157,4 @@ class RefusalTest {
     assertThat(response.text()).contains("nowhere.example.com");
     assertThat(reports).isEmpty();
   }
-
 }
