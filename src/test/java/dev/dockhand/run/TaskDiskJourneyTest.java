@@ -139,6 +139,7 @@ class TaskDiskJourneyTest {
       client.subscribe(big, 0);
       client.subscribe(small, 0);
       long freeAfterWrite;
+      long imageAfterWrite;
       List<Path> bothMounted;
       try {
         assertThat(midway.await(WAIT.toSeconds(), TimeUnit.SECONDS))
@@ -149,6 +150,7 @@ class TaskDiskJourneyTest {
         // the image first, so the sample counts everything the write will ever cost the host.
         run("sync", "-f", taskRoot.resolve(big + "-1").resolve("fs").toString());
         freeAfterWrite = Files.getFileStore(dataDir).getUsableSpace();
+        imageAfterWrite = allocatedBytes(taskRoot.resolve(big + "-1").resolve("disk.img"));
       } finally {
         proceed.countDown();
       }
@@ -156,9 +158,15 @@ class TaskDiskJourneyTest {
       System.out.printf(
           "free space of the data disk dropped by %.1f MB while the 200 MB write ran%n",
           drop / 1e6);
+      System.out.printf(
+          "the full task's image takes %.1f MB of the data disk%n", imageAfterWrite / 1e6);
+      // Other work on this host moves its free space too; the image's own blocks are exact.
       assertThat(drop)
           .as("the data disk lost no more than the task's limit and a margin")
           .isLessThan(LIMIT + 64 * MB);
+      assertThat(imageAfterWrite)
+          .as("the full task's image: its limit, root's reserve and a little bookkeeping")
+          .isLessThanOrEqualTo(LIMIT + 16 * MB + 8 * MB);
       assertThat(bothMounted)
           .as("each running task on its own mounted disk")
           .containsExactlyInAnyOrder(
@@ -232,6 +240,9 @@ class TaskDiskJourneyTest {
       }
       awaitTrue("the model was asked twice", () -> harness.model.requests().size() >= 2);
       assertThat(mountsBelow(dataDir)).containsExactly(firstDisk.resolve("fs"));
+      assertThat(first.output())
+          .as("a disk being made never held claims back on a data disk with room")
+          .noneMatch(line -> line.contains("not claiming tasks"));
       first.kill();
     }
     assertThat(mountsBelow(dataDir)).as("a crash leaves the mount").containsExactly(firstDisk.resolve("fs"));
@@ -327,6 +338,12 @@ class TaskDiskJourneyTest {
   /** Loop devices whose backing file lies in {@code dir}, deleted or not. */
   private static List<String> loopDevicesOf(Path dir) {
     return run("losetup", "-a").lines().filter(line -> line.contains(dir.toString() + "/")).toList();
+  }
+
+  /** The blocks a (sparse) file really takes on its filesystem. */
+  private static long allocatedBytes(Path file) {
+    String[] blocks = run("stat", "-c", "%b %B", file.toString()).strip().split(" ");
+    return Long.parseLong(blocks[0]) * Long.parseLong(blocks[1]);
   }
 
   private static List<Path> entries(Path dir) throws IOException {
