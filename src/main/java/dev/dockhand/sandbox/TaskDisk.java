@@ -1,6 +1,7 @@
 package dev.dockhand.sandbox;
 
 import java.io.IOException;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -25,14 +26,16 @@ public final class TaskDisk implements AutoCloseable {
   private final Path dir;
   private final Path fs;
   private final Optional<Path> image;
+  private final long imageBytes;
   private final Runnable onClose;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  TaskDisk(String name, Path dir, Optional<Path> image, Runnable onClose) {
+  TaskDisk(String name, Path dir, Optional<Path> image, long imageBytes, Runnable onClose) {
     this.name = name;
     this.dir = dir;
     this.fs = dir.resolve(TaskDisks.FS_DIR);
     this.image = image;
+    this.imageBytes = imageBytes;
     this.onClose = onClose;
   }
 
@@ -88,17 +91,24 @@ public final class TaskDisk implements AutoCloseable {
   }
 
   /**
-   * How much more of the data disk this disk may still take: what is free inside it. Zero when it
-   * is unbounded (nothing can be promised) or closed.
+   * How much more of the data disk this disk may still take: what is free inside it once mounted,
+   * its whole image while it is still being made (until then {@code fs} is a plain directory of
+   * the data disk, whose free space says nothing about this disk). Zero when it is unbounded
+   * (nothing can be promised) or closed.
    */
   long unusedBytes() {
     if (!bounded() || closed.get()) {
       return 0;
     }
     try {
-      return Files.getFileStore(fs).getUnallocatedSpace();
+      FileStore inside = Files.getFileStore(fs);
+      if (inside.equals(Files.getFileStore(dir))) {
+        return imageBytes;
+      }
+      return inside.getUnallocatedSpace();
     } catch (IOException e) {
-      return 0;
+      // Not made yet, or being torn down: promise the most it may take.
+      return imageBytes;
     }
   }
 

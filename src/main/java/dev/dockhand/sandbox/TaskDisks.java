@@ -70,7 +70,7 @@ public final class TaskDisks {
   private TaskDisk make(String name) {
     Path dir = root.resolve(name);
     Optional<Path> image = settings.bounded() ? Optional.of(dir.resolve(IMAGE)) : Optional.empty();
-    TaskDisk disk = new TaskDisk(name, dir, image, () -> open.remove(name));
+    TaskDisk disk = new TaskDisk(name, dir, image, settings.imageBytes(), () -> open.remove(name));
     if (open.putIfAbsent(name, disk) != null) {
       throw new IllegalStateException("task disk " + name + " is already open");
     }
