@@ -82,7 +82,8 @@ final class ContainerSpec {
           .withCmd(
               "sh",
               "-c",
-              "while :; do socat TCP-LISTEN:"
+              // -b: socat's default 8 KiB block cuts a download's throughput several times.
+              "while :; do socat -b 262144 TCP-LISTEN:"
                   + PROXY_PORT
                   + ",bind=127.0.0.1,reuseaddr,fork UNIX-CONNECT:"
                   + EGRESS_SOCKET
@@ -127,7 +128,8 @@ final class ContainerSpec {
 
   /**
    * Every client the agent reaches for first reads one of these: curl, git, pip, apt, Go and cargo
-   * the standard variables; npm its own; Java tools (Maven, Gradle) system properties.
+   * the standard variables; npm its own; Gradle system properties. Maven reads none of them: its
+   * settings file is written into the home when the container starts ({@link ProxySettingsFiles}).
    */
   private static List<String> withProxy(List<String> env) {
     String proxy = "http://127.0.0.1:" + PROXY_PORT;
@@ -149,7 +151,6 @@ final class ContainerSpec {
             "npm_config_proxy=" + proxy,
             "npm_config_https_proxy=" + proxy,
             "PIP_PROXY=" + proxy,
-            "MAVEN_OPTS=" + java,
             "GRADLE_OPTS=" + java));
     return all;
   }

@@ -72,6 +72,10 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
           "the egress relay in the container of task " + taskId + " did not start listening",
           null);
     }
+    ExecResult written = container.exec(ProxySettingsFiles.writeRequest());
+    if (written.exitCode() != 0) {
+      log.warn("task {}: Maven's proxy settings not written: {}", taskId, written.output());
+    }
   }
 
   private String createFresh(DockerClient client, String taskId, TaskFiles files) {

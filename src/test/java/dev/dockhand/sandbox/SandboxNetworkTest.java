@@ -116,6 +116,9 @@ class SandboxNetworkTest {
       ExecResult plain = container.exec(bash(SHORT, "curl -sS --noproxy '' " + url));
       ExecResult tunnel = container.exec(bash(SHORT, "curl -sS --noproxy '' -p " + url));
 
+      ExecResult env = container.exec(bash(SHORT, "echo $https_proxy; cat ~/.m2/settings.xml"));
+
+      assertThat(env.output()).startsWith("http://127.0.0.1:3128\n").contains("<port>3128</port>");
       assertThat(plain.output()).as(plain.output()).isEqualTo("registry says hi");
       assertThat(tunnel.output()).as(tunnel.output()).isEqualTo("registry says hi");
     }
