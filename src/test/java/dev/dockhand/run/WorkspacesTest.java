@@ -53,6 +53,34 @@ class WorkspacesTest {
   }
 
   /**
+   * 3,000 directories one inside the other: their full path (6,000 bytes) is longer than the
+   * system lets a path be, so a delete that names each by its full path can never reach the bottom.
+   */
+  @Test
+  void aTreeNestedDeeperThanAPathMayBeLongIsDeletedWhole() throws IOException {
+    Workspaces workspaces = new Workspaces(dataDir, "node");
+    Path workspace = workspaces.create("deep", 1);
+    // Built from the bottom up, each step a rename near the top, so no path here grows long.
+    Path chain = Files.createDirectory(workspace.resolve("a"));
+    Files.writeString(chain.resolve("leaf.txt"), "at the bottom");
+    Files.createSymbolicLink(chain.resolve("up"), outside);
+    Files.writeString(outside.resolve("precious.txt"), "keep me");
+    for (int depth = 1; depth < 3000; depth++) {
+      Path top = Files.createDirectory(workspace.resolve("next"));
+      Files.move(chain, top.resolve("a"));
+      chain = Files.move(top, workspace.resolve("a"));
+    }
+
+    workspaces.delete(workspace);
+
+    assertThat(workspace).doesNotExist();
+    try (var left = Files.list(workspace.getParent())) {
+      assertThat(left).as("nothing left beside the workspace either").isEmpty();
+    }
+    assertThat(outside.resolve("precious.txt")).hasContent("keep me");
+  }
+
+  /**
    * 200,000 files, deleted by a JVM whose 16 MB heap cannot hold their paths (sorting them all, as
    * a delete by {@code Files.walk(...).sorted()} does, runs out of memory there).
    */
