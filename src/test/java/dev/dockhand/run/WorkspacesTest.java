@@ -26,7 +26,8 @@ class WorkspacesTest {
     Files.createDirectories(workspace.resolve("src/deep"));
     Files.writeString(workspace.resolve("src/deep/main.c"), "int main;");
     Files.createSymbolicLink(workspace.resolve("to-dir"), outside.resolve("dir"));
-    Files.createSymbolicLink(workspace.resolve("src/deep/to-file"), outside.resolve("precious.txt"));
+    Files.createSymbolicLink(
+        workspace.resolve("src/deep/to-file"), outside.resolve("precious.txt"));
     Files.createSymbolicLink(workspace.resolve("src/to-root"), Path.of("/"));
     Files.createSymbolicLink(workspace.resolve("dangling"), outside.resolve("nothing-here"));
     Files.createSymbolicLink(workspace.resolve("loop"), workspace.resolve("loop"));
