@@ -19,7 +19,7 @@ public record EventData(JsonNode json, String text, int bytes) {
     return new EventData(json, text, utf8Length(text));
   }
 
-  /** Counted, not encoded: a tool result may be megabytes, and a copy only to measure it is waste. */
+  /** Counted, not encoded: a tool result may be megabytes; a copy only to measure it is waste. */
   static int utf8Length(String text) {
     int bytes = 0;
     for (int i = 0; i < text.length(); i++) {

@@ -102,20 +102,17 @@ public final class EventLog {
    * open across the consumer's work).
    */
   public void forEach(String taskId, Consumer<Event> consumer) {
+    String lastSeq = "SELECT COALESCE(MAX(seq), 0) FROM events WHERE task_id = ?";
     long last =
         database
             .jdbi()
-            .withHandle(
-                handle ->
-                    handle
-                        .select("SELECT COALESCE(MAX(seq), 0) FROM events WHERE task_id = ?", taskId)
-                        .mapTo(Long.class)
-                        .one());
+            .withHandle(handle -> handle.select(lastSeq, taskId).mapTo(Long.class).one());
     long after = 0;
     while (after < last) {
       List<Event> page =
           select(
-              "SELECT * FROM events WHERE task_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
+              "SELECT * FROM events WHERE task_id = ? AND seq > ? AND seq <= ? ORDER BY seq"
+                  + " LIMIT ?",
               taskId,
               after,
               last,
@@ -130,8 +127,8 @@ public final class EventLog {
 
   /**
    * Every event of the task, oldest first, as one list: for tests and tools. Its size is bounded
-   * by the per-task cap (DOCKHAND_TASK_MAX_EVENTS, DOCKHAND_TASK_MAX_EVENT_MB); code that keeps only
-   * some events uses {@link #forEach} and holds only those.
+   * by the per-task cap (DOCKHAND_TASK_MAX_EVENTS, DOCKHAND_TASK_MAX_EVENT_MB); code that keeps
+   * only some events uses {@link #forEach} and holds only those.
    */
   public List<Event> all(String taskId) {
     List<Event> events = new ArrayList<>();

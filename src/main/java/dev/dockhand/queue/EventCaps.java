@@ -26,7 +26,8 @@ final class EventCaps {
   /** Bytes kept back for the same: far above what those few small events take. */
   static final long RESERVED_BYTES = 64 * 1024;
 
-  private static final Set<EventKind> CLOSING = EnumSet.of(EventKind.GIT_PUSHED, EventKind.PR_OPENED);
+  private static final Set<EventKind> CLOSING =
+      EnumSet.of(EventKind.GIT_PUSHED, EventKind.PR_OPENED);
   private static final long MIB = 1024 * 1024;
 
   private final int maxEvents;

@@ -46,7 +46,10 @@ public final class TaskRows {
   private TaskRows() {}
 
   public static Optional<Task> find(Handle handle, String id) {
-    return handle.select("SELECT " + COLUMNS + " FROM tasks WHERE id = ?", id).map(MAPPER).findOne();
+    return handle
+        .select("SELECT " + COLUMNS + " FROM tasks WHERE id = ?", id)
+        .map(MAPPER)
+        .findOne();
   }
 
   private static Task map(ResultSet rs) throws SQLException {

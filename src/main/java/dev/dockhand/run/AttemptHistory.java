@@ -29,17 +29,6 @@ final class AttemptHistory implements Consumer<Event> {
     return history.events();
   }
 
-  /**
-   * The history from a log already read whole. Kept only until TaskPipeline calls {@link
-   * #of(EventLog, String)}, which holds no second copy; then this goes.
-   */
-  @Deprecated(forRemoval = true)
-  static List<Event> of(List<Event> events) {
-    AttemptHistory history = new AttemptHistory();
-    events.forEach(history);
-    return history.events();
-  }
-
   /** Takes the log's next event, oldest first. */
   @Override
   public void accept(Event event) {

@@ -15,6 +15,7 @@ import dev.dockhand.git.PublishRequest;
 import dev.dockhand.git.PublishResult;
 import dev.dockhand.git.RepoUrl;
 import dev.dockhand.git.WorkspaceLimits;
+import dev.dockhand.queue.EventLimitException;
 import dev.dockhand.queue.FailureWithResult;
 import dev.dockhand.queue.Task;
 import dev.dockhand.queue.TaskContext;
@@ -116,7 +117,7 @@ public final class TaskPipeline implements TaskStep {
       AgentOutcome outcome;
       try {
         outcome = runAgent(context, task, disk, workspace);
-      } catch (AgentLimitException limit) {
+      } catch (AgentLimitException | EventLimitException limit) {
         throw keepWork(context, task, repo, owner, token, workspace, limit);
       }
       stopIfCancelled(context);
@@ -146,7 +147,7 @@ public final class TaskPipeline implements TaskStep {
       TaskOwner owner,
       Secret token,
       GitWorkspace workspace,
-      AgentLimitException limit) {
+      DockhandException limit) {
     stopIfCancelled(context);
     PublishRequest request =
         new PublishRequest(
@@ -196,7 +197,7 @@ public final class TaskPipeline implements TaskStep {
         context.onCancel(container::close);
         stopIfCancelled(context);
         checkOut(container, workspace);
-        List<Event> history = AttemptHistory.of(eventLog.all(task.id()));
+        List<Event> history = AttemptHistory.of(eventLog, task.id());
         AgentOutcome outcome =
             timed(context, "agent", () -> agent.run(task, container, context, history));
         metrics.modelUsage(outcome.usage());

@@ -133,8 +133,8 @@ abstract class EventCapContract {
           try {
             return loop.run(context);
           } catch (EventLimitException full) {
-            pushed.add(
-                context.events().append(EventKind.GIT_PUSHED, Map.of("branch", "b", "commit", "c")));
+            Map<String, String> push = Map.of("branch", "b", "commit", "c");
+            pushed.add(context.events().append(EventKind.GIT_PUSHED, push));
             pushed.add(context.events().append(EventKind.PR_OPENED, Map.of("url", "u")));
             throw full;
           }
