@@ -13,7 +13,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.zip.Deflater;
 import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.internal.storage.file.ObjectDirectory;
+import org.eclipse.jgit.internal.storage.file.PackInserter;
 import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.NullProgressMonitor;
@@ -250,7 +253,7 @@ public final class GitWorkspace {
    */
   public Optional<String> commitAll(String message, GitIdentity author, GitIdentity coAuthor) {
     try (Repository repository = openHost();
-        ObjectInserter inserter = repository.newObjectInserter();
+        ObjectInserter inserter = packInserter(repository);
         ObjectReader reader = repository.newObjectReader();
         RevWalk walk = new RevWalk(reader)) {
       RevCommit parent = walk.parseCommit(head);
@@ -275,6 +278,22 @@ public final class GitWorkspace {
       }
       throw GitException.workspace("commit failed (" + e.getClass().getSimpleName() + ")");
     }
+  }
+
+  /**
+   * Writes the commit's new objects as one pack. Loose objects would cost a file each on the
+   * task's disk, an inode and at least a 4 KiB block even for a one-line file, so a worktree of
+   * many small files needed as much room again to be committed, and creating and renaming a file
+   * per object made such a commit take minutes. A pack costs about the compressed size, and the
+   * push sends its objects as they are. A failed commit leaves no pack behind (close rolls back).
+   */
+  private static ObjectInserter packInserter(Repository repository) {
+    if (repository.getObjectDatabase() instanceof ObjectDirectory objects) {
+      PackInserter inserter = objects.newPackInserter();
+      inserter.setCompressionLevel(Deflater.DEFAULT_COMPRESSION);
+      return inserter;
+    }
+    return repository.newObjectInserter();
   }
 
   /**

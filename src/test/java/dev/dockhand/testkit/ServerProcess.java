@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,10 +31,23 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   public static ServerProcess start(Map<String, String> environment) throws IOException, InterruptedException {
+    return start(environment, List.of());
+  }
+
+  /**
+   * The same, with {@code jvmArguments} (e.g. {@code -Xmx256m}) before the main class, so a test
+   * can run the server in a JVM bounded the way an operator would bound it.
+   */
+  public static ServerProcess start(Map<String, String> environment, List<String> jvmArguments)
+      throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Path log = Files.createTempFile("dockhand-serve-", ".log");
+    List<String> command = new ArrayList<>(List.of(java));
+    command.addAll(jvmArguments);
+    command.addAll(
+        List.of("-cp", System.getProperty("java.class.path"), "dev.dockhand.Main", "serve"));
     ProcessBuilder builder =
-        new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.dockhand.Main", "serve")
+        new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .redirectInput(new File("/dev/null"));
@@ -61,6 +75,16 @@ public final class ServerProcess implements AutoCloseable {
 
   public URI origin() {
     return origin;
+  }
+
+  /** Whether the server's JVM is still running. */
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** The server JVM's process id, e.g. for {@code jcmd}. */
+  public long pid() {
+    return process.pid();
   }
 
   /** Everything the server printed so far. */
