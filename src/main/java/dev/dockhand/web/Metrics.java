@@ -4,6 +4,7 @@ import dev.dockhand.queue.TaskStatus;
 import dev.dockhand.queue.Usage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -42,6 +43,8 @@ public final class Metrics {
 
   public Metrics(PrometheusMeterRegistry registry) {
     this.registry = registry;
+    // The coordinator's heap is bounded whatever a task does; operators should be able to see it.
+    new JvmMemoryMetrics().bindTo(registry);
     Gauge.builder("dockhand.sandboxes.running", runningSandboxes, AtomicInteger::get)
         .description("task containers running on this node")
         .register(registry);
