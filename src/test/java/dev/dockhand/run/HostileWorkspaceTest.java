@@ -75,7 +75,11 @@ class HostileWorkspaceTest {
     harness = new ServerHarness();
     harness.git.createRepo(REPO, Map.of("README.md", "# Widgets\n", "greeting.txt", "hello\n"));
     harness.model.respondWith(this::answer);
-    harness.start();
+    Map<String, String> environment = harness.environment("a");
+    // Two tasks a vector, one class: more than the default submit burst allows.
+    environment.put("DOCKHAND_SUBMIT_BURST", "100");
+    environment.put("DOCKHAND_SUBMIT_RATE", "1000");
+    harness.start(environment);
     hostDir = Files.createTempDirectory("dockhand-hostile-host-");
     Files.writeString(hostDir.resolve("secret.txt"), secret + "\n");
     Files.writeString(hostDir.resolve("victim.txt"), "the host's own file\n");
