@@ -6,6 +6,7 @@ import com.github.dockerjava.api.model.AccessMode;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Ulimit;
 import com.github.dockerjava.api.model.Volume;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -66,6 +67,17 @@ final class ContainerSpec {
             .withIpcMode("private")
             .withAutoRemove(false);
     settings.runtime().ifPresent(host::withRuntime);
+    if (underGvisor(settings)) {
+      // gVisor's ptrace platform runs each guest process as host stub processes and threads (about
+      // 30 host tasks a guest process, measured, and not given back), all counted by the engine's
+      // pids limit; at that limit the sandbox kernel panics and every process dies. So the guest
+      // count is held inside, by RLIMIT_NPROC, which gVisor counts for this sandbox alone (under
+      // runc it would count every container's uid 1000 on the host), and the host limit is only a
+      // backstop.
+      host.withPidsLimit(settings.pidsLimit() * GVISOR_HOST_TASKS_PER_PROCESS)
+          .withUlimits(
+              List.of(new Ulimit("nproc", settings.pidsLimit(), settings.pidsLimit())));
+    }
     CreateContainerCmd create =
         client
             .createContainerCmd(settings.image())
@@ -95,6 +107,14 @@ final class ContainerSpec {
   /** Whether the container relays its loopback port to the egress proxy's socket. */
   static boolean relays(SandboxSettings settings, TaskFiles files) {
     return settings.network() == SandboxNetwork.ALLOWLIST && files.egressSocket().isPresent();
+  }
+
+  /** Host pids allowed a guest process under gVisor: above the measured peak, as a backstop. */
+  static final long GVISOR_HOST_TASKS_PER_PROCESS = 64;
+
+  /** Whether task containers run under gVisor (runsc, or a variant registered as runsc-…). */
+  static boolean underGvisor(SandboxSettings settings) {
+    return settings.runtime().filter(runtime -> runtime.startsWith("runsc")).isPresent();
   }
 
   private static Map<String, String> tmpfs(TaskFiles files, SandboxUser user) {

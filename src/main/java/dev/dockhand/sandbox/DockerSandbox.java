@@ -38,7 +38,9 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
     files.home().ifPresent(home -> Workspaces.giveTo(home, user));
     DockerClient client = engine.client();
     String id = createFresh(client, taskId, files);
-    DockerContainer container = new DockerContainer(engine, settings, id, taskId);
+    DockerContainer container =
+        new DockerContainer(
+            engine, settings, id, taskId, files.tmp().isPresent() && files.home().isPresent());
     try {
       engine.run(() -> client.startContainerCmd(id).exec());
     } catch (RuntimeException e) {

@@ -7,7 +7,10 @@ import java.util.regex.Pattern;
 /**
  * Tells whether the kernel's OOM killer struck in a container since the last look, from the
  * container's own memory cgroup (cgroup v1 {@code memory.oom_control} or v2 {@code memory.events},
- * both readable from inside). Used only after a command died of SIGKILL, to say why. Thread-safe.
+ * both readable from inside). Used only after a command died of SIGKILL, to say why. Under gVisor
+ * there are no such files and no OOM kill of one process: the host's OOM killer ends the whole
+ * sandbox kernel, which {@link DockerContainer} sees as the container stopping, and reports.
+ * Thread-safe.
  */
 final class OomCounter {
   private static final Pattern OOM_KILL = Pattern.compile("(?m)^oom_kill (\\d+)$");

@@ -121,6 +121,48 @@ class DockerSandboxTest {
   }
 
   @Test
+  void aContainerThatStopsUnderACommandEndsItAtOnceSaysWhyAndIsStartedAgain(@TempDir Path workspace)
+      throws Exception {
+    // The engine's kill stands for what stops a container by itself: under gVisor an out-of-memory
+    // kill takes the whole sandbox kernel, and the engine then keeps the exec's stream open.
+    try (SandboxContainer container = sandbox.start("stops-" + System.nanoTime(), workspace)) {
+      CountDownLatch running = new CountDownLatch(1);
+      var hanging =
+          CompletableFuture.supplyAsync(
+              () ->
+                  container.exec(
+                      bash(
+                          Duration.ofMinutes(10),
+                          "echo kept > kept.txt; echo started; sleep 600",
+                          chunk -> running.countDown())));
+      assertThat(running.await(30, TimeUnit.SECONDS)).isTrue();
+
+      sandbox.engine().client().killContainerCmd(container.id()).exec();
+      ExecResult stopped = hanging.get(30, TimeUnit.SECONDS);
+      ExecResult next = container.exec(bash(SHORT, "cat kept.txt"));
+
+      assertThat(stopped.exitCode()).isEqualTo(137);
+      assertThat(stopped.timedOut()).isFalse();
+      assertThat(stopped.output())
+          .contains("started", "[dockhand: the container stopped:", "it was started again");
+      assertThat(next.exitCode()).isZero();
+      assertThat(next.output()).isEqualTo("kept\n");
+    }
+  }
+
+  @Test
+  void aContainerThatStoppedBetweenCommandsIsStartedAgainForTheNext(@TempDir Path workspace) {
+    try (SandboxContainer container = sandbox.start("stopped-" + System.nanoTime(), workspace)) {
+      sandbox.engine().client().killContainerCmd(container.id()).exec();
+
+      ExecResult next = container.exec(bash(SHORT, "echo fresh"));
+
+      assertThat(next.exitCode()).isZero();
+      assertThat(next.output()).startsWith("[dockhand: the container stopped:").endsWith("fresh\n");
+    }
+  }
+
+  @Test
   void aLargeFileWrittenThroughStdinArrivesIntact(@TempDir Path workspace) throws Exception {
     byte[] content = new byte[3 * 1024 * 1024];
     new Random(7).nextBytes(content);

@@ -37,6 +37,14 @@ final class SandboxFixture {
         : Map.of("DOCKHAND_SANDBOX_RUNTIME", runtime);
   }
 
+  /**
+   * Whether the tests run under gVisor, whose own kernel answers the commands: some observations
+   * (cgroup files, user namespaces, an out-of-memory kill) differ from runc's, and the tests say how.
+   */
+  static boolean underGvisor() {
+    return runtimeFromEnvironment().getOrDefault("DOCKHAND_SANDBOX_RUNTIME", "").startsWith("runsc");
+  }
+
   static ExecRequest bash(Duration timeout, String script) {
     return ExecRequest.of(timeout, "bash", "-c", script);
   }
