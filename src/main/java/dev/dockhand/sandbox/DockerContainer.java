@@ -38,6 +38,9 @@ final class DockerContainer implements SandboxContainer {
   private static final Logger log = LoggerFactory.getLogger(DockerContainer.class);
   private static final String MARKER_KEY = "DOCKHAND_EXEC";
 
+  /** How long the engine may take to report a container stopped after its processes died. */
+  private static final Duration STATE_SETTLE = Duration.ofSeconds(1);
+
   /** Time after the limit for the in-container kill to end the output stream by itself. */
   private static final Duration GRACE = Duration.ofSeconds(2);
 
@@ -150,7 +153,7 @@ final class DockerContainer implements SandboxContainer {
       }
       boolean overran = wait == Wait.OVERRAN;
       int exitCode = exitCodeOf(execId);
-      if (exitCode != 0 && !closed && (generation != generation() || !isRunning())) {
+      if (exitCode != 0 && !closed && (generation != generation() || stoppedUnder(exitCode))) {
         // The stream ended because the container stopped (gVisor's sandbox kernel was killed);
         // the engine's own words about it stay in the output.
         String text =
@@ -239,6 +242,24 @@ final class DockerContainer implements SandboxContainer {
   private int generation() {
     synchronized (lifecycle) {
       return generation;
+    }
+  }
+
+  /**
+   * Whether the container stopped under a command that ended with {@code exitCode}. A command
+   * killed with its container (137) can end before the engine reports the container stopped, so
+   * its state is asked again for a moment before it is taken as running.
+   */
+  private boolean stoppedUnder(int exitCode) {
+    long deadline = System.nanoTime() + (exitCode == 137 ? STATE_SETTLE.toNanos() : 0);
+    while (true) {
+      if (!isRunning()) {
+        return true;
+      }
+      if (System.nanoTime() >= deadline || closed) {
+        return false;
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
     }
   }
 
