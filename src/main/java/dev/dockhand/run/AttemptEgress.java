@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -43,7 +44,9 @@ final class AttemptEgress implements AutoCloseable {
       Path socketDir, TaskContext context, Allowlist allowlist, Resolver resolver) {
     Path socket = socketDir.resolve(context.task().shortId() + "-" + context.task().attempt() + ".sock");
     try {
+      // Only root (the engine binding the socket into the container) needs to reach the sockets.
       Files.createDirectories(socketDir);
+      Files.setPosixFilePermissions(socketDir, PosixFilePermissions.fromString("rwx------"));
       Files.deleteIfExists(socket);
       EgressProxy proxy =
           EgressProxy.builder(socket, allowlist)
