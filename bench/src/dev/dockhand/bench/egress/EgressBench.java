@@ -32,9 +32,9 @@ public final class EgressBench {
   private static final String FORMAT =
       "%{time_starttransfer} %{time_total} %{size_download} %{http_code}\\n";
 
-  /** Extra socat options for the relay, e.g. {@code -b 262144} (socat's default block is 8 KiB). */
+  /** The relay's socat options: the sandbox's own by default (socat's default block is 8 KiB). */
   private static final String SOCAT_OPTIONS =
-      System.getenv().getOrDefault("EGRESS_BENCH_SOCAT", "");
+      System.getenv().getOrDefault("EGRESS_BENCH_SOCAT", "-b 262144");
 
   /** EGRESS_BENCH_HOST_ONLY=1 measures the proxy alone, without curl, socat or containers. */
   private static final boolean HOST_ONLY = "1".equals(System.getenv("EGRESS_BENCH_HOST_ONLY"));
