@@ -84,13 +84,23 @@ public final class Auth {
     return LocalAdmin.ensure(config.dataDir(), users, tokens);
   }
 
+  /** Who may sign in with GitHub, and who administers the server. */
+  public AccessRules access() {
+    return config.auth().access();
+  }
+
+  /** The local user, and the GitHub logins on DOCKHAND_ADMINS. */
+  public boolean isAdmin(User user) {
+    return user.local() || (!localMode() && access().isAdmin(user.login()));
+  }
+
   /** The user behind an {@code Authorization: Bearer} value. */
   public Optional<User> byToken(String bearer) {
-    return tokens.authenticate(bearer).flatMap(users::find);
+    return tokens.authenticate(bearer).flatMap(users::find).filter(user -> !user.disabled());
   }
 
   /** The user behind a session cookie value. */
   public Optional<User> bySession(String sessionId) {
-    return sessions.userFor(sessionId).flatMap(users::find);
+    return sessions.userFor(sessionId).flatMap(users::find).filter(user -> !user.disabled());
   }
 }

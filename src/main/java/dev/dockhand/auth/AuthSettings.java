@@ -22,6 +22,7 @@ import java.util.Optional;
  *     before the rate applies (token bucket size)
  * @param maxActiveTasksPerUser DOCKHAND_MAX_ACTIVE_TASKS_PER_USER (default 50): queued plus running
  *     tasks one user may have; a submission beyond it is refused with 429
+ * @param access who may sign in with GitHub and who administers the server
  */
 public record AuthSettings(
     Optional<String> githubClientId,
@@ -30,7 +31,8 @@ public record AuthSettings(
     Duration sessionTtl,
     int submitRatePerMinute,
     int submitBurst,
-    int maxActiveTasksPerUser) {
+    int maxActiveTasksPerUser,
+    AccessRules access) {
 
   public static AuthSettings from(Env env) {
     AuthSettings settings =
@@ -45,11 +47,19 @@ public record AuthSettings(
                 Duration.ofDays(366)),
             env.integer("DOCKHAND_SUBMIT_RATE", 30, 1, 100_000),
             env.integer("DOCKHAND_SUBMIT_BURST", 10, 1, 100_000),
-            env.integer("DOCKHAND_MAX_ACTIVE_TASKS_PER_USER", 50, 1, 100_000));
+            env.integer("DOCKHAND_MAX_ACTIVE_TASKS_PER_USER", 50, 1, 100_000),
+            AccessRules.from(env));
     if (settings.githubClientId.isPresent() != settings.githubClientSecret.isPresent()) {
       String missing =
           settings.githubClientId.isPresent() ? "GITHUB_CLIENT_SECRET" : "GITHUB_CLIENT_ID";
       throw new ConfigException(missing, "is required when the other GitHub OAuth key is set");
+    }
+    if (!settings.localMode() && settings.access.closedToEveryone()) {
+      throw new ConfigException(
+          "DOCKHAND_ALLOWED_USERS",
+          "GitHub sign-in is on but neither DOCKHAND_ALLOWED_USERS nor DOCKHAND_ALLOWED_ORGS names"
+              + " anyone; set one (or DOCKHAND_ALLOW_ANY_GITHUB_USER=true to let every GitHub"
+              + " account in)");
     }
     return settings;
   }

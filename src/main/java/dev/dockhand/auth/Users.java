@@ -11,8 +11,11 @@ import org.jdbi.v3.core.statement.StatementContext;
 
 /** The users table: who people are, and their GitHub token (encrypted at rest). Thread-safe. */
 public final class Users {
-  /** The one user of local mode. */
-  public static final String LOCAL_LOGIN = "local";
+  /** The login the local-mode user is given when it is free; the flag, not the name, marks it. */
+  static final String LOCAL_LOGIN = "local";
+
+  private static final String COLUMNS =
+      "id, login, name, avatar_url, is_local, disabled_at";
 
   private final Database database;
   private final SecretBox secrets;
@@ -30,7 +33,7 @@ public final class Users {
         .withHandle(
             handle ->
                 handle
-                    .createQuery("SELECT id, login, name, avatar_url FROM users WHERE id = :id")
+                    .createQuery("SELECT " + COLUMNS + " FROM users WHERE id = :id")
                     .bind("id", id)
                     .map(Users::user)
                     .findOne());
@@ -51,20 +54,39 @@ public final class Users {
     return sealed.map(value -> secrets.decrypt(value, tokenContext(userId)));
   }
 
-  /** The local-mode user, created on first call. */
+  /**
+   * The local-mode user, created on first call. It is found by its flag: a GitHub account that
+   * happens to be called {@code local} is another person, and the local user then takes another
+   * name.
+   */
   public User local() {
     return database.write(
         handle -> {
+          Optional<User> existing = byFlag(handle);
+          if (existing.isPresent()) {
+            return existing.get();
+          }
           long now = clock.millis();
+          String login = LOCAL_LOGIN;
+          for (int n = 2; byLogin(handle, login).isPresent(); n++) {
+            login = LOCAL_LOGIN + "-" + n;
+          }
           handle
               .createUpdate(
-                  "INSERT INTO users (login, name, created_at, updated_at)"
-                      + " VALUES (:login, :login, :now, :now) ON CONFLICT (login) DO NOTHING")
-              .bind("login", LOCAL_LOGIN)
+                  "INSERT INTO users (login, name, is_local, created_at, updated_at)"
+                      + " VALUES (:login, :login, 1, :now, :now)")
+              .bind("login", login)
               .bind("now", now)
               .execute();
-          return byLogin(handle, LOCAL_LOGIN).orElseThrow();
+          return byFlag(handle).orElseThrow();
         });
+  }
+
+  private static Optional<User> byFlag(Handle handle) {
+    return handle
+        .createQuery("SELECT " + COLUMNS + " FROM users WHERE is_local = 1 ORDER BY id LIMIT 1")
+        .map(Users::user)
+        .findOne();
   }
 
   /** Creates or updates the user GitHub vouched for, storing their fresh token encrypted. */
@@ -76,8 +98,8 @@ public final class Users {
           // row still holding this login gives it up.
           handle
               .createUpdate(
-                  "UPDATE users SET login = login || '~' || id, updated_at = :now"
-                      + " WHERE login = :login AND (github_id IS NULL OR github_id <> :githubId)")
+                  "UPDATE users SET login = login || '~' || id, updated_at = :now WHERE login ="
+                      + " :login AND (github_id IS NULL OR github_id <> :githubId)")
               .bind("login", github.login())
               .bind("githubId", github.id())
               .bind("now", now)
@@ -100,7 +122,7 @@ public final class Users {
               .bind("now", now)
               .bind("id", id)
               .execute();
-          return byLogin(handle, github.login()).orElseThrow();
+          return byId(handle, id).orElseThrow();
         });
   }
 
@@ -116,9 +138,17 @@ public final class Users {
         .one();
   }
 
+  private static Optional<User> byId(Handle handle, long id) {
+    return handle
+        .createQuery("SELECT " + COLUMNS + " FROM users WHERE id = :id")
+        .bind("id", id)
+        .map(Users::user)
+        .findOne();
+  }
+
   private static Optional<User> byLogin(Handle handle, String login) {
     return handle
-        .createQuery("SELECT id, login, name, avatar_url FROM users WHERE login = :login")
+        .createQuery("SELECT " + COLUMNS + " FROM users WHERE login = :login")
         .bind("login", login)
         .map(Users::user)
         .findOne();
@@ -133,6 +163,8 @@ public final class Users {
         row.getLong("id"),
         row.getString("login"),
         Optional.ofNullable(row.getString("name")),
-        Optional.ofNullable(row.getString("avatar_url")));
+        Optional.ofNullable(row.getString("avatar_url")),
+        row.getInt("is_local") != 0,
+        row.getObject("disabled_at") != null);
   }
 }

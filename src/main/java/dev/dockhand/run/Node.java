@@ -204,7 +204,7 @@ public final class Node implements AutoCloseable {
   private static TaskOwner.Lookup owners(Config config, Users users) {
     return userId -> {
       User user = users.find(userId).orElseThrow();
-      if (user.login().equals(Users.LOCAL_LOGIN)) {
+      if (user.local()) {
         return new TaskOwner(
             new GitIdentity(user.displayName(), "local@dockhand.invalid"), config.git().localToken());
       }

@@ -36,7 +36,9 @@ class GitHubLoginTest {
                 "GITHUB_API_URL",
                 github.url().toString(),
                 "DOCKHAND_PUBLIC_URL",
-                PUBLIC_URL),
+                PUBLIC_URL,
+                "DOCKHAND_ALLOW_ANY_GITHUB_USER",
+                "true"),
             dev.dockhand.web.WebLimits.DEFAULTS);
   }
 

@@ -44,12 +44,42 @@ class ConfigTest {
         "DOCKHAND_ALLOW_HTTP_GIT|maybe|DOCKHAND_ALLOW_HTTP_GIT: must be true or false, got 'maybe'",
         "GITHUB_API_URL|ftp://x|GITHUB_API_URL: must be an absolute http(s) URL, got 'ftp://x'",
         "GITHUB_CLIENT_ID|abc|GITHUB_CLIENT_SECRET: is required when the other GitHub OAuth key is set",
+        "DOCKHAND_ALLOWED_USERS|bad login!|DOCKHAND_ALLOWED_USERS: 'bad login!' is not a GitHub login",
+        "DOCKHAND_ALLOWED_ORGS|acme/core/x|DOCKHAND_ALLOWED_ORGS: 'acme/core/x' is not an organisation or org/team-slug",
+        "DOCKHAND_MEMBERSHIP_RECHECK|10s|DOCKHAND_MEMBERSHIP_RECHECK: must be between PT1M and PT720H, got 10s",
         "DOCKHAND_NODE_ID|a b|DOCKHAND_NODE_ID: must be 1-63 letters, digits, '.', '_' or '-', got 'a b'",
       })
   void aBadValueIsOneMessageNamingTheKey(String key, String value, String message) {
     assertThatThrownBy(() -> Config.load(Map.of("DOCKHAND_DATA_DIR", dir.toString(), key, value)))
         .isInstanceOf(ConfigException.class)
         .hasMessage(message);
+  }
+
+  @Test
+  void gitHubSignInWithNobodyAllowedStopsStartUpNamingBothLists() {
+    Map<String, String> github =
+        Map.of(
+            "DOCKHAND_DATA_DIR", dir.toString(),
+            "GITHUB_CLIENT_ID", "id",
+            "GITHUB_CLIENT_SECRET", "secret");
+    assertThatThrownBy(() -> Config.load(github))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("DOCKHAND_ALLOWED_USERS")
+        .hasMessageContaining("DOCKHAND_ALLOWED_ORGS")
+        .hasMessageContaining("DOCKHAND_ALLOW_ANY_GITHUB_USER=true")
+        .hasMessageNotContaining("\n");
+    Map<String, String> withOrg = new java.util.HashMap<>(github);
+    withOrg.put("DOCKHAND_ALLOWED_ORGS", "Acme, acme/Core-Team");
+    withOrg.put("DOCKHAND_ADMINS", "@Octocat");
+    Config config = Config.load(withOrg);
+    assertThat(config.auth().access().allowedOrgs())
+        .extracting(Object::toString)
+        .containsExactly("acme", "acme/core-team");
+    assertThat(config.auth().access().isAdmin("OCTOCAT")).isTrue();
+    assertThat(config.auth().access().allowsLogin("octocat")).isFalse();
+    Map<String, String> anyone = new java.util.HashMap<>(github);
+    anyone.put("DOCKHAND_ALLOW_ANY_GITHUB_USER", "true");
+    assertThat(Config.load(anyone).auth().access().allowsLogin("stranger")).isTrue();
   }
 
   @Test
