@@ -3,7 +3,12 @@ package dev.dockhand.auth;
 import dev.dockhand.config.ConfigException;
 import dev.dockhand.config.Env;
 import dev.dockhand.config.Secret;
+import dev.dockhand.egress.IpLiteral;
+import java.net.InetAddress;
 import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.Optional;
 
 /**
@@ -23,6 +28,9 @@ import java.util.Optional;
  * @param maxActiveTasksPerUser DOCKHAND_MAX_ACTIVE_TASKS_PER_USER (default 50): queued plus running
  *     tasks one user may have; a submission beyond it is refused with 429
  * @param access who may sign in with GitHub and who administers the server
+ * @param trustedProxies DOCKHAND_TRUSTED_PROXIES (comma-separated IP addresses, default none): the
+ *     reverse proxies whose {@code X-Forwarded-For} names the caller's address for per-address
+ *     limits; without it every request behind a proxy shares the proxy's address
  */
 public record AuthSettings(
     Optional<String> githubClientId,
@@ -32,7 +40,8 @@ public record AuthSettings(
     int submitRatePerMinute,
     int submitBurst,
     int maxActiveTasksPerUser,
-    AccessRules access) {
+    AccessRules access,
+    Set<InetAddress> trustedProxies) {
 
   public static AuthSettings from(Env env) {
     AuthSettings settings =
@@ -48,7 +57,8 @@ public record AuthSettings(
             env.integer("DOCKHAND_SUBMIT_RATE", 30, 1, 100_000),
             env.integer("DOCKHAND_SUBMIT_BURST", 10, 1, 100_000),
             env.integer("DOCKHAND_MAX_ACTIVE_TASKS_PER_USER", 50, 1, 100_000),
-            AccessRules.from(env));
+            AccessRules.from(env),
+            trustedProxies(env));
     if (settings.githubClientId.isPresent() != settings.githubClientSecret.isPresent()) {
       String missing =
           settings.githubClientId.isPresent() ? "GITHUB_CLIENT_SECRET" : "GITHUB_CLIENT_ID";
@@ -62,6 +72,17 @@ public record AuthSettings(
               + " account in)");
     }
     return settings;
+  }
+
+  private static Set<InetAddress> trustedProxies(Env env) {
+    String key = "DOCKHAND_TRUSTED_PROXIES";
+    return env.list(key, "").stream()
+        .map(
+            entry ->
+                IpLiteral.parse(entry.toLowerCase(Locale.ROOT).replaceAll("^\\[|\\]$", ""))
+                    .orElseThrow(
+                        () -> new ConfigException(key, "'" + entry + "' is not an IP address")))
+        .collect(Collectors.toUnmodifiableSet());
   }
 
   /** No GitHub OAuth app: one local user signs in with the admin token. */

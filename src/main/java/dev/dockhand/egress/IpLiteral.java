@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * 2130706433} are not literals here, and as host names they are refused elsewhere because their
  * last label is numeric. Stateless.
  */
-final class IpLiteral {
+public final class IpLiteral {
   private static final Pattern IPV4 = Pattern.compile("(0|[1-9]\\d{0,2})(\\.(0|[1-9]\\d{0,2})){3}");
   private static final Pattern IPV6 = Pattern.compile("[0-9a-f:.]+");
 
@@ -21,7 +21,7 @@ final class IpLiteral {
   }
 
   /** The address the literal (lower case, no brackets) names, or empty if it is not one. */
-  static Optional<InetAddress> parse(String text) {
+  public static Optional<InetAddress> parse(String text) {
     if (IPV4.matcher(text).matches()) {
       byte[] bytes = new byte[4];
       String[] octets = text.split("\\.");
