@@ -12,13 +12,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Whether a GitHub account may use the server under {@link AccessRules}: the users list first
- * (local, no network), then each DOCKHAND_ALLOWED_ORGS entry asked of GitHub with the person's
- * own token ({@code GET /user/memberships/orgs/{org}}, {@code GET
+ * (local, no network), then each DOCKHAND_ALLOWED_ORGS entry asked of GitHub with the person's own
+ * token ({@code GET /user/memberships/orgs/{org}}, {@code GET
  * /orgs/{org}/teams/{team}/memberships/{login}}; only {@code "state":"active"} counts). Used at
  * sign-in and for the periodic recheck. GitHub's answers cross a trust boundary here: bodies are
  * read up to a bound and only the {@code state} member is looked at. Thread-safe.
@@ -36,14 +37,10 @@ final class AccessCheck {
     MEMBER,
     /** Not listed, and GitHub says the account is in none of the allowed organisations. */
     NOT_ALLOWED,
-    /** GitHub answered 401: the token was revoked or has expired. */
+    /** GitHub answered 401 (revoked or expired token), or the token lacks {@code read:org}. */
     TOKEN_REFUSED,
     /** GitHub could not be asked (network, 5xx, rate limit) and no other rule let them in. */
-    UNANSWERED;
-
-    boolean allowed() {
-      return this == LISTED || this == MEMBER;
-    }
+    UNANSWERED
   }
 
   private enum Membership {
@@ -97,7 +94,9 @@ final class AccessCheck {
     String org = segment(rule.org());
     String path =
         rule.team()
-            .map(team -> "orgs/" + org + "/teams/" + segment(team) + "/memberships/" + segment(login))
+            .map(
+                team ->
+                    "orgs/" + org + "/teams/" + segment(team) + "/memberships/" + segment(login))
             .orElse("user/memberships/orgs/" + org);
     HttpRequest request =
         HttpRequest.newBuilder(GitHubLogin.resolve(apiUrl, path))
@@ -143,6 +142,10 @@ final class AccessCheck {
       LOG.warn("GitHub answered HTTP {} when asked whether @{} is in {}", status, login, rule);
       return Membership.UNANSWERED;
     }
+    if (lacksReadOrg(response)) {
+      // A token from before read:org was asked for: only a new sign-in can grant it.
+      return Membership.TOKEN_REFUSED;
+    }
     // 404 (not a member, or a team they cannot see) and 403 (the organisation restricts this
     // OAuth app, or demands SSO) both mean GitHub does not vouch for them.
     if (status != 404 && status != 403) {
@@ -151,7 +154,21 @@ final class AccessCheck {
     return Membership.NONE;
   }
 
+  /** GitHub lists an OAuth token's scopes in {@code X-OAuth-Scopes} on every answer. */
+  private static boolean lacksReadOrg(HttpResponse<?> response) {
+    return response
+        .headers()
+        .firstValue("X-OAuth-Scopes")
+        .map(scopes -> List.of(scopes.split("\\s*,\\s*")))
+        .map(
+            scopes ->
+                !scopes.contains("read:org")
+                    && !scopes.contains("write:org")
+                    && !scopes.contains("admin:org"))
+        .orElse(false);
+  }
+
   private static String segment(String value) {
-    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
   }
 }

@@ -123,8 +123,10 @@ final class AccessRecheck {
     if (quietUntil.getOrDefault(user.id(), Long.MIN_VALUE) > now) {
       return AccessCheck.Verdict.UNANSWERED;
     }
-    AccessCheck.Verdict verdict = storedToken(user).map(token -> check.check(user.login(), token))
-        .orElse(AccessCheck.Verdict.TOKEN_REFUSED);
+    AccessCheck.Verdict verdict =
+        storedToken(user)
+            .map(token -> check.check(user.login(), token))
+            .orElse(AccessCheck.Verdict.TOKEN_REFUSED);
     switch (verdict) {
       case LISTED, MEMBER -> {
         users.membershipConfirmed(user.id(), now);
@@ -174,7 +176,8 @@ final class AccessRecheck {
   private AccessRevokedException refusal(User user, AccessCheck.Verdict verdict) {
     if (verdict == AccessCheck.Verdict.TOKEN_REFUSED) {
       return AccessRevokedException.signInAgain(
-          "GitHub no longer accepts the token from your last sign-in");
+          "the GitHub token from your last sign-in was revoked, has expired or cannot read"
+              + " organisation membership");
     }
     return AccessRevokedException.signInAgain(
         "your GitHub account @"

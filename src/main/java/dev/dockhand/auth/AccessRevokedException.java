@@ -4,8 +4,8 @@ import dev.dockhand.DockhandException;
 
 /**
  * A session or token whose GitHub user no longer passes the allowlist at a recheck (answered 401:
- * they must sign in again), or whose access could not be confirmed because GitHub has not
- * answered for too long ({@code retryable}, answered 503). The message never contains a secret.
+ * they must sign in again), or whose access could not be confirmed because GitHub has not answered
+ * for too long ({@code retryable}, answered 503). The message never contains a secret.
  */
 public class AccessRevokedException extends DockhandException {
   private AccessRevokedException(String code, String message, boolean retryable) {

@@ -32,8 +32,8 @@ import java.util.Optional;
 /**
  * GitHub's OAuth web flow (authorization code with state and PKCE S256) against {@code GITHUB_URL}
  * and {@code GITHUB_API_URL}, so GitHub Enterprise works the same. The state is bound to the
- * browser that began the login by a nonce the caller keeps in a cookie; only its hash is stored.
- * A login completes only for someone the allowlist lets in. Thread-safe.
+ * browser that began the login by a nonce the caller keeps in a cookie; only its hash is stored. A
+ * login completes only for someone the allowlist lets in. Thread-safe.
  */
 public final class GitHubLogin {
   /** {@code repo}: clone, push and open pull requests on the user's behalf. */
@@ -122,8 +122,7 @@ public final class GitHubLogin {
           throw new LoginFailedException("GitHub refused the token it just issued", true);
       case UNANSWERED ->
           throw new LoginFailedException(
-              "GitHub did not answer whether you are in an allowed organisation; try again",
-              true);
+              "GitHub did not answer whether you are in an allowed organisation; try again", true);
     };
   }
 

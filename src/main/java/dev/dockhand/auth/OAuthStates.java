@@ -63,7 +63,8 @@ final class OAuthStates {
                   .bind("now", clock.millis())
                   .map(
                       (row, ctx) ->
-                          new Pending(row.getString("code_verifier"), row.getString("browser_hash")))
+                          new Pending(
+                              row.getString("code_verifier"), row.getString("browser_hash")))
                   .findOne();
           int deleted =
               handle

@@ -11,8 +11,8 @@ import java.util.Optional;
  * The cookie that binds a login in flight to the browser that began it: a random nonce, set by
  * {@code /auth/github/login} and spent by the callback, which refuses a state whose stored hash
  * does not match it. Named and flagged like {@link SessionCookie} ({@code __Host-dockhand_login}
- * behind HTTPS, {@code dockhand_login} over plain http); SameSite=Lax, so GitHub's redirect back
- * (a top-level GET) carries it. Lives as long as a login state does.
+ * behind HTTPS, {@code dockhand_login} over plain http); SameSite=Lax, so GitHub's redirect back (a
+ * top-level GET) carries it. Lives as long as a login state does.
  */
 final class LoginCookie {
   static final String SECURE_NAME = "__Host-dockhand_login";

@@ -23,7 +23,10 @@ final class LoginPage {
         admins.isEmpty()
             ? "the person who runs this server"
             : "an admin of this server ("
-                + admins.stream().sorted().map(admin -> "@" + admin).collect(Collectors.joining(", "))
+                + admins.stream()
+                    .sorted()
+                    .map(admin -> "@" + admin)
+                    .collect(Collectors.joining(", "))
                 + ")";
     String body =
         "<p>Your GitHub account <strong>@"
@@ -44,7 +47,10 @@ final class LoginPage {
   }
 
   static void failed(Context ctx, int status, String message) {
-    String sentence = message.isEmpty() ? message : Character.toUpperCase(message.charAt(0)) + message.substring(1);
+    String sentence =
+        message.isEmpty()
+            ? message
+            : Character.toUpperCase(message.charAt(0)) + message.substring(1);
     String body =
         "<p>"
             + escape(sentence)

@@ -16,8 +16,8 @@ import java.util.function.Supplier;
 /**
  * {@code /auth/github/login} → GitHub → {@code /auth/github/callback} → session cookie; and {@code
  * /auth/logout}. The login start is rate-limited per client address and sets a {@link LoginCookie}
- * that the callback must bring back, so a login begun in another browser cannot sign this one in.
- * A login always gets a fresh session id (any session the browser came with is ended), so a session
+ * that the callback must bring back, so a login begun in another browser cannot sign this one in. A
+ * login always gets a fresh session id (any session the browser came with is ended), so a session
  * id planted before login is worthless after it. A browser that lands on a refusal or failure gets
  * a page ({@link LoginPage}); other clients get the usual JSON error.
  */
@@ -105,13 +105,9 @@ final class LoginRoutes {
     } catch (NotAllowedException refused) {
       if (LoginPage.wanted(ctx)) {
         LoginPage.notAllowed(
-            ctx,
-            refused.login(),
-            auth.access().admins(),
-            !auth.access().allowedOrgs().isEmpty());
+            ctx, refused.login(), auth.access().admins(), !auth.access().allowedOrgs().isEmpty());
       } else {
-        ErrorMapper.write(
-            ctx, new ErrorMapper.Problem(403, refused.code(), refused.getMessage()));
+        ErrorMapper.write(ctx, new ErrorMapper.Problem(403, refused.code(), refused.getMessage()));
       }
     } catch (LoginFailedException failed) {
       if (!LoginPage.wanted(ctx)) {

@@ -34,11 +34,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * wire format: {@code GET /login/oauth/authorize} (checks client_id, redirect_uri, state and an
  * S256 code_challenge, then redirects back with a code), {@code POST /login/oauth/access_token}
  * (checks the client secret and the code_verifier against the challenge; like GitHub, errors are
- * 200 with an {@code error} member), {@code GET /user}, {@code GET /user/repos}, and the
- * membership answers the sign-in allowlist asks for: {@code GET /user/memberships/orgs/{org}} and
- * {@code GET /orgs/{org}/teams/{team}/memberships/{username}} (200 with a {@code state}, 404 for a
- * non-member, 401 for an unknown token, 403 for a token without {@code read:org}). Serves as both
- * GITHUB_URL and GITHUB_API_URL. Thread-safe.
+ * 200 with an {@code error} member), {@code GET /user}, {@code GET /user/repos}, and the membership
+ * answers the sign-in allowlist asks for: {@code GET /user/memberships/orgs/{org}} and {@code GET
+ * /orgs/{org}/teams/{team}/memberships/{username}} (200 with a {@code state}, 404 for a non-member,
+ * 401 for an unknown token, 403 for a token without {@code read:org}). Serves as both GITHUB_URL
+ * and GITHUB_API_URL. Thread-safe.
  */
 public final class GitHubOAuthStandIn implements AutoCloseable {
   /** A person the stand-in signs in. */
@@ -76,7 +76,8 @@ public final class GitHubOAuthStandIn implements AutoCloseable {
     server.createContext("/user/memberships/orgs/", this::orgMembership);
     server.createContext("/orgs/", this::teamMembership);
     server.createContext("/user", this::user);
-    // Requests are answered concurrently, as GitHub does (a held membership answer blocks no other).
+    // Requests are answered concurrently, as GitHub does (a held membership answer blocks no
+    // other).
     server.setExecutor(executor);
     server.start();
   }
@@ -102,12 +103,18 @@ public final class GitHubOAuthStandIn implements AutoCloseable {
 
   /** Makes {@code login} an active member of {@code org}. */
   public void addOrgMember(String org, String login) {
-    orgMembers.computeIfAbsent(lower(org), key -> new ConcurrentHashMap<>()).put(lower(login), "active");
+    orgMembers
+        .computeIfAbsent(lower(org), key -> new ConcurrentHashMap<>())
+        .put(lower(login), "active");
   }
 
-  /** Invites {@code login} to {@code org}: GitHub answers {@code "state":"pending"} until accepted. */
+  /**
+   * Invites {@code login} to {@code org}: GitHub answers {@code "state":"pending"} until accepted.
+   */
   public void inviteToOrg(String org, String login) {
-    orgMembers.computeIfAbsent(lower(org), key -> new ConcurrentHashMap<>()).put(lower(login), "pending");
+    orgMembers
+        .computeIfAbsent(lower(org), key -> new ConcurrentHashMap<>())
+        .put(lower(login), "pending");
   }
 
   /** Removes {@code login} from {@code org} and all its teams. */
@@ -150,6 +157,13 @@ public final class GitHubOAuthStandIn implements AutoCloseable {
   /** How many membership requests arrived (held ones included). */
   public int membershipRequests() {
     return membershipRequests.get();
+  }
+
+  /** A token for {@code account}, as an earlier sign-in with these scopes would have got. */
+  public String issueToken(Account account, String... scopes) {
+    String token = "gho_" + UUID.randomUUID().toString().replace("-", "");
+    tokens.put(token, new Issued(account, Set.of(scopes)));
+    return token;
   }
 
   /** Revokes every token issued to {@code login}, as a user revoking the app's access would. */
@@ -311,6 +325,11 @@ public final class GitHubOAuthStandIn implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     Issued issued = issued(exchange);
+    if (issued != null) {
+      exchange
+          .getResponseHeaders()
+          .add("X-OAuth-Scopes", String.join(", ", new TreeSet<>(issued.scopes())));
+    }
     int outage = membershipOutage;
     if (outage != 0) {
       send(exchange, outage, "application/json", "{\"message\":\"Server Error\"}");
