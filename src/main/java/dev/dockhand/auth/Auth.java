@@ -15,40 +15,51 @@ public final class Auth {
   private final Sessions sessions;
   private final ApiTokens tokens;
   private final Optional<GitHubLogin> github;
+  private final Optional<AccessRecheck> recheck;
 
   private Auth(
       Config config,
       Users users,
       Sessions sessions,
       ApiTokens tokens,
-      Optional<GitHubLogin> github) {
+      Optional<GitHubLogin> github,
+      Optional<AccessRecheck> recheck) {
     this.config = config;
     this.users = users;
     this.sessions = sessions;
     this.tokens = tokens;
     this.github = github;
+    this.recheck = recheck;
   }
 
   public static Auth create(Config config, Database database, Clock clock) {
     AuthSettings settings = config.auth();
     SecretBox secrets = SecretBox.load(settings.secretKey(), config.dataDir());
-    Optional<GitHubLogin> github =
+    Users users = new Users(database, secrets, clock);
+    // Local mode has no GitHub to ask, and its one user is never rechecked.
+    Optional<AccessCheck> access =
         settings
             .githubClientId()
-            .map(
-                clientId ->
-                    new GitHubLogin(
-                        clientId,
-                        settings.githubClientSecret().orElseThrow(),
-                        config.git().githubUrl(),
-                        config.git().githubApiUrl(),
-                        new OAuthStates(database, clock)));
+            .map(clientId -> new AccessCheck(settings.access(), config.git().githubApiUrl()));
+    Optional<GitHubLogin> github =
+        access.map(
+            check ->
+                new GitHubLogin(
+                    settings.githubClientId().orElseThrow(),
+                    settings.githubClientSecret().orElseThrow(),
+                    config.git().githubUrl(),
+                    config.git().githubApiUrl(),
+                    new OAuthStates(database, clock),
+                    check));
+    Optional<AccessRecheck> recheck =
+        access.map(check -> new AccessRecheck(settings.access(), check, users, clock));
     return new Auth(
         config,
-        new Users(database, secrets, clock),
+        users,
         new Sessions(database, clock, settings.sessionTtl()),
         new ApiTokens(database, clock),
-        github);
+        github,
+        recheck);
   }
 
   public Users users() {
@@ -94,13 +105,23 @@ public final class Auth {
     return user.local() || (!localMode() && access().isAdmin(user.login()));
   }
 
-  /** The user behind an {@code Authorization: Bearer} value. */
+  /**
+   * The user behind an {@code Authorization: Bearer} value. With GitHub sign-in, throws {@link
+   * AccessRevokedException} when the allowlist no longer lets them in (checked again as
+   * DOCKHAND_MEMBERSHIP_RECHECK says).
+   */
   public Optional<User> byToken(String bearer) {
-    return tokens.authenticate(bearer).flatMap(users::find).filter(user -> !user.disabled());
+    return stillAllowed(tokens.authenticate(bearer).flatMap(users::find));
   }
 
-  /** The user behind a session cookie value. */
+  /** The user behind a session cookie value; refused as {@link #byToken} says. */
   public Optional<User> bySession(String sessionId) {
-    return sessions.userFor(sessionId).flatMap(users::find).filter(user -> !user.disabled());
+    return stillAllowed(sessions.userFor(sessionId).flatMap(users::find));
+  }
+
+  private Optional<User> stillAllowed(Optional<User> found) {
+    Optional<User> enabled = found.filter(user -> !user.disabled());
+    enabled.ifPresent(user -> recheck.ifPresent(check -> check.confirm(user)));
+    return enabled;
   }
 }

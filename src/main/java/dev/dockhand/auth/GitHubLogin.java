@@ -24,16 +24,23 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Optional;
 
 /**
  * GitHub's OAuth web flow (authorization code with state and PKCE S256) against {@code GITHUB_URL}
- * and {@code GITHUB_API_URL}, so GitHub Enterprise works the same. Thread-safe.
+ * and {@code GITHUB_API_URL}, so GitHub Enterprise works the same. The state is bound to the
+ * browser that began the login by a nonce the caller keeps in a cookie; only its hash is stored. A
+ * login completes only for someone the allowlist lets in. Thread-safe.
  */
 public final class GitHubLogin {
   /** {@code repo}: clone, push and open pull requests on the user's behalf. */
   static final Scope SCOPE = new Scope("repo", "read:user");
+
+  /** With DOCKHAND_ALLOWED_ORGS, also {@code read:org}: GitHub's membership answers need it. */
+  static final Scope SCOPE_WITH_ORGS = new Scope("repo", "read:user", "read:org");
 
   private static final Duration TIMEOUT = Duration.ofSeconds(15);
 
@@ -42,49 +49,98 @@ public final class GitHubLogin {
   private final URI githubUrl;
   private final URI apiUrl;
   private final OAuthStates states;
+  private final AccessCheck access;
+  private final Scope scope;
   private final HttpClient http;
 
-  GitHubLogin(String clientId, Secret clientSecret, URI githubUrl, URI apiUrl, OAuthStates states) {
+  GitHubLogin(
+      String clientId,
+      Secret clientSecret,
+      URI githubUrl,
+      URI apiUrl,
+      OAuthStates states,
+      AccessCheck access) {
     this.clientId = new ClientID(clientId);
     this.clientSecret = clientSecret;
     this.githubUrl = githubUrl;
     this.apiUrl = apiUrl;
     this.states = states;
+    this.access = access;
+    this.scope = access.asksGitHub() ? SCOPE_WITH_ORGS : SCOPE;
     this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
   }
 
-  /** Starts a login: remembers a fresh state and verifier, returns where to send the browser. */
-  public URI begin(URI callback) {
+  /** Where to send the browser, and the nonce to keep in its login cookie until the callback. */
+  public record Start(URI authorizeUrl, String browserNonce) {}
+
+  /** Starts a login: remembers a fresh state, verifier and browser nonce. */
+  public Start begin(URI callback) {
     State state = new State();
     CodeVerifier verifier = new CodeVerifier();
-    states.save(state.getValue(), verifier.getValue());
-    return new AuthorizationRequest.Builder(new ResponseType(ResponseType.Value.CODE), clientId)
-        .endpointURI(resolve(githubUrl, "login/oauth/authorize"))
-        .redirectionURI(callback)
-        .scope(SCOPE)
-        .state(state)
-        .codeChallenge(verifier, CodeChallengeMethod.S256)
-        .build()
-        .toURI();
+    String nonce = OpaqueTokens.generate("");
+    states.save(state.getValue(), verifier.getValue(), OpaqueTokens.hash(nonce));
+    URI authorize =
+        new AuthorizationRequest.Builder(new ResponseType(ResponseType.Value.CODE), clientId)
+            .endpointURI(resolve(githubUrl, "login/oauth/authorize"))
+            .redirectionURI(callback)
+            .scope(scope)
+            .state(state)
+            .codeChallenge(verifier, CodeChallengeMethod.S256)
+            .build()
+            .toURI();
+    return new Start(authorize, nonce);
   }
 
-  /** Finishes a login: spends the state, exchanges the code, and asks GitHub who this is. */
-  public Result complete(String code, String state, URI callback) {
-    String verifier =
+  /**
+   * Finishes a login: spends the state, checks it was begun by this browser (whose login cookie
+   * holds {@code browserNonce}), exchanges the code, asks GitHub who this is, and checks the
+   * allowlist. Throws {@link NotAllowedException} for someone it does not let in.
+   */
+  public Result complete(String code, String state, Optional<String> browserNonce, URI callback) {
+    OAuthStates.Pending pending =
         states
             .consume(state)
             .orElseThrow(
                 () ->
                     new LoginFailedException("the login state is unknown, used or expired", false));
+    if (!sameBrowser(pending, browserNonce)) {
+      throw new LoginFailedException(
+          "this sign-in was not started in this browser (or the browser dropped its login"
+              + " cookie); start it again here",
+          false);
+    }
     if (code == null || code.isBlank() || code.length() > 500) {
       throw new LoginFailedException("GitHub sent no authorization code", false);
     }
-    Secret token = exchange(code, new CodeVerifier(verifier), callback);
-    return new Result(fetchUser(token), token);
+    Secret token = exchange(code, new CodeVerifier(pending.codeVerifier()), callback);
+    GitHubUser user = fetchUser(token);
+    return switch (access.check(user.login(), token)) {
+      case LISTED -> new Result(user, token, false);
+      case MEMBER -> new Result(user, token, true);
+      case NOT_ALLOWED -> throw new NotAllowedException(user.login());
+      case TOKEN_REFUSED ->
+          throw new LoginFailedException("GitHub refused the token it just issued", true);
+      case UNANSWERED ->
+          throw new LoginFailedException(
+              "GitHub did not answer whether you are in an allowed organisation; try again", true);
+    };
   }
 
-  /** Who signed in, and the GitHub token to act for them. */
-  public record Result(GitHubUser user, Secret token) {}
+  private static boolean sameBrowser(OAuthStates.Pending pending, Optional<String> browserNonce) {
+    if (pending.browserHash() == null || browserNonce.isEmpty()) {
+      return false;
+    }
+    String presented = OpaqueTokens.hash(browserNonce.get());
+    return MessageDigest.isEqual(
+        presented.getBytes(StandardCharsets.US_ASCII),
+        pending.browserHash().getBytes(StandardCharsets.US_ASCII));
+  }
+
+  /**
+   * Who signed in, the GitHub token to act for them, and whether GitHub has just confirmed their
+   * membership of an allowed organisation or team (false when the users list let them in).
+   */
+  public record Result(GitHubUser user, Secret token, boolean membershipConfirmed) {}
 
   private Secret exchange(String code, CodeVerifier verifier, URI callback) {
     TokenRequest request =

@@ -6,8 +6,9 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Logins in flight: the OAuth {@code state} (stored hashed) and its PKCE verifier, usable once and
- * only for a few minutes. Thread-safe; a state raced by two callbacks is won by one.
+ * Logins in flight: the OAuth {@code state} (stored hashed), its PKCE verifier and the hash of the
+ * nonce in the cookie of the browser that began it, usable once and only for a few minutes.
+ * Thread-safe; a state raced by two callbacks is won by one.
  */
 final class OAuthStates {
   static final Duration LIFETIME = Duration.ofMinutes(10);
@@ -20,7 +21,10 @@ final class OAuthStates {
     this.clock = clock;
   }
 
-  void save(String state, String codeVerifier) {
+  /** A login begun: its verifier, and the SHA-256 of its browser's nonce (null for old rows). */
+  record Pending(String codeVerifier, String browserHash) {}
+
+  void save(String state, String codeVerifier, String browserHash) {
     long now = clock.millis();
     database.write(
         handle -> {
@@ -30,39 +34,44 @@ final class OAuthStates {
               .execute();
           return handle
               .createUpdate(
-                  "INSERT INTO oauth_states (state_hash, code_verifier, created_at, expires_at)"
-                      + " VALUES (:hash, :verifier, :now, :expires)")
+                  "INSERT INTO oauth_states"
+                      + " (state_hash, code_verifier, browser_hash, created_at, expires_at)"
+                      + " VALUES (:hash, :verifier, :browser, :now, :expires)")
               .bind("hash", OpaqueTokens.hash(state))
               .bind("verifier", codeVerifier)
+              .bind("browser", browserHash)
               .bind("now", now)
               .bind("expires", now + LIFETIME.toMillis())
               .execute();
         });
   }
 
-  /** The verifier saved with {@code state}, if it is live; the state is spent either way. */
-  Optional<String> consume(String state) {
+  /** What was saved with {@code state}, if it is live; the state is spent either way. */
+  Optional<Pending> consume(String state) {
     if (state == null || state.isEmpty() || state.length() > 200) {
       return Optional.empty();
     }
     String hash = OpaqueTokens.hash(state);
     return database.write(
         handle -> {
-          Optional<String> verifier =
+          Optional<Pending> pending =
               handle
                   .createQuery(
-                      "SELECT code_verifier FROM oauth_states WHERE state_hash = :hash AND"
-                          + " expires_at > :now")
+                      "SELECT code_verifier, browser_hash FROM oauth_states"
+                          + " WHERE state_hash = :hash AND expires_at > :now")
                   .bind("hash", hash)
                   .bind("now", clock.millis())
-                  .mapTo(String.class)
+                  .map(
+                      (row, ctx) ->
+                          new Pending(
+                              row.getString("code_verifier"), row.getString("browser_hash")))
                   .findOne();
           int deleted =
               handle
                   .createUpdate("DELETE FROM oauth_states WHERE state_hash = :hash")
                   .bind("hash", hash)
                   .execute();
-          return deleted == 1 ? verifier : Optional.empty();
+          return deleted == 1 ? pending : Optional.empty();
         });
   }
 }

@@ -89,8 +89,18 @@ public final class Users {
         .findOne();
   }
 
-  /** Creates or updates the user GitHub vouched for, storing their fresh token encrypted. */
+  /** As {@link #signedIn(GitHubUser, Secret, boolean)}, let in by the local lists. */
   public User signedIn(GitHubUser github, Secret token) {
+    return signedIn(github, token, false);
+  }
+
+  /**
+   * Creates or updates the user GitHub vouched for, storing their fresh token encrypted. Call only
+   * once the allowlist has let them in; {@code membershipConfirmed} says GitHub confirmed an
+   * allowed organisation or team just now, which starts the recheck interval. A pass by the users
+   * list clears it, so that if they later leave the list, GitHub is asked at their next request.
+   */
+  public User signedIn(GitHubUser github, Secret token, boolean membershipConfirmed) {
     return database.write(
         handle -> {
           long now = clock.millis();
@@ -114,8 +124,10 @@ public final class Users {
           handle
               .createUpdate(
                   "UPDATE users SET login = :login, name = :name, avatar_url = :avatar,"
-                      + " github_token_enc = :token, updated_at = :now WHERE id = :id")
+                      + " github_token_enc = :token, access_checked_at = :checked,"
+                      + " updated_at = :now WHERE id = :id")
               .bind("login", github.login())
+              .bind("checked", membershipConfirmed ? now : null)
               .bind("name", github.name().orElse(null))
               .bind("avatar", github.avatarUrl().orElse(null))
               .bind("token", secrets.encrypt(token, tokenContext(id)))
@@ -124,6 +136,58 @@ public final class Users {
               .execute();
           return byId(handle, id).orElseThrow();
         });
+  }
+
+  /**
+   * What the recheck needs: when GitHub last confirmed the user's membership of an allowed
+   * organisation or team ({@code users.access_checked_at}), and whether a GitHub token is stored.
+   */
+  record AccessState(Optional<Long> membershipCheckedAt, boolean hasGitToken) {}
+
+  Optional<AccessState> accessState(long userId) {
+    return database
+        .jdbi()
+        .withHandle(
+            handle ->
+                handle
+                    .createQuery(
+                        "SELECT access_checked_at, github_token_enc FROM users WHERE id = :id")
+                    .bind("id", userId)
+                    .map(
+                        (row, ctx) -> {
+                          long checkedAt = row.getLong("access_checked_at");
+                          return new AccessState(
+                              row.wasNull() ? Optional.empty() : Optional.of(checkedAt),
+                              row.getString("github_token_enc") != null);
+                        })
+                    .findOne());
+  }
+
+  /** GitHub confirmed the membership again at {@code atMillis}. */
+  void membershipConfirmed(long userId, long atMillis) {
+    database.write(
+        handle ->
+            handle
+                .createUpdate("UPDATE users SET access_checked_at = :at WHERE id = :id")
+                .bind("at", atMillis)
+                .bind("id", userId)
+                .execute());
+  }
+
+  /**
+   * The allowlist no longer lets the user in: their GitHub token is dropped (so nothing runs on
+   * their behalf) and only a new sign-in that passes brings them back.
+   */
+  void accessEnded(long userId) {
+    database.write(
+        handle ->
+            handle
+                .createUpdate(
+                    "UPDATE users SET github_token_enc = NULL, access_checked_at = NULL,"
+                        + " updated_at = :now WHERE id = :id")
+                .bind("now", clock.millis())
+                .bind("id", userId)
+                .execute());
   }
 
   private static long insert(Handle handle, GitHubUser github, long now) {

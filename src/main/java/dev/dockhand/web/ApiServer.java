@@ -62,7 +62,16 @@ public final class ApiServer {
             sse);
     AccountRoutes account =
         new AccountRoutes(authentication, parts.auth, parts.repos, limits.maxBodyBytes());
-    LoginRoutes login = new LoginRoutes(parts.auth, cookie, authentication, this::origin);
+    ClientAddress address = new ClientAddress(config.auth().trustedProxies());
+    LoginRoutes login =
+        new LoginRoutes(
+            parts.auth,
+            cookie,
+            new LoginCookie(config.publicUrl()),
+            authentication,
+            this::origin,
+            new LoginLimiter(parts.clock),
+            address);
     OpsRoutes ops = new OpsRoutes(authentication, parts.readiness, metrics);
     SecurityHeaders headers = new SecurityHeaders(config.publicUrl());
     this.app =

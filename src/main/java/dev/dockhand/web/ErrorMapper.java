@@ -7,6 +7,7 @@ import dev.dockhand.DockhandException;
 import dev.dockhand.InvalidInputException;
 import dev.dockhand.Json;
 import dev.dockhand.NotFoundException;
+import dev.dockhand.auth.AccessRevokedException;
 import dev.dockhand.auth.LoginFailedException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -60,6 +61,8 @@ final class ErrorMapper {
               api.getMessage(),
               Optional.empty(),
               api.retryAfter().map(wait -> Math.max(1, (wait.toMillis() + 999) / 1000)));
+      case AccessRevokedException revoked ->
+          new Problem(revoked.retryable() ? 503 : 401, revoked.code(), revoked.getMessage());
       case LoginFailedException login ->
           new Problem(login.upstream() ? 502 : 400, login.code(), login.getMessage());
       case JsonProcessingException json ->

@@ -37,8 +37,8 @@ class GitHubLoginTest {
                 github.url().toString(),
                 "DOCKHAND_PUBLIC_URL",
                 PUBLIC_URL,
-                "DOCKHAND_ALLOW_ANY_GITHUB_USER",
-                "true"),
+                "DOCKHAND_ALLOWED_USERS",
+                "octocat"),
             dev.dockhand.web.WebLimits.DEFAULTS);
   }
 
@@ -148,6 +148,12 @@ class GitHubLoginTest {
   /** Walks the browser's part: our login → GitHub's authorize → our callback (on loopback). */
   private Login logIn(Optional<String> existingSession) {
     HttpResponse<String> start = harness.get("/auth/github/login", null);
+    String loginCookie =
+        start.headers().allValues("Set-Cookie").stream()
+            .filter(c -> c.startsWith("__Host-dockhand_login="))
+            .map(c -> c.substring(0, c.indexOf(';')))
+            .findFirst()
+            .orElseThrow();
     URI authorize = URI.create(start.headers().firstValue("Location").orElseThrow());
     HttpResponse<String> approved = harness.send(HttpRequest.newBuilder(authorize).build());
     assertThat(approved.statusCode()).isEqualTo(302);
@@ -155,8 +161,10 @@ class GitHubLoginTest {
     assertThat(back.toString()).startsWith(PUBLIC_URL + "/auth/github/callback?");
     URI callback = harness.url(back.getRawPath() + "?" + back.getRawQuery());
     HttpRequest.Builder request = HttpRequest.newBuilder(callback);
-    existingSession.ifPresent(
-        session -> request.header("Cookie", "__Host-dockhand_session=" + session));
+    request.header(
+        "Cookie",
+        loginCookie
+            + existingSession.map(session -> "; __Host-dockhand_session=" + session).orElse(""));
     HttpResponse<String> response = harness.send(request.build());
     assertThat(response.statusCode()).as(response.body()).isEqualTo(302);
     List<String> cookies = response.headers().allValues("Set-Cookie");

@@ -17,30 +17,52 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * GitHub's OAuth web flow and the few REST calls Dockhand makes, on loopback, speaking GitHub's
  * wire format: {@code GET /login/oauth/authorize} (checks client_id, redirect_uri, state and an
  * S256 code_challenge, then redirects back with a code), {@code POST /login/oauth/access_token}
  * (checks the client secret and the code_verifier against the challenge; like GitHub, errors are
- * 200 with an {@code error} member), {@code GET /user} and {@code GET /user/repos}. Serves as both
- * GITHUB_URL and GITHUB_API_URL. Thread-safe.
+ * 200 with an {@code error} member), {@code GET /user}, {@code GET /user/repos}, and the membership
+ * answers the sign-in allowlist asks for: {@code GET /user/memberships/orgs/{org}} and {@code GET
+ * /orgs/{org}/teams/{team}/memberships/{username}} (200 with a {@code state}, 404 for a non-member,
+ * 401 for an unknown token, 403 for a token without {@code read:org}). Serves as both GITHUB_URL
+ * and GITHUB_API_URL. Thread-safe.
  */
 public final class GitHubOAuthStandIn implements AutoCloseable {
   /** A person the stand-in signs in. */
   public record Account(long id, String login, String name) {}
 
-  private record Grant(String redirectUri, String challenge, Account account) {}
+  private record Grant(String redirectUri, String challenge, String scope, Account account) {}
+
+  private record Issued(Account account, Set<String> scopes) {}
+
+  private static final String NOT_FOUND =
+      "{\"message\":\"Not Found\",\"documentation_url\":\"https://docs.github.com/rest\"}";
 
   private final String clientId;
   private final String clientSecret;
   private final HttpServer server;
+  private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private final Map<String, Grant> codes = new ConcurrentHashMap<>();
-  private final Map<String, Account> tokens = new ConcurrentHashMap<>();
+  private final Map<String, Issued> tokens = new ConcurrentHashMap<>();
+  // org -> login -> "active" | "pending"; "org/team" -> logins; all lower case.
+  private final Map<String, Map<String, String>> orgMembers = new ConcurrentHashMap<>();
+  private final Map<String, Set<String>> teamMembers = new ConcurrentHashMap<>();
+  private final AtomicInteger membershipRequests = new AtomicInteger();
+  private volatile int membershipOutage;
+  private volatile CountDownLatch membershipGate = new CountDownLatch(0);
   private final List<Map<String, String>> authorizeRequests = new CopyOnWriteArrayList<>();
   private volatile Account nextAccount = new Account(4242, "octocat", "The Octocat");
 
@@ -51,7 +73,12 @@ public final class GitHubOAuthStandIn implements AutoCloseable {
     server.createContext("/login/oauth/authorize", this::authorize);
     server.createContext("/login/oauth/access_token", this::accessToken);
     server.createContext("/user/repos", this::repos);
+    server.createContext("/user/memberships/orgs/", this::orgMembership);
+    server.createContext("/orgs/", this::teamMembership);
     server.createContext("/user", this::user);
+    // Requests are answered concurrently, as GitHub does (a held membership answer blocks no
+    // other).
+    server.setExecutor(executor);
     server.start();
   }
 
@@ -72,6 +99,76 @@ public final class GitHubOAuthStandIn implements AutoCloseable {
   /** The access tokens handed out so far. */
   public List<String> issuedTokens() {
     return List.copyOf(tokens.keySet());
+  }
+
+  /** Makes {@code login} an active member of {@code org}. */
+  public void addOrgMember(String org, String login) {
+    orgMembers
+        .computeIfAbsent(lower(org), key -> new ConcurrentHashMap<>())
+        .put(lower(login), "active");
+  }
+
+  /**
+   * Invites {@code login} to {@code org}: GitHub answers {@code "state":"pending"} until accepted.
+   */
+  public void inviteToOrg(String org, String login) {
+    orgMembers
+        .computeIfAbsent(lower(org), key -> new ConcurrentHashMap<>())
+        .put(lower(login), "pending");
+  }
+
+  /** Removes {@code login} from {@code org} and all its teams. */
+  public void removeOrgMember(String org, String login) {
+    orgMembers.getOrDefault(lower(org), new ConcurrentHashMap<>()).remove(lower(login));
+    teamMembers.forEach(
+        (team, members) -> {
+          if (team.startsWith(lower(org) + "/")) {
+            members.remove(lower(login));
+          }
+        });
+  }
+
+  /** Adds {@code login} to the team (and, as GitHub requires, to its organisation). */
+  public void addTeamMember(String org, String team, String login) {
+    addOrgMember(org, login);
+    teamMembers
+        .computeIfAbsent(lower(org) + "/" + lower(team), key -> ConcurrentHashMap.newKeySet())
+        .add(lower(login));
+  }
+
+  public void removeTeamMember(String org, String team, String login) {
+    teamMembers.getOrDefault(lower(org) + "/" + lower(team), Set.of()).remove(lower(login));
+  }
+
+  /** Answers the membership endpoints with this status (e.g. 502) until set back to 0. */
+  public void membershipOutage(int status) {
+    this.membershipOutage = status;
+  }
+
+  /** Holds membership answers until {@link #releaseMembershipAnswers()}. */
+  public void holdMembershipAnswers() {
+    this.membershipGate = new CountDownLatch(1);
+  }
+
+  public void releaseMembershipAnswers() {
+    membershipGate.countDown();
+  }
+
+  /** How many membership requests arrived (held ones included). */
+  public int membershipRequests() {
+    return membershipRequests.get();
+  }
+
+  /** A token for {@code account}, as an earlier sign-in with these scopes would have got. */
+  public String issueToken(Account account, String... scopes) {
+    String token = "gho_" + UUID.randomUUID().toString().replace("-", "");
+    tokens.put(token, new Issued(account, Set.of(scopes)));
+    return token;
+  }
+
+  /** Revokes every token issued to {@code login}, as a user revoking the app's access would. */
+  public void revokeTokensOf(String login) {
+    tokens.values().removeIf(issued -> issued.account().login().equalsIgnoreCase(login));
   }
 
   private void authorize(HttpExchange exchange) throws IOException {
@@ -95,7 +192,13 @@ public final class GitHubOAuthStandIn implements AutoCloseable {
       return;
     }
     String code = UUID.randomUUID().toString().replace("-", "");
-    codes.put(code, new Grant(query.get("redirect_uri"), query.get("code_challenge"), nextAccount));
+    codes.put(
+        code,
+        new Grant(
+            query.get("redirect_uri"),
+            query.get("code_challenge"),
+            query.getOrDefault("scope", ""),
+            nextAccount));
     String location =
         query.get("redirect_uri")
             + (query.get("redirect_uri").contains("?") ? "&" : "?")
@@ -135,8 +238,11 @@ public final class GitHubOAuthStandIn implements AutoCloseable {
       body.put("error", error).put("error_description", "refused by the stand-in");
     } else {
       String token = "gho_" + UUID.randomUUID().toString().replace("-", "");
-      tokens.put(token, grant.account());
-      body.put("access_token", token).put("token_type", "bearer").put("scope", "repo,read:user");
+      Set<String> scopes = Set.of(grant.scope().trim().split("[ ,]+"));
+      tokens.put(token, new Issued(grant.account(), scopes));
+      body.put("access_token", token)
+          .put("token_type", "bearer")
+          .put("scope", String.join(",", new TreeSet<>(scopes)));
     }
     boolean json =
         String.valueOf(exchange.getRequestHeaders().getFirst("Accept"))
@@ -192,13 +298,90 @@ public final class GitHubOAuthStandIn implements AutoCloseable {
     send(exchange, 200, "application/json", body.toString());
   }
 
+  private void orgMembership(HttpExchange exchange) throws IOException {
+    String[] path = exchange.getRequestURI().getPath().split("/");
+    // "", "user", "memberships", "orgs", org
+    membership(exchange, path.length == 5 ? lower(path[4]) : null, null, null);
+  }
+
+  private void teamMembership(HttpExchange exchange) throws IOException {
+    String[] path = exchange.getRequestURI().getPath().split("/");
+    // "", "orgs", org, "teams", team, "memberships", username
+    boolean shaped = path.length == 7 && path[3].equals("teams") && path[5].equals("memberships");
+    if (!shaped) {
+      send(exchange, 404, "application/json", NOT_FOUND);
+      return;
+    }
+    membership(exchange, lower(path[2]), lower(path[4]), lower(path[6]));
+  }
+
+  /** An org membership of the caller (team null), or a team membership of {@code username}. */
+  private void membership(HttpExchange exchange, String org, String team, String username)
+      throws IOException {
+    membershipRequests.incrementAndGet();
+    try {
+      membershipGate.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    Issued issued = issued(exchange);
+    if (issued != null) {
+      exchange
+          .getResponseHeaders()
+          .add("X-OAuth-Scopes", String.join(", ", new TreeSet<>(issued.scopes())));
+    }
+    int outage = membershipOutage;
+    if (outage != 0) {
+      send(exchange, outage, "application/json", "{\"message\":\"Server Error\"}");
+    } else if (issued == null) {
+      send(exchange, 401, "application/json", "{\"message\":\"Bad credentials\"}");
+    } else if (!issued.scopes().contains("read:org")) {
+      send(
+          exchange,
+          403,
+          "application/json",
+          "{\"message\":\"You need at least read:org scope to read memberships.\"}");
+    } else if (org == null) {
+      send(exchange, 404, "application/json", NOT_FOUND);
+    } else {
+      String caller = lower(issued.account().login());
+      Map<String, String> members = orgMembers.getOrDefault(org, Map.of());
+      String state =
+          team == null
+              ? members.get(caller)
+              : "active".equals(members.get(caller))
+                      && teamMembers.getOrDefault(org + "/" + team, Set.of()).contains(username)
+                  ? members.getOrDefault(username, "active")
+                  : null;
+      if (state == null) {
+        send(exchange, 404, "application/json", NOT_FOUND);
+        return;
+      }
+      ObjectNode body = Json.MAPPER.createObjectNode().put("state", state).put("role", "member");
+      if (team == null) {
+        body.putObject("organization").put("login", org);
+        body.putObject("user").put("login", caller);
+      }
+      send(exchange, 200, "application/json", body.toString());
+    }
+  }
+
   private Account bearer(HttpExchange exchange) {
+    Issued issued = issued(exchange);
+    return issued == null ? null : issued.account();
+  }
+
+  private Issued issued(HttpExchange exchange) {
     String header = exchange.getRequestHeaders().getFirst("Authorization");
     if (header == null) {
       return null;
     }
     String token = header.replaceFirst("(?i)^(bearer|token) ", "");
     return tokens.get(token);
+  }
+
+  private static String lower(String value) {
+    return value.toLowerCase(Locale.ROOT);
   }
 
   private static Map<String, String> basicAuth(HttpExchange exchange) {
@@ -254,6 +437,8 @@ public final class GitHubOAuthStandIn implements AutoCloseable {
 
   @Override
   public void close() {
+    membershipGate.countDown();
     server.stop(0);
+    executor.shutdownNow();
   }
 }
