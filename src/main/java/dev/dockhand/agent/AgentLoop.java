@@ -14,10 +14,11 @@ import java.util.List;
  * each {@link #run} keeps its own state. Close it to release the SDK client.
  *
  * <p>A run ends normally when the model ends its turn and no follow-up is waiting. It throws {@link
- * AgentLimitException} at {@code max_turns}, {@code budget_exceeded} or {@code max_duration}; a
- * retryable {@code DockhandException} ({@code model_unavailable}) when the API stays unavailable
- * after the SDK's and the loop's retries; a non-retryable one naming the cause when the API rejects
- * the key or the request; and one with code {@code cancelled} when the task is cancelled.
+ * AgentLimitException} at {@code max_turns}, {@code budget_exceeded}, {@code max_duration} or
+ * {@code user_budget_exceeded} (the owner's daily or monthly spend limit); a retryable {@code
+ * DockhandException} ({@code model_unavailable}) when the API stays unavailable after the SDK's and
+ * the loop's retries; a non-retryable one naming the cause when the API rejects the key or the
+ * request; and one with code {@code cancelled} when the task is cancelled.
  */
 public final class AgentLoop implements AutoCloseable {
   private final AgentSettings settings;

@@ -124,6 +124,13 @@ final class AgentRun {
           AgentLimitException.BUDGET_EXCEEDED,
           String.format("the task spent $%.4f of its $%.2f budget", spent, task.budgetUsd()));
     }
+    // The owner's other tasks spend from the same ledger, so it is read again before every turn.
+    context
+        .ownerSpendLimit()
+        .ifPresent(
+            reached -> {
+              throw AgentLimitException.ownerAt(reached);
+            });
     if (remaining().isNegative() || remaining().isZero()) {
       throw new AgentLimitException(
           AgentLimitException.MAX_DURATION,

@@ -11,7 +11,8 @@ import java.util.Optional;
  *
  * @param apiKey ANTHROPIC_API_KEY: required to run tasks; held only by the SDK client
  * @param baseUrl ANTHROPIC_BASE_URL (default https://api.anthropic.com)
- * @param model DOCKHAND_MODEL (default claude-sonnet-4-5): a task may name another
+ * @param model DOCKHAND_MODEL (default claude-sonnet-4-5): a task may name another on
+ *     DOCKHAND_MODELS
  * @param maxTurns DOCKHAND_MAX_TURNS (default 50): model turns per run unless the task says
  * @param budgetUsd DOCKHAND_BUDGET_USD (default 5.00): spend per task unless the task says
  * @param maxDuration DOCKHAND_MAX_DURATION (default 60m): wall time per attempt
@@ -35,6 +36,8 @@ import java.util.Optional;
  *     is killed (never longer than what is left of maxDuration)
  * @param toolOutputCapChars DOCKHAND_TOOL_OUTPUT_CAP_CHARS (default 30000): characters of one tool
  *     result sent to the model; longer output keeps its head and tail around a marker
+ * @param ceilings what a request, a task and a person may not exceed; the defaults above must fit
+ *     within them
  */
 public record AgentSettings(
     Optional<Secret> apiKey,
@@ -51,26 +54,32 @@ public record AgentSettings(
     int turnRetries,
     Duration turnRetryBackoff,
     Duration toolTimeout,
-    int toolOutputCapChars) {
+    int toolOutputCapChars,
+    Ceilings ceilings) {
 
   public static AgentSettings from(Env env) {
+    String model = env.string("DOCKHAND_MODEL", "claude-sonnet-4-5");
+    int maxTurns = env.integer("DOCKHAND_MAX_TURNS", 50, 1, 10_000);
+    double budgetUsd = env.decimal("DOCKHAND_BUDGET_USD", 5.0, 0.0, 100_000);
+    PriceTable prices =
+        PriceTable.defaults()
+            .with(
+                env.optional("DOCKHAND_PRICES")
+                    .map(text -> PriceTable.parse("DOCKHAND_PRICES", text))
+                    .orElse(PriceTable.EMPTY));
     return new AgentSettings(
         env.secret("ANTHROPIC_API_KEY"),
         env.url("ANTHROPIC_BASE_URL", "https://api.anthropic.com"),
-        env.string("DOCKHAND_MODEL", "claude-sonnet-4-5"),
-        env.integer("DOCKHAND_MAX_TURNS", 50, 1, 10_000),
-        env.decimal("DOCKHAND_BUDGET_USD", 5.0, 0.0, 100_000),
+        model,
+        maxTurns,
+        budgetUsd,
         env.duration(
             "DOCKHAND_MAX_DURATION",
             Duration.ofMinutes(60),
             Duration.ofSeconds(1),
             Duration.ofDays(2)),
         env.integer("DOCKHAND_MAX_TOKENS", 8192, 1, 128_000),
-        PriceTable.defaults()
-            .with(
-                env.optional("DOCKHAND_PRICES")
-                    .map(text -> PriceTable.parse("DOCKHAND_PRICES", text))
-                    .orElse(PriceTable.EMPTY)),
+        prices,
         env.bool("DOCKHAND_PROMPT_CACHING", true),
         env.integer("DOCKHAND_MODEL_MAX_RETRIES", 2, 0, 10),
         env.duration(
@@ -89,6 +98,7 @@ public record AgentSettings(
             Duration.ofMinutes(5),
             Duration.ofSeconds(1),
             Duration.ofHours(6)),
-        env.integer("DOCKHAND_TOOL_OUTPUT_CAP_CHARS", 30_000, 1_000, 1_000_000));
+        env.integer("DOCKHAND_TOOL_OUTPUT_CAP_CHARS", 30_000, 1_000, 1_000_000),
+        Ceilings.from(env, model, budgetUsd, maxTurns, prices));
   }
 }

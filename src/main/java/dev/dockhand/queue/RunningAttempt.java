@@ -6,6 +6,7 @@ import dev.dockhand.events.TaskEvents;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -34,7 +35,7 @@ final class RunningAttempt implements TaskContext {
   private final Map<String, Long> timings;
   private final CountDownLatch ended = new CountDownLatch(1);
   private final TaskEvents events = new AttemptEvents();
-  private volatile Usage attemptUsage = Usage.ZERO;
+  private final AtomicReference<Usage> attemptUsage = new AtomicReference<>(Usage.ZERO);
   private long messageCursor = -1;
 
   RunningAttempt(TaskQueue queue, Task task) {
@@ -104,9 +105,21 @@ final class RunningAttempt implements TaskContext {
         : queue.eventLog().ofKind(task.id(), EventKind.MESSAGE_USER, messageCursor);
   }
 
+  /** The turn was paid for whatever becomes of the attempt, so its cost is recorded at once. */
   @Override
   public void usage(Usage total) {
-    attemptUsage = total;
+    Usage before = attemptUsage.getAndSet(total);
+    double paid = total.costUsd() - before.costUsd();
+    try {
+      queue.spend().add(task.userId(), paid);
+    } catch (RuntimeException e) {
+      log.warn("task {}: cannot record ${} of spend: {}", task.id(), paid, e.toString());
+    }
+  }
+
+  @Override
+  public Optional<SpendLimitReached> ownerSpendLimit() {
+    return queue.spend().limitReached(task.userId());
   }
 
   @Override
@@ -138,7 +151,7 @@ final class RunningAttempt implements TaskContext {
 
   /** Usage of all attempts so far, this one included. */
   Usage totalUsage() {
-    return task.usage().plus(attemptUsage);
+    return task.usage().plus(attemptUsage.get());
   }
 
   Map<String, Long> timings() {

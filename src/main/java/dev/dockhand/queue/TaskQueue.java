@@ -37,6 +37,7 @@ public final class TaskQueue {
   private final Clock clock;
   private final TaskLeases leases;
   private final EventCaps caps;
+  private final UserSpend spend;
   private final List<Runnable> wakeListeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<String>> cancelListeners = new CopyOnWriteArrayList<>();
 
@@ -55,6 +56,7 @@ public final class TaskQueue {
     this.clock = clock;
     this.leases = new TaskLeases(this);
     this.caps = new EventCaps(settings);
+    this.spend = new UserSpend(database, clock, agent.ceilings());
     database.listen(WAKE, ignored -> wakeListeners.forEach(Runnable::run));
     database.listen(CANCEL, id -> cancelListeners.forEach(listener -> listener.accept(id)));
   }
@@ -218,7 +220,8 @@ public final class TaskQueue {
 
   /**
    * Adds a follow-up. A running attempt picks it up through {@link TaskContext#takeMessages()}; a
-   * finished task is resumed as a new attempt that always gets to run.
+   * finished task is resumed as a new attempt that always gets to run. A task that has taken
+   * DOCKHAND_MAX_MESSAGES_PER_TASK follow-ups refuses more with a {@link ConflictException}.
    */
   public void postMessage(String id, String content) {
     postMessage(id, content, Optional.empty());
@@ -242,6 +245,7 @@ public final class TaskQueue {
           }
           caps.checkRoomForFollowUp(
               handle, id, content.getBytes(StandardCharsets.UTF_8).length);
+          FollowUps.count(handle, id, agent.ceilings().maxMessagesPerTask());
           // The append locks the task row first, so the status read next cannot change under us.
           appendAndPublish(handle, id, EventKind.MESSAGE_USER, Map.of("content", content), now);
           Task task = TaskRows.find(handle, id).orElseThrow();
@@ -292,6 +296,11 @@ public final class TaskQueue {
                         userId)
                     .mapTo(Long.class)
                     .one());
+  }
+
+  /** The ledger of what each person has spent on the model, with their limits. */
+  public UserSpend spend() {
+    return spend;
   }
 
   public Map<TaskStatus, Long> countByStatus() {

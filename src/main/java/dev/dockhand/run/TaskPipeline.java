@@ -97,6 +97,7 @@ public final class TaskPipeline implements TaskStep {
     RepoUrl repo = RepoUrl.parse(task.repo(), git);
     TaskOwner owner = owners.of(task.userId());
     Secret token = tokenOf(owner);
+    stopIfOwnerAtSpendLimit(context);
     // Everything the attempt writes, the host-side clone included, lives on its own bounded disk.
     try (TaskDisk disk = disks.create(task.id() + "-" + task.attempt())) {
       // A resumed task continues on its pushed branch; the base stays what was submitted.
@@ -251,6 +252,19 @@ public final class TaskPipeline implements TaskStep {
     } finally {
       context.timing(phase, clock.millis() - start);
     }
+  }
+
+  /**
+   * A task queued while its owner had room, claimed once they have none, ends before a clone or a
+   * container is paid for; the agent checks again before every turn.
+   */
+  private static void stopIfOwnerAtSpendLimit(TaskContext context) {
+    context
+        .ownerSpendLimit()
+        .ifPresent(
+            reached -> {
+              throw AgentLimitException.ownerAt(reached);
+            });
   }
 
   private static void stopIfCancelled(TaskContext context) {

@@ -54,7 +54,10 @@ public final class ApiServer {
             parts.queue,
             parts.log,
             new TaskSubmission(
-                parts.repoValidator, limits.maxPromptChars(), config.egress().userAdd()),
+                parts.repoValidator,
+                limits.maxPromptChars(),
+                config.egress().userAdd(),
+                config.agent().ceilings()),
             new SubmitLimiter(
                 parts.clock, config.auth().submitRatePerMinute(), config.auth().submitBurst()),
             config.auth().maxActiveTasksPerUser(),

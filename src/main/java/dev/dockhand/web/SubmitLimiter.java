@@ -5,9 +5,9 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A token bucket per user for task submissions: {@code burst} at once, then {@code perMinute}
- * sustained. Buckets live in memory, so on several nodes each node applies the rate on its own.
- * Thread-safe.
+ * A token bucket per user for task submissions and follow-up messages together: {@code burst} at
+ * once, then {@code perMinute} sustained. Buckets live in memory, so on several nodes each node
+ * applies the rate on its own. Thread-safe.
  */
 final class SubmitLimiter {
   private final Clock clock;
@@ -28,7 +28,10 @@ final class SubmitLimiter {
     if (!bucket.granted()) {
       long waitMillis = (long) Math.ceil((1 - bucket.tokens()) / tokensPerMilli);
       throw ApiException.rateLimited(
-          "too many submissions; try again later", Duration.ofMillis(waitMillis));
+          "too many submissions and follow-up messages; try again in "
+              + Math.max(1, (waitMillis + 999) / 1000)
+              + " seconds",
+          Duration.ofMillis(waitMillis));
     }
   }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dockhand.InvalidInputException;
 import dev.dockhand.Json;
 import dev.dockhand.NotFoundException;
+import dev.dockhand.agent.AgentLimitException;
 import dev.dockhand.events.Event;
 import dev.dockhand.events.EventLog;
 import dev.dockhand.queue.NewTask;
@@ -69,13 +70,32 @@ final class TaskRoutes {
     Caller caller = authentication.require(ctx);
     NewTask task = submission.parse(caller.userId(), JsonBody.read(ctx, limits.maxBodyBytes()));
     Optional<String> idempotencyKey = idempotencyKey(ctx);
-    limiter.acquire(caller.userId());
-    if (queue.activeCount(caller.userId()) >= maxActivePerUser) {
+    admit(caller.userId(), true);
+    ctx.status(201).json(TaskView.of(queue.submit(task, idempotencyKey)));
+  }
+
+  /**
+   * The per-person limits a submit and a follow-up both pass: the shared rate, the active-task cap
+   * when the request queues a task, and the daily and monthly spend limits.
+   */
+  private void admit(long userId, boolean queuesTask) {
+    limiter.acquire(userId);
+    if (queuesTask && queue.activeCount(userId) >= maxActivePerUser) {
       throw ApiException.rateLimited(
           "you have " + maxActivePerUser + " tasks queued or running; wait for one to finish",
           Duration.ofSeconds(30));
     }
-    ctx.status(201).json(TaskView.of(queue.submit(task, idempotencyKey)));
+    queue
+        .spend()
+        .limitReached(userId)
+        .ifPresent(
+            reached -> {
+              throw new ApiException(
+                  429,
+                  AgentLimitException.USER_BUDGET_EXCEEDED,
+                  "you have reached your " + reached.describe(),
+                  Optional.of(reached.retryAfter()));
+            });
   }
 
   private static Optional<String> idempotencyKey(Context ctx) {
@@ -132,8 +152,11 @@ final class TaskRoutes {
       throw new InvalidInputException(
           "content", "content must be 1-" + limits.maxPromptChars() + " characters");
     }
+    Optional<String> idempotencyKey = idempotencyKey(ctx);
+    // A message to a finished task queues it again.
+    admit(authentication.require(ctx).userId(), task.status().terminal());
     // The app's offline outbox resends with the same key; the message is stored once.
-    queue.postMessage(task.id(), content, idempotencyKey(ctx));
+    queue.postMessage(task.id(), content, idempotencyKey);
     ctx.status(202).json(TaskView.of(queue.get(task.id()).orElse(task)));
   }
 

@@ -340,6 +340,41 @@ class AgentLoopTest {
   }
 
   @Test
+  void theOwnersSpendLimitStopsATaskOnceTheirTasksTogetherReachIt() {
+    for (int i = 0; i < 10; i++) {
+      api.script(new Reply(List.of(new Text("and on and on")), "max_tokens"));
+    }
+    // $0.315 per turn on Sonnet; the task's own $5.00 budget is far off.
+    api.usageModel(
+        (request, replyBytes, at) -> new AnthropicStandIn.TokenCounts(100_000, 1_000, 0, 0));
+    Task task = TestTasks.running("Spend", 50, 5.00);
+    RecordingTaskContext context = new RecordingTaskContext(task);
+    context.ownerDailyLimit(1.00, 0.20);
+    // Another task of the owner's pays $0.60 for a turn while this one is on its first.
+    context.onEvent(
+        event -> {
+          if (event.kind() == EventKind.MESSAGE_ASSISTANT) {
+            context.ownerSpends(0.60);
+          }
+        });
+
+    assertThatThrownBy(() -> run(task, context))
+        .isInstanceOfSatisfying(
+            AgentLimitException.class,
+            limit -> {
+              assertThat(limit.code()).isEqualTo("user_budget_exceeded");
+              assertThat(limit.retryable()).isFalse();
+              assertThat(limit.getMessage())
+                  .startsWith(
+                      "the task's owner reached their daily spend limit of $1.00"
+                          + " (DOCKHAND_USER_DAILY_BUDGET_USD): $1.12 spent today (UTC);"
+                          + " it resets at ");
+            });
+    assertThat(api.answered()).hasSize(1);
+    assertThat(context.ownerSpent()).isCloseTo(1.115, within(1e-9));
+  }
+
+  @Test
   void aTaskResumesFromItsStoredConversationWithoutRepeatingThePrompt() {
     List<Event> prior =
         List.of(

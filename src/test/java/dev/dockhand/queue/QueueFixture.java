@@ -23,12 +23,18 @@ public final class QueueFixture implements AutoCloseable {
   public final Clock clock;
 
   public QueueFixture(String url, Path dataDir, QueueSettings settings, Clock clock) {
+    this(url, dataDir, settings, clock, agentDefaults());
+  }
+
+  /** The same, with other agent settings (limits and ceilings). */
+  public QueueFixture(
+      String url, Path dataDir, QueueSettings settings, Clock clock, AgentSettings agent) {
     this.database = Database.open(url, dataDir);
     this.eventLog = new EventLog(database);
     this.hub = new EventHub(database, eventLog);
     this.settings = settings;
     this.clock = clock;
-    this.queue = new TaskQueue(database, eventLog, hub, settings, agentDefaults(), clock);
+    this.queue = new TaskQueue(database, eventLog, hub, settings, agent, clock);
   }
 
   public static QueueSettings settings(int global, int perUser, int maxAttempts) {

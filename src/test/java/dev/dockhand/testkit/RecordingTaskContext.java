@@ -5,13 +5,18 @@ import dev.dockhand.Json;
 import dev.dockhand.events.Event;
 import dev.dockhand.events.EventKind;
 import dev.dockhand.events.TaskEvents;
+import dev.dockhand.queue.SpendLimitReached;
 import dev.dockhand.queue.Task;
 import dev.dockhand.queue.TaskContext;
 import dev.dockhand.queue.Usage;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -19,8 +24,9 @@ import java.util.function.Consumer;
 
 /**
  * A {@link TaskContext} for tests at the agent's boundary: events go to a list (seq from 1, or on
- * from the prior events given), deltas to another, follow-ups are queued by the test, and {@link
- * #cancel()} runs the registered actions as the dispatcher would. Thread-safe.
+ * from the prior events given), deltas to another, follow-ups are queued by the test, {@link
+ * #cancel()} runs the registered actions as the dispatcher would, and the owner's daily spend is
+ * kept as the ledger would keep it. Thread-safe.
  */
 public final class RecordingTaskContext implements TaskContext {
   private final Task task;
@@ -34,6 +40,8 @@ public final class RecordingTaskContext implements TaskContext {
   private final List<Consumer<String>> deltaListeners = new CopyOnWriteArrayList<>();
   private final long firstSeq;
   private boolean cancelled;
+  private double ownerDailyLimitUsd = Double.POSITIVE_INFINITY;
+  private double ownerSpentUsd;
 
   public RecordingTaskContext(Task task) {
     this(task, List.of());
@@ -125,8 +133,46 @@ public final class RecordingTaskContext implements TaskContext {
   }
 
   @Override
-  public void usage(Usage total) {
+  public synchronized void usage(Usage total) {
+    ownerSpentUsd += total.costUsd() - usage().costUsd();
     usages.add(total);
+  }
+
+  /** Gives the owner a daily spend limit, of which other tasks of theirs spent {@code spentUsd}. */
+  public synchronized void ownerDailyLimit(double limitUsd, double spentUsd) {
+    ownerDailyLimitUsd = limitUsd;
+    ownerSpentUsd = spentUsd;
+  }
+
+  /** Spend of another task of the owner, running at the same time. */
+  public synchronized void ownerSpends(double usd) {
+    ownerSpentUsd += usd;
+  }
+
+  /** What the owner has spent today, this task's turns included. */
+  public synchronized double ownerSpent() {
+    return ownerSpentUsd;
+  }
+
+  @Override
+  public synchronized Optional<SpendLimitReached> ownerSpendLimit() {
+    if (ownerSpentUsd < ownerDailyLimitUsd) {
+      return Optional.empty();
+    }
+    Instant now = Instant.now();
+    Instant midnight =
+        LocalDate.ofInstant(now, ZoneOffset.UTC)
+            .plusDays(1)
+            .atStartOfDay(ZoneOffset.UTC)
+            .toInstant();
+    return Optional.of(
+        new SpendLimitReached(
+            "daily",
+            ownerDailyLimitUsd,
+            ownerSpentUsd,
+            false,
+            midnight,
+            Duration.between(now, midnight)));
   }
 
   @Override

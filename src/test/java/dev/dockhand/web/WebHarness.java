@@ -50,7 +50,8 @@ public final class WebHarness implements AutoCloseable {
   private final Optional<String> adminToken;
   private final HttpClient http = HttpClient.newHttpClient();
 
-  private WebHarness(Map<String, String> environment, WebLimits limits) throws IOException {
+  private WebHarness(Map<String, String> environment, WebLimits limits, Clock clock)
+      throws IOException {
     this.dataDir = Files.createTempDirectory("dockhand-web-");
     Map<String, String> env = new HashMap<>(environment);
     env.putIfAbsent("DOCKHAND_DATA_DIR", dataDir.toString());
@@ -59,14 +60,14 @@ public final class WebHarness implements AutoCloseable {
     this.database = Database.open(config);
     this.log = new EventLog(database);
     this.hub = new EventHub(database, log);
-    this.queue =
-        new TaskQueue(database, log, hub, config.queue(), config.agent(), Clock.systemUTC());
+    this.queue = new TaskQueue(database, log, hub, config.queue(), config.agent(), clock);
     this.auth = Auth.create(config, database, Clock.systemUTC());
     this.adminToken = auth.bootstrapLocalAdmin();
     this.server =
         ApiServer.builder(config, database, queue, log, hub, auth)
             .metrics(metrics)
             .limits(limits)
+            .clock(clock)
             .build()
             .start();
   }
@@ -77,7 +78,13 @@ public final class WebHarness implements AutoCloseable {
 
   public static WebHarness start(Map<String, String> environment, WebLimits limits)
       throws IOException {
-    return new WebHarness(environment, limits);
+    return new WebHarness(environment, limits, Clock.systemUTC());
+  }
+
+  /** The same, with the queue and the server on {@code clock} (spend days, rate buckets). */
+  public static WebHarness start(Map<String, String> environment, WebLimits limits, Clock clock)
+      throws IOException {
+    return new WebHarness(environment, limits, clock);
   }
 
   public URI url(String path) {
