@@ -41,7 +41,12 @@ public final class WsFanout {
           run(clients, subscribers, rate, messages, (n) -> server.broadcast(frame(taskId, n, n)));
     }
     Result dockhand;
-    try (WebHarness harness = WebHarness.start(Map.of(), WebLimits.DEFAULTS);
+    // Every subscriber is one person on one address: lift the per-person and per-address caps.
+    String streams = Integer.toString(subscribers);
+    Map<String, String> env =
+        Map.of(
+            "DOCKHAND_MAX_STREAMS_PER_USER", streams, "DOCKHAND_MAX_STREAMS_PER_ADDRESS", streams);
+    try (WebHarness harness = WebHarness.start(env, WebLimits.DEFAULTS);
         FanoutClients clients = new FanoutClients()) {
       WebHarness.Person person = harness.person("bench");
       Task task = harness.submit(person);

@@ -6,6 +6,7 @@ import dev.dockhand.egress.EgressSettings;
 import dev.dockhand.git.GitSettings;
 import dev.dockhand.queue.QueueSettings;
 import dev.dockhand.sandbox.SandboxSettings;
+import dev.dockhand.web.StreamCaps;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.InetAddress;
@@ -42,7 +43,8 @@ public record Config(
     AgentSettings agent,
     GitSettings git,
     EgressSettings egress,
-    AuthSettings auth) {
+    AuthSettings auth,
+    StreamCaps streams) {
 
   /** The file named by this key, if set, supplies keys the environment does not. */
   public static final String CONFIG_FILE_KEY = "DOCKHAND_CONFIG_FILE";
@@ -83,7 +85,8 @@ public record Config(
         AgentSettings.from(env),
         git,
         EgressSettings.from(env, git.allowedHosts()),
-        AuthSettings.from(env));
+        AuthSettings.from(env),
+        StreamCaps.from(env));
   }
 
   public boolean postgres() {

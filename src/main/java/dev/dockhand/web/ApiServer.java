@@ -46,8 +46,10 @@ public final class ApiServer {
     Authentication authentication = new Authentication(parts.auth, cookie, config.publicUrl());
     LiveConnection.LiveParts live =
         new LiveConnection.LiveParts(parts.queue, parts.log, parts.hub, limits, metrics);
-    this.socket = new LiveSocket(authentication, live, timer);
-    this.sse = new SseStream(live);
+    StreamSlots streams =
+        new StreamSlots(config.streams(), new ClientAddress(config.auth().trustedProxies()));
+    this.socket = new LiveSocket(authentication, live, timer, streams);
+    this.sse = new SseStream(live, streams);
     TaskRoutes tasks =
         new TaskRoutes(
             authentication,

@@ -8,6 +8,7 @@ import io.javalin.websocket.WsContext;
 import io.javalin.websocket.WsMessageContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -16,24 +17,31 @@ import java.util.concurrent.TimeUnit;
  * {@code GET /api/v1/ws}. Authentication and the Origin check happen before the upgrade, so a
  * refused client never holds a socket. Browsers, which cannot set headers on a WebSocket, may offer
  * the subprotocols {@code dockhand} and {@code dockhand.bearer.<token>}; the server then answers
- * {@code Sec-WebSocket-Protocol: dockhand} (never echoing the token). Thread-safe.
+ * {@code Sec-WebSocket-Protocol: dockhand} (never echoing the token). Connections count against the
+ * caller's and the address's {@link StreamCaps}. Thread-safe.
  */
 final class LiveSocket {
   static final String PATH = "/api/v1/ws";
+  private static final String ADDRESS = "dockhand.address";
+  private static final int TRY_AGAIN_LATER = 1013;
 
   private final Authentication authentication;
   private final LiveConnection.LiveParts parts;
   private final ScheduledExecutorService timer;
   private final ConcurrentHashMap<String, LiveConnection> connections = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, WsContext> sockets = new ConcurrentHashMap<>();
+  private final StreamSlots slots;
+  private final ConcurrentHashMap<String, StreamSlots.Slot> held = new ConcurrentHashMap<>();
 
   LiveSocket(
       Authentication authentication,
       LiveConnection.LiveParts parts,
-      ScheduledExecutorService timer) {
+      ScheduledExecutorService timer,
+      StreamSlots slots) {
     this.authentication = authentication;
     this.parts = parts;
     this.timer = timer;
+    this.slots = slots;
   }
 
   void register(RoutesConfig routes) {
@@ -53,6 +61,7 @@ final class LiveSocket {
   private void beforeUpgrade(Context ctx) {
     Caller caller = authentication.require(ctx);
     authentication.checkWebSocketOrigin(ctx, caller);
+    ctx.attribute(ADDRESS, slots.check(ctx, caller.userId()));
     String offered = ctx.header("Sec-WebSocket-Protocol");
     if (offered == null) {
       return;
@@ -78,6 +87,14 @@ final class LiveSocket {
       ctx.closeSession(LiveConnection.POLICY_VIOLATION, "unauthenticated");
       return;
     }
+    String address = ctx.attribute(ADDRESS);
+    Optional<StreamSlots.Slot> slot =
+        slots.tryAcquire(caller.userId(), address == null ? "unknown" : address);
+    if (slot.isEmpty()) {
+      ctx.closeSession(TRY_AGAIN_LATER, "too many live connections");
+      return;
+    }
+    held.put(ctx.sessionId(), slot.get());
     Outbox outbox = new Outbox(ctx.session, parts.limits(), parts.metrics(), timer);
     connections.put(ctx.sessionId(), new LiveConnection(caller, outbox, parts));
     sockets.put(ctx.sessionId(), ctx);
@@ -102,6 +119,10 @@ final class LiveSocket {
 
   private void forget(WsContext ctx) {
     sockets.remove(ctx.sessionId());
+    StreamSlots.Slot slot = held.remove(ctx.sessionId());
+    if (slot != null) {
+      slot.close();
+    }
     LiveConnection connection = connections.remove(ctx.sessionId());
     if (connection != null) {
       ctx.disableAutomaticPings();

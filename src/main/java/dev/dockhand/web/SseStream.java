@@ -24,13 +24,26 @@ final class SseStream {
   private static final String POISON = "";
 
   private final LiveConnection.LiveParts parts;
+  private final StreamSlots slots;
   private final Set<BlockingQueue<String>> open = ConcurrentHashMap.newKeySet();
 
-  SseStream(LiveConnection.LiveParts parts) {
+  SseStream(LiveConnection.LiveParts parts, StreamSlots slots) {
     this.parts = parts;
+    this.slots = slots;
   }
 
+  /** Holds one of the caller's and the address's stream slots for as long as the stream lasts. */
   void stream(Context ctx, String taskId) throws IOException {
+    Caller caller = ctx.attribute(Authentication.ATTRIBUTE);
+    if (caller == null) {
+      throw ApiException.unauthenticated();
+    }
+    try (StreamSlots.Slot slot = slots.acquire(ctx, caller.userId())) {
+      send(ctx, taskId);
+    }
+  }
+
+  private void send(Context ctx, String taskId) throws IOException {
     long after = resumeFrom(ctx);
     BlockingQueue<String> queue =
         new ArrayBlockingQueue<>(Math.min(parts.limits().outboundMaxFrames(), 10_000));

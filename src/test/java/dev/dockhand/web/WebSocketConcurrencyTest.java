@@ -31,7 +31,14 @@ class WebSocketConcurrencyTest {
 
   @BeforeEach
   void start() throws Exception {
-    harness = WebHarness.start();
+    // One person's connections, more than the default per-person cap allows.
+    String streams = Integer.toString(CLIENTS);
+    harness =
+        WebHarness.start(
+            Map.of(
+                "DOCKHAND_MAX_STREAMS_PER_USER", streams,
+                "DOCKHAND_MAX_STREAMS_PER_ADDRESS", streams),
+            WebLimits.DEFAULTS);
   }
 
   @AfterEach
