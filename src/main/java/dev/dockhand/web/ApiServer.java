@@ -46,8 +46,8 @@ public final class ApiServer {
     Authentication authentication = new Authentication(parts.auth, cookie, config.publicUrl());
     LiveConnection.LiveParts live =
         new LiveConnection.LiveParts(parts.queue, parts.log, parts.hub, limits, metrics);
-    StreamSlots streams =
-        new StreamSlots(config.streams(), new ClientAddress(config.auth().trustedProxies()));
+    ClientAddress address = new ClientAddress(config.auth().trustedProxies());
+    StreamSlots streams = new StreamSlots(config.streams(), address);
     this.socket = new LiveSocket(authentication, live, timer, streams);
     this.sse = new SseStream(live, streams);
     TaskRoutes tasks =
@@ -67,7 +67,6 @@ public final class ApiServer {
             sse);
     AccountRoutes account =
         new AccountRoutes(authentication, parts.auth, parts.repos, limits.maxBodyBytes());
-    ClientAddress address = new ClientAddress(config.auth().trustedProxies());
     LoginRoutes login =
         new LoginRoutes(
             parts.auth,
