@@ -85,8 +85,9 @@ public final class Auth {
 
   /**
    * In local mode, makes sure the local user exists and, on first start, creates the admin token
-   * and writes it to {@code <data dir>/admin-token}. Returns the token only when it was created
-   * now, for the caller to print once. Does nothing in GitHub mode.
+   * (scope admin) and writes it to {@code <data dir>/admin-token}. Returns the token only when it
+   * was created now; print the file's path, not the token, where a journal would keep it. Does
+   * nothing in GitHub mode.
    */
   public Optional<String> bootstrapLocalAdmin() {
     if (!localMode()) {

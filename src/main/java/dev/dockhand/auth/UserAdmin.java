@@ -42,14 +42,22 @@ public final class UserAdmin {
       Optional<Double> dailyBudgetUsd,
       Optional<Double> monthlyBudgetUsd) {}
 
+  /** One page of users; {@code nextAfter} is the id to list after for the next, if any. */
+  public record Listing(List<Entry> users, Optional<Long> nextAfter) {}
+
   /** Users with an id above {@code afterId}, by id, at most {@code limit} of them. */
-  public List<Entry> list(long afterId, int limit) {
+  public Listing list(long afterId, int limit) {
     if (limit < 1 || limit > MAX_PAGE) {
       throw new IllegalArgumentException("limit " + limit);
     }
-    return database
-        .jdbi()
-        .withHandle(handle -> select(handle, "id > :key ORDER BY id LIMIT :limit", afterId, limit));
+    List<Entry> rows =
+        database
+            .jdbi()
+            .withHandle(
+                handle -> select(handle, "id > :key ORDER BY id LIMIT :limit", afterId, limit + 1));
+    return rows.size() <= limit
+        ? new Listing(rows, Optional.empty())
+        : new Listing(rows.subList(0, limit), Optional.of(rows.get(limit - 1).user().id()));
   }
 
   public Optional<Entry> find(long id) {

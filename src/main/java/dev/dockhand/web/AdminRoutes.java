@@ -78,14 +78,11 @@ final class AdminRoutes {
   /** {@code ?limit=&cursor=}: users by id; {@code nextCursor} fetches the next page. */
   private void list(Context ctx) {
     int limit = TaskRoutes.intParam(ctx, "limit", 100, 1, UserAdmin.MAX_PAGE);
-    long after = cursor(ctx);
-    List<UserAdmin.Entry> page = users.list(after, limit + 1);
+    UserAdmin.Listing page = users.list(cursor(ctx), limit);
     ObjectNode body = Json.MAPPER.createObjectNode();
     ArrayNode items = body.putArray("items");
-    page.stream().limit(limit).forEach(entry -> items.add(view(entry)));
-    if (page.size() > limit) {
-      body.put("nextCursor", Long.toString(page.get(limit - 1).user().id()));
-    }
+    page.users().forEach(entry -> items.add(view(entry)));
+    page.nextAfter().ifPresent(after -> body.put("nextCursor", Long.toString(after)));
     ctx.json(body);
   }
 

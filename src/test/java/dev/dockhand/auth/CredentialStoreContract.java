@@ -168,12 +168,15 @@ abstract class CredentialStoreContract {
     assertThat(bobSeen.dailyBudgetUsd()).contains(3.0);
     assertThat(bobSeen.monthlyBudgetUsd()).isEmpty();
 
-    assertThat(admin.list(0, 10))
+    assertThat(admin.list(0, 10).users())
         .extracting(entry -> entry.user().login())
         .containsExactly("ann", "bob");
-    assertThat(admin.list(ann.id(), 10))
-        .extracting(entry -> entry.user().login())
-        .containsExactly("bob");
+    UserAdmin.Listing first = admin.list(0, 1);
+    assertThat(first.users()).extracting(entry -> entry.user().login()).containsExactly("ann");
+    assertThat(first.nextAfter()).contains(ann.id());
+    UserAdmin.Listing second = admin.list(ann.id(), UserAdmin.MAX_PAGE);
+    assertThat(second.users()).extracting(entry -> entry.user().login()).containsExactly("bob");
+    assertThat(second.nextAfter()).isEmpty();
     assertThat(admin.idOf("BOB")).contains(bob.id());
     assertThat(admin.setBudget(999, Optional.empty(), Optional.empty())).isFalse();
   }
