@@ -155,6 +155,24 @@ class AdminApiTest {
   }
 
   @Test
+  void theLimitAnAdminSetsIsTheOneTheUsersSubmitsAreHeldTo() {
+    WebHarness.Person bob = harness.person("bob");
+    spend(bob, LocalDate.now(ZoneOffset.UTC), 3.0);
+    String submit = "{\"repo\":\"https://github.com/octo/hello.git\",\"prompt\":\"hi\"}";
+    String path = "/api/v1/admin/users/" + bob.id() + "/budget";
+
+    assertThat(put(path, admin(), "{\"dailyUsd\":2,\"monthlyUsd\":null}").statusCode())
+        .isEqualTo(200);
+    HttpResponse<String> refused = harness.post("/api/v1/tasks", bob.token(), submit);
+    assertThat(refused.statusCode()).isEqualTo(429);
+    assertThat(error(refused).get("message").asText()).contains("$2.00");
+
+    assertThat(put(path, admin(), "{\"dailyUsd\":null,\"monthlyUsd\":null}").statusCode())
+        .isEqualTo(200);
+    assertThat(harness.post("/api/v1/tasks", bob.token(), submit).statusCode()).isEqualTo(201);
+  }
+
+  @Test
   void someoneWhoIsNotAnAdminGets403OnEveryAdminRoute() {
     WebHarness.Person bob = harness.person("bob");
     WebHarness.Person carol = harness.person("carol");
