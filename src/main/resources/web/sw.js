@@ -2,7 +2,7 @@
 // network. Never caches the API, the login routes or anything else: those always go to the server.
 // Shell files are fetched from the network first, so a new version shows as soon as it is online.
 
-const CACHE = "dockhand-shell-v1";
+const CACHE = "dockhand-shell-v2";
 const SHELL = [
   "/",
   "/index.html",
@@ -25,6 +25,7 @@ const SHELL = [
   "/js/signin.js",
   "/js/tasklist.js",
   "/js/taskview.js",
+  "/js/users.js",
   "/vendor/preact.js",
   "/vendor/hooks.js",
   "/vendor/htm.js",

@@ -5,6 +5,7 @@ import dev.dockhand.cli.ServeCommand;
 import dev.dockhand.cli.SubmitCommand;
 import dev.dockhand.cli.TasksCommand;
 import dev.dockhand.cli.TokenCommand;
+import dev.dockhand.cli.UsersCommand;
 import dev.dockhand.cli.WatchCommand;
 import dev.dockhand.cli.WorkerImageCommand;
 import picocli.CommandLine;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Command;
       TasksCommand.class,
       CancelCommand.class,
       TokenCommand.class,
+      UsersCommand.class,
       WorkerImageCommand.class,
       CommandLine.HelpCommand.class
     })

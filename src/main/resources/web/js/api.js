@@ -86,6 +86,10 @@ export const api = {
     }),
   diff: (id) => request("GET", `/tasks/${encodeURIComponent(id)}/diff`, { as: "text" }),
   repos: () => request("GET", "/repos"),
+  users: (cursor) =>
+    request("GET", `/admin/users?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`),
+  disableUser: (id) => request("POST", `/admin/users/${encodeURIComponent(id)}/disable`),
+  enableUser: (id) => request("POST", `/admin/users/${encodeURIComponent(id)}/enable`),
 };
 
 /** Ends a cookie session; a pasted token is only forgotten (it stays valid on the server). */

@@ -9,12 +9,14 @@ import { SignIn } from "./signin.js";
 import { TaskList } from "./tasklist.js";
 import { NewTask } from "./newtask.js";
 import { TaskView } from "./taskview.js";
+import { Users } from "./users.js";
 
 function parseRoute(hash) {
   const path = hash.replace(/^#/, "") || "/";
   const task = path.match(/^\/tasks\/([^/]+)(\/changes)?$/);
   if (task) return { name: "task", id: decodeURIComponent(task[1]), tab: task[2] ? "changes" : "conversation" };
   if (path === "/new") return { name: "new" };
+  if (path === "/users") return { name: "users" };
   return { name: "list" };
 }
 
@@ -90,7 +92,7 @@ function App() {
   }, [me]);
 
   useEffect(() => {
-    const screen = route.name === "task" ? "Task" : route.name === "new" ? "New task" : "Tasks";
+    const screen = { task: "Task", new: "New task", users: "Users" }[route.name] || "Tasks";
     document.title = me ? `${screen} · Dockhand` : "Dockhand";
   }, [route, me]);
 
@@ -116,6 +118,7 @@ function App() {
       ${route.name === "list" && html`<${TaskList} />`}
       ${route.name === "new" && html`<${NewTask} me=${me} />`}
       ${route.name === "task" && html`<${TaskView} id=${route.id} tab=${route.tab} online=${online} />`}
+      ${route.name === "users" && html`<${Users} me=${me} />`}
     </main>
   `;
 }
@@ -142,11 +145,16 @@ function Header({ me, route, onSignOut }) {
         </summary>
         <div class="menu">
           <p><strong>${me.name || me.login}</strong><br /><span class="muted">${me.mode === "local" ? "local mode" : `@${me.login}`}</span></p>
-          <button type="button" class="button" onClick=${onSignOut}>Sign out</button>
+          ${me.admin && html`<a class="button block" href="#/users" onClick=${closeMenu}>Users</a>`}
+          <button type="button" class="button block" onClick=${onSignOut}>Sign out</button>
         </div>
       </details>
     </header>
   `;
+}
+
+function closeMenu(event) {
+  event.currentTarget.closest("details")?.removeAttribute("open");
 }
 
 function skipToMain(event) {

@@ -1,5 +1,5 @@
-// Signing in: GitHub when the server has an OAuth app, or a pasted API token (local mode prints
-// one on first start; `dockhand token` makes more).
+// Signing in: GitHub when the server has an OAuth app, or a pasted API token (local mode writes
+// one to data/admin-token on first start; `dockhand token` makes more).
 
 import { html, useState } from "./html.js";
 import { api, ApiError, rememberToken, forgetToken } from "./api.js";
@@ -45,7 +45,7 @@ export function SignIn({ problem, onSignedIn }) {
         <form onSubmit=${submit} novalidate>
           <label for="token">API token</label>
           <p class="hint" id="token-hint">
-            In local mode the server prints one on first start (also in <code>data/admin-token</code>).
+            In local mode the server writes one to <code>data/admin-token</code> on first start.
           </p>
           <input
             id="token"

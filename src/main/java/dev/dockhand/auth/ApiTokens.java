@@ -12,12 +12,23 @@ import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.statement.StatementContext;
 
-/** Personal API tokens ({@code dh_} + 256 random bits), stored as SHA-256 hashes. Thread-safe. */
+/**
+ * Personal API tokens ({@code dh_} + 256 random bits), stored as SHA-256 hashes, each with a {@link
+ * Scope} and an optional expiry. Thread-safe.
+ */
 public final class ApiTokens {
   public static final String PREFIX = "dh_";
+
+  /** The longest a token may live; a token that must outlast this is a new token next year. */
+  public static final Duration MAX_LIFETIME = Duration.ofDays(366);
+
+  /**
+   * How stale {@code last_used_at} may be. Recording every use would make each API call a write; a
+   * minute's precision is plenty, and the write's own guard keeps concurrent calls to one.
+   */
+  static final Duration LAST_USED_PRECISION = Duration.ofMinutes(1);
+
   private static final int MAX_NAME = 100;
-  // Recording every use would make each API call a write; a minute's precision is plenty.
-  private static final Duration LAST_USED_PRECISION = Duration.ofMinutes(1);
 
   private final Database database;
   private final Clock clock;
@@ -27,36 +38,58 @@ public final class ApiTokens {
     this.clock = clock;
   }
 
+  /** A write-scoped token that never expires. */
   public ApiToken.Created create(long userId, String name) {
+    return create(userId, name, Scope.WRITE, Optional.empty());
+  }
+
+  /**
+   * A new token. Whether the caller may hand out {@code scope} is the caller's to check; the expiry
+   * must lie in the future and at most {@link #MAX_LIFETIME} away.
+   */
+  public ApiToken.Created create(
+      long userId, String name, Scope scope, Optional<Instant> expiresAt) {
     String trimmed = name == null ? "" : name.strip();
     if (trimmed.isEmpty()
         || trimmed.length() > MAX_NAME
         || trimmed.chars().anyMatch(Character::isISOControl)) {
       throw new InvalidInputException("name", "must be 1-" + MAX_NAME + " printable characters");
     }
+    Instant now = Instant.ofEpochMilli(clock.millis());
+    expiresAt.ifPresent(expiry -> checkExpiry(expiry, now));
     String secret = OpaqueTokens.generate(PREFIX);
     ApiToken token =
         new ApiToken(
-            OpaqueTokens.shortId("tok_"),
-            trimmed,
-            Instant.ofEpochMilli(clock.millis()),
-            Optional.empty());
+            OpaqueTokens.shortId("tok_"), trimmed, scope, now, expiresAt, Optional.empty());
     database.write(
         handle ->
             handle
                 .createUpdate(
-                    "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at)"
-                        + " VALUES (:id, :userId, :name, :hash, :createdAt)")
+                    "INSERT INTO api_tokens"
+                        + " (id, user_id, name, token_hash, scope, created_at, expires_at)"
+                        + " VALUES (:id, :userId, :name, :hash, :scope, :createdAt, :expiresAt)")
                 .bind("id", token.id())
                 .bind("userId", userId)
                 .bind("name", token.name())
                 .bind("hash", OpaqueTokens.hash(secret))
-                .bind("createdAt", token.createdAt().toEpochMilli())
+                .bind("scope", scope.wire())
+                .bind("createdAt", now.toEpochMilli())
+                .bind("expiresAt", expiresAt.map(Instant::toEpochMilli).orElse(null))
                 .execute());
     return new ApiToken.Created(token, secret);
   }
 
-  /** The user's tokens that are not revoked, newest first. */
+  private static void checkExpiry(Instant expiry, Instant now) {
+    if (!expiry.isAfter(now)) {
+      throw new InvalidInputException("expiresAt", "expiresAt must be in the future");
+    }
+    if (expiry.isAfter(now.plus(MAX_LIFETIME))) {
+      throw new InvalidInputException(
+          "expiresAt", "expiresAt must be at most " + MAX_LIFETIME.toDays() + " days from now");
+    }
+  }
+
+  /** The user's tokens that are not revoked (expired ones included), newest first. */
   public List<ApiToken> list(long userId) {
     return database
         .jdbi()
@@ -64,8 +97,8 @@ public final class ApiTokens {
             handle ->
                 handle
                     .createQuery(
-                        "SELECT id, name, created_at, last_used_at FROM api_tokens"
-                            + " WHERE user_id = :userId AND revoked_at IS NULL"
+                        "SELECT id, name, scope, created_at, expires_at, last_used_at"
+                            + " FROM api_tokens WHERE user_id = :userId AND revoked_at IS NULL"
                             + " ORDER BY created_at DESC, id DESC")
                     .bind("userId", userId)
                     .map(ApiTokens::token)
@@ -90,8 +123,8 @@ public final class ApiTokens {
     }
   }
 
-  /** The user a live token belongs to. */
-  public Optional<Long> authenticate(String secret) {
+  /** A token that is neither revoked nor expired; records its use at most once a minute. */
+  public Optional<ApiToken.Verified> authenticate(String secret) {
     if (secret == null || !secret.startsWith(PREFIX) || secret.length() > 200) {
       return Optional.empty();
     }
@@ -104,34 +137,56 @@ public final class ApiTokens {
                 handle ->
                     handle
                         .createQuery(
-                            "SELECT user_id, last_used_at FROM api_tokens"
-                                + " WHERE token_hash = :hash AND revoked_at IS NULL")
+                            "SELECT user_id, scope, expires_at, last_used_at FROM api_tokens"
+                                + " WHERE token_hash = :hash AND revoked_at IS NULL"
+                                + " AND (expires_at IS NULL OR expires_at > :now)")
                         .bind("hash", hash)
-                        .map(
-                            (row, ctx) ->
-                                new Use(row.getLong("user_id"), row.getLong("last_used_at")))
+                        .bind("now", now)
+                        .map(ApiTokens::use)
                         .findOne());
-    if (use.isPresent() && use.get().lastUsedAt() < now - LAST_USED_PRECISION.toMillis()) {
+    long stale = now - LAST_USED_PRECISION.toMillis();
+    if (use.isPresent()
+        && use.get().lastUsedAt().map(last -> last.toEpochMilli() <= stale).orElse(true)) {
+      // Requests that all read the old value race here; the guard lets one of them write.
       database.write(
           handle ->
               handle
                   .createUpdate(
-                      "UPDATE api_tokens SET last_used_at = :now WHERE token_hash = :hash")
+                      "UPDATE api_tokens SET last_used_at = :now WHERE token_hash = :hash"
+                          + " AND (last_used_at IS NULL OR last_used_at <= :stale)")
                   .bind("now", now)
                   .bind("hash", hash)
+                  .bind("stale", stale)
                   .execute());
     }
-    return use.map(Use::userId);
+    return use.map(Use::verified);
   }
 
-  private record Use(long userId, long lastUsedAt) {}
+  private record Use(ApiToken.Verified verified, Optional<Instant> lastUsedAt) {}
+
+  private static Use use(ResultSet row, StatementContext context) throws SQLException {
+    return new Use(
+        new ApiToken.Verified(row.getLong("user_id"), scope(row), instant(row, "expires_at")),
+        instant(row, "last_used_at"));
+  }
 
   private static ApiToken token(ResultSet row, StatementContext context) throws SQLException {
-    long lastUsed = row.getLong("last_used_at");
     return new ApiToken(
         row.getString("id"),
         row.getString("name"),
+        scope(row),
         Instant.ofEpochMilli(row.getLong("created_at")),
-        row.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(lastUsed)));
+        instant(row, "expires_at"),
+        instant(row, "last_used_at"));
+  }
+
+  /** A value the schema does not know can only be narrower than it meant: read. */
+  private static Scope scope(ResultSet row) throws SQLException {
+    return Scope.parse(row.getString("scope")).orElse(Scope.READ);
+  }
+
+  private static Optional<Instant> instant(ResultSet row, String column) throws SQLException {
+    long millis = row.getLong(column);
+    return row.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(millis));
   }
 }

@@ -85,8 +85,9 @@ public final class Auth {
 
   /**
    * In local mode, makes sure the local user exists and, on first start, creates the admin token
-   * and writes it to {@code <data dir>/admin-token}. Returns the token only when it was created
-   * now, for the caller to print once. Does nothing in GitHub mode.
+   * (scope admin) and writes it to {@code <data dir>/admin-token}. Returns the token only when it
+   * was created now; print the file's path, not the token, where a journal would keep it. Does
+   * nothing in GitHub mode.
    */
   public Optional<String> bootstrapLocalAdmin() {
     if (!localMode()) {
@@ -105,13 +106,29 @@ public final class Auth {
     return user.local() || (!localMode() && access().isAdmin(user.login()));
   }
 
+  /** The widest scope the user's credentials act with: admin for admins, else write. */
+  public Scope widestScope(User user) {
+    return isAdmin(user) ? Scope.ADMIN : Scope.WRITE;
+  }
+
   /**
-   * The user behind an {@code Authorization: Bearer} value. With GitHub sign-in, throws {@link
-   * AccessRevokedException} when the allowlist no longer lets them in (checked again as
-   * DOCKHAND_MEMBERSHIP_RECHECK says).
+   * The user behind an {@code Authorization: Bearer} value and what the token lets them do: its
+   * scope, narrowed to what the user may do today (an admin token of someone taken off
+   * DOCKHAND_ADMINS acts as write). With GitHub sign-in, throws {@link AccessRevokedException} when
+   * the allowlist no longer lets them in (checked again as DOCKHAND_MEMBERSHIP_RECHECK says).
    */
-  public Optional<User> byToken(String bearer) {
-    return stillAllowed(tokens.authenticate(bearer).flatMap(users::find));
+  public Optional<Credential> byToken(String bearer) {
+    return tokens
+        .authenticate(bearer)
+        .flatMap(
+            token ->
+                stillAllowed(users.find(token.userId()))
+                    .map(
+                        user ->
+                            new Credential(
+                                user,
+                                token.scope().narrowest(widestScope(user)),
+                                token.expiresAt())));
   }
 
   /** The user behind a session cookie value; refused as {@link #byToken} says. */

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Local mode's first start: an admin API token for the local user, written to {@code <data
+ * Local mode's first start: an admin-scoped API token for the local user, written to {@code <data
  * dir>/admin-token} (mode 0600). Deleting that file makes the next start issue a new token.
  */
 final class LocalAdmin {
@@ -23,7 +23,7 @@ final class LocalAdmin {
       return Optional.empty();
     }
     User local = users.local();
-    ApiToken.Created created = tokens.create(local.id(), "admin");
+    ApiToken.Created created = tokens.create(local.id(), "admin", Scope.ADMIN, Optional.empty());
     try {
       OwnerOnlyFiles.create(file, created.secret() + "\n");
     } catch (FileAlreadyExistsException raced) {

@@ -10,17 +10,21 @@ import java.util.Optional;
  * sliding expiry. Thread-safe.
  */
 public final class Sessions {
+  /**
+   * How stale {@code last_seen_at} (and with it the sliding expiry) may be. Sliding on every
+   * request would make each page view a write; the write's own guard keeps concurrent requests of
+   * one session to one write.
+   */
+  static final Duration LAST_SEEN_PRECISION = Duration.ofMinutes(1);
+
   private final Database database;
   private final Clock clock;
   private final Duration ttl;
-  // Sliding the expiry on every request would make each page view a write.
-  private final Duration slideStep;
 
   public Sessions(Database database, Clock clock, Duration ttl) {
     this.database = database;
     this.clock = clock;
     this.ttl = ttl;
-    this.slideStep = ttl.dividedBy(100);
   }
 
   public Duration ttl() {
@@ -50,7 +54,7 @@ public final class Sessions {
     return id;
   }
 
-  /** The user of a live session, sliding its expiry forward. */
+  /** The user of a live session, sliding its expiry forward at most once a minute. */
   public Optional<Long> userFor(String sessionId) {
     if (sessionId == null || sessionId.isEmpty() || sessionId.length() > 200) {
       return Optional.empty();
@@ -72,16 +76,18 @@ public final class Sessions {
                             (row, ctx) ->
                                 new Seen(row.getLong("user_id"), row.getLong("last_seen_at")))
                         .findOne());
-    if (seen.isPresent() && seen.get().lastSeenAt() < now - slideStep.toMillis()) {
+    long stale = now - LAST_SEEN_PRECISION.toMillis();
+    if (seen.isPresent() && seen.get().lastSeenAt() <= stale) {
       database.write(
           handle ->
               handle
                   .createUpdate(
                       "UPDATE sessions SET last_seen_at = :now, expires_at = :expires"
-                          + " WHERE id_hash = :hash")
+                          + " WHERE id_hash = :hash AND last_seen_at <= :stale")
                   .bind("now", now)
                   .bind("expires", now + ttl.toMillis())
                   .bind("hash", hash)
+                  .bind("stale", stale)
                   .execute());
     }
     return seen.map(Seen::userId);

@@ -14,7 +14,7 @@ public final class Users {
   /** The login the local-mode user is given when it is free; the flag, not the name, marks it. */
   static final String LOCAL_LOGIN = "local";
 
-  private static final String COLUMNS =
+  static final String COLUMNS =
       "id, login, name, avatar_url, is_local, disabled_at";
 
   private final Database database;
@@ -222,7 +222,7 @@ public final class Users {
     return "users.github_token:" + userId;
   }
 
-  private static User user(ResultSet row, StatementContext context) throws SQLException {
+  static User user(ResultSet row, StatementContext context) throws SQLException {
     return new User(
         row.getLong("id"),
         row.getString("login"),

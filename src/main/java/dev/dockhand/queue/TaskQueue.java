@@ -148,6 +148,12 @@ public final class TaskQueue {
   /** The user's tasks, newest first. */
   public Page<Task> list(
       long userId, Optional<TaskStatus> status, int limit, Optional<String> cursor) {
+    return listAcrossUsers(Optional.of(userId), status, limit, cursor);
+  }
+
+  /** Every user's tasks, or one user's when {@code userId} is given, newest first (for admins). */
+  public Page<Task> listAcrossUsers(
+      Optional<Long> userId, Optional<TaskStatus> status, int limit, Optional<String> cursor) {
     if (limit < 1 || limit > MAX_LIST) {
       throw new InvalidInputException("limit", "must be between 1 and " + MAX_LIST);
     }
@@ -161,13 +167,14 @@ public final class TaskQueue {
                         .createQuery(
                             "SELECT "
                                 + TaskRows.COLUMNS
-                                + " FROM tasks WHERE user_id = :user"
+                                + " FROM tasks WHERE 1 = 1"
+                                + (userId.isPresent() ? " AND user_id = :user" : "")
                                 + (status.isPresent() ? " AND status = :status" : "")
                                 + (after.isPresent()
                                     ? " AND (created_at < :at OR (created_at = :at AND id < :id))"
                                     : "")
                                 + " ORDER BY created_at DESC, id DESC LIMIT :limit")
-                        .bind("user", userId)
+                        .bind("user", userId.orElse(0L))
                         .bind("status", status.map(TaskStatus::wire).orElse(null))
                         .bind("at", after.map(ListCursor::createdAt).orElse(0L))
                         .bind("id", after.map(ListCursor::id).orElse(""))

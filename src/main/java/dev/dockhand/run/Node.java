@@ -122,13 +122,13 @@ public final class Node implements AutoCloseable {
   /** Builds and starts a node; the caller closes it. */
   public static Node start(Config config, PrintStream out) {
     Node node = new Node(config, Clock.systemUTC(), out);
+    // Not the token itself: a service manager's journal keeps whatever is printed here.
     node.adminToken.ifPresent(
         token ->
             out.println(
                 "Local mode: an admin API token was written to "
-                    + config.dataDir().resolve("admin-token")
-                    + " (shown once): "
-                    + token));
+                    + config.dataDir().resolve("admin-token").toAbsolutePath()
+                    + " (mode 0600); sign in with its contents"));
     out.println(
         "Dockhand listening on "
             + node.origin()

@@ -2,6 +2,7 @@ package dev.dockhand.web;
 
 import dev.dockhand.Json;
 import dev.dockhand.auth.Auth;
+import dev.dockhand.auth.UserAdmin;
 import dev.dockhand.config.Config;
 import dev.dockhand.events.EventHub;
 import dev.dockhand.events.EventLog;
@@ -77,18 +78,26 @@ public final class ApiServer {
             new LoginLimiter(parts.clock),
             address);
     OpsRoutes ops = new OpsRoutes(authentication, parts.readiness, metrics);
+    AdminRoutes admin =
+        new AdminRoutes(
+            authentication,
+            parts.auth,
+            new UserAdmin(parts.database, parts.clock),
+            parts.queue,
+            socket,
+            sse,
+            limits.maxBodyBytes());
     SecurityHeaders headers = new SecurityHeaders(config.publicUrl());
     this.app =
         Javalin.create(
             javalin -> {
               configureServer(javalin, limits, metrics);
               javalin.routes.before(headers::apply);
-              javalin.routes.before(
-                  "/api/v1/*",
-                  ctx -> authentication.checkNotCrossSite(ctx, authentication.require(ctx)));
+              javalin.routes.before("/api/v1/*", authentication::check);
               ErrorMapper.register(javalin.routes);
               tasks.register(javalin.routes);
               account.register(javalin.routes);
+              admin.register(javalin.routes);
               login.register(javalin.routes);
               ops.register(javalin.routes);
               socket.register(javalin.routes);
@@ -177,6 +186,7 @@ public final class ApiServer {
   /** The parts the server needs; optional ones have working defaults. */
   public static final class Builder {
     private final Config config;
+    private final Database database;
     private final TaskQueue queue;
     private final EventLog log;
     private final EventHub hub;
@@ -191,6 +201,7 @@ public final class ApiServer {
     private Builder(
         Config config, Database database, TaskQueue queue, EventLog log, EventHub hub, Auth auth) {
       this.config = config;
+      this.database = database;
       this.queue = queue;
       this.log = log;
       this.hub = hub;

@@ -1,6 +1,8 @@
 package dev.dockhand.web;
 
 import dev.dockhand.auth.Auth;
+import dev.dockhand.auth.Scope;
+import dev.dockhand.auth.User;
 import io.javalin.http.Context;
 import java.net.URI;
 import java.util.Locale;
@@ -9,8 +11,8 @@ import java.util.Set;
 
 /**
  * Identifies callers from {@code Authorization: Bearer}, a WebSocket subprotocol carrying the
- * token, or the session cookie; and refuses cookie-borne requests that another site made the
- * browser send. Thread-safe.
+ * token, or the session cookie; refuses cookie-borne requests that another site made the browser
+ * send, and requests the credential's scope does not allow. Thread-safe.
  */
 final class Authentication {
   static final String ATTRIBUTE = "dockhand.caller";
@@ -20,6 +22,7 @@ final class Authentication {
 
   static final String PROTOCOL = "dockhand";
   private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
+  private static final Set<String> READ_METHODS = Set.of("GET", "HEAD");
 
   private final Auth auth;
   private final SessionCookie cookie;
@@ -42,12 +45,30 @@ final class Authentication {
     return caller;
   }
 
+  /** Every {@code /api/v1} request: a caller, from our own pages if by cookie, within scope. */
+  void check(Context ctx) {
+    Caller caller = require(ctx);
+    checkNotCrossSite(ctx, caller);
+    if (!caller.scope().covers(Scope.WRITE) && !READ_METHODS.contains(ctx.method().name())) {
+      throw ApiException.forbidden(
+          "this token has scope read, which may only read (GET); "
+              + ctx.method().name()
+              + " needs a token of scope write");
+    }
+  }
+
+  /** A session cookie acts as write, or as admin for an admin; it does not expire on a date. */
+  Caller session(User user) {
+    return new Caller(user, auth.widestScope(user), Optional.empty(), true);
+  }
+
   private Optional<Caller> identify(Context ctx) {
     Optional<String> bearer = bearer(ctx);
     if (bearer.isPresent()) {
-      return auth.byToken(bearer.get()).map(user -> new Caller(user, false));
+      return auth.byToken(bearer.get())
+          .map(token -> new Caller(token.user(), token.scope(), token.expiresAt(), false));
     }
-    return cookie.read(ctx).flatMap(auth::bySession).map(user -> new Caller(user, true));
+    return cookie.read(ctx).flatMap(auth::bySession).map(this::session);
   }
 
   private static Optional<String> bearer(Context ctx) {

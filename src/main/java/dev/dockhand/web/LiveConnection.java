@@ -63,6 +63,12 @@ final class LiveConnection implements FollowerSink {
     return 0;
   }
 
+  long userId() {
+    return caller.userId();
+  }
+
+  // Every message here only reads, so a read-scoped token may send them all; a message that
+  // changes state must check caller.scope() first.
   private void handle(ClientMessage message) {
     switch (message) {
       case ClientMessage.Ping ping -> outbox.send(Frames.pong());
@@ -92,11 +98,18 @@ final class LiveConnection implements FollowerSink {
     follower.start(after, () -> owned(follower));
   }
 
-  /** Runs on the follower's thread: the lookup must not hold up this connection's messages. */
+  /**
+   * Runs on the follower's thread: the lookup must not hold up this connection's messages. An admin
+   * may follow anyone's task; everyone else only their own.
+   */
   private boolean owned(TaskFollower follower) {
     String taskId = follower.taskId();
     boolean mine =
-        parts.queue().get(taskId).filter(task -> task.userId() == caller.userId()).isPresent();
+        parts
+            .queue()
+            .get(taskId)
+            .filter(task -> caller.admin() || task.userId() == caller.userId())
+            .isPresent();
     if (!mine) {
       synchronized (this) {
         followers.remove(taskId, follower);

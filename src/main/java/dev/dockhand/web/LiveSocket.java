@@ -131,6 +131,21 @@ final class LiveSocket {
     }
   }
 
+  /** The user was disabled: end their sockets on this node (1008, policy violation). */
+  void closeUser(long userId) {
+    for (var entry : connections.entrySet()) {
+      WsContext socket = sockets.get(entry.getKey());
+      if (entry.getValue().userId() == userId && socket != null) {
+        try {
+          socket.closeSession(LiveConnection.POLICY_VIOLATION, "account disabled");
+        } catch (RuntimeException e) {
+          // Already gone.
+        }
+        forget(socket);
+      }
+    }
+  }
+
   /** Server shutdown: tell every client to come back later (1001 going away). */
   void closeAll() {
     List<WsContext> open = new ArrayList<>(sockets.values());

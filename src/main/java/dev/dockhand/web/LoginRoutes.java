@@ -126,7 +126,8 @@ final class LoginRoutes {
               auth.sessions()
                   .userFor(session)
                   .flatMap(auth.users()::find)
-                  .ifPresent(user -> authentication.checkNotCrossSite(ctx, new Caller(user, true)));
+                  .ifPresent(
+                      user -> authentication.checkNotCrossSite(ctx, authentication.session(user)));
               auth.sessions().delete(session);
             });
     cookie.clear(ctx);

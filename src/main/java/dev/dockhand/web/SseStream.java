@@ -6,7 +6,7 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,7 +25,9 @@ final class SseStream {
 
   private final LiveConnection.LiveParts parts;
   private final StreamSlots slots;
-  private final Set<BlockingQueue<String>> open = ConcurrentHashMap.newKeySet();
+
+  /** Each open stream's queue, and the user who opened it. */
+  private final Map<BlockingQueue<String>, Long> open = new ConcurrentHashMap<>();
 
   SseStream(LiveConnection.LiveParts parts, StreamSlots slots) {
     this.parts = parts;
@@ -39,11 +41,11 @@ final class SseStream {
       throw ApiException.unauthenticated();
     }
     try (StreamSlots.Slot slot = slots.acquire(ctx, caller.userId())) {
-      send(ctx, taskId);
+      send(ctx, taskId, caller.userId());
     }
   }
 
-  private void send(Context ctx, String taskId) throws IOException {
+  private void send(Context ctx, String taskId, long userId) throws IOException {
     long after = resumeFrom(ctx);
     BlockingQueue<String> queue =
         new ArrayBlockingQueue<>(Math.min(parts.limits().outboundMaxFrames(), 10_000));
@@ -55,8 +57,8 @@ final class SseStream {
     OutputStream out = ctx.res().getOutputStream();
     out.write(": connected\n\n".getBytes(StandardCharsets.UTF_8));
     out.flush();
-    open.add(queue);
-    // The route checked ownership before calling this.
+    open.put(queue, userId);
+    // The route checked that the caller may read this task.
     TaskFollower follower =
         new TaskFollower(parts.log(), parts.hub(), taskId, sink, queue.remainingCapacity())
             .start(after, () -> true);
@@ -106,10 +108,22 @@ final class SseStream {
 
   /** Ends every open stream (server shutdown). */
   void closeAll() {
-    for (BlockingQueue<String> queue : open) {
-      queue.clear();
-      queue.offer(POISON);
-    }
+    open.keySet().forEach(SseStream::end);
+  }
+
+  /** The user was disabled: end their streams on this node. */
+  void closeUser(long userId) {
+    open.forEach(
+        (queue, owner) -> {
+          if (owner == userId) {
+            end(queue);
+          }
+        });
+  }
+
+  private static void end(BlockingQueue<String> queue) {
+    queue.clear();
+    queue.offer(POISON);
   }
 
   private final class Sink implements FollowerSink {

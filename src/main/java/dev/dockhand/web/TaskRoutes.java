@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /** {@code /api/v1/tasks…}: submit, list, inspect, cancel, follow up, diff and events. */
 final class TaskRoutes {
@@ -58,12 +59,12 @@ final class TaskRoutes {
   void register(RoutesConfig routes) {
     routes.post("/api/v1/tasks", this::submit);
     routes.get("/api/v1/tasks", this::list);
-    routes.get(TASK, ctx -> ctx.json(TaskView.of(owned(ctx))));
+    routes.get(TASK, ctx -> ctx.json(TaskView.of(readable(ctx))));
     routes.post(TASK + "/cancel", this::cancel);
     routes.post(TASK + "/messages", this::message);
     routes.get(TASK + "/diff", this::diff);
     routes.get(TASK + "/events", this::events);
-    routes.get(TASK + "/events/stream", ctx -> sse.stream(ctx, owned(ctx).id()));
+    routes.get(TASK + "/events/stream", ctx -> sse.stream(ctx, readable(ctx).id()));
   }
 
   private void submit(Context ctx) {
@@ -112,19 +113,26 @@ final class TaskRoutes {
 
   private void list(Context ctx) {
     Caller caller = authentication.require(ctx);
-    Optional<TaskStatus> status =
-        Optional.ofNullable(ctx.queryParam("status")).map(TaskRoutes::status);
-    int limit = intParam(ctx, "limit", 20, 1, 100);
+    Page<Task> page =
+        queue.list(
+            caller.userId(), statusParam(ctx), intParam(ctx, "limit", 20, 1, 100), cursor(ctx));
+    ObjectNode body = Json.MAPPER.createObjectNode();
+    body.set("items", Json.MAPPER.valueToTree(page.items().stream().map(TaskView::of).toList()));
+    page.nextCursor().ifPresent(next -> body.put("nextCursor", next));
+    ctx.json(body);
+  }
+
+  static Optional<TaskStatus> statusParam(Context ctx) {
+    return Optional.ofNullable(ctx.queryParam("status")).map(TaskRoutes::status);
+  }
+
+  static Optional<String> cursor(Context ctx) {
     Optional<String> cursor =
         Optional.ofNullable(ctx.queryParam("cursor")).filter(c -> !c.isEmpty());
     if (cursor.isPresent() && cursor.get().length() > 500) {
       throw new InvalidInputException("cursor", "cursor is not one this server gave out");
     }
-    Page<Task> page = queue.list(caller.userId(), status, limit, cursor);
-    ObjectNode body = Json.MAPPER.createObjectNode();
-    body.set("items", Json.MAPPER.valueToTree(page.items().stream().map(TaskView::of).toList()));
-    page.nextCursor().ifPresent(next -> body.put("nextCursor", next));
-    ctx.json(body);
+    return cursor;
   }
 
   private static TaskStatus status(String wire) {
@@ -162,12 +170,12 @@ final class TaskRoutes {
 
   /** A task without changes (or not finished) has an empty diff. */
   private void diff(Context ctx) {
-    Task task = owned(ctx);
+    Task task = readable(ctx);
     ctx.contentType("text/x-diff; charset=utf-8").result(queue.diff(task.id()).orElse(""));
   }
 
   private void events(Context ctx) {
-    Task task = owned(ctx);
+    Task task = readable(ctx);
     long after = longParam(ctx, "after", 0);
     int limit = intParam(ctx, "limit", 100, 1, 1000);
     List<Event> events = log.page(task.id(), after, limit);
@@ -181,21 +189,29 @@ final class TaskRoutes {
   }
 
   /**
-   * The caller's task named in the path; another user's task is "not found", like a missing one.
+   * The caller's task named in the path, to change; another user's task is "not found", like a
+   * missing one, even for an admin.
    */
   private Task owned(Context ctx) {
     Caller caller = authentication.require(ctx);
+    return task(ctx, task -> task.userId() == caller.userId());
+  }
+
+  /** The task named in the path, to read: the caller's own, or anyone's for an admin. */
+  private Task readable(Context ctx) {
+    Caller caller = authentication.require(ctx);
+    return task(ctx, task -> caller.admin() || task.userId() == caller.userId());
+  }
+
+  private Task task(Context ctx, Predicate<Task> visible) {
     String id = ctx.pathParam("id");
     if (id.isEmpty() || id.length() > MAX_ID) {
       throw new NotFoundException("task", "(invalid id)");
     }
-    return queue
-        .get(id)
-        .filter(task -> task.userId() == caller.userId())
-        .orElseThrow(() -> new NotFoundException("task", id));
+    return queue.get(id).filter(visible).orElseThrow(() -> new NotFoundException("task", id));
   }
 
-  private static int intParam(Context ctx, String name, int fallback, int min, int max) {
+  static int intParam(Context ctx, String name, int fallback, int min, int max) {
     long value = longParam(ctx, name, fallback);
     if (value < min || value > max) {
       throw new InvalidInputException(name, name + " must be between " + min + " and " + max);
