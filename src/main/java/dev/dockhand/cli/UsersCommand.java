@@ -78,19 +78,9 @@ public final class UsersCommand implements Runnable {
             + " tasks are cancelled.",
         "USER is a login or a numeric id."
       })
-  static final class Disable implements Callable<Integer> {
-    @Mixin ClientOptions options;
-
-    @Parameters(paramLabel = "USER", description = "Login or id")
-    String user;
-
-    @Override
-    public Integer call() {
-      ApiClient client = options.client();
-      JsonNode found = find(client, user);
-      client.post("/admin/users/" + found.path("id").asLong() + "/disable", Map.of(), Map.of());
-      System.out.println("disabled " + found.path("login").asText());
-      return 0;
+  static final class Disable extends Switch {
+    Disable() {
+      super("disable", "disabled");
     }
   }
 
@@ -98,18 +88,33 @@ public final class UsersCommand implements Runnable {
       name = "enable",
       mixinStandardHelpOptions = true,
       description = {"Let a disabled user in again.", "USER is a login or a numeric id."})
-  static final class Enable implements Callable<Integer> {
+  static final class Enable extends Switch {
+    Enable() {
+      super("enable", "enabled");
+    }
+  }
+
+  /** Finds the user, then posts {@code /admin/users/{id}/<action>}. */
+  abstract static class Switch implements Callable<Integer> {
+    private final String action;
+    private final String done;
+
     @Mixin ClientOptions options;
 
     @Parameters(paramLabel = "USER", description = "Login or id")
     String user;
 
+    Switch(String action, String done) {
+      this.action = action;
+      this.done = done;
+    }
+
     @Override
     public Integer call() {
       ApiClient client = options.client();
       JsonNode found = find(client, user);
-      client.post("/admin/users/" + found.path("id").asLong() + "/enable", Map.of(), Map.of());
-      System.out.println("enabled " + found.path("login").asText());
+      client.post("/admin/users/" + found.path("id").asLong() + "/" + action, Map.of(), Map.of());
+      System.out.println(done + " " + found.path("login").asText());
       return 0;
     }
   }

@@ -43,7 +43,7 @@ public final class ApiServer {
     WebLimits limits = parts.limits;
     Metrics metrics = parts.metrics;
     metrics.taskCountSource(parts.queue::countByStatus);
-    SessionCookie cookie = new SessionCookie(config.publicUrl());
+    HostCookie cookie = new HostCookie(HostCookie.SESSION, config.publicUrl());
     Authentication authentication = new Authentication(parts.auth, cookie, config.publicUrl());
     LiveConnection.LiveParts live =
         new LiveConnection.LiveParts(parts.queue, parts.log, parts.hub, limits, metrics);
@@ -72,7 +72,7 @@ public final class ApiServer {
         new LoginRoutes(
             parts.auth,
             cookie,
-            new LoginCookie(config.publicUrl()),
+            new HostCookie(HostCookie.LOGIN, config.publicUrl()),
             authentication,
             this::origin,
             new LoginLimiter(parts.clock),

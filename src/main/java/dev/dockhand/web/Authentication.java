@@ -25,10 +25,10 @@ final class Authentication {
   private static final Set<String> READ_METHODS = Set.of("GET", "HEAD");
 
   private final Auth auth;
-  private final SessionCookie cookie;
+  private final HostCookie cookie;
   private final Optional<String> publicOrigin;
 
-  Authentication(Auth auth, SessionCookie cookie, Optional<URI> publicUrl) {
+  Authentication(Auth auth, HostCookie cookie, Optional<URI> publicUrl) {
     this.auth = auth;
     this.cookie = cookie;
     this.publicOrigin = publicUrl.map(Authentication::origin);

@@ -15,8 +15,8 @@ import java.util.function.Supplier;
 
 /**
  * {@code /auth/github/login} → GitHub → {@code /auth/github/callback} → session cookie; and {@code
- * /auth/logout}. The login start is rate-limited per client address and sets a {@link LoginCookie}
- * that the callback must bring back, so a login begun in another browser cannot sign this one in. A
+ * /auth/logout}. The login start is rate-limited per client address and sets a login cookie
+ * ({@link HostCookie#LOGIN}) that the callback must bring back, so a login begun in another browser cannot sign this one in. A
  * login always gets a fresh session id (any session the browser came with is ended), so a session
  * id planted before login is worthless after it. A browser that lands on a refusal or failure gets
  * a page ({@link LoginPage}); other clients get the usual JSON error.
@@ -25,8 +25,8 @@ final class LoginRoutes {
   static final String CALLBACK = "/auth/github/callback";
 
   private final Auth auth;
-  private final SessionCookie cookie;
-  private final LoginCookie loginCookie;
+  private final HostCookie cookie;
+  private final HostCookie loginCookie;
   private final Authentication authentication;
   private final Supplier<URI> origin;
   private final LoginLimiter limiter;
@@ -34,8 +34,8 @@ final class LoginRoutes {
 
   LoginRoutes(
       Auth auth,
-      SessionCookie cookie,
-      LoginCookie loginCookie,
+      HostCookie cookie,
+      HostCookie loginCookie,
       Authentication authentication,
       Supplier<URI> origin,
       LoginLimiter limiter,
@@ -78,7 +78,7 @@ final class LoginRoutes {
       return;
     }
     GitHubLogin.Start start = github.begin(callback());
-    loginCookie.set(ctx, start.browserNonce());
+    loginCookie.set(ctx, start.browserNonce(), HostCookie.LOGIN_MAX_AGE);
     ctx.redirect(start.authorizeUrl().toString());
   }
 

@@ -26,19 +26,11 @@ class GitHubLoginTest {
     github = new GitHubOAuthStandIn("client-123", "secret-456");
     harness =
         WebHarness.start(
-            Map.of(
-                "GITHUB_CLIENT_ID",
-                "client-123",
-                "GITHUB_CLIENT_SECRET",
-                "secret-456",
-                "GITHUB_URL",
-                github.url().toString(),
-                "GITHUB_API_URL",
-                github.url().toString(),
-                "DOCKHAND_PUBLIC_URL",
+            github.signInEnv(
+                Map.of("DOCKHAND_PUBLIC_URL",
                 PUBLIC_URL,
                 "DOCKHAND_ALLOWED_USERS",
-                "octocat"),
+                "octocat")),
             dev.dockhand.web.WebLimits.DEFAULTS);
   }
 

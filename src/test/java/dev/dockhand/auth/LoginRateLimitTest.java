@@ -21,14 +21,10 @@ class LoginRateLimitTest {
     github = new GitHubOAuthStandIn("client-123", "secret-456");
     harness =
         WebHarness.start(
-            Map.of(
-                "GITHUB_CLIENT_ID", "client-123",
-                "GITHUB_CLIENT_SECRET", "secret-456",
-                "GITHUB_URL", github.url().toString(),
-                "GITHUB_API_URL", github.url().toString(),
-                "DOCKHAND_ALLOWED_USERS", "octocat",
+            github.signInEnv(
+                Map.of("DOCKHAND_ALLOWED_USERS", "octocat",
                 // The test plays a reverse proxy on loopback that names each caller.
-                "DOCKHAND_TRUSTED_PROXIES", "127.0.0.1"),
+                "DOCKHAND_TRUSTED_PROXIES", "127.0.0.1")),
             WebLimits.DEFAULTS);
   }
 

@@ -26,23 +26,15 @@ class PostgresSignInTest {
     github = new GitHubOAuthStandIn("client-123", "secret-456");
     harness =
         WebHarness.start(
-            Map.of(
-                "DOCKHAND_DB_URL",
+            github.signInEnv(
+                Map.of("DOCKHAND_DB_URL",
                 TestDatabases.freshPostgresUrl(),
-                "GITHUB_CLIENT_ID",
-                "client-123",
-                "GITHUB_CLIENT_SECRET",
-                "secret-456",
-                "GITHUB_URL",
-                github.url().toString(),
-                "GITHUB_API_URL",
-                github.url().toString(),
                 "DOCKHAND_PUBLIC_URL",
                 PUBLIC_URL,
                 "DOCKHAND_ALLOWED_USERS",
                 "octocat",
                 "DOCKHAND_ALLOWED_ORGS",
-                "acme"),
+                "acme")),
             WebLimits.DEFAULTS);
   }
 

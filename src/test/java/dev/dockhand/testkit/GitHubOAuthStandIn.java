@@ -82,6 +82,19 @@ public final class GitHubOAuthStandIn implements AutoCloseable {
     server.start();
   }
 
+  /**
+   * The server keys that point GitHub sign-in at this stand-in (client id and secret, GITHUB_URL,
+   * GITHUB_API_URL), with {@code more} added.
+   */
+  public Map<String, String> signInEnv(Map<String, String> more) {
+    Map<String, String> env = new java.util.HashMap<>(more);
+    env.put("GITHUB_CLIENT_ID", clientId);
+    env.put("GITHUB_CLIENT_SECRET", clientSecret);
+    env.put("GITHUB_URL", url().toString());
+    env.put("GITHUB_API_URL", url().toString());
+    return Map.copyOf(env);
+  }
+
   public URI url() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }

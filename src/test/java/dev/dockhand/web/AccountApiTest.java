@@ -134,7 +134,7 @@ class AccountApiTest {
   @Test
   void aCookieAuthenticatedMutationFromAnotherSiteIsRefused() {
     WebHarness.Person bob = harness.person("bob");
-    String cookie = SessionCookie.PLAIN_NAME + "=" + harness.auth().sessions().create(bob.id());
+    String cookie = HostCookie.SESSION + "=" + harness.auth().sessions().create(bob.id());
     HttpRequest.Builder post =
         HttpRequest.newBuilder(harness.url("/api/v1/tokens"))
             .header("Cookie", cookie)

@@ -232,7 +232,7 @@ class AdminApiTest {
       WebHarness.Person alice = github.person("alice");
       WebHarness.Person bob = github.person("bob");
       long local = github.auth().users().local().id();
-      String cookie = SessionCookie.PLAIN_NAME + "=" + github.auth().sessions().create(alice.id());
+      String cookie = HostCookie.SESSION + "=" + github.auth().sessions().create(alice.id());
       java.util.function.Function<String, HttpResponse<String>> disable =
           id ->
               github.send(

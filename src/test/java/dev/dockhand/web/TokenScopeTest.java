@@ -188,7 +188,7 @@ class TokenScopeTest {
     WebHarness.Person bob = harness.person("bob");
     for (var person : List.of(harness.local(), bob)) {
       String cookie =
-          SessionCookie.PLAIN_NAME + "=" + harness.auth().sessions().create(person.id());
+          HostCookie.SESSION + "=" + harness.auth().sessions().create(person.id());
       JsonNode me =
           WebHarness.json(
               harness.send(
@@ -204,7 +204,7 @@ class TokenScopeTest {
   @Test
   void fiftyRequestsAtOnceWriteATokensAndASessionsLastUseOnce() throws Exception {
     WebHarness.Person alice = harness.person("alice");
-    String cookie = SessionCookie.PLAIN_NAME + "=" + harness.auth().sessions().create(alice.id());
+    String cookie = HostCookie.SESSION + "=" + harness.auth().sessions().create(alice.id());
     // Created now, the session counts as seen now; make its last sighting old enough to slide.
     harness
         .database()

@@ -166,7 +166,7 @@ class WebSocketTest {
   @Test
   void aCookieSessionFromAForeignOrNullOriginIsRefusedAndFromOurOwnAccepted() throws Exception {
     WebHarness.Person alice = harness.person("alice");
-    String cookie = SessionCookie.PLAIN_NAME + "=" + harness.auth().sessions().create(alice.id());
+    String cookie = HostCookie.SESSION + "=" + harness.auth().sessions().create(alice.id());
     for (String origin : List.of("https://evil.example", "null")) {
       assertThatThrownBy(
               () ->
