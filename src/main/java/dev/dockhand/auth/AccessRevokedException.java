@@ -16,6 +16,11 @@ public class AccessRevokedException extends DockhandException {
     return new AccessRevokedException("access_revoked", reason + "; sign in again", false);
   }
 
+  /** Access that ended for good, said without the advice to sign in again (for a task's owner). */
+  static AccessRevokedException ended(String reason) {
+    return new AccessRevokedException("access_revoked", reason, false);
+  }
+
   static AccessRevokedException unconfirmed() {
     return new AccessRevokedException(
         "upstream_unavailable",

@@ -136,6 +136,23 @@ public final class Auth {
     return stillAllowed(sessions.userFor(sessionId).flatMap(users::find));
   }
 
+  /**
+   * Before a task of the user runs: throws {@link AccessRevokedException} when an admin disabled
+   * them or the allowlist no longer lets them in (checked again as DOCKHAND_MEMBERSHIP_RECHECK
+   * says), so work queued by someone who has since lost access does not run on the server's key.
+   */
+  public User confirmStillAllowed(long userId) {
+    User user =
+        users
+            .find(userId)
+            .orElseThrow(() -> AccessRevokedException.ended("the task's owner no longer exists"));
+    if (user.disabled()) {
+      throw AccessRevokedException.ended("an admin has disabled the task's owner");
+    }
+    recheck.ifPresent(check -> check.confirm(user));
+    return user;
+  }
+
   private Optional<User> stillAllowed(Optional<User> found) {
     Optional<User> enabled = found.filter(user -> !user.disabled());
     enabled.ifPresent(user -> recheck.ifPresent(check -> check.confirm(user)));

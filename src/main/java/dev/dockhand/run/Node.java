@@ -87,7 +87,7 @@ public final class Node implements AutoCloseable {
     TaskPipeline pipeline =
         new TaskPipeline(
             config.git(),
-            owners(config, auth.users()),
+            owners(config, auth),
             disks,
             network,
             sandbox,
@@ -201,9 +201,11 @@ public final class Node implements AutoCloseable {
     }
   }
 
-  private static TaskOwner.Lookup owners(Config config, Users users) {
+  /** A task runs only while its owner may still use the server (not disabled, still allowed). */
+  private static TaskOwner.Lookup owners(Config config, Auth auth) {
+    Users users = auth.users();
     return userId -> {
-      User user = users.find(userId).orElseThrow();
+      User user = auth.confirmStillAllowed(userId);
       if (user.local()) {
         return new TaskOwner(
             new GitIdentity(user.displayName(), "local@dockhand.invalid"), config.git().localToken());

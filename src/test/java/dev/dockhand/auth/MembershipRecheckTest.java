@@ -1,6 +1,7 @@
 package dev.dockhand.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dockhand.config.Secret;
@@ -33,15 +34,11 @@ class MembershipRecheckTest {
     github = new GitHubOAuthStandIn("client-123", "secret-456");
     harness =
         WebHarness.start(
-            Map.of(
-                "GITHUB_CLIENT_ID", "client-123",
-                "GITHUB_CLIENT_SECRET", "secret-456",
-                "GITHUB_URL", github.url().toString(),
-                "GITHUB_API_URL", github.url().toString(),
-                "DOCKHAND_PUBLIC_URL", PUBLIC_URL,
+            github.signInEnv(
+                Map.of("DOCKHAND_PUBLIC_URL", PUBLIC_URL,
                 "DOCKHAND_ALLOWED_USERS", "octocat",
                 "DOCKHAND_ALLOWED_ORGS", "acme",
-                "DOCKHAND_MEMBERSHIP_RECHECK", "1h"),
+                "DOCKHAND_MEMBERSHIP_RECHECK", "1h")),
             WebLimits.DEFAULTS);
     github.addOrgMember("acme", "alice");
     github.signInAs(ALICE);
@@ -82,6 +79,33 @@ class MembershipRecheckTest {
     assertThat(browser.signIn().statusCode()).isEqualTo(302);
     assertThat(browser.api("/api/v1/me").statusCode()).isEqualTo(200);
     assertThat(harness.get("/api/v1/me", token).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aTaskOfSomeoneWhoLostAccessDoesNotRunAfterTheRecheck() {
+    signedIn();
+    assertThat(harness.auth().confirmStillAllowed(aliceId()).login()).isEqualTo("alice");
+
+    github.removeOrgMember("acme", "alice");
+    lastConfirmedAgo(RECHECK.plusMinutes(1));
+    assertThatThrownBy(() -> harness.auth().confirmStillAllowed(aliceId()))
+        .isInstanceOf(AccessRevokedException.class)
+        .hasMessageContaining("@alice is no longer allowed")
+        .satisfies(e -> assertThat(((AccessRevokedException) e).retryable()).isFalse());
+
+    github.addOrgMember("acme", "alice");
+    signedIn();
+    harness
+        .database()
+        .write(
+            handle ->
+                handle
+                    .createUpdate("UPDATE users SET disabled_at = 1 WHERE id = :id")
+                    .bind("id", aliceId())
+                    .execute());
+    assertThatThrownBy(() -> harness.auth().confirmStillAllowed(aliceId()))
+        .isInstanceOf(AccessRevokedException.class)
+        .hasMessage("an admin has disabled the task's owner");
   }
 
   @Test
@@ -144,19 +168,11 @@ class MembershipRecheckTest {
     harness.close();
     harness =
         WebHarness.start(
-            Map.of(
-                "GITHUB_CLIENT_ID",
-                "client-123",
-                "GITHUB_CLIENT_SECRET",
-                "secret-456",
-                "GITHUB_URL",
-                github.url().toString(),
-                "GITHUB_API_URL",
-                github.url().toString(),
-                "DOCKHAND_PUBLIC_URL",
+            github.signInEnv(
+                Map.of("DOCKHAND_PUBLIC_URL",
                 PUBLIC_URL,
                 "DOCKHAND_ALLOWED_USERS",
-                "octocat"),
+                "octocat")),
             WebLimits.DEFAULTS);
     SignInBrowser dave = signedInEarlierByTheList(new Account(6002, "dave", "Dave"));
     HttpResponse<String> refused = dave.api("/api/v1/me");
