@@ -1,15 +1,11 @@
 package dev.dockhand.auth;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.dockhand.Json;
 import dev.dockhand.config.Secret;
-import java.io.IOException;
-import java.io.InputStream;
+import dev.dockhand.github.GitHubClient;
+import dev.dockhand.github.GitHubResponse;
+import dev.dockhand.github.GitHubUnavailableException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -21,13 +17,12 @@ import org.slf4j.LoggerFactory;
  * (local, no network), then each DOCKHAND_ALLOWED_ORGS entry asked of GitHub with the person's own
  * token ({@code GET /user/memberships/orgs/{org}}, {@code GET
  * /orgs/{org}/teams/{team}/memberships/{login}}; only {@code "state":"active"} counts). Used at
- * sign-in and for the periodic recheck. GitHub's answers cross a trust boundary here: bodies are
- * read up to a bound and only the {@code state} member is looked at. Thread-safe.
+ * sign-in and for the periodic recheck, through the {@link GitHubClient}; of GitHub's answers only
+ * the {@code state} member and the token's scopes are looked at. Thread-safe.
  */
 final class AccessCheck {
   private static final Logger LOG = LoggerFactory.getLogger(AccessCheck.class);
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
-  private static final int MAX_BODY_BYTES = 64 * 1024;
 
   /** What the rules and GitHub said. */
   enum Verdict {
@@ -51,17 +46,11 @@ final class AccessCheck {
   }
 
   private final AccessRules rules;
-  private final URI apiUrl;
-  private final HttpClient http;
+  private final GitHubClient github;
 
   AccessCheck(AccessRules rules, URI apiUrl) {
     this.rules = rules;
-    this.apiUrl = apiUrl;
-    this.http =
-        HttpClient.newBuilder()
-            .connectTimeout(TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    this.github = GitHubClient.create(apiUrl, TIMEOUT);
   }
 
   /** Whether some rule needs GitHub's answer (DOCKHAND_ALLOWED_ORGS is set). */
@@ -98,67 +87,54 @@ final class AccessCheck {
                 team ->
                     "orgs/" + org + "/teams/" + segment(team) + "/memberships/" + segment(login))
             .orElse("user/memberships/orgs/" + org);
-    HttpRequest request =
-        HttpRequest.newBuilder(GitHubLogin.resolve(apiUrl, path))
-            .timeout(TIMEOUT)
-            .header("Accept", "application/vnd.github+json")
-            .header("Authorization", "Bearer " + token.reveal())
-            .header("X-GitHub-Api-Version", "2022-11-28")
-            .GET()
-            .build();
     try {
-      HttpResponse<InputStream> response =
-          http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-      byte[] body;
-      try (InputStream in = response.body()) {
-        body = in.readNBytes(MAX_BODY_BYTES);
-      }
-      return judge(rule, login, response, body);
-    } catch (IOException e) {
-      LOG.warn("GitHub could not be asked whether @{} is in {}: {}", login, rule, e.toString());
-      return Membership.UNANSWERED;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      return judge(rule, login, github.get(path, token));
+    } catch (GitHubUnavailableException e) {
+      LOG.warn("GitHub could not be asked whether @{} is in {}: {}", login, rule, e.getMessage());
       return Membership.UNANSWERED;
     }
   }
 
-  private static Membership judge(
-      AccessRules.OrgRule rule, String login, HttpResponse<?> response, byte[] body)
-      throws IOException {
-    int status = response.statusCode();
-    if (status == 200) {
-      JsonNode json = Json.MAPPER.readTree(body);
-      return "active".equals(json.path("state").asText()) ? Membership.ACTIVE : Membership.NONE;
-    }
-    if (status == 401) {
-      return Membership.TOKEN_REFUSED;
-    }
-    boolean rateLimited =
-        status == 429
-            || (status == 403
-                && response.headers().firstValue("X-RateLimit-Remaining").orElse("").equals("0"));
-    if (rateLimited || status >= 500) {
-      LOG.warn("GitHub answered HTTP {} when asked whether @{} is in {}", status, login, rule);
-      return Membership.UNANSWERED;
-    }
-    if (lacksReadOrg(response)) {
+  private static Membership judge(AccessRules.OrgRule rule, String login, GitHubResponse answer) {
+    return switch (answer.outcome()) {
+      case OK ->
+          answer
+              .json()
+              .map(json -> "active".equals(json.path("state").asText()))
+              .map(active -> active ? Membership.ACTIVE : Membership.NONE)
+              .orElseGet(() -> unanswered(rule, login, answer));
+      case UNAUTHORIZED -> Membership.TOKEN_REFUSED;
+      case RATE_LIMITED, UNAVAILABLE -> unanswered(rule, login, answer);
+      case FORBIDDEN, NOT_FOUND, REJECTED -> notVouched(rule, login, answer);
+    };
+  }
+
+  private static Membership notVouched(
+      AccessRules.OrgRule rule, String login, GitHubResponse answer) {
+    if (lacksReadOrg(answer)) {
       // A token from before read:org was asked for: only a new sign-in can grant it.
       return Membership.TOKEN_REFUSED;
     }
     // 404 (not a member, or a team they cannot see) and 403 (the organisation restricts this
     // OAuth app, or demands SSO) both mean GitHub does not vouch for them.
-    if (status != 404 && status != 403) {
-      LOG.warn("GitHub answered HTTP {} when asked whether @{} is in {}", status, login, rule);
+    if (answer.outcome() == GitHubResponse.Outcome.REJECTED) {
+      LOG.warn(
+          "GitHub answered HTTP {} when asked whether @{} is in {}", answer.status(), login, rule);
     }
     return Membership.NONE;
   }
 
+  private static Membership unanswered(
+      AccessRules.OrgRule rule, String login, GitHubResponse answer) {
+    LOG.warn(
+        "GitHub answered HTTP {} when asked whether @{} is in {}", answer.status(), login, rule);
+    return Membership.UNANSWERED;
+  }
+
   /** GitHub lists an OAuth token's scopes in {@code X-OAuth-Scopes} on every answer. */
-  private static boolean lacksReadOrg(HttpResponse<?> response) {
-    return response
-        .headers()
-        .firstValue("X-OAuth-Scopes")
+  private static boolean lacksReadOrg(GitHubResponse answer) {
+    return answer
+        .header("X-OAuth-Scopes")
         .map(scopes -> List.of(scopes.split("\\s*,\\s*")))
         .map(
             scopes ->

@@ -1,6 +1,7 @@
 package dev.dockhand.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.nimbusds.oauth2.sdk.AccessTokenResponse;
 import com.nimbusds.oauth2.sdk.AuthorizationCode;
 import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
@@ -17,13 +18,12 @@ import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.oauth2.sdk.id.State;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
 import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
-import dev.dockhand.Json;
 import dev.dockhand.config.Secret;
+import dev.dockhand.github.GitHubClient;
+import dev.dockhand.github.GitHubResponse;
+import dev.dockhand.github.GitHubUnavailableException;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -47,11 +47,10 @@ public final class GitHubLogin {
   private final ClientID clientId;
   private final Secret clientSecret;
   private final URI githubUrl;
-  private final URI apiUrl;
   private final OAuthStates states;
   private final AccessCheck access;
   private final Scope scope;
-  private final HttpClient http;
+  private final GitHubClient github;
 
   GitHubLogin(
       String clientId,
@@ -63,11 +62,10 @@ public final class GitHubLogin {
     this.clientId = new ClientID(clientId);
     this.clientSecret = clientSecret;
     this.githubUrl = githubUrl;
-    this.apiUrl = apiUrl;
     this.states = states;
     this.access = access;
     this.scope = access.asksGitHub() ? SCOPE_WITH_ORGS : SCOPE;
-    this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    this.github = GitHubClient.create(apiUrl, TIMEOUT);
   }
 
   /** Where to send the browser, and the nonce to keep in its login cookie until the callback. */
@@ -81,7 +79,7 @@ public final class GitHubLogin {
     states.save(state.getValue(), verifier.getValue(), OpaqueTokens.hash(nonce));
     URI authorize =
         new AuthorizationRequest.Builder(new ResponseType(ResponseType.Value.CODE), clientId)
-            .endpointURI(resolve(githubUrl, "login/oauth/authorize"))
+            .endpointURI(GitHubClient.resolve(githubUrl, "login/oauth/authorize"))
             .redirectionURI(callback)
             .scope(scope)
             .state(state)
@@ -145,7 +143,7 @@ public final class GitHubLogin {
   private Secret exchange(String code, CodeVerifier verifier, URI callback) {
     TokenRequest request =
         new TokenRequest.Builder(
-                resolve(githubUrl, "login/oauth/access_token"),
+                GitHubClient.resolve(githubUrl, "login/oauth/access_token"),
                 new ClientSecretPost(
                     clientId, new com.nimbusds.oauth2.sdk.auth.Secret(clientSecret.reveal())),
                 new AuthorizationCodeGrant(new AuthorizationCode(code), callback, verifier))
@@ -176,45 +174,29 @@ public final class GitHubLogin {
   }
 
   private GitHubUser fetchUser(Secret token) {
-    HttpRequest request =
-        HttpRequest.newBuilder(resolve(apiUrl, "user"))
-            .timeout(TIMEOUT)
-            .header("Authorization", "Bearer " + token.reveal())
-            .header("Accept", "application/vnd.github+json")
-            .header("X-GitHub-Api-Version", "2022-11-28")
-            .GET()
-            .build();
+    GitHubResponse answer;
     try {
-      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() != 200) {
-        throw new LoginFailedException(
-            "GitHub did not say who signed in (HTTP " + response.statusCode() + ")", true);
-      }
-      JsonNode body = Json.MAPPER.readTree(response.body());
-      if (!body.path("id").canConvertToLong() || !body.path("login").isTextual()) {
-        throw new LoginFailedException("GitHub's user response was not understood", true);
-      }
-      return new GitHubUser(
-          body.get("id").asLong(),
-          body.get("login").asText(),
-          text(body, "name"),
-          text(body, "avatar_url"));
-    } catch (IOException e) {
+      answer = github.get("user", token);
+    } catch (GitHubUnavailableException e) {
       throw new LoginFailedException("GitHub could not be reached; try again", true);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new LoginFailedException("interrupted while asking GitHub", true);
     }
+    if (answer.status() != 200) {
+      throw new LoginFailedException(
+          "GitHub did not say who signed in (HTTP " + answer.status() + ")", true);
+    }
+    JsonNode body = answer.json().orElse(MissingNode.getInstance());
+    if (!body.path("id").canConvertToLong() || !body.path("login").isTextual()) {
+      throw new LoginFailedException("GitHub's user response was not understood", true);
+    }
+    return new GitHubUser(
+        body.get("id").asLong(),
+        body.get("login").asText(),
+        text(body, "name"),
+        text(body, "avatar_url"));
   }
 
   private static Optional<String> text(JsonNode body, String field) {
     JsonNode value = body.get(field);
     return value != null && value.isTextual() ? Optional.of(value.asText()) : Optional.empty();
-  }
-
-  /** Appends a path to a base that may itself have one (GitHub Enterprise: /api/v3). */
-  static URI resolve(URI base, String path) {
-    String text = base.toString();
-    return URI.create(text.endsWith("/") ? text + path : text + "/" + path);
   }
 }
