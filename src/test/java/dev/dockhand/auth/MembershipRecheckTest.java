@@ -260,7 +260,7 @@ class MembershipRecheckTest {
     awaitCondition(
         () ->
             github.membershipRequests() == asked + 1
-                && requests.stream().allMatch(t -> t.getState() == Thread.State.WAITING));
+                && requests.stream().allMatch(MembershipRecheckTest::parked));
     github.releaseMembershipAnswers();
     for (Thread request : requests) {
       request.join(Duration.ofSeconds(10));
@@ -317,6 +317,12 @@ class MembershipRecheckTest {
                     .bind("id", ALICE.id())
                     .mapTo(Long.class)
                     .one());
+  }
+
+  /** Waiting on the check in flight, or in it for GitHub's answer (which has a time limit). */
+  private static boolean parked(Thread thread) {
+    Thread.State state = thread.getState();
+    return state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING;
   }
 
   private static void awaitCondition(java.util.function.BooleanSupplier condition)

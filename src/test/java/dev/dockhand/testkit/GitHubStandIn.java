@@ -38,6 +38,7 @@ public final class GitHubStandIn implements AutoCloseable {
   private final List<PullRequest> pulls = new ArrayList<>();
   private final List<Map<String, Object>> userRepos = new ArrayList<>();
   private final List<Integer> failures = new ArrayList<>();
+  private final Map<String, Canned> canned = new ConcurrentHashMap<>();
   private ExecutorService executor;
   private HttpServer server;
 
@@ -63,6 +64,8 @@ public final class GitHubStandIn implements AutoCloseable {
       String state,
       String htmlUrl,
       String authorization) {}
+
+  private record Canned(int status, Map<String, String> headers, String body) {}
 
   public static GitHubStandIn start(String... acceptedTokens) {
     GitHubStandIn standIn = new GitHubStandIn();
@@ -121,6 +124,15 @@ public final class GitHubStandIn implements AutoCloseable {
     }
   }
 
+  /**
+   * Every request for {@code pathAndQuery} (the path as sent, with {@code ?query} to match one page
+   * only) from an accepted token is answered with {@code status}, {@code headers} and {@code body},
+   * as GitHub might answer: a rate limit, an outage, a redirect, a huge body.
+   */
+  public void answer(String pathAndQuery, int status, Map<String, String> headers, String body) {
+    canned.put(pathAndQuery, new Canned(status, Map.copyOf(headers), body));
+  }
+
   public synchronized List<Call> calls() {
     return List.copyOf(calls);
   }
@@ -165,6 +177,16 @@ public final class GitHubStandIn implements AutoCloseable {
   }
 
   private void route(HttpExchange exchange, Call call) throws IOException {
+    Canned answer =
+        Optional.ofNullable(canned.get(call.path() + "?" + call.query()))
+            .orElse(canned.get(call.path()));
+    if (answer != null) {
+      answer.headers().forEach(exchange.getResponseHeaders()::add);
+      byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
+      exchange.getResponseBody().write(bytes);
+      return;
+    }
     String path = call.path().replaceFirst("^/api/v3(?=/)", "");
     Matcher pullsPath = PULLS.matcher(path);
     if (pullsPath.matches() && call.method().equals("GET")) {
