@@ -35,10 +35,15 @@ class MembershipRecheckTest {
     harness =
         WebHarness.start(
             github.signInEnv(
-                Map.of("DOCKHAND_PUBLIC_URL", PUBLIC_URL,
-                "DOCKHAND_ALLOWED_USERS", "octocat",
-                "DOCKHAND_ALLOWED_ORGS", "acme",
-                "DOCKHAND_MEMBERSHIP_RECHECK", "1h")),
+                Map.of(
+                    "DOCKHAND_PUBLIC_URL",
+                    PUBLIC_URL,
+                    "DOCKHAND_ALLOWED_USERS",
+                    "octocat",
+                    "DOCKHAND_ALLOWED_ORGS",
+                    "acme",
+                    "DOCKHAND_MEMBERSHIP_RECHECK",
+                    "1h")),
             WebLimits.DEFAULTS);
     github.addOrgMember("acme", "alice");
     github.signInAs(ALICE);
@@ -169,10 +174,7 @@ class MembershipRecheckTest {
     harness =
         WebHarness.start(
             github.signInEnv(
-                Map.of("DOCKHAND_PUBLIC_URL",
-                PUBLIC_URL,
-                "DOCKHAND_ALLOWED_USERS",
-                "octocat")),
+                Map.of("DOCKHAND_PUBLIC_URL", PUBLIC_URL, "DOCKHAND_ALLOWED_USERS", "octocat")),
             WebLimits.DEFAULTS);
     SignInBrowser dave = signedInEarlierByTheList(new Account(6002, "dave", "Dave"));
     HttpResponse<String> refused = dave.api("/api/v1/me");
