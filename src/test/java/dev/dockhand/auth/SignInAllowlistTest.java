@@ -158,6 +158,16 @@ class SignInAllowlistTest {
   }
 
   @Test
+  void aSecondaryRateLimitOnTheMembershipCheckIsATryAgainNotARefusal() {
+    github.membershipOutage(403, Map.of("Retry-After", "60"));
+    github.signInAs(ALICE);
+    HttpResponse<String> failed = browser().signIn();
+    assertThat(failed.statusCode()).isEqualTo(502);
+    assertThat(failed.body()).contains("GitHub did not answer").contains("Sign in again");
+    assertThat(usersWithGitHubId(ALICE.id())).isZero();
+  }
+
+  @Test
   void aGitHubAccountNamedLocalIsAnotherPersonThanTheLocalUser() {
     // A server that once ran in local mode still has its local user.
     User localUser = harness.auth().users().local();

@@ -62,6 +62,7 @@ public final class GitHubOAuthStandIn implements AutoCloseable {
   private final Map<String, Set<String>> teamMembers = new ConcurrentHashMap<>();
   private final AtomicInteger membershipRequests = new AtomicInteger();
   private volatile int membershipOutage;
+  private volatile Map<String, String> outageHeaders = Map.of();
   private volatile CountDownLatch membershipGate = new CountDownLatch(0);
   private final List<Map<String, String>> authorizeRequests = new CopyOnWriteArrayList<>();
   private volatile Account nextAccount = new Account(4242, "octocat", "The Octocat");
@@ -155,6 +156,12 @@ public final class GitHubOAuthStandIn implements AutoCloseable {
 
   /** Answers the membership endpoints with this status (e.g. 502) until set back to 0. */
   public void membershipOutage(int status) {
+    membershipOutage(status, Map.of());
+  }
+
+  /** As {@link #membershipOutage(int)}, with these headers (e.g. a secondary rate limit's). */
+  public void membershipOutage(int status, Map<String, String> headers) {
+    this.outageHeaders = Map.copyOf(headers);
     this.membershipOutage = status;
   }
 
@@ -345,6 +352,7 @@ public final class GitHubOAuthStandIn implements AutoCloseable {
     }
     int outage = membershipOutage;
     if (outage != 0) {
+      outageHeaders.forEach(exchange.getResponseHeaders()::add);
       send(exchange, outage, "application/json", "{\"message\":\"Server Error\"}");
     } else if (issued == null) {
       send(exchange, 401, "application/json", "{\"message\":\"Bad credentials\"}");
