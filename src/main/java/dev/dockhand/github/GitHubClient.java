@@ -108,8 +108,7 @@ public final class GitHubClient {
 
   /** Appends {@code path} to a base that may itself have one (GitHub Enterprise: /api/v3). */
   public static URI resolve(URI base, String path) {
-    String text = base.toString();
-    return URI.create(text.endsWith("/") ? text + path : text + "/" + path);
+    return URI.create(base.toString().replaceAll("/+$", "") + "/" + path);
   }
 
   private HttpRequest.Builder request(URI uri, Secret token) {
