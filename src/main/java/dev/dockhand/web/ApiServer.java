@@ -6,6 +6,7 @@ import dev.dockhand.auth.UserAdmin;
 import dev.dockhand.config.Config;
 import dev.dockhand.events.EventHub;
 import dev.dockhand.events.EventLog;
+import dev.dockhand.metrics.Metrics;
 import dev.dockhand.queue.TaskQueue;
 import dev.dockhand.store.Database;
 import io.javalin.Javalin;

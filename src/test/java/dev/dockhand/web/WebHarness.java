@@ -11,6 +11,7 @@ import dev.dockhand.events.Event;
 import dev.dockhand.events.EventHub;
 import dev.dockhand.events.EventKind;
 import dev.dockhand.events.EventLog;
+import dev.dockhand.metrics.Metrics;
 import dev.dockhand.queue.NewTask;
 import dev.dockhand.queue.Task;
 import dev.dockhand.queue.TaskQueue;
