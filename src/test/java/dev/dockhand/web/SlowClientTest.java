@@ -16,8 +16,10 @@ class SlowClientTest {
 
   @Test
   void aStalledClientIsDroppedWith1013WhileAnotherKeepsReceivingEverything() throws Exception {
-    WebLimits small = WebLimits.DEFAULTS.withOutbound(64, 256 * 1024);
-    try (WebHarness harness = WebHarness.start(Map.of(), small)) {
+    // A small outbound queue, so a stalled reader overflows it quickly.
+    Map<String, String> small =
+        Map.of(WebLimits.OUTBOUND_MAX_FRAMES, "64", WebLimits.OUTBOUND_MAX_KB, "256");
+    try (WebHarness harness = WebHarness.start(small, WebLimits.DEFAULTS)) {
       WebHarness.Person alice = harness.person("alice");
       Task task = harness.submit(alice);
       try (WsClient stalled = WsClient.connect(harness, false, bearer(alice));
