@@ -7,6 +7,7 @@ import dev.dockhand.git.GitSettings;
 import dev.dockhand.queue.QueueSettings;
 import dev.dockhand.sandbox.SandboxSettings;
 import dev.dockhand.web.StreamCaps;
+import dev.dockhand.web.WebLimits;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.InetAddress;
@@ -44,7 +45,8 @@ public record Config(
     GitSettings git,
     EgressSettings egress,
     AuthSettings auth,
-    StreamCaps streams) {
+    StreamCaps streams,
+    WebLimits web) {
 
   /** The file named by this key, if set, supplies keys the environment does not. */
   public static final String CONFIG_FILE_KEY = "DOCKHAND_CONFIG_FILE";
@@ -86,7 +88,8 @@ public record Config(
         git,
         EgressSettings.from(env, git.allowedHosts()),
         AuthSettings.from(env),
-        StreamCaps.from(env));
+        StreamCaps.from(env),
+        WebLimits.from(env));
   }
 
   public boolean postgres() {

@@ -172,23 +172,4 @@ public final class Env {
         .filter(item -> !item.isEmpty())
         .toList();
   }
-
-  public <E extends Enum<E>> E choice(String key, Class<E> type, E fallback) {
-    Optional<String> raw = optional(key);
-    if (raw.isEmpty()) {
-      return fallback;
-    }
-    for (E constant : type.getEnumConstants()) {
-      if (constant.name().equalsIgnoreCase(raw.get())) {
-        return constant;
-      }
-    }
-    throw new ConfigException(
-        key,
-        "must be one of "
-            + Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase()).toList()
-            + ", got '"
-            + raw.get()
-            + "'");
-  }
 }

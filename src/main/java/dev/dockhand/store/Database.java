@@ -26,12 +26,9 @@ public final class Database implements AutoCloseable {
   private Database(HikariDataSource pool, Dialect dialect) {
     this.pool = pool;
     this.dialect = dialect;
-    this.jdbi = Jdbi.create(pool);
+    this.jdbi = dialect instanceof SqliteDialect sqlite ? sqlite.jdbi(pool) : Jdbi.create(pool);
     // Queries with optional clauses bind every parameter; the unused ones are harmless.
     jdbi.getConfig(SqlStatements.class).setUnusedBindingAllowed(true);
-    if (dialect instanceof SqliteDialect) {
-      jdbi.setStatementBuilderFactory(new SqliteStatements());
-    }
   }
 
   /** Creates the data directory, opens the pool and migrates the schema. */
@@ -83,7 +80,8 @@ public final class Database implements AutoCloseable {
    * writers that arrive together share one transaction and one commit (group commit). A callback
    * and its after-commit actions may therefore run on another writer's thread — so they must not
    * need a lock the caller holds while it waits — and a callback runs twice if a write it was
-   * grouped with fails, so it must touch nothing but the handle. Other processes still meet the
+   * grouped with fails on a database error (not on a business exception such as a conflict, which
+   * fails alone), so it must touch nothing but the handle. Other processes still meet the
    * busy timeout. Do not nest.
    */
   public <R> R write(HandleCallback<R, RuntimeException> callback) {

@@ -4,21 +4,13 @@ import com.zaxxer.hikari.HikariConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Queue;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
+import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
@@ -29,18 +21,10 @@ import org.sqlite.SQLiteDataSource;
  * cut loses nothing committed (see docs/store.md). Thread-safe.
  */
 final class SqliteDialect implements Dialect {
-  private static final Logger LOG = LoggerFactory.getLogger(SqliteDialect.class);
   static final int BUSY_TIMEOUT_MS = 10_000;
-  /** At most this many writers share one commit. */
-  private static final int MAX_GROUP = 64;
 
   private final String url;
-  private final ReentrantLock state = new ReentrantLock();
-  private final Condition groupEnded = state.newCondition();
-  // Guarded by the state lock.
-  private final Queue<Work<?>> queued = new ArrayDeque<>();
-  private boolean leading;
-  private volatile Thread leader;
+  private final GroupCommit group = new GroupCommit();
 
   SqliteDialect(String url) {
     this.url = url;
@@ -84,180 +68,32 @@ final class SqliteDialect implements Dialect {
   }
 
   /**
-   * Group commit. A writer queues its work; if no writer leads, it leads: it takes every queued
-   * piece of work (at most MAX_GROUP) and runs them in one transaction with one commit (one
-   * fsync), and goes on leading until its own work is done. Writers that arrive while a commit is
-   * on its way to disk wait for the next group; when a group ends, its writers are released at once
-   * and a writer with work still queued takes the lead. A caller returns only once its work is
-   * committed, as before. If any piece fails, or the commit does, the whole transaction rolls back
-   * (which drops its after-commit callbacks) and each piece runs again in its own transaction, in
-   * the order they came, so every caller gets the outcome it would have had alone.
+   * The Jdbi over {@code pool}: statements cached per connection, and handles that let each writer
+   * of a commit group keep its own after-commit actions.
+   */
+  Jdbi jdbi(DataSource pool) {
+    Jdbi jdbi = new PieceHandles(pool).jdbi();
+    jdbi.setStatementBuilderFactory(new SqliteStatements());
+    return jdbi;
+  }
+
+  /**
+   * Group commit: writers that arrive together share one transaction and one commit, each with
+   * the outcome it would have had alone (see {@link GroupCommit}).
    */
   @Override
   public <R> R write(Jdbi jdbi, HandleCallback<R, RuntimeException> callback) {
-    if (leader == Thread.currentThread()) {
-      // From an after-commit action of the leader's own group: its transaction is over.
-      return jdbi.inTransaction(callback);
-    }
-    Work<R> mine = new Work<>(callback);
-    underState(() -> queued.add(mine));
-    while (true) {
-      state.lock();
-      try {
-        while (!mine.done && leading) {
-          groupEnded.awaitUninterruptibly();
-        }
-        if (mine.done) {
-          return mine.outcome();
-        }
-        leading = true;
-        leader = Thread.currentThread();
-      } finally {
-        state.unlock();
-      }
-      lead(jdbi, mine);
-    }
-  }
-
-  /** Runs groups until {@code mine} is done, then lets the next writer lead. */
-  private void lead(Jdbi jdbi, Work<?> mine) {
-    List<Work<?>> group = List.of();
-    try {
-      do {
-        group = takeGroup();
-        runGroup(jdbi, group);
-        group = ended(group);
-      } while (!mine.done);
-    } catch (RuntimeException | Error broken) {
-      // Not from a callback (those are caught per piece): the leader itself failed. Nobody waits
-      // on a group that will never end.
-      group.forEach(work -> work.failUnlessRan(broken));
-      ended(group);
-    } finally {
-      underState(
-          () -> {
-            leading = false;
-            leader = null;
-            groupEnded.signalAll();
-            return null;
-          });
-    }
-  }
-
-  private List<Work<?>> takeGroup() {
-    return underState(
-        () -> {
-          List<Work<?>> group = new ArrayList<>(Math.min(queued.size(), MAX_GROUP));
-          while (group.size() < MAX_GROUP && !queued.isEmpty()) {
-            group.add(queued.poll());
-          }
-          return group;
-        });
-  }
-
-  /** Releases the group's writers; returns an empty group. */
-  private List<Work<?>> ended(List<Work<?>> group) {
-    return underState(
-        () -> {
-          group.forEach(work -> work.done = true);
-          groupEnded.signalAll();
-          return List.of();
-        });
+    return group.write(jdbi, callback);
   }
 
   /** Writes waiting for a group (their callbacks not yet run). */
   int queuedWrites() {
-    return underState(queued::size);
+    return group.queuedWrites();
   }
 
   /** Whether a writer leads a group now. */
   boolean writing() {
-    return underState(() -> leading);
-  }
-
-  private <T> T underState(Supplier<T> work) {
-    state.lock();
-    try {
-      return work.get();
-    } finally {
-      state.unlock();
-    }
-  }
-
-  private static void runGroup(Jdbi jdbi, List<Work<?>> group) {
-    if (group.size() == 1) {
-      group.getFirst().runAlone(jdbi);
-      return;
-    }
-    Object[] results = new Object[group.size()];
-    boolean[] committed = {false};
-    try {
-      jdbi.useTransaction(
-          handle -> {
-            // First of the after-commit actions, so a later one that throws cannot make a
-            // committed group look failed (and run its writes twice).
-            handle.afterCommit(() -> committed[0] = true);
-            for (int i = 0; i < results.length; i++) {
-              results[i] = group.get(i).callback.withHandle(handle);
-            }
-          });
-    } catch (RuntimeException | Error groupFailed) {
-      if (!committed[0]) { // rolled back: give every piece its own transaction
-        group.forEach(work -> work.runAlone(jdbi));
-        return;
-      }
-      LOG.warn("an action after a commit failed", groupFailed);
-    }
-    for (int i = 0; i < results.length; i++) {
-      group.get(i).succeeded(results[i]);
-    }
-  }
-
-  /** One caller's write: its callback, then its result or failure once it has run. */
-  private static final class Work<R> {
-    final HandleCallback<R, RuntimeException> callback;
-    // Written by the leader before it marks the work done under the state lock; read after.
-    private Object result;
-    private Throwable failure;
-    private boolean ran;
-    // Guarded by the state lock.
-    boolean done;
-
-    Work(HandleCallback<R, RuntimeException> callback) {
-      this.callback = callback;
-    }
-
-    void runAlone(Jdbi jdbi) {
-      try {
-        succeeded(jdbi.inTransaction(callback));
-      } catch (RuntimeException | Error e) {
-        failure = e;
-        ran = true;
-      }
-    }
-
-    void succeeded(Object value) {
-      result = value;
-      ran = true;
-    }
-
-    void failUnlessRan(Throwable cause) {
-      if (!ran) {
-        failure = new IllegalStateException("the write was lost with the writer running it", cause);
-        ran = true;
-      }
-    }
-
-    @SuppressWarnings("unchecked")
-    R outcome() {
-      if (failure instanceof RuntimeException e) {
-        throw e;
-      }
-      if (failure instanceof Error e) {
-        throw e;
-      }
-      return (R) result;
-    }
+    return group.writing();
   }
 
   @Override

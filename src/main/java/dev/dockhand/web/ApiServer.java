@@ -6,6 +6,7 @@ import dev.dockhand.auth.UserAdmin;
 import dev.dockhand.config.Config;
 import dev.dockhand.events.EventHub;
 import dev.dockhand.events.EventLog;
+import dev.dockhand.metrics.Metrics;
 import dev.dockhand.queue.TaskQueue;
 import dev.dockhand.store.Database;
 import io.javalin.Javalin;
@@ -40,7 +41,7 @@ public final class ApiServer {
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("dockhand-web-timer").factory());
-    WebLimits limits = parts.limits;
+    WebLimits limits = config.web();
     Metrics metrics = parts.metrics;
     metrics.taskCountSource(parts.queue::countByStatus);
     HostCookie cookie = new HostCookie(HostCookie.SESSION, config.publicUrl());
@@ -195,7 +196,6 @@ public final class ApiServer {
     private RepoLister repos;
     private Metrics metrics = new Metrics();
     private Function<String, String> repoValidator = TaskSubmission::basicRepoCheck;
-    private WebLimits limits = WebLimits.DEFAULTS;
     private Clock clock = Clock.systemUTC();
 
     private Builder(
@@ -232,11 +232,6 @@ public final class ApiServer {
      */
     public Builder repoValidator(Function<String, String> repoValidator) {
       this.repoValidator = repoValidator;
-      return this;
-    }
-
-    public Builder limits(WebLimits limits) {
-      this.limits = limits;
       return this;
     }
 

@@ -4,6 +4,7 @@ import dev.dockhand.DockhandException;
 import dev.dockhand.events.Event;
 import dev.dockhand.events.EventHub;
 import dev.dockhand.events.EventLog;
+import dev.dockhand.metrics.Metrics;
 import dev.dockhand.queue.TaskQueue;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -2,6 +2,7 @@ package dev.dockhand.web;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dockhand.Json;
+import dev.dockhand.metrics.Metrics;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;

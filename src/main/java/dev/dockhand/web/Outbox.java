@@ -1,5 +1,6 @@
 package dev.dockhand.web;
 
+import dev.dockhand.metrics.Metrics;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -3,11 +3,13 @@ package dev.dockhand.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dockhand.web.WebLimits;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +32,37 @@ class ConfigTest {
     assertThat(config.queue().maxAttempts()).isEqualTo(3);
     assertThat(config.git().allowedHosts()).containsExactly("github.com");
     assertThat(config.git().allowHttp()).isFalse();
+    assertThat(config.web()).isEqualTo(WebLimits.DEFAULTS);
+  }
+
+  @Test
+  void theWebLimitsAreKeysInKibibytesAndDurations() {
+    Map<String, String> env = new HashMap<>(Map.of("DOCKHAND_DATA_DIR", dir.toString()));
+    env.putAll(
+        Map.of(
+            "DOCKHAND_MAX_BODY_KB", "512",
+            "DOCKHAND_MAX_PROMPT_CHARS", "2000",
+            "DOCKHAND_WS_MAX_MESSAGE_KB", "8",
+            "DOCKHAND_WS_MESSAGES_PER_SECOND", "2",
+            "DOCKHAND_WS_MESSAGE_BURST", "4",
+            "DOCKHAND_OUTBOUND_MAX_FRAMES", "64",
+            "DOCKHAND_OUTBOUND_MAX_KB", "256",
+            "DOCKHAND_SLOW_CLIENT_GRACE", "2s",
+            "DOCKHAND_PING_INTERVAL", "100ms",
+            "DOCKHAND_WS_MAX_SUBSCRIPTIONS", "3"));
+    assertThat(Config.load(env).web())
+        .isEqualTo(
+            new WebLimits(
+                512 * 1024,
+                2000,
+                8 * 1024,
+                2,
+                4,
+                64,
+                256 * 1024,
+                Duration.ofSeconds(2),
+                Duration.ofMillis(100),
+                3));
   }
 
   @ParameterizedTest
@@ -48,6 +81,10 @@ class ConfigTest {
         "DOCKHAND_ALLOWED_ORGS|acme/core/x|DOCKHAND_ALLOWED_ORGS: 'acme/core/x' is not an organisation or org/team-slug",
         "DOCKHAND_MEMBERSHIP_RECHECK|10s|DOCKHAND_MEMBERSHIP_RECHECK: must be between PT1M and PT720H, got 10s",
         "DOCKHAND_NODE_ID|a b|DOCKHAND_NODE_ID: must be 1-63 letters, digits, '.', '_' or '-', got 'a b'",
+        "DOCKHAND_MAX_BODY_KB|0|DOCKHAND_MAX_BODY_KB: must be between 1 and 1048576, got 0",
+        "DOCKHAND_MAX_PROMPT_CHARS|lots|DOCKHAND_MAX_PROMPT_CHARS: must be a whole number, got 'lots'",
+        "DOCKHAND_OUTBOUND_MAX_KB|-1|DOCKHAND_OUTBOUND_MAX_KB: must be between 1 and 4194304, got -1",
+        "DOCKHAND_PING_INTERVAL|1ms|DOCKHAND_PING_INTERVAL: must be between PT0.1S and PT10M, got 1ms",
       })
   void aBadValueIsOneMessageNamingTheKey(String key, String value, String message) {
     assertThatThrownBy(() -> Config.load(Map.of("DOCKHAND_DATA_DIR", dir.toString(), key, value)))

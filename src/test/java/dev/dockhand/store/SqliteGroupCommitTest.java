@@ -1,17 +1,23 @@
 package dev.dockhand.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.dockhand.ConflictException;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jdbi.v3.core.HandleCallback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,8 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Writers that queue behind a commit share the next one; each still gets its own outcome, and only
- * committed work runs its after-commit callbacks.
+ * Writers that queue behind a commit share the next one; each still gets its own outcome, a
+ * business failure (a conflict) fails alone without replaying the others, and only committed work
+ * runs its after-commit callbacks.
  */
 class SqliteGroupCommitTest {
   @TempDir Path dir;
@@ -81,7 +88,7 @@ class SqliteGroupCommitTest {
     CountDownLatch release = new CountDownLatch(1);
     Future<Integer> first = writers.submit(() -> database.write(holdUntil(release, "first")));
     awaitQueued(0);
-    List<String> afterCommit = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<String> afterCommit = new CopyOnWriteArrayList<>();
     Future<Integer> before = writers.submit(() -> database.write(insert("before", afterCommit)));
     awaitQueued(1);
     Future<Integer> failing =
@@ -114,11 +121,61 @@ class SqliteGroupCommitTest {
   }
 
   @Test
-  void anActionAfterACommitThatThrowsDoesNotRunTheGroupsWritesTwice() throws Exception {
+  void aWriterThatMeetsAConflictFailsAloneAndTheOthersCommitExactlyOnce() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     Future<Integer> first = writers.submit(() -> database.write(holdUntil(release, "first")));
     awaitQueued(0);
-    Future<Integer> loud =
+    Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+    List<String> afterCommit = new CopyOnWriteArrayList<>();
+    List<String> ids = List.of("w0", "w1", "w2", "conflict", "w3", "w4");
+    Map<String, Future<Integer>> queued = new LinkedHashMap<>();
+    for (String id : ids) {
+      HandleCallback<Integer, RuntimeException> insert = insert(id, afterCommit);
+      queued.put(
+          id,
+          writers.submit(
+              () ->
+                  database.write(
+                      h -> {
+                        runs.computeIfAbsent(id, ignored -> new AtomicInteger()).incrementAndGet();
+                        int inserted = insert.withHandle(h);
+                        if (id.equals("conflict")) {
+                          throw new ConflictException("task t-1 is already finished");
+                        }
+                        return inserted;
+                      })));
+      awaitQueued(queued.size());
+    }
+
+    release.countDown();
+
+    assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+    for (Map.Entry<String, Future<Integer>> write : queued.entrySet()) {
+      if (write.getKey().equals("conflict")) {
+        assertThatThrownBy(() -> write.getValue().get(10, TimeUnit.SECONDS))
+            .cause()
+            .isInstanceOf(ConflictException.class)
+            .hasMessage("task t-1 is already finished");
+      } else {
+        assertThat(write.getValue().get(10, TimeUnit.SECONDS)).isEqualTo(1);
+      }
+    }
+    // One group, no replays: every writer's callback ran once, the conflicting one's write is gone.
+    assertThat(runs).hasSize(ids.size()).allSatisfy((id, count) -> assertThat(count).hasValue(1));
+    assertThat(ids()).containsExactlyInAnyOrder("first", "w0", "w1", "w2", "w3", "w4");
+    assertThat(afterCommit).containsExactly("w0", "w1", "w2", "w3", "w4");
+  }
+
+  @Test
+  void anActionAfterACommitThatThrowsNeitherReplaysTheGroupNorStopsTheOtherWritersActions() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    Future<Integer> first = writers.submit(() -> database.write(holdUntil(release, "first")));
+    awaitQueued(0);
+    List<String> afterCommit = new CopyOnWriteArrayList<>();
+    List<Future<Integer>> queued = new ArrayList<>();
+    queued.add(writers.submit(() -> database.write(insert("before", afterCommit))));
+    awaitQueued(1);
+    queued.add(
         writers.submit(
             () ->
                 database.write(
@@ -128,20 +185,20 @@ class SqliteGroupCommitTest {
                             throw new IllegalStateException("a listener failed");
                           });
                       return h.execute("INSERT INTO notes VALUES ('loud', 'x')");
-                    }));
-    awaitQueued(1);
-    Future<Integer> quiet =
-        writers.submit(
-            () -> database.write(h -> h.execute("INSERT INTO notes VALUES ('quiet', 'x')")));
+                    })));
     awaitQueued(2);
+    queued.add(writers.submit(() -> database.write(insert("after", afterCommit))));
+    awaitQueued(3);
 
     release.countDown();
 
     assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(1);
-    // Run again, either insert would have failed on the primary key.
-    assertThat(loud.get(10, TimeUnit.SECONDS)).isEqualTo(1);
-    assertThat(quiet.get(10, TimeUnit.SECONDS)).isEqualTo(1);
-    assertThat(ids()).containsExactlyInAnyOrder("first", "loud", "quiet");
+    // Run again, any of these inserts would have failed on the primary key.
+    for (Future<Integer> write : queued) {
+      assertThat(write.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+    }
+    assertThat(afterCommit).containsExactly("before", "after");
+    assertThat(ids()).containsExactlyInAnyOrder("first", "before", "loud", "after");
   }
 
   @Test

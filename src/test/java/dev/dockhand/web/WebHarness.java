@@ -11,6 +11,7 @@ import dev.dockhand.events.Event;
 import dev.dockhand.events.EventHub;
 import dev.dockhand.events.EventKind;
 import dev.dockhand.events.EventLog;
+import dev.dockhand.metrics.Metrics;
 import dev.dockhand.queue.NewTask;
 import dev.dockhand.queue.Task;
 import dev.dockhand.queue.TaskQueue;
@@ -56,6 +57,7 @@ public final class WebHarness implements AutoCloseable {
     Map<String, String> env = new HashMap<>(environment);
     env.putIfAbsent("DOCKHAND_DATA_DIR", dataDir.toString());
     env.putIfAbsent("DOCKHAND_PORT", "0");
+    keys(limits).forEach(env::putIfAbsent);
     this.config = Config.load(env);
     this.database = Database.open(config);
     this.log = new EventLog(database);
@@ -66,10 +68,31 @@ public final class WebHarness implements AutoCloseable {
     this.server =
         ApiServer.builder(config, database, queue, log, hub, auth)
             .metrics(metrics)
-            .limits(limits)
             .clock(clock)
             .build()
             .start();
+  }
+
+  /** The limits as the keys that set them: a test lowers them as an operator would. */
+  private static Map<String, String> keys(WebLimits limits) {
+    return Map.of(
+        WebLimits.MAX_BODY_KB, kib(limits.maxBodyBytes()),
+        WebLimits.MAX_PROMPT_CHARS, Integer.toString(limits.maxPromptChars()),
+        WebLimits.WS_MAX_MESSAGE_KB, kib(limits.wsMaxMessageBytes()),
+        WebLimits.WS_MESSAGES_PER_SECOND, Integer.toString(limits.wsMessagesPerSecond()),
+        WebLimits.WS_MESSAGE_BURST, Integer.toString(limits.wsMessageBurst()),
+        WebLimits.OUTBOUND_MAX_FRAMES, Integer.toString(limits.outboundMaxFrames()),
+        WebLimits.OUTBOUND_MAX_KB, kib(limits.outboundMaxBytes()),
+        WebLimits.SLOW_CLIENT_GRACE, limits.slowClientGrace().toMillis() + "ms",
+        WebLimits.PING_INTERVAL, limits.pingInterval().toMillis() + "ms",
+        WebLimits.WS_MAX_SUBSCRIPTIONS, Integer.toString(limits.maxSubscriptions()));
+  }
+
+  private static String kib(long bytes) {
+    if (bytes % WebLimits.KIB != 0) {
+      throw new IllegalArgumentException(bytes + " bytes is not a whole number of KiB");
+    }
+    return Long.toString(bytes / WebLimits.KIB);
   }
 
   public static WebHarness start() throws IOException {

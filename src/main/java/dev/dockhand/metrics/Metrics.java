@@ -1,12 +1,11 @@
-package dev.dockhand.web;
+package dev.dockhand.metrics;
 
 import dev.dockhand.queue.TaskStatus;
 import dev.dockhand.queue.Usage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -19,9 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Dockhand's Prometheus metrics. The coordinator feeds what only it knows (running sandboxes, model
+ * Dockhand's Prometheus metrics. The pipeline feeds what only it knows (running sandboxes, model
  * usage); the web part records connections, events sent and HTTP latencies; task counts are read
- * from the store once per scrape. Thread-safe.
+ * from the store once per scrape. Its own package, so the pipeline records without depending on
+ * the web layer. Thread-safe.
  */
 public final class Metrics {
   private static final Logger LOG = LoggerFactory.getLogger(Metrics.class);
@@ -38,11 +38,7 @@ public final class Metrics {
   private volatile Supplier<Map<TaskStatus, Long>> taskCountSource = Map::of;
 
   public Metrics() {
-    this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-  }
-
-  public Metrics(PrometheusMeterRegistry registry) {
-    this.registry = registry;
+    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     // The coordinator's heap is bounded whatever a task does; operators should be able to see it.
     new JvmMemoryMetrics().bindTo(registry);
     Gauge.builder("dockhand.sandboxes.running", runningSandboxes, AtomicInteger::get)
@@ -89,11 +85,6 @@ public final class Metrics {
         .register(registry);
   }
 
-  /** For anything else that wants to record metrics in the same registry. */
-  public MeterRegistry registry() {
-    return registry;
-  }
-
   /** Containers currently running tasks on this node (fed by the coordinator). */
   public void runningSandboxes(int count) {
     runningSandboxes.set(count);
@@ -108,35 +99,31 @@ public final class Metrics {
     cost.increment(delta.costUsd());
   }
 
-  void taskCountSource(Supplier<Map<TaskStatus, Long>> source) {
+  public void taskCountSource(Supplier<Map<TaskStatus, Long>> source) {
     this.taskCountSource = source;
   }
 
-  void wsOpened() {
+  public void wsOpened() {
     wsConnections.incrementAndGet();
   }
 
-  void wsClosed() {
+  public void wsClosed() {
     wsConnections.decrementAndGet();
   }
 
-  void wsSent() {
+  public void wsSent() {
     wsEventsSent.increment();
   }
 
-  void sseSent() {
+  public void sseSent() {
     sseEventsSent.increment();
   }
 
-  void slowClientDropped() {
+  public void slowClientDropped() {
     slowClientsDropped.increment();
   }
 
-  double slowClientsDropped() {
-    return slowClientsDropped.count();
-  }
-
-  void httpRequest(String method, String route, int status, Duration took) {
+  public void httpRequest(String method, String route, int status, Duration took) {
     Timer.builder("dockhand.http.requests")
         .description("HTTP request latency by route")
         .tag("method", method)
