@@ -34,6 +34,7 @@ public final class TaskQueue {
   private final EventHub hub;
   private final QueueSettings settings;
   private final AgentSettings agent;
+  private final int maxActivePerUser;
   private final Clock clock;
   private final TaskLeases leases;
   private final EventCaps caps;
@@ -47,12 +48,14 @@ public final class TaskQueue {
       EventHub hub,
       QueueSettings settings,
       AgentSettings agent,
+      int maxActivePerUser,
       Clock clock) {
     this.database = database;
     this.eventLog = eventLog;
     this.hub = hub;
     this.settings = settings;
     this.agent = agent;
+    this.maxActivePerUser = maxActivePerUser;
     this.clock = clock;
     this.leases = new TaskLeases(this);
     this.caps = new EventCaps(settings);
@@ -63,7 +66,8 @@ public final class TaskQueue {
 
   /**
    * Stores a new queued task. With an idempotency key, the same key and body return the task first
-   * stored under it; the same key with another body is a {@link ConflictException}.
+   * stored under it; the same key with another body is a {@link ConflictException}. A user with
+   * {@code maxActivePerUser} tasks queued or running gets {@link ActiveLimitReachedException}.
    */
   public Task submit(NewTask task, Optional<String> idempotencyKey) {
     Submissions.validate(task, idempotencyKey);
@@ -77,6 +81,8 @@ public final class TaskQueue {
   }
 
   private Task insert(Handle handle, NewTask task, Optional<String> key, String requestHash) {
+    // Taken before the idempotency lookup, so a repeat that raced its original finds it stored.
+    database.dialect().lockUser(handle, task.userId());
     if (key.isPresent()) {
       Optional<Map<String, Object>> existing =
           handle
@@ -95,6 +101,7 @@ public final class TaskQueue {
         return TaskRows.find(handle, (String) existing.get().get("task_id")).orElseThrow();
       }
     }
+    requireRoomForActive(handle, task.userId());
     String id = TaskIds.next();
     long now = clock.millis();
     Task queued =
@@ -246,6 +253,9 @@ public final class TaskQueue {
     database.write(
         handle -> {
           long now = clock.millis();
+          long userId =
+              TaskRows.find(handle, id).orElseThrow(() -> new NotFoundException("task", id)).userId();
+          database.dialect().lockUser(handle, userId);
           if (idempotencyKey.isPresent()
               && !MessageKeys.claim(handle, id, idempotencyKey.get(), Submissions.hash(content), now)) {
             return null;
@@ -257,10 +267,18 @@ public final class TaskQueue {
           appendAndPublish(handle, id, EventKind.MESSAGE_USER, Map.of("content", content), now);
           Task task = TaskRows.find(handle, id).orElseThrow();
           if (task.status().terminal()) {
+            requireRoomForActive(handle, userId);
             resume(handle, task, now);
           }
           return null;
         });
+  }
+
+  /** Refuses one more queued task to a user at the limit; the caller holds the user's lock. */
+  private void requireRoomForActive(Handle handle, long userId) {
+    if (activeCount(handle, userId) >= maxActivePerUser) {
+      throw new ActiveLimitReachedException(userId, maxActivePerUser);
+    }
   }
 
   /** Resumes a finished task that has follow-ups its last attempt never took. */
@@ -292,17 +310,16 @@ public final class TaskQueue {
 
   /** Queued plus running tasks of the user. */
   public long activeCount(long userId) {
-    return database
-        .jdbi()
-        .withHandle(
-            handle ->
-                handle
-                    .select(
-                        "SELECT COUNT(*) FROM tasks WHERE user_id = ?"
-                            + " AND status IN ('queued', 'running')",
-                        userId)
-                    .mapTo(Long.class)
-                    .one());
+    return database.jdbi().withHandle(handle -> activeCount(handle, userId));
+  }
+
+  private static long activeCount(Handle handle, long userId) {
+    return handle
+        .select(
+            "SELECT COUNT(*) FROM tasks WHERE user_id = ? AND status IN ('queued', 'running')",
+            userId)
+        .mapTo(Long.class)
+        .one();
   }
 
   /** The ledger of what each person has spent on the model, with their limits. */
