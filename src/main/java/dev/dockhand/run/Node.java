@@ -65,8 +65,7 @@ public final class Node implements AutoCloseable {
     eventLog = new EventLog(database);
     EventHub hub = new EventHub(database, eventLog);
     queue = new TaskQueue(database, eventLog, hub, config.queue(),
-            config.agent(),
-            config.auth().maxActiveTasksPerUser(),
+            config.agent().submitRules(config.auth().maxActiveTasksPerUser()),
             clock);
     auth = Auth.create(config, database, clock);
     sandbox = new DockerSandbox(config.sandbox(), config.nodeId());

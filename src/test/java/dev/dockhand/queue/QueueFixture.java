@@ -45,7 +45,7 @@ public final class QueueFixture implements AutoCloseable {
     this.hub = new EventHub(database, eventLog);
     this.settings = settings;
     this.clock = clock;
-    this.queue = new TaskQueue(database, eventLog, hub, settings, agent, maxActivePerUser, clock);
+    this.queue = new TaskQueue(database, eventLog, hub, settings, agent.submitRules(maxActivePerUser), clock);
   }
 
   public static QueueSettings settings(int global, int perUser, int maxAttempts) {

@@ -61,8 +61,7 @@ public final class WebHarness implements AutoCloseable {
     this.log = new EventLog(database);
     this.hub = new EventHub(database, log);
     this.queue = new TaskQueue(database, log, hub, config.queue(),
-            config.agent(),
-            config.auth().maxActiveTasksPerUser(),
+            config.agent().submitRules(config.auth().maxActiveTasksPerUser()),
             clock);
     this.auth = Auth.create(config, database, Clock.systemUTC());
     this.adminToken = auth.bootstrapLocalAdmin();
