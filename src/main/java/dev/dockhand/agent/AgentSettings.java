@@ -2,6 +2,7 @@ package dev.dockhand.agent;
 
 import dev.dockhand.config.Env;
 import dev.dockhand.config.Secret;
+import dev.dockhand.queue.SubmitRules;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
@@ -100,5 +101,17 @@ public record AgentSettings(
             Duration.ofHours(6)),
         env.integer("DOCKHAND_TOOL_OUTPUT_CAP_CHARS", 30_000, 1_000, 1_000_000),
         Ceilings.from(env, model, budgetUsd, maxTurns, prices));
+  }
+
+  /** The queue's rules for submissions: these defaults and the ceilings' per-person limits. */
+  public SubmitRules submitRules(int maxActivePerUser) {
+    return new SubmitRules(
+        model,
+        maxTurns,
+        budgetUsd,
+        maxActivePerUser,
+        ceilings.maxMessagesPerTask(),
+        ceilings.userDailyBudgetUsd(),
+        ceilings.userMonthlyBudgetUsd());
   }
 }

@@ -2,6 +2,7 @@ package dev.dockhand.agent;
 
 import dev.dockhand.config.ConfigException;
 import dev.dockhand.config.Env;
+import dev.dockhand.queue.SubmitRules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -40,9 +41,9 @@ public record Ceilings(
   public static final String MODELS = "DOCKHAND_MODELS";
   public static final String MAX_TASK_BUDGET = "DOCKHAND_MAX_TASK_BUDGET_USD";
   public static final String MAX_TASK_TURNS = "DOCKHAND_MAX_TASK_TURNS";
-  public static final String USER_DAILY_BUDGET = "DOCKHAND_USER_DAILY_BUDGET_USD";
-  public static final String USER_MONTHLY_BUDGET = "DOCKHAND_USER_MONTHLY_BUDGET_USD";
-  public static final String MAX_MESSAGES_PER_TASK = "DOCKHAND_MAX_MESSAGES_PER_TASK";
+  public static final String USER_DAILY_BUDGET = SubmitRules.USER_DAILY_BUDGET;
+  public static final String USER_MONTHLY_BUDGET = SubmitRules.USER_MONTHLY_BUDGET;
+  public static final String MAX_MESSAGES_PER_TASK = SubmitRules.MAX_MESSAGES_PER_TASK;
 
   private static final String ENTRY = "[A-Za-z0-9._:-]{1,100}\\*?";
 

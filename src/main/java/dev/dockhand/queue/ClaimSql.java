@@ -2,9 +2,15 @@ package dev.dockhand.queue;
 
 import dev.dockhand.store.Dialect;
 
-/** The claim statements, shared by both databases but for their locking clause. */
+/**
+ * Which queued tasks a claim takes, shared by both databases but for their locking clause; {@link
+ * TaskTransitions#claim} wraps it in the UPDATE that starts them.
+ */
 final class ClaimSql {
   private ClaimSql() {}
+
+  /** A claim's common table expressions ({@code with}, may be empty) and its WHERE clause. */
+  record Selection(String with, String where) {}
 
   /**
    * One UPDATE. The inner SELECT looks at the oldest runnable tasks of users below their limit — a
@@ -14,56 +20,50 @@ final class ClaimSql {
    * the next one, so tasks further back are never starved. The ranking is a materialised CTE so
    * that PostgreSQL's generic plan computes it once, not once per row.
    */
-  static String ranked(Dialect dialect) {
-    return """
-    WITH busy AS MATERIALIZED (
-      SELECT user_id, COUNT(*) AS running FROM tasks WHERE status = 'running' GROUP BY user_id),
-    eligible AS MATERIALIZED (
-      SELECT ranked.id FROM (
-        SELECT head.id, head.user_id, ROW_NUMBER() OVER (
-          PARTITION BY head.user_id ORDER BY head.run_after, head.created_at, head.id) AS user_rank
-        FROM (
-          SELECT id, user_id, run_after, created_at FROM tasks
-          WHERE status = 'queued' AND run_after <= :now
-            AND user_id NOT IN (SELECT user_id FROM busy WHERE running >= :perUser)
+  static Selection ranked(Dialect dialect) {
+    return new Selection(
+        """
+        WITH busy AS MATERIALIZED (
+          SELECT user_id, COUNT(*) AS running FROM tasks WHERE status = 'running' GROUP BY user_id),
+        eligible AS MATERIALIZED (
+          SELECT ranked.id FROM (
+            SELECT head.id, head.user_id, ROW_NUMBER() OVER (
+              PARTITION BY head.user_id ORDER BY head.run_after, head.created_at, head.id) AS user_rank
+            FROM (
+              SELECT id, user_id, run_after, created_at FROM tasks
+              WHERE status = 'queued' AND run_after <= :now
+                AND user_id NOT IN (SELECT user_id FROM busy WHERE running >= :perUser)
+              ORDER BY run_after, created_at, id
+              LIMIT :head) head) ranked
+          LEFT JOIN busy ON busy.user_id = ranked.user_id
+          WHERE ranked.user_rank + COALESCE(busy.running, 0) <= :perUser)
+        """,
+        """
+        WHERE id IN (
+          SELECT id FROM tasks
+          WHERE status = 'queued' AND id IN (SELECT id FROM eligible)
           ORDER BY run_after, created_at, id
-          LIMIT :head) head) ranked
-      LEFT JOIN busy ON busy.user_id = ranked.user_id
-      WHERE ranked.user_rank + COALESCE(busy.running, 0) <= :perUser)
-    %s
-    WHERE id IN (
-      SELECT id FROM tasks
-      WHERE status = 'queued' AND id IN (SELECT id FROM eligible)
-      ORDER BY run_after, created_at, id
-      LIMIT :limit
-      %s)
-    RETURNING %s\
-    """
-        .formatted(START, dialect.claimLock(), TaskRows.COLUMNS_WITH_SEQ);
+          LIMIT :limit
+          %s)\
+        """
+            .formatted(dialect.claimLock()));
   }
 
   /**
    * The same claim for when the per-user limit cannot bind (no user would reach it even if every
    * claimed task were theirs): the oldest runnable tasks, nothing to rank.
    */
-  static String withinLimits(Dialect dialect) {
-    return """
-    %s
-    WHERE id IN (
-      SELECT id FROM tasks
-      WHERE status = 'queued' AND run_after <= :now
-      ORDER BY run_after, created_at, id
-      LIMIT :limit
-      %s)
-    RETURNING %s\
-    """
-        .formatted(START, dialect.claimLock(), TaskRows.COLUMNS_WITH_SEQ);
+  static Selection withinLimits(Dialect dialect) {
+    return new Selection(
+        "",
+        """
+        WHERE id IN (
+          SELECT id FROM tasks
+          WHERE status = 'queued' AND run_after <= :now
+          ORDER BY run_after, created_at, id
+          LIMIT :limit
+          %s)\
+        """
+            .formatted(dialect.claimLock()));
   }
-
-  private static final String START =
-      """
-      UPDATE tasks SET status = 'running', lease_owner = :owner, lease_expires_at = :until,
-        started_at = COALESCE(started_at, :now), updated_at = :now,
-        last_seq = last_seq + 1\
-      """;
 }

@@ -48,13 +48,13 @@ final class EventCaps {
     return handle
         .createQuery(
             "UPDATE tasks SET last_seq = last_seq + 1, event_bytes = event_bytes + :bytes"
-                + TaskLeases.GUARD
+                + Lease.GUARD
                 + " AND last_seq < :seqRoom AND event_bytes + :bytes <= :byteRoom"
                 + " RETURNING last_seq")
         .bind("bytes", bytes)
         .bind("seqRoom", maxEvents - (closing ? 1 : RESERVED_EVENTS))
         .bind("byteRoom", maxBytes - (closing ? 0 : RESERVED_BYTES))
-        .bindMap(TaskLeases.guard(lease))
+        .bindMap(lease.guard())
         .mapTo(Long.class)
         .findOne()
         .orElseThrow(() -> refused(handle, lease));
@@ -75,19 +75,19 @@ final class EventCaps {
 
   private RuntimeException refused(Handle handle, Lease lease) {
     // Either the lease is gone or the log is full; the row under the lease tells which.
-    return used(handle, lease.taskId(), TaskLeases.guard(lease))
+    return used(handle, lease.taskId(), lease.guard())
         .<RuntimeException>map(
             used ->
                 new EventLimitException(
                     lease.taskId(), reason(used) + "; what it wrote until then is kept"))
-        .orElseGet(() -> TaskLeases.lost(lease));
+        .orElseGet(() -> lease.lost());
   }
 
   private static Optional<long[]> used(Handle handle, String taskId, Map<String, Object> guard) {
     return handle
         .createQuery(
             "SELECT last_seq, event_bytes FROM tasks"
-                + (guard.isEmpty() ? " WHERE id = :id" : TaskLeases.GUARD))
+                + (guard.isEmpty() ? " WHERE id = :id" : Lease.GUARD))
         .bind("id", taskId)
         .bindMap(guard)
         .map((rs, ctx) -> new long[] {rs.getLong("last_seq"), rs.getLong("event_bytes")})

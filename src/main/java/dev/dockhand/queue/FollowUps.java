@@ -1,7 +1,6 @@
 package dev.dockhand.queue;
 
 import dev.dockhand.ConflictException;
-import dev.dockhand.agent.Ceilings;
 import org.jdbi.v3.core.Handle;
 
 /** The cap on follow-up messages per task, counted on the task row ({@code follow_ups}). */
@@ -23,7 +22,7 @@ final class FollowUps {
           "this task has taken "
               + max
               + " follow-up messages, the most one task may ("
-              + Ceilings.MAX_MESSAGES_PER_TASK
+              + SubmitRules.MAX_MESSAGES_PER_TASK
               + "); start a new task to go on");
     }
   }

@@ -1,6 +1,5 @@
 package dev.dockhand.queue;
 
-import dev.dockhand.agent.Ceilings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -26,7 +25,7 @@ public record SpendLimitReached(
     String source =
         setByAdmin
             ? "set for this user by an admin"
-            : period.equals("daily") ? Ceilings.USER_DAILY_BUDGET : Ceilings.USER_MONTHLY_BUDGET;
+            : period.equals("daily") ? SubmitRules.USER_DAILY_BUDGET : SubmitRules.USER_MONTHLY_BUDGET;
     return String.format(
         Locale.ROOT,
         "%s spend limit of $%.2f (%s): $%.2f spent %s; it resets at %s",

@@ -1,6 +1,5 @@
 package dev.dockhand.queue;
 
-import dev.dockhand.agent.Ceilings;
 import dev.dockhand.store.Database;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,11 +25,11 @@ public final class UserSpend {
   private final double dailyDefaultUsd;
   private final double monthlyDefaultUsd;
 
-  public UserSpend(Database database, Clock clock, Ceilings ceilings) {
+  UserSpend(Database database, Clock clock, SubmitRules rules) {
     this.database = database;
     this.clock = clock;
-    this.dailyDefaultUsd = ceilings.userDailyBudgetUsd();
-    this.monthlyDefaultUsd = ceilings.userMonthlyBudgetUsd();
+    this.dailyDefaultUsd = rules.userDailyBudgetUsd();
+    this.monthlyDefaultUsd = rules.userMonthlyBudgetUsd();
   }
 
   /** Adds what a model turn cost to the person's row for the current UTC day. */

@@ -64,7 +64,9 @@ public final class Node implements AutoCloseable {
     database = Database.open(config);
     eventLog = new EventLog(database);
     EventHub hub = new EventHub(database, eventLog);
-    queue = new TaskQueue(database, eventLog, hub, config.queue(), config.agent(), clock);
+    queue = new TaskQueue(database, eventLog, hub, config.queue(),
+            config.agent().submitRules(config.auth().maxActiveTasksPerUser()),
+            clock);
     auth = Auth.create(config, database, clock);
     sandbox = new DockerSandbox(config.sandbox(), config.nodeId());
     SandboxHealth health = sandbox.health();

@@ -32,6 +32,13 @@ public sealed interface Dialect permits SqliteDialect, PostgresDialect {
   void lockClaims(Handle handle);
 
   /**
+   * Serialises, for the rest of the transaction, the writers that count a user's tasks before
+   * adding one, so a limit they check cannot be overtaken. SQLite needs nothing: its writers
+   * already run one at a time.
+   */
+  default void lockUser(Handle handle, long userId) {}
+
+  /**
    * Inserts an event with the task's next seq ({@code last_seq + 1}, stored back on the task row,
    * whose lock makes the seq unique and gapless) and returns the seq; empty if there is no task.
    */

@@ -88,6 +88,11 @@ final class PostgresDialect implements Dialect {
   }
 
   @Override
+  public void lockUser(Handle handle, long userId) {
+    handle.select("SELECT id FROM users WHERE id = ? FOR UPDATE", userId).mapTo(Long.class).list();
+  }
+
+  @Override
   public OptionalLong insertEvent(Handle handle, String taskId, String kind, String data, long at) {
     // One round trip: the seq comes from the row the UPDATE locks.
     return handle

@@ -64,7 +64,6 @@ public final class ApiServer {
                 config.agent().ceilings()),
             new SubmitLimiter(
                 parts.clock, config.auth().submitRatePerMinute(), config.auth().submitBurst()),
-            config.auth().maxActiveTasksPerUser(),
             limits,
             sse);
     AccountRoutes account =

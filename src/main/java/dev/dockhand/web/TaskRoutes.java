@@ -8,6 +8,7 @@ import dev.dockhand.NotFoundException;
 import dev.dockhand.agent.AgentLimitException;
 import dev.dockhand.events.Event;
 import dev.dockhand.events.EventLog;
+import dev.dockhand.queue.ActiveLimitReachedException;
 import dev.dockhand.queue.NewTask;
 import dev.dockhand.queue.Page;
 import dev.dockhand.queue.Task;
@@ -20,6 +21,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /** {@code /api/v1/tasks…}: submit, list, inspect, cancel, follow up, diff and events. */
 final class TaskRoutes {
@@ -33,7 +35,6 @@ final class TaskRoutes {
   private final EventLog log;
   private final TaskSubmission submission;
   private final SubmitLimiter limiter;
-  private final int maxActivePerUser;
   private final WebLimits limits;
   private final SseStream sse;
 
@@ -43,7 +44,6 @@ final class TaskRoutes {
       EventLog log,
       TaskSubmission submission,
       SubmitLimiter limiter,
-      int maxActivePerUser,
       WebLimits limits,
       SseStream sse) {
     this.authentication = authentication;
@@ -51,7 +51,6 @@ final class TaskRoutes {
     this.log = log;
     this.submission = submission;
     this.limiter = limiter;
-    this.maxActivePerUser = maxActivePerUser;
     this.limits = limits;
     this.sse = sse;
   }
@@ -71,21 +70,30 @@ final class TaskRoutes {
     Caller caller = authentication.require(ctx);
     NewTask task = submission.parse(caller.userId(), JsonBody.read(ctx, limits.maxBodyBytes()));
     Optional<String> idempotencyKey = idempotencyKey(ctx);
-    admit(caller.userId(), true);
-    ctx.status(201).json(TaskView.of(queue.submit(task, idempotencyKey)));
+    admit(caller.userId());
+    ctx.status(201).json(TaskView.of(queueing(() -> queue.submit(task, idempotencyKey))));
   }
 
   /**
-   * The per-person limits a submit and a follow-up both pass: the shared rate, the active-task cap
-   * when the request queues a task, and the daily and monthly spend limits.
+   * A write that may queue a task, refused with 429 when the person has reached the active-task
+   * cap (the queue counts it in the write's own transaction).
    */
-  private void admit(long userId, boolean queuesTask) {
-    limiter.acquire(userId);
-    if (queuesTask && queue.activeCount(userId) >= maxActivePerUser) {
+  private static <T> T queueing(Supplier<T> write) {
+    try {
+      return write.get();
+    } catch (ActiveLimitReachedException reached) {
       throw ApiException.rateLimited(
-          "you have " + maxActivePerUser + " tasks queued or running; wait for one to finish",
+          "you have " + reached.limit() + " tasks queued or running; wait for one to finish",
           Duration.ofSeconds(30));
     }
+  }
+
+  /**
+   * The per-person limits a submit and a follow-up both pass: the shared rate and the daily and
+   * monthly spend limits.
+   */
+  private void admit(long userId) {
+    limiter.acquire(userId);
     queue
         .spend()
         .limitReached(userId)
@@ -161,10 +169,14 @@ final class TaskRoutes {
           "content", "content must be 1-" + limits.maxPromptChars() + " characters");
     }
     Optional<String> idempotencyKey = idempotencyKey(ctx);
-    // A message to a finished task queues it again.
-    admit(authentication.require(ctx).userId(), task.status().terminal());
-    // The app's offline outbox resends with the same key; the message is stored once.
-    queue.postMessage(task.id(), content, idempotencyKey);
+    admit(authentication.require(ctx).userId());
+    // The app's offline outbox resends with the same key; the message is stored once. A message to
+    // a finished task queues it again.
+    queueing(
+        () -> {
+          queue.postMessage(task.id(), content, idempotencyKey);
+          return null;
+        });
     ctx.status(202).json(TaskView.of(queue.get(task.id()).orElse(task)));
   }
 

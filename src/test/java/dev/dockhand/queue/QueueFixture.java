@@ -23,18 +23,29 @@ public final class QueueFixture implements AutoCloseable {
   public final Clock clock;
 
   public QueueFixture(String url, Path dataDir, QueueSettings settings, Clock clock) {
-    this(url, dataDir, settings, clock, agentDefaults());
+    this(url, dataDir, settings, clock, agentDefaults(), Integer.MAX_VALUE);
   }
 
   /** The same, with other agent settings (limits and ceilings). */
   public QueueFixture(
       String url, Path dataDir, QueueSettings settings, Clock clock, AgentSettings agent) {
+    this(url, dataDir, settings, clock, agent, Integer.MAX_VALUE);
+  }
+
+  /** The same, with a limit on each user's queued plus running tasks. */
+  public QueueFixture(
+      String url,
+      Path dataDir,
+      QueueSettings settings,
+      Clock clock,
+      AgentSettings agent,
+      int maxActivePerUser) {
     this.database = Database.open(url, dataDir);
     this.eventLog = new EventLog(database);
     this.hub = new EventHub(database, eventLog);
     this.settings = settings;
     this.clock = clock;
-    this.queue = new TaskQueue(database, eventLog, hub, settings, agent, clock);
+    this.queue = new TaskQueue(database, eventLog, hub, settings, agent.submitRules(maxActivePerUser), clock);
   }
 
   public static QueueSettings settings(int global, int perUser, int maxAttempts) {

@@ -62,7 +62,9 @@ public final class WebHarness implements AutoCloseable {
     this.database = Database.open(config);
     this.log = new EventLog(database);
     this.hub = new EventHub(database, log);
-    this.queue = new TaskQueue(database, log, hub, config.queue(), config.agent(), clock);
+    this.queue = new TaskQueue(database, log, hub, config.queue(),
+            config.agent().submitRules(config.auth().maxActiveTasksPerUser()),
+            clock);
     this.auth = Auth.create(config, database, Clock.systemUTC());
     this.adminToken = auth.bootstrapLocalAdmin();
     this.server =
