@@ -2,9 +2,17 @@ package dev.dockhand.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -54,5 +62,34 @@ class ArchitectureTest {
         .dependOnClassesThat()
         .resideInAPackage("dev.dockhand.web..")
         .check(main);
+  }
+
+  /**
+   * A task's status is written by queue/TaskTransitions alone, which checks every move: no other
+   * main source holds SQL that sets the status column or inserts a task row.
+   */
+  @Test
+  void onlyTheTransitionsModuleWritesATasksStatus() throws IOException {
+    Pattern writesStatus =
+        Pattern.compile("(?i)(SET\\s+status\\s*=|,\\s*status\\s*=\\s*[:'?]|INSERT\\s+INTO\\s+tasks\\b)");
+    Path transitions = Path.of("src/main/java/dev/dockhand/queue/TaskTransitions.java");
+    assertThat(Files.readString(transitions)).containsPattern(writesStatus);
+    try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
+      List<String> writers =
+          files
+              .filter(file -> file.toString().endsWith(".java") && !file.equals(transitions))
+              .filter(file -> writesStatus.matcher(read(file)).find())
+              .map(Path::toString)
+              .toList();
+      assertThat(writers).isEmpty();
+    }
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }
