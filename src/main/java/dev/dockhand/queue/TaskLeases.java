@@ -174,8 +174,7 @@ public final class TaskLeases {
     return rescue("lease_owner = :owner", handle -> Map.of("owner", owner), "its node restarted");
   }
 
-  private int rescue(
-      String condition, Function<Handle, Map<String, Object>> binds, String reason) {
+  private int rescue(String condition, Function<Handle, Map<String, Object>> binds, String reason) {
     return database.write(
         handle -> {
           List<Task> orphans =

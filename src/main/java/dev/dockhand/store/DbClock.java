@@ -8,8 +8,8 @@ import org.jdbi.v3.core.Handle;
  * heartbeat, and the comparison that finds expired leases); every other timestamp is the node's.
  *
  * <p>On PostgreSQL it is the server's time, read in the caller's transaction. On SQLite it is the
- * JVM's clock: one process owns the database file (another process's writers only wait for it),
- * so that process's clock is the database's. Implementations are thread-safe.
+ * JVM's clock: one process owns the database file (another process's writers only wait for it), so
+ * that process's clock is the database's. Implementations are thread-safe.
  */
 @FunctionalInterface
 public interface DbClock {

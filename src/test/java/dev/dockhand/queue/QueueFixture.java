@@ -58,7 +58,14 @@ public final class QueueFixture implements AutoCloseable {
       Clock clock,
       AgentSettings agent,
       int maxActivePerUser) {
-    this(url, dataDir, settings, clock, database -> handle -> clock.millis(), agent, maxActivePerUser);
+    this(
+        url,
+        dataDir,
+        settings,
+        clock,
+        database -> handle -> clock.millis(),
+        agent,
+        maxActivePerUser);
   }
 
   private QueueFixture(

@@ -10,7 +10,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,7 +57,8 @@ abstract class SkewedClocksContract {
 
     advanceDatabase(lease.multipliedBy(2).dividedBy(3));
     assertThat(slow.leases().heartbeat(held, Usage.ZERO)).isFalse();
-    advanceDatabase(lease.multipliedBy(2).dividedBy(3)); // past the first lease, not the renewed one
+    // Past the first lease, not the renewed one.
+    advanceDatabase(lease.multipliedBy(2).dividedBy(3));
 
     assertThat(fast.leases().rescueExpired()).as("renewed").isZero();
     Task now = fast.get(task.id());
