@@ -1,6 +1,7 @@
 package dev.dockhand.queue;
 
 import dev.dockhand.store.Database;
+import dev.dockhand.store.DbClock;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -10,21 +11,29 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * Claims the oldest runnable tasks within the global and per-user limits. Claims are serialised
- * across nodes, so the limits hold exactly. Thread-safe.
+ * across nodes, so the limits hold exactly. Which tasks are runnable is judged by the node's clock
+ * (it wrote their {@code run_after}); the lease they get ends by the database's. Thread-safe.
  */
 final class Claims {
   private final Database database;
   private final TaskTransitions transitions;
   private final QueueSettings settings;
   private final Clock clock;
+  private final DbClock dbClock;
   private final ClaimSql.Selection rankedClaim;
   private final ClaimSql.Selection claimWithinLimits;
 
-  Claims(Database database, TaskTransitions transitions, QueueSettings settings, Clock clock) {
+  Claims(
+      Database database,
+      TaskTransitions transitions,
+      QueueSettings settings,
+      Clock clock,
+      DbClock dbClock) {
     this.database = database;
     this.transitions = transitions;
     this.settings = settings;
     this.clock = clock;
+    this.dbClock = dbClock;
     this.rankedClaim = ClaimSql.ranked(database.dialect());
     this.claimWithinLimits = ClaimSql.withinLimits(database.dialect());
   }
@@ -46,11 +55,12 @@ final class Claims {
           if (limit <= 0) {
             return List.of();
           }
+          long until = dbClock.millis(handle) + settings.lease().toMillis();
           List<Task> tasks =
               new ArrayList<>(
                   running[1] + limit <= settings.maxTasksPerUser()
-                      ? claim(handle, claimWithinLimits, owner, now, limit, head)
-                      : claimRanked(handle, owner, now, limit, head, runnable > head));
+                      ? claim(handle, claimWithinLimits, owner, until, limit, head)
+                      : claimRanked(handle, owner, now, until, limit, head, runnable > head));
           tasks.sort(Comparator.comparing(Task::runAfter).thenComparing(Task::createdAt));
           return tasks;
         });
@@ -63,11 +73,17 @@ final class Claims {
    * submitted since the count was read wake the dispatchers again.)
    */
   private List<Task> claimRanked(
-      Handle handle, String owner, long now, int limit, int head, boolean longerThanHead) {
+      Handle handle,
+      String owner,
+      long now,
+      long until,
+      int limit,
+      int head,
+      boolean longerThanHead) {
     List<Task> claimed = new ArrayList<>();
     List<Task> batch;
     do {
-      batch = claim(handle, rankedClaim, owner, now, limit - claimed.size(), head);
+      batch = claim(handle, rankedClaim, owner, until, limit - claimed.size(), head);
       claimed.addAll(batch);
     } while (claimed.size() < limit
         && !batch.isEmpty()
@@ -76,14 +92,15 @@ final class Claims {
     return claimed;
   }
 
+  /** Claims for {@code owner} until {@code until}, by the database's clock. */
   private List<Task> claim(
-      Handle handle, ClaimSql.Selection sql, String owner, long now, int limit, int head) {
+      Handle handle, ClaimSql.Selection sql, String owner, long until, int limit, int head) {
     return transitions.claim(
         handle,
         sql,
         Map.of(
             "owner", owner,
-            "until", now + settings.lease().toMillis(),
+            "until", until,
             "perUser", settings.maxTasksPerUser(),
             "limit", limit,
             "head", head));

@@ -44,8 +44,8 @@ public final class Dispatcher {
   private volatile ClaimGate gate = ClaimGate.OPEN;
 
   /**
-   * @param clock must be the queue's clock: leases and timestamps use it, while the dispatcher's
-   *     own waits (poll, heartbeat) are in real time
+   * @param clock must be the queue's clock: timestamps use it (leases run on the database's), while
+   *     the dispatcher's own waits (poll, heartbeat) are in real time
    */
   public Dispatcher(
       TaskQueue queue, TaskStep step, QueueSettings settings, String nodeId, Clock clock) {

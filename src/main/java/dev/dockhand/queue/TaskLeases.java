@@ -4,32 +4,43 @@ import dev.dockhand.events.Event;
 import dev.dockhand.events.EventData;
 import dev.dockhand.events.EventKind;
 import dev.dockhand.store.Database;
+import dev.dockhand.store.DbClock;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 
 /**
  * The owner side of the queue: claim, heartbeat, append, finish, retry, hand back, and the rescue
  * of tasks whose owner stopped heartbeating. Every write after the claim is guarded by the lease
  * (owner and attempt): a stale owner gets {@link LeaseLostException} and changes nothing. Status
- * changes go through {@link TaskTransitions}. Thread-safe.
+ * changes go through {@link TaskTransitions}. A lease's expiry is set and judged by the database's
+ * clock ({@link DbClock}), so nodes whose clocks disagree neither steal a live lease nor keep a
+ * dead one; every other timestamp is the node's. Thread-safe.
  */
 public final class TaskLeases {
   private final Database database;
   private final TaskTransitions transitions;
   private final QueueSettings settings;
   private final Clock clock;
+  private final DbClock dbClock;
   private final Claims claims;
   private final Backoff backoff;
   private final EventCaps caps;
 
-  TaskLeases(Database database, TaskTransitions transitions, QueueSettings settings, Clock clock) {
+  TaskLeases(
+      Database database,
+      TaskTransitions transitions,
+      QueueSettings settings,
+      Clock clock,
+      DbClock dbClock) {
     this.database = database;
     this.transitions = transitions;
     this.settings = settings;
     this.clock = clock;
-    this.claims = new Claims(database, transitions, settings, clock);
+    this.dbClock = dbClock;
+    this.claims = new Claims(database, transitions, settings, clock, dbClock);
     this.backoff = new Backoff(settings.backoffBase(), settings.backoffCap());
     this.caps = new EventCaps(settings);
   }
@@ -44,7 +55,6 @@ public final class TaskLeases {
 
   /** Extends the lease and records usage so far; true when the task's cancel was requested. */
   public boolean heartbeat(Lease lease, Usage usage) {
-    long now = clock.millis();
     return database.write(
         handle ->
             handle
@@ -52,7 +62,7 @@ public final class TaskLeases {
                     "UPDATE tasks SET lease_expires_at = :until, usage_json = :usage"
                         + Lease.GUARD
                         + " RETURNING cancel_requested")
-                .bind("until", now + settings.lease().toMillis())
+                .bind("until", dbClock.millis(handle) + settings.lease().toMillis())
                 .bind("usage", TaskRows.json(usage))
                 .bindMap(lease.guard())
                 .mapTo(Integer.class)
@@ -153,15 +163,18 @@ public final class TaskLeases {
 
   /** Puts back (or fails) every running task whose lease expired: the crash recovery. */
   public int rescueExpired() {
-    return rescue("lease_expires_at < :now", "its node stopped heartbeating (lease expired)", null);
+    return rescue(
+        "lease_expires_at < :now",
+        handle -> Map.of("now", dbClock.millis(handle)),
+        "its node stopped heartbeating (lease expired)");
   }
 
   /** On start: this node's own running tasks are orphans of its previous life. */
   public int rescueOwnedBy(String owner) {
-    return rescue("lease_owner = :owner", "its node restarted", owner);
+    return rescue("lease_owner = :owner", handle -> Map.of("owner", owner), "its node restarted");
   }
 
-  private int rescue(String condition, String reason, String owner) {
+  private int rescue(String condition, Function<Handle, Map<String, Object>> binds, String reason) {
     return database.write(
         handle -> {
           List<Task> orphans =
@@ -173,8 +186,7 @@ public final class TaskLeases {
                           + condition
                           + " "
                           + database.dialect().claimLock())
-                  .bind("now", clock.millis())
-                  .bind("owner", owner)
+                  .bindMap(binds.apply(handle))
                   .map(TaskRows.MAPPER)
                   .list();
           for (Task orphan : orphans) {

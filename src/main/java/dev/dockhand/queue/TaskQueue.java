@@ -7,6 +7,7 @@ import dev.dockhand.events.EventHub;
 import dev.dockhand.events.EventKind;
 import dev.dockhand.events.EventLog;
 import dev.dockhand.store.Database;
+import dev.dockhand.store.DbClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.EnumMap;
@@ -48,6 +49,18 @@ public final class TaskQueue {
       QueueSettings settings,
       SubmitRules rules,
       Clock clock) {
+    this(database, eventLog, hub, settings, rules, clock, DbClock.of(database));
+  }
+
+  /** As above, with leases judged by {@code dbClock} instead of the database's clock. */
+  TaskQueue(
+      Database database,
+      EventLog eventLog,
+      EventHub hub,
+      QueueSettings settings,
+      SubmitRules rules,
+      Clock clock,
+      DbClock dbClock) {
     this.database = database;
     this.eventLog = eventLog;
     this.hub = hub;
@@ -55,7 +68,7 @@ public final class TaskQueue {
     this.rules = rules;
     this.clock = clock;
     this.transitions = new TaskTransitions(database, eventLog, hub, clock);
-    this.leases = new TaskLeases(database, transitions, settings, clock);
+    this.leases = new TaskLeases(database, transitions, settings, clock, dbClock);
     this.active = new ActiveTasks(database, rules.maxActivePerUser());
     this.submissions = new Submissions(transitions, settings, rules, active);
     this.lists = new TaskLists(database);

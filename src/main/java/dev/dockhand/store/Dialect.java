@@ -46,6 +46,14 @@ public sealed interface Dialect permits SqliteDialect, PostgresDialect {
 
   void notify(Handle handle, String channel, String payload);
 
+  /**
+   * Now, in milliseconds since the epoch, by the database's clock (see {@link DbClock}). SQLite's
+   * file belongs to one process, so its clock is that process's: the JVM's.
+   */
+  default long clockMillis(Handle handle) {
+    return System.currentTimeMillis();
+  }
+
   void listen(String channel, Consumer<String> handler);
 
   void close();

@@ -122,6 +122,19 @@ final class PostgresDialect implements Dialect {
     handle.execute("SELECT pg_notify(?, ?)", channel, payload);
   }
 
+  /**
+   * The server's time when the statement runs: {@code clock_timestamp()}, not {@code now()}, which
+   * is frozen at the start of the transaction — a claim reads the clock after waiting for the claim
+   * lock, and its lease must start when it is taken, not when the transaction began.
+   */
+  @Override
+  public long clockMillis(Handle handle) {
+    return handle
+        .select("SELECT (EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::bigint")
+        .mapTo(Long.class)
+        .one();
+  }
+
   @Override
   public synchronized void listen(String channel, Consumer<String> handler) {
     boolean added = !handlers.containsKey(channel);

@@ -60,7 +60,8 @@ abstract class CrashRecoveryContract {
     }
 
     assertThat(node.leases().rescueExpired()).as("not before the lease expires").isZero();
-    // The worker's leases run on its own (system) clock, which started a little after ours.
+    // The worker's leases run on the database's clock (this machine's), which started a little
+    // after ours.
     clock.advance(QueueWorkerMain.SETTINGS.lease().plusMinutes(1));
     assertThat(node.leases().rescueExpired()).isEqualTo(4);
     clock.advance(Duration.ofMinutes(5)); // past any backoff

@@ -6,14 +6,19 @@ import dev.dockhand.events.Event;
 import dev.dockhand.events.EventHub;
 import dev.dockhand.events.EventLog;
 import dev.dockhand.store.Database;
+import dev.dockhand.store.DbClock;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
-/** One node's queue over a real database, for tests and benchmarks. */
+/**
+ * One node's queue over a real database, for tests and benchmarks. Unless told otherwise, the
+ * node's clock also plays the database's, so that moving a {@link ManualClock} expires leases.
+ */
 public final class QueueFixture implements AutoCloseable {
   public final Database database;
   public final EventLog eventLog;
@@ -24,6 +29,19 @@ public final class QueueFixture implements AutoCloseable {
 
   public QueueFixture(String url, Path dataDir, QueueSettings settings, Clock clock) {
     this(url, dataDir, settings, clock, agentDefaults(), Integer.MAX_VALUE);
+  }
+
+  /**
+   * The same, with leases judged by the clock {@code dbClock} makes for the opened database ({@code
+   * DbClock::of} for the database's own, as in production).
+   */
+  public QueueFixture(
+      String url,
+      Path dataDir,
+      QueueSettings settings,
+      Clock clock,
+      Function<Database, DbClock> dbClock) {
+    this(url, dataDir, settings, clock, dbClock, agentDefaults(), Integer.MAX_VALUE);
   }
 
   /** The same, with other agent settings (limits and ceilings). */
@@ -40,12 +58,38 @@ public final class QueueFixture implements AutoCloseable {
       Clock clock,
       AgentSettings agent,
       int maxActivePerUser) {
+    this(
+        url,
+        dataDir,
+        settings,
+        clock,
+        database -> handle -> clock.millis(),
+        agent,
+        maxActivePerUser);
+  }
+
+  private QueueFixture(
+      String url,
+      Path dataDir,
+      QueueSettings settings,
+      Clock clock,
+      Function<Database, DbClock> dbClock,
+      AgentSettings agent,
+      int maxActivePerUser) {
     this.database = Database.open(url, dataDir);
     this.eventLog = new EventLog(database);
     this.hub = new EventHub(database, eventLog);
     this.settings = settings;
     this.clock = clock;
-    this.queue = new TaskQueue(database, eventLog, hub, settings, agent.submitRules(maxActivePerUser), clock);
+    this.queue =
+        new TaskQueue(
+            database,
+            eventLog,
+            hub,
+            settings,
+            agent.submitRules(maxActivePerUser),
+            clock,
+            dbClock.apply(database));
   }
 
   public static QueueSettings settings(int global, int perUser, int maxAttempts) {

@@ -1,6 +1,7 @@
 package dev.dockhand.queue;
 
 import dev.dockhand.events.EventKind;
+import dev.dockhand.store.DbClock;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,7 +32,8 @@ public final class QueueWorkerMain {
 
   public static void main(String[] args) throws InterruptedException {
     Clock clock = Clock.systemUTC();
-    QueueFixture node = new QueueFixture(args[0], Path.of(args[1]), SETTINGS, clock);
+    // A real node: its leases run on the database's clock.
+    QueueFixture node = new QueueFixture(args[0], Path.of(args[1]), SETTINGS, clock, DbClock::of);
     TaskStep step =
         context -> {
           context.events().append(EventKind.TOOL_CALL, Map.of("name", "bash"));

@@ -1,0 +1,123 @@
+package dev.dockhand.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.dockhand.store.Database;
+import dev.dockhand.store.DbClock;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two nodes on one database whose own clocks are ten minutes fast and ten minutes slow: leases are
+ * judged by the database's clock, so neither steals the other's live lease and neither keeps a dead
+ * one longer. The database's clock is read for real; the tests move it forward by an offset, so
+ * they need not wait for a lease to run out.
+ */
+abstract class SkewedClocksContract {
+  static final Duration SKEW = Duration.ofMinutes(10);
+
+  @TempDir Path dir;
+  final AtomicLong databaseAhead = new AtomicLong();
+  QueueFixture fast;
+  QueueFixture slow;
+  Duration lease;
+  long ann;
+
+  abstract String freshDatabaseUrl(Path dir);
+
+  @BeforeEach
+  void open() {
+    String url = freshDatabaseUrl(dir);
+    QueueSettings settings = QueueFixture.settings(10, 10, 3);
+    lease = settings.lease();
+    fast = new QueueFixture(url, dir, settings, skewed(SKEW), this::databaseClock);
+    slow = new QueueFixture(url, dir, settings, skewed(SKEW.negated()), this::databaseClock);
+    ann = slow.user("ann");
+  }
+
+  @AfterEach
+  void close() {
+    fast.close();
+    slow.close();
+  }
+
+  @Test
+  void aFastNodeDoesNotRescueALeaseTheSlowNodeHoldsAndRenews() {
+    Task task = slow.submit(ann, "build it");
+    Lease held = Lease.of(slow.leases().claim("slow", 1).getFirst());
+    assertThat(fast.leases().rescueExpired()).as("just claimed").isZero();
+
+    advanceDatabase(lease.multipliedBy(2).dividedBy(3));
+    assertThat(slow.leases().heartbeat(held, Usage.ZERO)).isFalse();
+    // Past the first lease, not the renewed one.
+    advanceDatabase(lease.multipliedBy(2).dividedBy(3));
+
+    assertThat(fast.leases().rescueExpired()).as("renewed").isZero();
+    Task now = fast.get(task.id());
+    assertThat(now.status()).isEqualTo(TaskStatus.RUNNING);
+    assertThat(now.leaseOwner()).contains("slow");
+    assertThat(now.attempt()).isEqualTo(1);
+    assertThat(slow.leases().heartbeat(held, Usage.ZERO)).as("still the owner").isFalse();
+  }
+
+  @Test
+  void aSlowNodesLeaseIsRescuedWhenTheDatabasesTimePassesItsExpiry() {
+    leaseIsRescuedByTheDatabasesTime(slow, fast);
+  }
+
+  @Test
+  void aFastNodesLeaseIsRescuedWhenTheDatabasesTimePassesItsExpiry() {
+    leaseIsRescuedByTheDatabasesTime(fast, slow);
+  }
+
+  /** {@code holder} claims a task and stops renewing; {@code rescuer} puts it back on time. */
+  private void leaseIsRescuedByTheDatabasesTime(QueueFixture holder, QueueFixture rescuer) {
+    Task task = slow.submit(ann, "build it"); // by the slow clock, so runnable on both nodes
+    long claimedAt = databaseMillis();
+    Task claimed = holder.leases().claim("holder", 1).getFirst();
+    assertThat(claimed.leaseExpiresAt().orElseThrow())
+        .as("ends a lease after the database's now, not the holder's")
+        .isBetween(
+            Instant.ofEpochMilli(claimedAt).plus(lease),
+            Instant.ofEpochMilli(databaseMillis()).plus(lease));
+
+    advanceDatabase(lease.minusSeconds(2));
+    assertThat(rescuer.leases().rescueExpired()).as("before the lease ends").isZero();
+    assertThat(holder.get(task.id()).status()).isEqualTo(TaskStatus.RUNNING);
+
+    advanceDatabase(Duration.ofSeconds(3));
+    assertThat(rescuer.leases().rescueExpired()).as("once it ended").isEqualTo(1);
+    Task back = rescuer.get(task.id());
+    assertThat(back.status()).isEqualTo(TaskStatus.QUEUED);
+    assertThat(back.attempt()).isEqualTo(2);
+    assertThatThrownBy(() -> holder.leases().heartbeat(Lease.of(claimed), Usage.ZERO))
+        .isInstanceOf(LeaseLostException.class);
+  }
+
+  private static Clock skewed(Duration skew) {
+    return Clock.offset(Clock.systemUTC(), skew);
+  }
+
+  /** The database's own clock, moved forward by {@link #databaseAhead}. */
+  private DbClock databaseClock(Database database) {
+    DbClock real = DbClock.of(database);
+    return handle -> real.millis(handle) + databaseAhead.get();
+  }
+
+  private long databaseMillis() {
+    DbClock clock = databaseClock(slow.database);
+    return slow.database.jdbi().withHandle(clock::millis);
+  }
+
+  private void advanceDatabase(Duration duration) {
+    databaseAhead.addAndGet(duration.toMillis());
+  }
+}
