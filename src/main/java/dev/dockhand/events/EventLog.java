@@ -40,11 +40,12 @@ public final class EventLog {
 
   /**
    * Appends inside the transaction of {@code handle}; the caller guards the state change and
-   * publishes the event after commit. {@code data} is anything Jackson maps to a JSON object. The
+   * publishes the event after commit. The
    * task's {@code event_bytes} grows by the event's size, as the per-task cap counts it.
    */
-  public Event append(Handle handle, String taskId, EventKind kind, Object data, Instant at) {
-    EventData encoded = EventData.of(kind, data);
+  public Event append(Handle handle, String taskId, EventPayload payload, Instant at) {
+    EventData encoded = EventData.of(payload);
+    EventKind kind = encoded.kind();
     long seq =
         database
             .dialect()
@@ -62,21 +63,20 @@ public final class EventLog {
    * the queue's hot paths, where that UPDATE happens anyway. The caller accounts for its bytes.
    */
   public Event insertTaken(
-      Handle handle, String taskId, long seq, EventKind kind, Object data, Instant at) {
-    return insertTaken(handle, taskId, seq, kind, EventData.of(kind, data), at);
+      Handle handle, String taskId, long seq, EventPayload payload, Instant at) {
+    return insertTaken(handle, taskId, seq, EventData.of(payload), at);
   }
 
   /** As above, for data the caller serialised already (to measure it before taking the seq). */
-  public Event insertTaken(
-      Handle handle, String taskId, long seq, EventKind kind, EventData data, Instant at) {
+  public Event insertTaken(Handle handle, String taskId, long seq, EventData data, Instant at) {
     handle.execute(
         "INSERT INTO events(task_id, seq, kind, data, created_at) VALUES (?, ?, ?, ?, ?)",
         taskId,
         seq,
-        kind.wire(),
+        data.kind().wire(),
         data.text(),
         at.toEpochMilli());
-    return new Event(taskId, seq, kind, data.json(), at);
+    return new Event(taskId, seq, data.kind(), data.json(), at);
   }
 
   /** Events with seq greater than {@code after}, oldest first, at most {@code limit}. */

@@ -29,7 +29,10 @@ final class AttemptHistory implements Consumer<Event> {
     return history.events();
   }
 
-  /** Takes the log's next event, oldest first. */
+  /**
+   * Takes the log's next event, oldest first. Only its kind matters here, so the switch is over the
+   * kind (exhaustive: a new kind must be placed) and the data is read once, by the conversation.
+   */
   @Override
   public void accept(Event event) {
     switch (event.kind()) {
@@ -37,7 +40,7 @@ final class AttemptHistory implements Consumer<Event> {
       case TASK_RETRYING ->
           kept.subList(settled, kept.size()).removeIf(e -> e.kind() != EventKind.MESSAGE_USER);
       case TASK_SUCCEEDED, TASK_FAILED, TASK_CANCELLED -> settled = kept.size();
-      default -> {}
+      case TASK_QUEUED, TASK_STARTED, GIT_PUSHED, PR_OPENED, NETWORK_BLOCKED -> {}
     }
   }
 

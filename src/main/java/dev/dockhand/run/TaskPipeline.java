@@ -6,7 +6,8 @@ import dev.dockhand.agent.AgentLoop;
 import dev.dockhand.agent.AgentOutcome;
 import dev.dockhand.config.Secret;
 import dev.dockhand.events.Event;
-import dev.dockhand.events.EventKind;
+import dev.dockhand.events.EventPayload.GitPushed;
+import dev.dockhand.events.EventPayload.PrOpened;
 import dev.dockhand.events.EventLog;
 import dev.dockhand.git.GitPublisher;
 import dev.dockhand.git.GitSettings;
@@ -32,7 +33,6 @@ import dev.dockhand.sandbox.TaskDisks;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -234,10 +234,8 @@ public final class TaskPipeline implements TaskStep {
     queue.saveDiff(task.id(), published.diff());
     context
         .events()
-        .append(
-            EventKind.GIT_PUSHED,
-            Map.of("branch", published.headBranch().orElseThrow(), "commit", published.commit().get()));
-    published.prUrl().ifPresent(url -> context.events().append(EventKind.PR_OPENED, Map.of("url", url)));
+        .append(new GitPushed(published.headBranch().orElseThrow(), published.commit().get()));
+    published.prUrl().ifPresent(url -> context.events().append(new PrOpened(url)));
     return new TaskResult(
         published.headBranch(),
         Optional.of(workspace.baseCommit()),

@@ -1,6 +1,6 @@
 package dev.dockhand.queue;
 
-import dev.dockhand.events.EventKind;
+import dev.dockhand.events.EventPayload;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,7 +34,7 @@ public final class QueueWorkerMain {
     QueueFixture node = new QueueFixture(args[0], Path.of(args[1]), SETTINGS, clock);
     TaskStep step =
         context -> {
-          context.events().append(EventKind.TOOL_CALL, Map.of("name", "bash"));
+          context.events().append(new EventPayload.ToolCall("t", "bash", null));
           CountDownLatch stopped = new CountDownLatch(1);
           context.onCancel(stopped::countDown);
           System.out.println("started " + context.task().id() + " " + context.task().attempt());

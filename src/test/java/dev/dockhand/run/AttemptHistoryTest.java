@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.dockhand.Json;
 import dev.dockhand.events.Event;
 import dev.dockhand.events.EventKind;
+import dev.dockhand.events.EventPayload;
 import dev.dockhand.events.EventLog;
 import dev.dockhand.queue.Lease;
 import dev.dockhand.queue.ManualClock;
@@ -150,13 +151,24 @@ class AttemptHistoryTest {
           List<Long> seqs = new ArrayList<>();
           for (Map.Entry<EventKind, String> event : events) {
             long seq = last + seqs.size() + 1;
-            Map<String, String> data = Map.of("content", event.getValue());
-            node.eventLog.insertTaken(handle, task.id(), seq, event.getKey(), data, Instant.EPOCH);
+            EventPayload payload = labelled(event.getKey(), event.getValue());
+            node.eventLog.insertTaken(handle, task.id(), seq, payload, Instant.EPOCH);
             seqs.add(seq);
           }
           handle.execute(
               "UPDATE tasks SET last_seq = ? WHERE id = ?", last + seqs.size(), task.id());
           return seqs;
         });
+  }
+
+  private static EventPayload labelled(EventKind kind, String label) {
+    return switch (kind) {
+      case MESSAGE_USER -> new EventPayload.UserMessage(label);
+      case MESSAGE_ASSISTANT ->
+          new EventPayload.AssistantMessage(Json.MAPPER.createArrayNode(), label, Usage.ZERO);
+      case TOOL_CALL -> new EventPayload.ToolCall(label, "bash", null);
+      case TOOL_RESULT -> new EventPayload.ToolResult(label, label, false, 1);
+      default -> throw new IllegalArgumentException("no labelled " + kind.wire());
+    };
   }
 }
