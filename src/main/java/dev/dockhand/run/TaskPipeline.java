@@ -115,12 +115,12 @@ public final class TaskPipeline implements TaskStep {
                       token,
                       limits));
       stopIfCancelled(context);
-      AgentOutcome outcome;
-      try {
-        outcome = runAgent(context, task, disk, workspace);
-      } catch (AgentLimitException | EventLimitException limit) {
-        throw keepWork(context, task, repo, owner, token, workspace, limit);
-      }
+      AgentOutcome outcome =
+          switch (runAgent(context, task, disk, workspace)) {
+            case AgentEnd.Finished finished -> finished.outcome();
+            case AgentEnd.Limited limited ->
+                throw keepWork(context, task, repo, owner, token, workspace, limited.limit());
+          };
       stopIfCancelled(context);
       PublishRequest request =
           new PublishRequest(
@@ -185,8 +185,7 @@ public final class TaskPipeline implements TaskStep {
    * nothing in it can change the work tree while the host reads it. Its proxy outlives it by the
    * moment it takes to record the last refusals.
    */
-  private AgentOutcome runAgent(
-      TaskContext context, Task task, TaskDisk disk, GitWorkspace workspace) {
+  private AgentEnd runAgent(TaskContext context, Task task, TaskDisk disk, GitWorkspace workspace) {
     try (AttemptEgress egress = network.open(context);
         SandboxContainer container =
             timed(
@@ -202,7 +201,9 @@ public final class TaskPipeline implements TaskStep {
         AgentOutcome outcome =
             timed(context, "agent", () -> agent.run(task, container, context, history));
         metrics.modelUsage(outcome.usage());
-        return outcome;
+        return new AgentEnd.Finished(outcome);
+      } catch (AgentLimitException | EventLimitException limit) {
+        return new AgentEnd.Limited(limit);
       } finally {
         metrics.runningSandboxes(runningContainers.decrementAndGet());
       }
