@@ -80,7 +80,9 @@ public final class WsFanout {
                   harness.append(
                       task.id(),
                       new EventPayload.ToolCall(
-                          "n" + n, "bash", Json.MAPPER.createObjectNode().put("t", System.nanoTime()))));
+                          "n" + n,
+                          "bash",
+                          Json.MAPPER.createObjectNode().put("t", System.nanoTime()))));
     }
     bare.print("bare Jetty broadcast", rate, seconds);
     dockhand.print("dockhand /api/v1/ws", rate, seconds);

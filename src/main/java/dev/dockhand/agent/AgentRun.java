@@ -96,7 +96,10 @@ final class AgentRun {
     }
   }
 
-  /** Follow-ups were stored as message.user events when they were posted; only the model needs them now. */
+  /**
+   * Follow-ups were stored as message.user events when they were posted; only the model needs them
+   * now.
+   */
   private boolean takeFollowUps() {
     List<String> messages = context.takeMessages();
     messages.forEach(conversation::addUserText);
@@ -186,9 +189,7 @@ final class AgentRun {
     boolean cutOff = reply.stopReason().filter(StopReason.MAX_TOKENS::equals).isPresent();
     List<ContentBlock> kept = kept(reply.content(), cutOff);
     JsonNode content = ObjectMappers.jsonMapper().valueToTree(kept);
-    context
-        .events()
-        .append(new AssistantMessage(content, stopReason, turnUsage));
+    context.events().append(new AssistantMessage(content, stopReason, turnUsage));
     if (!kept.isEmpty()) {
       conversation.addAssistant(kept.stream().map(ContentBlock::toParam).toList());
     }

@@ -44,8 +44,9 @@ public final class Conversation {
 
   /**
    * The conversation recorded by {@code events} ({@code message.user}, {@code message.assistant},
-   * {@code tool.result}; other kinds, and events it cannot read, are ignored). A tool call whose result was never stored is
-   * answered as interrupted, so the history is always one the API accepts.
+   * {@code tool.result}; other kinds, and events it cannot read, are ignored). A tool call whose
+   * result was never stored is answered as interrupted, so the history is always one the API
+   * accepts.
    */
   public static Conversation fromEvents(List<Event> events) {
     Conversation conversation = new Conversation();

@@ -68,7 +68,8 @@ final class EventPrinter {
       }
       case ToolCall call -> toolCall(call);
       case ToolResult result -> toolResult(result);
-      case GitPushed pushed -> line(green("⇡ pushed ") + pushed.branch() + dim(" " + pushed.commit()));
+      case GitPushed pushed ->
+          line(green("⇡ pushed ") + pushed.branch() + dim(" " + pushed.commit()));
       case PrOpened opened -> line(green("⇄ pull request ") + opened.url());
       case NetworkBlocked blocked -> blocked(blocked);
       case TaskSucceeded succeeded -> line(green(bold("✔ succeeded")));
@@ -99,7 +100,8 @@ final class EventPrinter {
     JsonNode timings = task.path("timings");
     if (timings.isObject() && timings.size() > 0) {
       StringBuilder text = new StringBuilder("  time   ");
-      for (String phase : new String[] {"queued", "clone", "container", "firstToken", "agent", "push", "total"}) {
+      for (String phase :
+          new String[] {"queued", "clone", "container", "firstToken", "agent", "push", "total"}) {
         if (timings.has(phase)) {
           text.append(phase).append(' ').append(millis(timings.path(phase).asLong())).append("  ");
         }
@@ -112,13 +114,20 @@ final class EventPrinter {
       line("  extra hosts " + String.join(", ", hosts));
     }
     if (task.hasNonNull("headBranch")) {
-      line("  branch " + task.path("headBranch").asText() + dim(" " + task.path("commit").asText("")));
+      line(
+          "  branch "
+              + task.path("headBranch").asText()
+              + dim(" " + task.path("commit").asText("")));
     }
     if (task.hasNonNull("prUrl")) {
       line("  pull request " + task.path("prUrl").asText());
     }
     if (task.path("error").isObject()) {
-      line("  " + red(task.path("error").path("code").asText()) + ": " + task.path("error").path("message").asText());
+      line(
+          "  "
+              + red(task.path("error").path("code").asText())
+              + ": "
+              + task.path("error").path("message").asText());
     }
   }
 
@@ -151,7 +160,11 @@ final class EventPrinter {
   private void toolCall(ToolCall call) {
     JsonNode input = call.input() == null ? MissingNode.getInstance() : call.input();
     if ("bash".equals(call.name())) {
-      line(cyan("$ ") + input.path("command").asText(input.path("restart").asBoolean() ? "(restart shell)" : ""));
+      line(
+          cyan("$ ")
+              + input
+                  .path("command")
+                  .asText(input.path("restart").asBoolean() ? "(restart shell)" : ""));
     } else {
       line(cyan("✎ " + input.path("command").asText()) + " " + input.path("path").asText());
     }

@@ -40,8 +40,8 @@ public final class EventLog {
 
   /**
    * Appends inside the transaction of {@code handle}; the caller guards the state change and
-   * publishes the event after commit. The
-   * task's {@code event_bytes} grows by the event's size, as the per-task cap counts it.
+   * publishes the event after commit. The task's {@code event_bytes} grows by the event's size, as
+   * the per-task cap counts it.
    */
   public Event append(Handle handle, String taskId, EventPayload payload, Instant at) {
     EventData encoded = EventData.of(payload);
@@ -95,8 +95,8 @@ public final class EventLog {
   }
 
   /**
-   * Hands every event of the task to {@code consumer}, oldest first, reading {@link #MAX_PAGE} at
-   * a time, so that no more than one page is held here whatever the log's length. The events are
+   * Hands every event of the task to {@code consumer}, oldest first, reading {@link #MAX_PAGE} at a
+   * time, so that no more than one page is held here whatever the log's length. The events are
    * those stored when the read began: one appended meanwhile is not handed over, so the read ends
    * even while a writer keeps appending. Each page is its own short read (no transaction is held
    * open across the consumer's work).
@@ -126,9 +126,9 @@ public final class EventLog {
   }
 
   /**
-   * Every event of the task, oldest first, as one list: for tests and tools. Its size is bounded
-   * by the per-task cap (DOCKHAND_TASK_MAX_EVENTS, DOCKHAND_TASK_MAX_EVENT_MB); code that keeps
-   * only some events uses {@link #forEach} and holds only those.
+   * Every event of the task, oldest first, as one list: for tests and tools. Its size is bounded by
+   * the per-task cap (DOCKHAND_TASK_MAX_EVENTS, DOCKHAND_TASK_MAX_EVENT_MB); code that keeps only
+   * some events uses {@link #forEach} and holds only those.
    */
   public List<Event> all(String taskId) {
     List<Event> events = new ArrayList<>();

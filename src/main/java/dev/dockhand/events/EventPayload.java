@@ -31,7 +31,9 @@ public sealed interface EventPayload {
     }
   }
 
-  /** {@code message.user}: the prompt, a follow-up, or a nudge the agent wrote ({@code synthetic}). */
+  /**
+   * {@code message.user}: the prompt, a follow-up, or a nudge the agent wrote ({@code synthetic}).
+   */
   record UserMessage(
       String content, @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean synthetic)
       implements EventPayload {

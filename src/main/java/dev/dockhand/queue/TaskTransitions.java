@@ -3,8 +3,8 @@ package dev.dockhand.queue;
 import dev.dockhand.events.Event;
 import dev.dockhand.events.EventData;
 import dev.dockhand.events.EventHub;
-import dev.dockhand.events.EventPayload;
 import dev.dockhand.events.EventLog;
+import dev.dockhand.events.EventPayload;
 import dev.dockhand.store.Database;
 import java.time.Clock;
 import java.time.Instant;
@@ -119,11 +119,7 @@ final class TaskTransitions {
             .map(TaskRows.MAPPER)
             .one();
     return stored(
-        handle,
-        new TaskRows.WithSeq(queued, 1),
-        new EventPayload.TaskQueued(1),
-        now,
-        true);
+        handle, new TaskRows.WithSeq(queued, 1), new EventPayload.TaskQueued(1), now, true);
   }
 
   /**
@@ -172,8 +168,7 @@ final class TaskTransitions {
     Task task = row.task();
     hub.publishOnCommit(
         handle,
-        eventLog.insertTaken(
-            handle, task.id(), row.lastSeq(), payload, Instant.ofEpochMilli(at)));
+        eventLog.insertTaken(handle, task.id(), row.lastSeq(), payload, Instant.ofEpochMilli(at)));
     hub.taskChangedOnCommit(handle, task);
     if (wake) {
       database.notify(handle, WAKE, "");

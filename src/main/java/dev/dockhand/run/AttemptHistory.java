@@ -9,10 +9,10 @@ import java.util.function.Consumer;
 
 /**
  * The conversation a new attempt may build on. Each attempt starts from a fresh clone, so the
- * model's messages and tool calls of an attempt that was retried (its work died with its
- * workspace) are dropped, while everything the person said is kept. What an attempt that ended
- * (succeeded, failed, cancelled) did is kept whole: its work is on the task's pushed branch, which
- * a resumed attempt checks out.
+ * model's messages and tool calls of an attempt that was retried (its work died with its workspace)
+ * are dropped, while everything the person said is kept. What an attempt that ended (succeeded,
+ * failed, cancelled) did is kept whole: its work is on the task's pushed branch, which a resumed
+ * attempt checks out.
  *
  * <p>It is built from the log as a stream, one event at a time, so only the events it keeps are
  * held (never the whole log beside them); the log's cap per task bounds even those. Not

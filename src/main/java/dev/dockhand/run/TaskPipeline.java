@@ -6,9 +6,9 @@ import dev.dockhand.agent.AgentLoop;
 import dev.dockhand.agent.AgentOutcome;
 import dev.dockhand.config.Secret;
 import dev.dockhand.events.Event;
+import dev.dockhand.events.EventLog;
 import dev.dockhand.events.EventPayload.GitPushed;
 import dev.dockhand.events.EventPayload.PrOpened;
-import dev.dockhand.events.EventLog;
 import dev.dockhand.git.GitPublisher;
 import dev.dockhand.git.GitSettings;
 import dev.dockhand.git.GitWorkspace;
@@ -24,9 +24,9 @@ import dev.dockhand.queue.TaskContext;
 import dev.dockhand.queue.TaskQueue;
 import dev.dockhand.queue.TaskResult;
 import dev.dockhand.queue.TaskStep;
-import dev.dockhand.sandbox.Sandbox;
 import dev.dockhand.sandbox.ExecRequest;
 import dev.dockhand.sandbox.ExecResult;
+import dev.dockhand.sandbox.Sandbox;
 import dev.dockhand.sandbox.SandboxContainer;
 import dev.dockhand.sandbox.TaskDisk;
 import dev.dockhand.sandbox.TaskDisks;
@@ -39,10 +39,10 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * One task attempt from claim to push: clone on the host, start the container, run the agent in
- * it, then commit, push and open the pull request. Every side effect can be repeated (a fresh
- * workspace and container per attempt, the task's own branch, an existing pull request found), as
- * the queue may run an attempt again after a crash. Thread-safe: each attempt has its own state.
+ * One task attempt from claim to push: clone on the host, start the container, run the agent in it,
+ * then commit, push and open the pull request. Every side effect can be repeated (a fresh workspace
+ * and container per attempt, the task's own branch, an existing pull request found), as the queue
+ * may run an attempt again after a crash. Thread-safe: each attempt has its own state.
  */
 public final class TaskPipeline implements TaskStep {
   private final GitSettings git;
@@ -181,9 +181,9 @@ public final class TaskPipeline implements TaskStep {
   }
 
   /**
-   * The container lives exactly as long as the agent runs: it is gone before the commit, so
-   * nothing in it can change the work tree while the host reads it. Its proxy outlives it by the
-   * moment it takes to record the last refusals.
+   * The container lives exactly as long as the agent runs: it is gone before the commit, so nothing
+   * in it can change the work tree while the host reads it. Its proxy outlives it by the moment it
+   * takes to record the last refusals.
    */
   private AgentEnd runAgent(TaskContext context, Task task, TaskDisk disk, GitWorkspace workspace) {
     try (AttemptEgress egress = network.open(context);

@@ -9,7 +9,6 @@ import dev.dockhand.queue.Task;
 import dev.dockhand.queue.TaskStatus;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;

@@ -33,8 +33,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The wire JSON of every kind, as the code before the typed payloads wrote it (captured from it):
- * the same fields, names, number formats and omissions. Where that code built the data with
- * {@code Map.of}, its key order changed from one JVM to the next; the records fix DESIGN's order.
+ * the same fields, names, number formats and omissions. Where that code built the data with {@code
+ * Map.of}, its key order changed from one JVM to the next; the records fix DESIGN's order.
  */
 class EventPayloadTest {
   private static final Usage USAGE = new Usage(10, 20, 3, 4, 0.0123);
@@ -78,8 +78,7 @@ class EventPayloadTest {
             new ToolResult("t2", "boom", true, 0),
             "tool.result",
             "{\"id\":\"t2\",\"output\":\"boom\",\"isError\":true,\"durationMs\":0}"),
-        Arguments.of(
-            new GitPushed("b", "c"), "git.pushed", "{\"branch\":\"b\",\"commit\":\"c\"}"),
+        Arguments.of(new GitPushed("b", "c"), "git.pushed", "{\"branch\":\"b\",\"commit\":\"c\"}"),
         Arguments.of(new PrOpened("u"), "pr.opened", "{\"url\":\"u\"}"),
         Arguments.of(
             new NetworkBlocked("h", 443, 2),
@@ -150,7 +149,8 @@ class EventPayloadTest {
     JsonNode odd = Json.MAPPER.readTree("{\"what\":\"new\"}");
     JsonNode wrongType = Json.MAPPER.readTree("{\"attempt\":{\"nested\":true}}");
 
-    assertThat(EventPayload.parse("setup.started", odd)).isEqualTo(new Unreadable("setup.started", odd));
+    assertThat(EventPayload.parse("setup.started", odd))
+        .isEqualTo(new Unreadable("setup.started", odd));
     assertThat(EventPayload.parse("task.started", wrongType))
         .isEqualTo(new Unreadable("task.started", wrongType));
     assertThat(EventPayload.parse("pr.opened", Json.MAPPER.readTree("[1]")))

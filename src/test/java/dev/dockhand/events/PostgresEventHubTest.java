@@ -8,7 +8,6 @@ import dev.dockhand.queue.Task;
 import dev.dockhand.queue.TaskStatus;
 import dev.dockhand.store.TestDatabases;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;

@@ -4,7 +4,6 @@ import dev.dockhand.events.EventPayload;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**

@@ -13,8 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.dockhand.Json;
 import dev.dockhand.events.Event;
 import dev.dockhand.events.EventKind;
-import dev.dockhand.events.EventPayload;
 import dev.dockhand.events.EventLog;
+import dev.dockhand.events.EventPayload;
 import dev.dockhand.queue.Lease;
 import dev.dockhand.queue.ManualClock;
 import dev.dockhand.queue.QueueFixture;
@@ -87,8 +87,8 @@ class AttemptHistoryTest {
 
   /**
    * Attempt 1 writes more than three pages of work and is retried; attempt 2 writes another page
-   * and succeeds; a follow-up resumes the task. The history keeps what the person said in attempt
-   * 1 and all of attempt 2, in order, read {@link EventLog#MAX_PAGE} events at a time.
+   * and succeeds; a follow-up resumes the task. The history keeps what the person said in attempt 1
+   * and all of attempt 2, in order, read {@link EventLog#MAX_PAGE} events at a time.
    */
   private static void rebuildsAcrossPages(String url, Path dir) {
     ManualClock clock = new ManualClock();
@@ -136,8 +136,8 @@ class AttemptHistoryTest {
 
   /**
    * Stores the events in one transaction, taking their seqs from the task row once: thousands of
-   * commits would take a minute, and thousands of updates of one row in one PostgreSQL
-   * transaction nearly as long.
+   * commits would take a minute, and thousands of updates of one row in one PostgreSQL transaction
+   * nearly as long.
    */
   private static List<Long> append(
       QueueFixture node, Task task, List<Map.Entry<EventKind, String>> events) {

@@ -1,8 +1,8 @@
 package dev.dockhand.testkit;
 
 import dev.dockhand.events.Event;
-import dev.dockhand.events.EventKind;
 import dev.dockhand.events.EventData;
+import dev.dockhand.events.EventKind;
 import dev.dockhand.events.EventPayload;
 import dev.dockhand.events.TaskEvents;
 import dev.dockhand.queue.SpendLimitReached;

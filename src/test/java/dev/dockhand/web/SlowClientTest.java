@@ -41,7 +41,9 @@ class SlowClientTest {
         }
         assertThat(slowClientsDropped(harness)).isEqualTo(1.0);
         long afterDrop =
-            harness.append(task.id(), new EventPayload.ToolResult("t", "still here", false, 1)).seq();
+            harness
+                .append(task.id(), new EventPayload.ToolResult("t", "still here", false, 1))
+                .seq();
         List<JsonNode> tail = healthy.until(frame -> frame.path("seq").asLong() == afterDrop, WAIT);
         assertThat(tail.getLast().get("data").get("output").asText()).isEqualTo("still here");
         stalled.resumeReading();
