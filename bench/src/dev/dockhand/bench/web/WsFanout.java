@@ -1,6 +1,7 @@
 package dev.dockhand.bench.web;
 
-import dev.dockhand.events.EventKind;
+import dev.dockhand.Json;
+import dev.dockhand.events.EventPayload;
 import dev.dockhand.queue.Task;
 import dev.dockhand.web.WebHarness;
 import dev.dockhand.web.WebLimits;
@@ -65,7 +66,7 @@ public final class WsFanout {
                       + "}",
                   true));
       clients.expectMarker("warm-0");
-      harness.append(task.id(), EventKind.TOOL_CALL, Map.of("id", "warm-0"));
+      harness.append(task.id(), new EventPayload.ToolCall("warm-0", "bash", null));
       if (!clients.awaitMarker(60)) {
         throw new IllegalStateException("subscribers did not all receive the first event");
       }
@@ -77,7 +78,11 @@ public final class WsFanout {
               messages,
               n ->
                   harness.append(
-                      task.id(), EventKind.TOOL_CALL, Map.of("n", n, "t", System.nanoTime())));
+                      task.id(),
+                      new EventPayload.ToolCall(
+                          "n" + n,
+                          "bash",
+                          Json.MAPPER.createObjectNode().put("t", System.nanoTime()))));
     }
     bare.print("bare Jetty broadcast", rate, seconds);
     dockhand.print("dockhand /api/v1/ws", rate, seconds);

@@ -9,7 +9,10 @@ import com.anthropic.models.messages.TextBlockParam;
 import com.anthropic.models.messages.ToolUseBlock;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dockhand.DockhandException;
-import dev.dockhand.events.EventKind;
+import dev.dockhand.events.EventPayload;
+import dev.dockhand.events.EventPayload.AssistantMessage;
+import dev.dockhand.events.EventPayload.ToolCall;
+import dev.dockhand.events.EventPayload.UserMessage;
 import dev.dockhand.queue.Task;
 import dev.dockhand.queue.TaskContext;
 import dev.dockhand.queue.Usage;
@@ -18,9 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,7 +96,10 @@ final class AgentRun {
     }
   }
 
-  /** Follow-ups were stored as message.user events when they were posted; only the model needs them now. */
+  /**
+   * Follow-ups were stored as message.user events when they were posted; only the model needs them
+   * now.
+   */
   private boolean takeFollowUps() {
     List<String> messages = context.takeMessages();
     messages.forEach(conversation::addUserText);
@@ -103,12 +107,7 @@ final class AgentRun {
   }
 
   private void say(String text, boolean synthetic) {
-    Map<String, Object> data = new LinkedHashMap<>();
-    data.put("content", text);
-    if (synthetic) {
-      data.put("synthetic", true);
-    }
-    context.events().append(EventKind.MESSAGE_USER, data);
+    context.events().append(new UserMessage(text, synthetic));
     conversation.addUserText(text);
   }
 
@@ -190,11 +189,7 @@ final class AgentRun {
     boolean cutOff = reply.stopReason().filter(StopReason.MAX_TOKENS::equals).isPresent();
     List<ContentBlock> kept = kept(reply.content(), cutOff);
     JsonNode content = ObjectMappers.jsonMapper().valueToTree(kept);
-    context
-        .events()
-        .append(
-            EventKind.MESSAGE_ASSISTANT,
-            Map.of("content", content, "stopReason", stopReason, "usage", turnUsage));
+    context.events().append(new AssistantMessage(content, stopReason, turnUsage));
     if (!kept.isEmpty()) {
       conversation.addAssistant(kept.stream().map(ContentBlock::toParam).toList());
     }
@@ -251,9 +246,7 @@ final class AgentRun {
   private void runTool(ToolUseBlock call) {
     stopIfCancelled();
     JsonNode input = call._input().convert(JsonNode.class);
-    context
-        .events()
-        .append(EventKind.TOOL_CALL, Map.of("id", call.id(), "name", call.name(), "input", input));
+    context.events().append(new ToolCall(call.id(), call.name(), input));
     Duration left = remaining();
     if (left.isNegative() || left.isZero()) {
       checkLimits();
@@ -271,16 +264,7 @@ final class AgentRun {
     context
         .events()
         .append(
-            EventKind.TOOL_RESULT,
-            Map.of(
-                "id",
-                call.id(),
-                "output",
-                result.output(),
-                "isError",
-                result.isError(),
-                "durationMs",
-                durationMs));
+            new EventPayload.ToolResult(call.id(), result.output(), result.isError(), durationMs));
     conversation.addToolResult(call.id(), result.output(), result.isError());
   }
 

@@ -8,6 +8,18 @@ import com.anthropic.models.messages.MessageParam;
 import com.anthropic.models.messages.ToolResultBlockParam;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dockhand.events.Event;
+import dev.dockhand.events.EventPayload.AssistantMessage;
+import dev.dockhand.events.EventPayload.Finished;
+import dev.dockhand.events.EventPayload.GitPushed;
+import dev.dockhand.events.EventPayload.NetworkBlocked;
+import dev.dockhand.events.EventPayload.PrOpened;
+import dev.dockhand.events.EventPayload.TaskQueued;
+import dev.dockhand.events.EventPayload.TaskRetrying;
+import dev.dockhand.events.EventPayload.TaskStarted;
+import dev.dockhand.events.EventPayload.ToolCall;
+import dev.dockhand.events.EventPayload.ToolResult;
+import dev.dockhand.events.EventPayload.Unreadable;
+import dev.dockhand.events.EventPayload.UserMessage;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,25 +44,30 @@ public final class Conversation {
 
   /**
    * The conversation recorded by {@code events} ({@code message.user}, {@code message.assistant},
-   * {@code tool.result}; other kinds are ignored). A tool call whose result was never stored is
-   * answered as interrupted, so the history is always one the API accepts.
+   * {@code tool.result}; other kinds, and events it cannot read, are ignored). A tool call whose
+   * result was never stored is answered as interrupted, so the history is always one the API
+   * accepts.
    */
   public static Conversation fromEvents(List<Event> events) {
     Conversation conversation = new Conversation();
     for (Event event : events) {
-      JsonNode data = event.data();
-      switch (event.kind()) {
-        case MESSAGE_USER -> conversation.addUserText(data.path("content").asText());
-        case MESSAGE_ASSISTANT -> {
+      switch (event.payload()) {
+        case UserMessage user -> conversation.addUserText(user.content());
+        case AssistantMessage assistant -> {
           conversation.answerInterrupted();
-          conversation.addAssistant(blocksOf(data.path("content")));
+          conversation.addAssistant(blocksOf(assistant.content()));
         }
-        case TOOL_RESULT ->
-            conversation.addToolResult(
-                data.path("id").asText(),
-                data.path("output").asText(),
-                data.path("isError").asBoolean());
-        default -> {}
+        case ToolResult result ->
+            conversation.addToolResult(result.id(), result.output(), result.isError());
+        case TaskQueued p -> {}
+        case TaskStarted p -> {}
+        case TaskRetrying p -> {}
+        case ToolCall p -> {} // its tool_use block is in the assistant message
+        case GitPushed p -> {}
+        case PrOpened p -> {}
+        case NetworkBlocked p -> {}
+        case Finished p -> {}
+        case Unreadable p -> {}
       }
     }
     conversation.answerInterrupted();
@@ -60,6 +77,9 @@ public final class Conversation {
   /** Content blocks stored as the API returned them, as request parameters. */
   static List<ContentBlockParam> blocksOf(JsonNode content) {
     List<ContentBlockParam> blocks = new ArrayList<>();
+    if (content == null) {
+      return blocks;
+    }
     for (JsonNode block : content) {
       blocks.add(ObjectMappers.jsonMapper().convertValue(block, ContentBlock.class).toParam());
     }

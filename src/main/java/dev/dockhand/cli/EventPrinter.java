@@ -1,11 +1,28 @@
 package dev.dockhand.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import dev.dockhand.events.EventPayload;
+import dev.dockhand.events.EventPayload.AssistantMessage;
+import dev.dockhand.events.EventPayload.GitPushed;
+import dev.dockhand.events.EventPayload.NetworkBlocked;
+import dev.dockhand.events.EventPayload.PrOpened;
+import dev.dockhand.events.EventPayload.TaskCancelled;
+import dev.dockhand.events.EventPayload.TaskFailed;
+import dev.dockhand.events.EventPayload.TaskQueued;
+import dev.dockhand.events.EventPayload.TaskRetrying;
+import dev.dockhand.events.EventPayload.TaskStarted;
+import dev.dockhand.events.EventPayload.TaskSucceeded;
+import dev.dockhand.events.EventPayload.ToolCall;
+import dev.dockhand.events.EventPayload.ToolResult;
+import dev.dockhand.events.EventPayload.Unreadable;
+import dev.dockhand.events.EventPayload.UserMessage;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 /** Renders task events for a terminal, with colour when the terminal wants it. Not thread-safe. */
 final class EventPrinter {
@@ -31,33 +48,35 @@ final class EventPrinter {
     boolean streamed = sawDelta;
     sawDelta = false;
     endDelta();
-    switch (kind) {
-      case "task.queued" -> line(dim("· queued"));
-      case "task.started" -> line(bold("▶ started") + dim(" (attempt " + data.path("attempt").asInt() + ")"));
-      case "task.retrying" ->
+    switch (EventPayload.parse(kind, data)) {
+      case TaskQueued queued -> line(dim("· queued"));
+      case TaskStarted started ->
+          line(bold("▶ started") + dim(" (attempt " + started.attempt() + ")"));
+      case TaskRetrying retrying ->
           line(
               yellow("↻ retrying")
                   + " attempt "
-                  + data.path("attempt").asInt()
+                  + retrying.attempt()
                   + ": "
-                  + data.path("reason").asText()
-                  + dim(" (not before " + data.path("runAfter").asText() + ")"));
-      case "message.user" -> line(bold("you: ") + data.path("content").asText());
-      case "message.assistant" -> {
+                  + retrying.reason()
+                  + dim(" (not before " + retrying.runAfter() + ")"));
+      case UserMessage user -> line(bold("you: ") + user.content());
+      case AssistantMessage assistant -> {
         if (!streamed) {
-          assistantText(data.path("content"));
+          assistantText(assistant.content());
         }
       }
-      case "tool.call" -> toolCall(data);
-      case "tool.result" -> toolResult(data);
-      case "git.pushed" ->
-          line(green("⇡ pushed ") + data.path("branch").asText() + dim(" " + data.path("commit").asText()));
-      case "pr.opened" -> line(green("⇄ pull request ") + data.path("url").asText());
-      case "network.blocked" -> blocked(data);
-      case "task.succeeded" -> line(green(bold("✔ succeeded")));
-      case "task.failed" -> line(red(bold("✘ failed")) + ": " + data.path("reason").asText());
-      case "task.cancelled" -> line(yellow(bold("■ cancelled")));
-      default -> line(dim(kind + " " + data));
+      case ToolCall call -> toolCall(call);
+      case ToolResult result -> toolResult(result);
+      case GitPushed pushed ->
+          line(green("⇡ pushed ") + pushed.branch() + dim(" " + pushed.commit()));
+      case PrOpened opened -> line(green("⇄ pull request ") + opened.url());
+      case NetworkBlocked blocked -> blocked(blocked);
+      case TaskSucceeded succeeded -> line(green(bold("✔ succeeded")));
+      case TaskFailed failed ->
+          line(red(bold("✘ failed")) + ": " + Objects.toString(failed.reason(), ""));
+      case TaskCancelled cancelled -> line(yellow(bold("■ cancelled")));
+      case Unreadable unreadable -> line(dim(kind + " " + data));
     }
   }
 
@@ -81,7 +100,8 @@ final class EventPrinter {
     JsonNode timings = task.path("timings");
     if (timings.isObject() && timings.size() > 0) {
       StringBuilder text = new StringBuilder("  time   ");
-      for (String phase : new String[] {"queued", "clone", "container", "firstToken", "agent", "push", "total"}) {
+      for (String phase :
+          new String[] {"queued", "clone", "container", "firstToken", "agent", "push", "total"}) {
         if (timings.has(phase)) {
           text.append(phase).append(' ').append(millis(timings.path(phase).asLong())).append("  ");
         }
@@ -94,13 +114,20 @@ final class EventPrinter {
       line("  extra hosts " + String.join(", ", hosts));
     }
     if (task.hasNonNull("headBranch")) {
-      line("  branch " + task.path("headBranch").asText() + dim(" " + task.path("commit").asText("")));
+      line(
+          "  branch "
+              + task.path("headBranch").asText()
+              + dim(" " + task.path("commit").asText("")));
     }
     if (task.hasNonNull("prUrl")) {
       line("  pull request " + task.path("prUrl").asText());
     }
     if (task.path("error").isObject()) {
-      line("  " + red(task.path("error").path("code").asText()) + ": " + task.path("error").path("message").asText());
+      line(
+          "  "
+              + red(task.path("error").path("code").asText())
+              + ": "
+              + task.path("error").path("message").asText());
     }
   }
 
@@ -108,10 +135,10 @@ final class EventPrinter {
    * The host is what a program in the container asked the proxy for: untrusted, so control
    * characters (a terminal escape sequence) are shown as '?', never sent to the terminal.
    */
-  private void blocked(JsonNode data) {
-    String host = data.path("host").asText().replaceAll("\\p{Cntrl}", "?");
-    String where = (host.contains(":") ? "[" + host + "]" : host) + ":" + data.path("port").asInt();
-    long count = data.path("count").asLong(1);
+  private void blocked(NetworkBlocked blocked) {
+    String host = blocked.host().replaceAll("\\p{Cntrl}", "?");
+    String where = (host.contains(":") ? "[" + host + "]" : host) + ":" + blocked.port();
+    long count = Math.max(1, blocked.count()); // an old event without a count was one refusal
     line(
         yellow("⊘ blocked: ")
             + where
@@ -120,6 +147,9 @@ final class EventPrinter {
   }
 
   private void assistantText(JsonNode content) {
+    if (content == null) {
+      return;
+    }
     for (JsonNode block : content) {
       if ("text".equals(block.path("type").asText())) {
         line(block.path("text").asText());
@@ -127,22 +157,26 @@ final class EventPrinter {
     }
   }
 
-  private void toolCall(JsonNode data) {
-    JsonNode input = data.path("input");
-    if ("bash".equals(data.path("name").asText())) {
-      line(cyan("$ ") + input.path("command").asText(input.path("restart").asBoolean() ? "(restart shell)" : ""));
+  private void toolCall(ToolCall call) {
+    JsonNode input = call.input() == null ? MissingNode.getInstance() : call.input();
+    if ("bash".equals(call.name())) {
+      line(
+          cyan("$ ")
+              + input
+                  .path("command")
+                  .asText(input.path("restart").asBoolean() ? "(restart shell)" : ""));
     } else {
       line(cyan("✎ " + input.path("command").asText()) + " " + input.path("path").asText());
     }
   }
 
-  private void toolResult(JsonNode data) {
-    String output = data.path("output").asText();
+  private void toolResult(ToolResult result) {
+    String output = result.output();
     Iterator<String> lines = output.lines().iterator();
     int shown = 0;
     while (lines.hasNext() && shown < RESULT_LINES) {
       String text = "  " + lines.next();
-      line(data.path("isError").asBoolean() ? red(text) : dim(text));
+      line(result.isError() ? red(text) : dim(text));
       shown++;
     }
     long more = output.lines().count() - shown;

@@ -1,22 +1,18 @@
 package dev.dockhand.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dockhand.Json;
 
 /**
- * An event's data serialised once, before any lock is taken: the JSON object, its text as stored,
- * and the text's size in UTF-8 bytes (what the per-task cap on event bytes counts).
+ * An event's data serialised once, before any lock is taken: its kind, the JSON object, its text as
+ * stored, and the text's size in UTF-8 bytes (what the per-task cap on event bytes counts).
  */
-public record EventData(JsonNode json, String text, int bytes) {
-  /** {@code data} is anything Jackson maps to a JSON object; null is the empty object. */
-  public static EventData of(EventKind kind, Object data) {
-    JsonNode json = data == null ? Json.MAPPER.createObjectNode() : Json.MAPPER.valueToTree(data);
-    if (!(json instanceof ObjectNode)) {
-      throw new IllegalArgumentException(kind.wire() + " data must be a JSON object");
-    }
+public record EventData(EventKind kind, JsonNode json, String text, int bytes) {
+  public static EventData of(EventPayload payload) {
+    EventKind kind = EventKind.of(payload);
+    JsonNode json = Json.MAPPER.valueToTree(payload);
     String text = json.toString();
-    return new EventData(json, text, utf8Length(text));
+    return new EventData(kind, json, text, utf8Length(text));
   }
 
   /** Counted, not encoded: a tool result may be megabytes; a copy only to measure it is waste. */

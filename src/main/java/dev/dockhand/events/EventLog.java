@@ -40,11 +40,12 @@ public final class EventLog {
 
   /**
    * Appends inside the transaction of {@code handle}; the caller guards the state change and
-   * publishes the event after commit. {@code data} is anything Jackson maps to a JSON object. The
-   * task's {@code event_bytes} grows by the event's size, as the per-task cap counts it.
+   * publishes the event after commit. The task's {@code event_bytes} grows by the event's size, as
+   * the per-task cap counts it.
    */
-  public Event append(Handle handle, String taskId, EventKind kind, Object data, Instant at) {
-    EventData encoded = EventData.of(kind, data);
+  public Event append(Handle handle, String taskId, EventPayload payload, Instant at) {
+    EventData encoded = EventData.of(payload);
+    EventKind kind = encoded.kind();
     long seq =
         database
             .dialect()
@@ -62,21 +63,20 @@ public final class EventLog {
    * the queue's hot paths, where that UPDATE happens anyway. The caller accounts for its bytes.
    */
   public Event insertTaken(
-      Handle handle, String taskId, long seq, EventKind kind, Object data, Instant at) {
-    return insertTaken(handle, taskId, seq, kind, EventData.of(kind, data), at);
+      Handle handle, String taskId, long seq, EventPayload payload, Instant at) {
+    return insertTaken(handle, taskId, seq, EventData.of(payload), at);
   }
 
   /** As above, for data the caller serialised already (to measure it before taking the seq). */
-  public Event insertTaken(
-      Handle handle, String taskId, long seq, EventKind kind, EventData data, Instant at) {
+  public Event insertTaken(Handle handle, String taskId, long seq, EventData data, Instant at) {
     handle.execute(
         "INSERT INTO events(task_id, seq, kind, data, created_at) VALUES (?, ?, ?, ?, ?)",
         taskId,
         seq,
-        kind.wire(),
+        data.kind().wire(),
         data.text(),
         at.toEpochMilli());
-    return new Event(taskId, seq, kind, data.json(), at);
+    return new Event(taskId, seq, data.kind(), data.json(), at);
   }
 
   /** Events with seq greater than {@code after}, oldest first, at most {@code limit}. */
@@ -95,8 +95,8 @@ public final class EventLog {
   }
 
   /**
-   * Hands every event of the task to {@code consumer}, oldest first, reading {@link #MAX_PAGE} at
-   * a time, so that no more than one page is held here whatever the log's length. The events are
+   * Hands every event of the task to {@code consumer}, oldest first, reading {@link #MAX_PAGE} at a
+   * time, so that no more than one page is held here whatever the log's length. The events are
    * those stored when the read began: one appended meanwhile is not handed over, so the read ends
    * even while a writer keeps appending. Each page is its own short read (no transaction is held
    * open across the consumer's work).
@@ -126,9 +126,9 @@ public final class EventLog {
   }
 
   /**
-   * Every event of the task, oldest first, as one list: for tests and tools. Its size is bounded
-   * by the per-task cap (DOCKHAND_TASK_MAX_EVENTS, DOCKHAND_TASK_MAX_EVENT_MB); code that keeps
-   * only some events uses {@link #forEach} and holds only those.
+   * Every event of the task, oldest first, as one list: for tests and tools. Its size is bounded by
+   * the per-task cap (DOCKHAND_TASK_MAX_EVENTS, DOCKHAND_TASK_MAX_EVENT_MB); code that keeps only
+   * some events uses {@link #forEach} and holds only those.
    */
   public List<Event> all(String taskId) {
     List<Event> events = new ArrayList<>();

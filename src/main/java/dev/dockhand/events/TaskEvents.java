@@ -8,8 +8,8 @@ package dev.dockhand.events;
  * event_limit}, which ends the task as failed with that reason. Thread-safe.
  */
 public interface TaskEvents {
-  /** Stores then publishes; {@code data} is any value Jackson maps to a JSON object. */
-  Event append(EventKind kind, Object data);
+  /** Stores then publishes. */
+  Event append(EventPayload payload);
 
   /** Live assistant text, never stored. */
   void delta(String text);

@@ -2,6 +2,7 @@ package dev.dockhand.queue;
 
 import dev.dockhand.events.Event;
 import dev.dockhand.events.EventKind;
+import dev.dockhand.events.EventPayload;
 import dev.dockhand.events.TaskEvents;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,7 +83,9 @@ final class RunningAttempt implements TaskContext {
     for (Event event : messagesNotTaken()) {
       messageCursor = event.seq();
       if (!ownMessages.contains(event.seq())) {
-        messages.add(event.data().path("content").asText());
+        if (event.payload() instanceof EventPayload.UserMessage message) {
+          messages.add(message.content());
+        }
       }
     }
     return messages;
@@ -177,10 +180,10 @@ final class RunningAttempt implements TaskContext {
   /** Appends guarded by this attempt's lease; a lost lease stops the attempt. */
   private final class AttemptEvents implements TaskEvents {
     @Override
-    public Event append(EventKind kind, Object data) {
+    public Event append(EventPayload payload) {
       try {
-        Event event = queue.leases().append(lease, kind, data);
-        if (kind == EventKind.MESSAGE_USER) {
+        Event event = queue.leases().append(lease, payload);
+        if (payload instanceof EventPayload.UserMessage) {
           ownMessages.add(event.seq());
         }
         return event;

@@ -2,7 +2,7 @@ package dev.dockhand.queue;
 
 import dev.dockhand.events.Event;
 import dev.dockhand.events.EventData;
-import dev.dockhand.events.EventKind;
+import dev.dockhand.events.EventPayload;
 import dev.dockhand.store.Database;
 import dev.dockhand.store.DbClock;
 import java.time.Clock;
@@ -75,12 +75,12 @@ public final class TaskLeases {
    * Stores an event of the running attempt, then publishes it; refused with {@link
    * EventLimitException} once the task's log is full (see {@link EventCaps}).
    */
-  public Event append(Lease lease, EventKind kind, Object data) {
-    EventData encoded = EventData.of(kind, data); // measured before the write lock is taken
+  public Event append(Lease lease, EventPayload payload) {
+    EventData encoded = EventData.of(payload); // measured before the write lock is taken
     return database.write(
         handle -> {
-          long seq = caps.takeSeq(handle, lease, kind, encoded.bytes());
-          return transitions.storeEvent(handle, lease.taskId(), seq, kind, encoded);
+          long seq = caps.takeSeq(handle, lease, encoded.kind(), encoded.bytes());
+          return transitions.storeEvent(handle, lease.taskId(), seq, encoded);
         });
   }
 

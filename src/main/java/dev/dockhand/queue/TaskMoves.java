@@ -1,6 +1,11 @@
 package dev.dockhand.queue;
 
-import dev.dockhand.events.EventKind;
+import dev.dockhand.events.EventPayload;
+import dev.dockhand.events.EventPayload.TaskCancelled;
+import dev.dockhand.events.EventPayload.TaskFailed;
+import dev.dockhand.events.EventPayload.TaskQueued;
+import dev.dockhand.events.EventPayload.TaskRetrying;
+import dev.dockhand.events.EventPayload.TaskSucceeded;
 import dev.dockhand.queue.TaskTransitions.Move;
 import java.time.Instant;
 import java.util.HashMap;
@@ -43,21 +48,15 @@ final class TaskMoves {
     columns.put("base_commit", result.baseCommit().or(task::baseCommit).orElse(null));
     columns.put("commit_sha", result.commit().or(task::commit).orElse(null));
     columns.put("pr_url", result.prUrl().or(task::prUrl).orElse(null));
-    Map<String, Object> data = new LinkedHashMap<>();
-    if (reason != null) {
-      data.put("reason", reason);
-      data.put("code", code);
-    }
-    data.put("usage", usage);
-    data.put("timings", allTimings);
-    EventKind kind =
+    String eventCode = reason == null ? null : code;
+    EventPayload event =
         switch (status) {
-          case SUCCEEDED -> EventKind.TASK_SUCCEEDED;
-          case FAILED -> EventKind.TASK_FAILED;
-          case CANCELLED -> EventKind.TASK_CANCELLED;
+          case SUCCEEDED -> new TaskSucceeded(reason, eventCode, usage, allTimings);
+          case FAILED -> new TaskFailed(reason, eventCode, usage, allTimings);
+          case CANCELLED -> new TaskCancelled(reason, eventCode, usage, allTimings);
           case QUEUED, RUNNING -> throw new IllegalArgumentException("not final: " + status);
         };
-    return new Move(status, columns, kind, data);
+    return new Move(status, columns, event);
   }
 
   /** Cancelled by its owner, from whichever state it was in. */
@@ -83,11 +82,8 @@ final class TaskMoves {
     columns.put("lease_expires_at", null);
     columns.put("usage_json", TaskRows.json(usage));
     columns.put("timings_json", TaskRows.json(timings));
-    Map<String, Object> data = new LinkedHashMap<>();
-    data.put("attempt", attempt);
-    data.put("reason", reason);
-    data.put("runAfter", Instant.ofEpochMilli(runAfter));
-    return new Move(TaskStatus.QUEUED, columns, EventKind.TASK_RETRYING, data);
+    EventPayload event = new TaskRetrying(attempt, reason, Instant.ofEpochMilli(runAfter));
+    return new Move(TaskStatus.QUEUED, columns, event);
   }
 
   /** A finished task resumed by a follow-up: a new attempt that always gets to run. */
@@ -101,6 +97,6 @@ final class TaskMoves {
     columns.put("error_code", null);
     columns.put("error_message", null);
     columns.put("cancel_requested", 0);
-    return new Move(TaskStatus.QUEUED, columns, EventKind.TASK_QUEUED, Map.of("attempt", attempt));
+    return new Move(TaskStatus.QUEUED, columns, new TaskQueued(attempt));
   }
 }

@@ -4,8 +4,8 @@ import dev.dockhand.ConflictException;
 import dev.dockhand.InvalidInputException;
 import dev.dockhand.NotFoundException;
 import dev.dockhand.events.EventHub;
-import dev.dockhand.events.EventKind;
 import dev.dockhand.events.EventLog;
+import dev.dockhand.events.EventPayload;
 import dev.dockhand.store.Database;
 import dev.dockhand.store.DbClock;
 import java.nio.charset.StandardCharsets;
@@ -176,7 +176,7 @@ public final class TaskQueue {
           caps.checkRoomForFollowUp(handle, id, content.getBytes(StandardCharsets.UTF_8).length);
           FollowUps.count(handle, id, rules.maxMessagesPerTask());
           // The append locks the task row first, so the status read next cannot change under us.
-          transitions.appendEvent(handle, id, EventKind.MESSAGE_USER, Map.of("content", content));
+          transitions.appendEvent(handle, id, new EventPayload.UserMessage(content));
           Task task = TaskRows.find(handle, id).orElseThrow();
           if (task.status().terminal()) {
             active.requireRoom(handle, userId);

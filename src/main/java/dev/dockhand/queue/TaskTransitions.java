@@ -3,8 +3,8 @@ package dev.dockhand.queue;
 import dev.dockhand.events.Event;
 import dev.dockhand.events.EventData;
 import dev.dockhand.events.EventHub;
-import dev.dockhand.events.EventKind;
 import dev.dockhand.events.EventLog;
+import dev.dockhand.events.EventPayload;
 import dev.dockhand.store.Database;
 import java.time.Clock;
 import java.time.Instant;
@@ -32,9 +32,9 @@ final class TaskTransitions {
 
   /**
    * A move to {@code to} that also sets {@code columns} (a null value writes NULL) and stores an
-   * event of {@code kind} with {@code data}.
+   * event.
    */
-  record Move(TaskStatus to, Map<String, Object> columns, EventKind kind, Object data) {}
+  record Move(TaskStatus to, Map<String, Object> columns, EventPayload event) {}
 
   TaskTransitions(Database database, EventLog eventLog, EventHub hub, Clock clock) {
     this.database = database;
@@ -92,7 +92,7 @@ final class TaskTransitions {
     return update
         .map(TaskRows.WITH_SEQ)
         .findOne()
-        .map(row -> stored(handle, row, move.kind(), move.data(), now, wakes(from, move.to())));
+        .map(row -> stored(handle, row, move.event(), now, wakes(from, move.to())));
   }
 
   /** As {@link #apply}, for the owner of a running attempt: a row that moved on is a lost lease. */
@@ -119,12 +119,7 @@ final class TaskTransitions {
             .map(TaskRows.MAPPER)
             .one();
     return stored(
-        handle,
-        new TaskRows.WithSeq(queued, 1),
-        EventKind.TASK_QUEUED,
-        Map.of("attempt", 1),
-        now,
-        true);
+        handle, new TaskRows.WithSeq(queued, 1), new EventPayload.TaskQueued(1), now, true);
   }
 
   /**
@@ -150,31 +145,30 @@ final class TaskTransitions {
             .list();
     List<Task> claimed = new ArrayList<>();
     for (TaskRows.WithSeq row : rows) {
-      Map<String, Object> data = Map.of("attempt", row.task().attempt());
-      claimed.add(stored(handle, row, EventKind.TASK_STARTED, data, now, false));
+      EventPayload started = new EventPayload.TaskStarted(row.task().attempt());
+      claimed.add(stored(handle, row, started, now, false));
     }
     return claimed;
   }
 
   /** Stores an event whose seq the caller took in its own UPDATE of the task, then publishes it. */
-  Event storeEvent(Handle handle, String taskId, long seq, EventKind kind, EventData data) {
-    Event event = eventLog.insertTaken(handle, taskId, seq, kind, data, clock.instant());
+  Event storeEvent(Handle handle, String taskId, long seq, EventData data) {
+    Event event = eventLog.insertTaken(handle, taskId, seq, data, clock.instant());
     hub.publishOnCommit(handle, event);
     return event;
   }
 
   /** Appends an event that changes no status (a follow-up message), then publishes it. */
-  void appendEvent(Handle handle, String taskId, EventKind kind, Object data) {
-    hub.publishOnCommit(handle, eventLog.append(handle, taskId, kind, data, clock.instant()));
+  void appendEvent(Handle handle, String taskId, EventPayload payload) {
+    hub.publishOnCommit(handle, eventLog.append(handle, taskId, payload, clock.instant()));
   }
 
   private Task stored(
-      Handle handle, TaskRows.WithSeq row, EventKind kind, Object data, long at, boolean wake) {
+      Handle handle, TaskRows.WithSeq row, EventPayload payload, long at, boolean wake) {
     Task task = row.task();
     hub.publishOnCommit(
         handle,
-        eventLog.insertTaken(
-            handle, task.id(), row.lastSeq(), kind, data, Instant.ofEpochMilli(at)));
+        eventLog.insertTaken(handle, task.id(), row.lastSeq(), payload, Instant.ofEpochMilli(at)));
     hub.taskChangedOnCommit(handle, task);
     if (wake) {
       database.notify(handle, WAKE, "");

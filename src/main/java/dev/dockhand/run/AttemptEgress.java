@@ -4,7 +4,7 @@ import dev.dockhand.DockhandException;
 import dev.dockhand.egress.Allowlist;
 import dev.dockhand.egress.EgressProxy;
 import dev.dockhand.egress.Resolver;
-import dev.dockhand.events.EventKind;
+import dev.dockhand.events.EventPayload.NetworkBlocked;
 import dev.dockhand.queue.TaskContext;
 import dev.dockhand.sandbox.TaskFiles;
 import java.io.IOException;
@@ -12,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,11 +53,7 @@ final class AttemptEgress implements AutoCloseable {
               .listener(
                   (host, port, count) -> {
                     try {
-                      context
-                          .events()
-                          .append(
-                              EventKind.NETWORK_BLOCKED,
-                              Map.of("host", host, "port", port, "count", count));
+                      context.events().append(new NetworkBlocked(host, port, count));
                     } catch (RuntimeException e) {
                       // The attempt may have ended (lease lost, event cap): the refusal itself held.
                       log.debug("task {}: blocked host not recorded: {}", context.task().id(), e.toString());

@@ -9,10 +9,10 @@ import java.util.function.Consumer;
 
 /**
  * The conversation a new attempt may build on. Each attempt starts from a fresh clone, so the
- * model's messages and tool calls of an attempt that was retried (its work died with its
- * workspace) are dropped, while everything the person said is kept. What an attempt that ended
- * (succeeded, failed, cancelled) did is kept whole: its work is on the task's pushed branch, which
- * a resumed attempt checks out.
+ * model's messages and tool calls of an attempt that was retried (its work died with its workspace)
+ * are dropped, while everything the person said is kept. What an attempt that ended (succeeded,
+ * failed, cancelled) did is kept whole: its work is on the task's pushed branch, which a resumed
+ * attempt checks out.
  *
  * <p>It is built from the log as a stream, one event at a time, so only the events it keeps are
  * held (never the whole log beside them); the log's cap per task bounds even those. Not
@@ -29,7 +29,10 @@ final class AttemptHistory implements Consumer<Event> {
     return history.events();
   }
 
-  /** Takes the log's next event, oldest first. */
+  /**
+   * Takes the log's next event, oldest first. Only its kind matters here, so the switch is over the
+   * kind (exhaustive: a new kind must be placed) and the data is read once, by the conversation.
+   */
   @Override
   public void accept(Event event) {
     switch (event.kind()) {
@@ -37,7 +40,7 @@ final class AttemptHistory implements Consumer<Event> {
       case TASK_RETRYING ->
           kept.subList(settled, kept.size()).removeIf(e -> e.kind() != EventKind.MESSAGE_USER);
       case TASK_SUCCEEDED, TASK_FAILED, TASK_CANCELLED -> settled = kept.size();
-      default -> {}
+      case TASK_QUEUED, TASK_STARTED, GIT_PUSHED, PR_OPENED, NETWORK_BLOCKED -> {}
     }
   }
 

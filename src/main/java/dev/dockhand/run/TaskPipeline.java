@@ -6,8 +6,9 @@ import dev.dockhand.agent.AgentLoop;
 import dev.dockhand.agent.AgentOutcome;
 import dev.dockhand.config.Secret;
 import dev.dockhand.events.Event;
-import dev.dockhand.events.EventKind;
 import dev.dockhand.events.EventLog;
+import dev.dockhand.events.EventPayload.GitPushed;
+import dev.dockhand.events.EventPayload.PrOpened;
 import dev.dockhand.git.GitPublisher;
 import dev.dockhand.git.GitSettings;
 import dev.dockhand.git.GitWorkspace;
@@ -23,26 +24,25 @@ import dev.dockhand.queue.TaskContext;
 import dev.dockhand.queue.TaskQueue;
 import dev.dockhand.queue.TaskResult;
 import dev.dockhand.queue.TaskStep;
-import dev.dockhand.sandbox.Sandbox;
 import dev.dockhand.sandbox.ExecRequest;
 import dev.dockhand.sandbox.ExecResult;
+import dev.dockhand.sandbox.Sandbox;
 import dev.dockhand.sandbox.SandboxContainer;
 import dev.dockhand.sandbox.TaskDisk;
 import dev.dockhand.sandbox.TaskDisks;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * One task attempt from claim to push: clone on the host, start the container, run the agent in
- * it, then commit, push and open the pull request. Every side effect can be repeated (a fresh
- * workspace and container per attempt, the task's own branch, an existing pull request found), as
- * the queue may run an attempt again after a crash. Thread-safe: each attempt has its own state.
+ * One task attempt from claim to push: clone on the host, start the container, run the agent in it,
+ * then commit, push and open the pull request. Every side effect can be repeated (a fresh workspace
+ * and container per attempt, the task's own branch, an existing pull request found), as the queue
+ * may run an attempt again after a crash. Thread-safe: each attempt has its own state.
  */
 public final class TaskPipeline implements TaskStep {
   private final GitSettings git;
@@ -115,12 +115,12 @@ public final class TaskPipeline implements TaskStep {
                       token,
                       limits));
       stopIfCancelled(context);
-      AgentOutcome outcome;
-      try {
-        outcome = runAgent(context, task, disk, workspace);
-      } catch (AgentLimitException | EventLimitException limit) {
-        throw keepWork(context, task, repo, owner, token, workspace, limit);
-      }
+      AgentOutcome outcome =
+          switch (runAgent(context, task, disk, workspace)) {
+            case AgentEnd.Finished finished -> finished.outcome();
+            case AgentEnd.Limited limited ->
+                throw keepWork(context, task, repo, owner, token, workspace, limited.limit());
+          };
       stopIfCancelled(context);
       PublishRequest request =
           new PublishRequest(
@@ -181,12 +181,11 @@ public final class TaskPipeline implements TaskStep {
   }
 
   /**
-   * The container lives exactly as long as the agent runs: it is gone before the commit, so
-   * nothing in it can change the work tree while the host reads it. Its proxy outlives it by the
-   * moment it takes to record the last refusals.
+   * The container lives exactly as long as the agent runs: it is gone before the commit, so nothing
+   * in it can change the work tree while the host reads it. Its proxy outlives it by the moment it
+   * takes to record the last refusals.
    */
-  private AgentOutcome runAgent(
-      TaskContext context, Task task, TaskDisk disk, GitWorkspace workspace) {
+  private AgentEnd runAgent(TaskContext context, Task task, TaskDisk disk, GitWorkspace workspace) {
     try (AttemptEgress egress = network.open(context);
         SandboxContainer container =
             timed(
@@ -202,7 +201,9 @@ public final class TaskPipeline implements TaskStep {
         AgentOutcome outcome =
             timed(context, "agent", () -> agent.run(task, container, context, history));
         metrics.modelUsage(outcome.usage());
-        return outcome;
+        return new AgentEnd.Finished(outcome);
+      } catch (AgentLimitException | EventLimitException limit) {
+        return new AgentEnd.Limited(limit);
       } finally {
         metrics.runningSandboxes(runningContainers.decrementAndGet());
       }
@@ -234,10 +235,8 @@ public final class TaskPipeline implements TaskStep {
     queue.saveDiff(task.id(), published.diff());
     context
         .events()
-        .append(
-            EventKind.GIT_PUSHED,
-            Map.of("branch", published.headBranch().orElseThrow(), "commit", published.commit().get()));
-    published.prUrl().ifPresent(url -> context.events().append(EventKind.PR_OPENED, Map.of("url", url)));
+        .append(new GitPushed(published.headBranch().orElseThrow(), published.commit().get()));
+    published.prUrl().ifPresent(url -> context.events().append(new PrOpened(url)));
     return new TaskResult(
         published.headBranch(),
         Optional.of(workspace.baseCommit()),

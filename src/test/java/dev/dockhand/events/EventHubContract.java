@@ -9,7 +9,6 @@ import dev.dockhand.queue.Task;
 import dev.dockhand.queue.TaskStatus;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -72,7 +71,7 @@ abstract class EventHubContract {
             .start(
                 () -> {
                   for (int i = 0; i < appends; i++) {
-                    node.leases().append(lease, EventKind.TOOL_CALL, Map.of("i", i));
+                    node.leases().append(lease, new EventPayload.ToolCall("t" + i, "bash", null));
                   }
                 });
     Recorder late = new Recorder();
@@ -89,16 +88,16 @@ abstract class EventHubContract {
   void aSubscriberResumesAfterTheSeqItAlreadyHas() throws Exception {
     Task task = node.submit(ann, "resume");
     Lease lease = lease(node, task);
-    node.leases().append(lease, EventKind.TOOL_CALL, Map.of());
+    node.leases().append(lease, new EventPayload.ToolCall("t", "bash", null));
     Recorder recorder = new Recorder();
     try (AutoCloseable subscription = node.hub.subscribe(task.id(), 2, recorder)) {
       assertThat(recorder.next().kind()).isEqualTo(EventKind.TOOL_CALL);
-      node.leases().append(lease, EventKind.TOOL_RESULT, Map.of());
+      node.leases().append(lease, new EventPayload.ToolResult("t", "", false, 1));
       Event live = recorder.next();
       assertThat(live.seq()).isEqualTo(4);
       assertThat(live.kind()).isEqualTo(EventKind.TOOL_RESULT);
     }
-    node.leases().append(lease, EventKind.TOOL_CALL, Map.of());
+    node.leases().append(lease, new EventPayload.ToolCall("t", "bash", null));
     assertThat(recorder.events.poll(200, TimeUnit.MILLISECONDS)).as("closed").isNull();
   }
 

@@ -8,7 +8,6 @@ import dev.dockhand.queue.Task;
 import dev.dockhand.queue.TaskStatus;
 import dev.dockhand.store.TestDatabases;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +31,7 @@ class PostgresEventHubTest extends EventHubContract {
           AutoCloseable tasks = node.hub.subscribeTasks(ann, statuses::add)) {
         assertThat(recorder.next().kind()).isEqualTo(EventKind.TASK_QUEUED);
         Lease lease = lease(other, task);
-        other.leases().append(lease, EventKind.TOOL_CALL, Map.of("name", "bash"));
+        other.leases().append(lease, new EventPayload.ToolCall("t", "bash", null));
         assertThat(recorder.next().kind()).isEqualTo(EventKind.TASK_STARTED);
         Event remote = recorder.next();
         assertThat(remote.seq()).isEqualTo(3);

@@ -2,7 +2,7 @@ package dev.dockhand.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dockhand.events.EventKind;
+import dev.dockhand.events.EventPayload;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSetMetaData;
@@ -87,7 +87,7 @@ abstract class DiffColumnContract {
     assertThat(claimed).hasSize(3);
     Lease first = Lease.of(claimed.get(0));
     node.leases().heartbeat(first, Usage.ZERO);
-    node.leases().append(first, EventKind.TOOL_CALL, Map.of("name", "bash"));
+    node.leases().append(first, new EventPayload.ToolCall("t", "bash", null));
     node.leases().complete(first, TaskResult.NOTHING, Usage.ZERO, Map.of());
     node.leases().complete(claimed.get(1), TaskResult.NOTHING, Usage.ZERO, Map.of());
     node.queue.postMessage(claimed.get(1).id(), "one more thing");

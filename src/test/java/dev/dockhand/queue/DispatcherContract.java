@@ -3,7 +3,7 @@ package dev.dockhand.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dockhand.DockhandException;
-import dev.dockhand.events.EventKind;
+import dev.dockhand.events.EventPayload;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,7 +68,7 @@ abstract class DispatcherContract {
         node,
         "node-a",
         context -> {
-          context.events().append(EventKind.MESSAGE_ASSISTANT, Map.of("content", List.of()));
+          context.events().append(new EventPayload.AssistantMessage(null, "end_turn", Usage.ZERO));
           context.usage(new Usage(1, 2, 0, 0, 0.01));
           return TaskResult.NOTHING;
         });
@@ -129,7 +129,7 @@ abstract class DispatcherContract {
         node,
         "node-a",
         context -> {
-          context.events().append(EventKind.MESSAGE_USER, Map.of("content", "the prompt"));
+          context.events().append(new EventPayload.UserMessage("the prompt"));
           running.countDown();
           posted.await();
           taken.add(context.takeMessages());
@@ -198,7 +198,7 @@ abstract class DispatcherContract {
                           doubleHeld.incrementAndGet();
                         }
                         Lease lease = Lease.of(task);
-                        node.leases().append(lease, EventKind.TOOL_CALL, Map.of("by", owner));
+                        node.leases().append(lease, new EventPayload.ToolCall(owner, "bash", null));
                         holders.remove(task.id());
                         node.leases().complete(lease, TaskResult.NOTHING, Usage.ZERO, Map.of());
                       }
@@ -240,7 +240,7 @@ abstract class DispatcherContract {
             if (runningOn.putIfAbsent(context.task().id(), self) != null) {
               overlaps.incrementAndGet();
             }
-            context.events().append(EventKind.TOOL_CALL, Map.of());
+            context.events().append(new EventPayload.ToolCall("t", "bash", null));
             runningOn.remove(context.task().id());
             return TaskResult.NOTHING;
           };

@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.dockhand.ConflictException;
 import dev.dockhand.events.Event;
 import dev.dockhand.events.EventKind;
+import dev.dockhand.events.EventPayload;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -73,7 +73,7 @@ abstract class EventCapContract {
     String output = "x".repeat(size);
     return context -> {
       while (true) {
-        context.events().append(EventKind.TOOL_RESULT, Map.of("id", "t", "output", output));
+        context.events().append(new EventPayload.ToolResult("t", output, false, 1));
       }
     };
   }
@@ -133,9 +133,8 @@ abstract class EventCapContract {
           try {
             return loop.run(context);
           } catch (EventLimitException full) {
-            Map<String, String> push = Map.of("branch", "b", "commit", "c");
-            pushed.add(context.events().append(EventKind.GIT_PUSHED, push));
-            pushed.add(context.events().append(EventKind.PR_OPENED, Map.of("url", "u")));
+            pushed.add(context.events().append(new EventPayload.GitPushed("b", "c")));
+            pushed.add(context.events().append(new EventPayload.PrOpened("u")));
             throw full;
           }
         });

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.dockhand.ConflictException;
 import dev.dockhand.InvalidInputException;
 import dev.dockhand.events.EventKind;
+import dev.dockhand.events.EventPayload;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -295,7 +296,8 @@ abstract class QueueContract {
               assertThat(e.owner()).isEqualTo("node-a");
               assertThat(e.attempt()).isEqualTo(1);
             });
-    assertThatThrownBy(() -> node.leases().append(stale, EventKind.MESSAGE_ASSISTANT, Map.of()))
+    EventPayload late = new EventPayload.AssistantMessage(null, "end_turn", Usage.ZERO);
+    assertThatThrownBy(() -> node.leases().append(stale, late))
         .isInstanceOf(LeaseLostException.class);
     assertThatThrownBy(
             () -> node.leases().complete(stale, TaskResult.NOTHING, Usage.ZERO, Map.of()))
@@ -402,7 +404,7 @@ abstract class QueueContract {
               .start(
                   () -> {
                     for (int j = 0; j < 10; j++) {
-                      node.leases().append(lease, EventKind.TOOL_CALL, Map.of("n", j));
+                      node.leases().append(lease, new EventPayload.ToolCall("t" + j, "bash", null));
                     }
                   }));
     }

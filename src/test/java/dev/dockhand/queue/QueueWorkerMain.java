@@ -1,11 +1,10 @@
 package dev.dockhand.queue;
 
-import dev.dockhand.events.EventKind;
+import dev.dockhand.events.EventPayload;
 import dev.dockhand.store.DbClock;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -36,7 +35,7 @@ public final class QueueWorkerMain {
     QueueFixture node = new QueueFixture(args[0], Path.of(args[1]), SETTINGS, clock, DbClock::of);
     TaskStep step =
         context -> {
-          context.events().append(EventKind.TOOL_CALL, Map.of("name", "bash"));
+          context.events().append(new EventPayload.ToolCall("t", "bash", null));
           CountDownLatch stopped = new CountDownLatch(1);
           context.onCancel(stopped::countDown);
           System.out.println("started " + context.task().id() + " " + context.task().attempt());

@@ -14,6 +14,7 @@ import dev.dockhand.Json;
 import dev.dockhand.events.Event;
 import dev.dockhand.events.EventKind;
 import dev.dockhand.events.EventLog;
+import dev.dockhand.events.EventPayload;
 import dev.dockhand.queue.Lease;
 import dev.dockhand.queue.ManualClock;
 import dev.dockhand.queue.QueueFixture;
@@ -86,8 +87,8 @@ class AttemptHistoryTest {
 
   /**
    * Attempt 1 writes more than three pages of work and is retried; attempt 2 writes another page
-   * and succeeds; a follow-up resumes the task. The history keeps what the person said in attempt
-   * 1 and all of attempt 2, in order, read {@link EventLog#MAX_PAGE} events at a time.
+   * and succeeds; a follow-up resumes the task. The history keeps what the person said in attempt 1
+   * and all of attempt 2, in order, read {@link EventLog#MAX_PAGE} events at a time.
    */
   private static void rebuildsAcrossPages(String url, Path dir) {
     ManualClock clock = new ManualClock();
@@ -135,8 +136,8 @@ class AttemptHistoryTest {
 
   /**
    * Stores the events in one transaction, taking their seqs from the task row once: thousands of
-   * commits would take a minute, and thousands of updates of one row in one PostgreSQL
-   * transaction nearly as long.
+   * commits would take a minute, and thousands of updates of one row in one PostgreSQL transaction
+   * nearly as long.
    */
   private static List<Long> append(
       QueueFixture node, Task task, List<Map.Entry<EventKind, String>> events) {
@@ -150,13 +151,24 @@ class AttemptHistoryTest {
           List<Long> seqs = new ArrayList<>();
           for (Map.Entry<EventKind, String> event : events) {
             long seq = last + seqs.size() + 1;
-            Map<String, String> data = Map.of("content", event.getValue());
-            node.eventLog.insertTaken(handle, task.id(), seq, event.getKey(), data, Instant.EPOCH);
+            EventPayload payload = labelled(event.getKey(), event.getValue());
+            node.eventLog.insertTaken(handle, task.id(), seq, payload, Instant.EPOCH);
             seqs.add(seq);
           }
           handle.execute(
               "UPDATE tasks SET last_seq = ? WHERE id = ?", last + seqs.size(), task.id());
           return seqs;
         });
+  }
+
+  private static EventPayload labelled(EventKind kind, String label) {
+    return switch (kind) {
+      case MESSAGE_USER -> new EventPayload.UserMessage(label);
+      case MESSAGE_ASSISTANT ->
+          new EventPayload.AssistantMessage(Json.MAPPER.createArrayNode(), label, Usage.ZERO);
+      case TOOL_CALL -> new EventPayload.ToolCall(label, "bash", null);
+      case TOOL_RESULT -> new EventPayload.ToolResult(label, label, false, 1);
+      default -> throw new IllegalArgumentException("no labelled " + kind.wire());
+    };
   }
 }

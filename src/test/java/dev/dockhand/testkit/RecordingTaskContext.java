@@ -1,9 +1,9 @@
 package dev.dockhand.testkit;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.dockhand.Json;
 import dev.dockhand.events.Event;
+import dev.dockhand.events.EventData;
 import dev.dockhand.events.EventKind;
+import dev.dockhand.events.EventPayload;
 import dev.dockhand.events.TaskEvents;
 import dev.dockhand.queue.SpendLimitReached;
 import dev.dockhand.queue.Task;
@@ -62,9 +62,10 @@ public final class RecordingTaskContext implements TaskContext {
   public TaskEvents events() {
     return new TaskEvents() {
       @Override
-      public Event append(EventKind kind, Object data) {
-        JsonNode tree = Json.MAPPER.valueToTree(data);
-        Event event = new Event(task.id(), firstSeq + events.size(), kind, tree, Instant.now());
+      public Event append(EventPayload payload) {
+        EventData data = EventData.of(payload);
+        Event event =
+            new Event(task.id(), firstSeq + events.size(), data.kind(), data.json(), Instant.now());
         events.add(event);
         listeners.forEach(listener -> listener.accept(event));
         return event;
@@ -119,7 +120,7 @@ public final class RecordingTaskContext implements TaskContext {
    * does, and handed to the attempt at its next turn.
    */
   public void post(String message) {
-    events().append(EventKind.MESSAGE_USER, Map.of("content", message));
+    events().append(new EventPayload.UserMessage(message));
     followUps.add(message);
   }
 

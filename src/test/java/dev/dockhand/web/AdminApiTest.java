@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.dockhand.events.EventKind;
+import dev.dockhand.events.EventPayload;
 import dev.dockhand.queue.Dispatcher;
 import dev.dockhand.queue.Task;
 import dev.dockhand.queue.TaskResult;
@@ -356,7 +356,7 @@ class AdminApiTest {
   void anAdminReadsAnotherUsersTaskButCannotCancelItOrFollowItUp() throws Exception {
     WebHarness.Person bob = harness.person("bob");
     Task task = harness.submit(bob);
-    harness.append(task.id(), EventKind.TOOL_CALL, Map.of("id", "one"));
+    harness.append(task.id(), new EventPayload.ToolCall("one", "bash", null));
     String path = "/api/v1/tasks/" + task.id();
 
     assertThat(harness.get(path, admin()).statusCode()).isEqualTo(200);

@@ -3,7 +3,7 @@ package dev.dockhand.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.dockhand.events.EventKind;
+import dev.dockhand.events.EventPayload;
 import dev.dockhand.queue.Task;
 import java.time.Duration;
 import java.util.List;
@@ -35,13 +35,15 @@ class SlowClientTest {
         // Far more than loopback socket buffers hold, so the stalled client's backlog must grow.
         for (int i = 0; i < 600 && slowClientsDropped(harness) == 0; i++) {
           lastSeq =
-              harness.append(task.id(), EventKind.TOOL_RESULT, Map.of("output", padding)).seq();
+              harness.append(task.id(), new EventPayload.ToolResult("t", padding, false, 1)).seq();
           long expected = lastSeq;
           healthy.until(frame -> frame.path("seq").asLong() == expected, WAIT);
         }
         assertThat(slowClientsDropped(harness)).isEqualTo(1.0);
         long afterDrop =
-            harness.append(task.id(), EventKind.TOOL_RESULT, Map.of("output", "still here")).seq();
+            harness
+                .append(task.id(), new EventPayload.ToolResult("t", "still here", false, 1))
+                .seq();
         List<JsonNode> tail = healthy.until(frame -> frame.path("seq").asLong() == afterDrop, WAIT);
         assertThat(tail.getLast().get("data").get("output").asText()).isEqualTo("still here");
         stalled.resumeReading();

@@ -2,7 +2,7 @@ package dev.dockhand.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dockhand.events.EventKind;
+import dev.dockhand.events.EventPayload;
 import dev.dockhand.queue.Task;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -11,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,7 +33,7 @@ class SseTest {
     WebHarness.Person alice = harness.person("alice");
     Task task = harness.submit(alice);
     for (int i = 0; i < 5; i++) {
-      harness.append(task.id(), EventKind.TOOL_CALL, Map.of("id", "before-" + i));
+      harness.append(task.id(), new EventPayload.ToolCall("before-" + i, "bash", null));
     }
     long lastSeen = 3;
     HttpResponse<InputStream> response =
@@ -51,7 +50,7 @@ class SseTest {
         .startsWith("text/event-stream");
     try (BufferedReader reader =
         new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-      long live = harness.append(task.id(), EventKind.TOOL_CALL, Map.of("id", "live")).seq();
+      long live = harness.append(task.id(), new EventPayload.ToolCall("live", "bash", null)).seq();
       List<Long> ids = new ArrayList<>();
       List<String> kinds = new ArrayList<>();
       String line;

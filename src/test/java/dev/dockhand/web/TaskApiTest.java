@@ -3,7 +3,7 @@ package dev.dockhand.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.dockhand.events.EventKind;
+import dev.dockhand.events.EventPayload;
 import dev.dockhand.queue.Task;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -343,7 +343,7 @@ class TaskApiTest {
   void eventsArePagedAfterASeq() {
     Task task = harness.submit(alice);
     for (int i = 0; i < 5; i++) {
-      harness.append(task.id(), EventKind.TOOL_CALL, Map.of("id", "c" + i));
+      harness.append(task.id(), new EventPayload.ToolCall("c" + i, "bash", null));
     }
     JsonNode page =
         WebHarness.json(

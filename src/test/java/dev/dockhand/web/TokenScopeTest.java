@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.dockhand.events.EventKind;
+import dev.dockhand.events.EventPayload;
 import dev.dockhand.queue.Task;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -52,7 +52,7 @@ class TokenScopeTest {
   void aReadTokenCanLookAtTasksButItsSubmitIsRefusedWith403() throws Exception {
     WebHarness.Person alice = harness.person("alice");
     Task task = harness.submit(alice);
-    harness.append(task.id(), EventKind.TOOL_CALL, Map.of("id", "one"));
+    harness.append(task.id(), new EventPayload.ToolCall("one", "bash", null));
     String reader =
         createToken(alice.token(), "{\"name\":\"dashboard\",\"scope\":\"read\"}")
             .get("token")

@@ -9,7 +9,7 @@ import dev.dockhand.config.Config;
 import dev.dockhand.config.Secret;
 import dev.dockhand.events.Event;
 import dev.dockhand.events.EventHub;
-import dev.dockhand.events.EventKind;
+import dev.dockhand.events.EventPayload;
 import dev.dockhand.events.EventLog;
 import dev.dockhand.metrics.Metrics;
 import dev.dockhand.queue.NewTask;
@@ -203,10 +203,10 @@ public final class WebHarness implements AutoCloseable {
   }
 
   /** Stores and publishes an event, as a running task's pipeline would. */
-  public Event append(String taskId, EventKind kind, Object data) {
+  public Event append(String taskId, EventPayload payload) {
     return database.write(
         handle -> {
-          Event event = log.append(handle, taskId, kind, data, Instant.now());
+          Event event = log.append(handle, taskId, payload, Instant.now());
           hub.publishOnCommit(handle, event);
           return event;
         });

@@ -3,7 +3,7 @@ package dev.dockhand.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.dockhand.events.EventKind;
+import dev.dockhand.events.EventPayload;
 import dev.dockhand.queue.Task;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,9 +79,9 @@ class WebSocketConcurrencyTest {
               .start(
                   () -> {
                     // The second task gets one event only, so none after it could fill a gap.
-                    harness.append(second.id(), EventKind.TOOL_CALL, Map.of("id", "b"));
+                    harness.append(second.id(), new EventPayload.ToolCall("b", "bash", null));
                     for (int i = 0; i < EVENTS_PER_TASK; i++) {
-                      harness.append(first.id(), EventKind.TOOL_CALL, Map.of("id", "a" + i));
+                      harness.append(first.id(), new EventPayload.ToolCall("a" + i, "bash", null));
                     }
                   });
       client.send("{\"type\":\"ping\"}");

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.dockhand.events.EventKind;
+import dev.dockhand.events.EventPayload;
 import dev.dockhand.queue.Task;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
@@ -43,7 +43,7 @@ class WebSocketTest {
             .start(
                 () -> {
                   for (int i = 0; i < appended; i++) {
-                    harness.append(task.id(), EventKind.TOOL_CALL, Map.of("id", "call-" + i));
+                    harness.append(task.id(), new EventPayload.ToolCall("call-" + i, "bash", null));
                   }
                 });
     List<Long> received = new ArrayList<>();
@@ -72,7 +72,7 @@ class WebSocketTest {
     Task task = harness.submit(alice);
     try (WsClient client = WsClient.bearer(harness, alice.token())) {
       client.subscribe(task.id(), 0);
-      harness.append(task.id(), EventKind.TOOL_CALL, Map.of("id", "c1", "name", "bash"));
+      harness.append(task.id(), new EventPayload.ToolCall("c1", "bash", null));
       JsonNode frame =
           client.until(f -> f.path("kind").asText().equals("tool.call"), WAIT).getLast();
       assertThat(frame.get("type").asText()).isEqualTo("event");
@@ -105,7 +105,7 @@ class WebSocketTest {
       JsonNode error = client.next(WAIT);
       assertThat(error.get("type").asText()).isEqualTo("error");
       assertThat(error.get("code").asText()).isEqualTo("not_found");
-      harness.append(alicesTask.id(), EventKind.TOOL_CALL, Map.of("id", "secret"));
+      harness.append(alicesTask.id(), new EventPayload.ToolCall("secret", "bash", null));
       client.send("{\"type\":\"ping\"}");
       assertThat(client.next(WAIT).get("type").asText()).isEqualTo("pong");
       assertThat(client.drain()).isEmpty();

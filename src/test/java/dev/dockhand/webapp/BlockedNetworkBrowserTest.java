@@ -3,7 +3,7 @@ package dev.dockhand.webapp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.dockhand.events.EventKind;
+import dev.dockhand.events.EventPayload;
 import dev.dockhand.queue.Task;
 import dev.dockhand.web.WebHarness;
 import java.util.List;
@@ -41,7 +41,7 @@ class BlockedNetworkBrowserTest {
 
   private void blocked(String taskId, String host, int port, int count) {
     harness.append(
-        taskId, EventKind.NETWORK_BLOCKED, Map.of("host", host, "port", port, "count", count));
+        taskId, new EventPayload.NetworkBlocked(host, port, count));
   }
 
   private String countOf(String where) {
