@@ -18,6 +18,7 @@ import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.internal.storage.file.ObjectDirectory;
 import org.eclipse.jgit.internal.storage.file.PackInserter;
 import org.eclipse.jgit.lib.CommitBuilder;
+import org.eclipse.jgit.lib.ConfigConstants;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.NullProgressMonitor;
 import org.eclipse.jgit.lib.ObjectId;
@@ -25,6 +26,7 @@ import org.eclipse.jgit.lib.ObjectInserter;
 import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.revwalk.filter.RevFilter;
@@ -180,12 +182,28 @@ public final class GitWorkspace {
     return TransportErrors.translate(e, repo, branch);
   }
 
-  private static Git initBare(Path repoDir) throws org.eclipse.jgit.api.errors.GitAPIException {
-    return Git.init()
-        .setBare(true)
-        .setDirectory(repoDir.toFile())
-        .setFs(HooklessFs.INSTANCE)
-        .call();
+  /**
+   * A bare repository whose housekeeping never runs on its own: a task's repository lives for one
+   * attempt, and an automatic gc would only race the task's own writes and deletion.
+   */
+  private static Git initBare(Path repoDir)
+      throws org.eclipse.jgit.api.errors.GitAPIException, IOException {
+    Git git =
+        Git.init()
+            .setBare(true)
+            .setDirectory(repoDir.toFile())
+            .setFs(HooklessFs.INSTANCE)
+            .call();
+    try {
+      StoredConfig config = git.getRepository().getConfig();
+      config.setInt(ConfigConstants.CONFIG_GC_SECTION, null, ConfigConstants.CONFIG_KEY_AUTO, 0);
+      config.setBoolean("maintenance", null, ConfigConstants.CONFIG_KEY_AUTO, false);
+      config.save();
+      return git;
+    } catch (IOException e) {
+      git.close();
+      throw e;
+    }
   }
 
   private static Optional<ObjectId> mergeBase(Repository repository, ObjectId one, ObjectId other)

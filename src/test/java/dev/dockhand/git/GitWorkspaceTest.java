@@ -318,6 +318,47 @@ class GitWorkspaceTest {
   }
 
   @Test
+  void gitsHousekeepingNeverStartsOnItsOwnInTheWorktreeOrTheHostRepository() throws Exception {
+    String name = newRepo(Map.of("README.md", "hello\n"));
+    Path workTree = temp.resolve("ws");
+    Path hostRepo = temp.resolve("host.git");
+
+    GitWorkspace.clone(
+        repo(name),
+        Optional.empty(),
+        Optional.empty(),
+        hostRepo,
+        workTree,
+        SECRET,
+        WorkspaceLimits.DEFAULT);
+
+    assertThat(gitConfig(workTree, "gc.auto")).isEqualTo("0");
+    assertThat(gitConfig(workTree, "maintenance.auto")).isEqualTo("false");
+    assertThat(gitConfig(hostRepo, "gc.auto")).isEqualTo("0");
+    assertThat(gitConfig(hostRepo, "maintenance.auto")).isEqualTo("false");
+  }
+
+  /** What git itself reads from the repository's own config (not the user's or the system's). */
+  private static String gitConfig(Path repository, String key) throws Exception {
+    Process git =
+        new ProcessBuilder(
+                "git",
+                "-c",
+                "safe.directory=*",
+                "-C",
+                repository.toString(),
+                "config",
+                "--local",
+                "--get",
+                key)
+            .redirectErrorStream(true)
+            .start();
+    String value = new String(git.getInputStream().readAllBytes()).strip();
+    assertThat(git.waitFor()).as(value).isZero();
+    return value;
+  }
+
+  @Test
   void filesTrackedByTheBaseStayTrackedEvenWhenIgnored() throws IOException {
     String name =
         newRepo(
