@@ -51,6 +51,7 @@ public final class Node implements AutoCloseable {
   private final TaskQueue queue;
   private final EventLog eventLog;
   private final Auth auth;
+  private final Incarnation incarnation;
   private final DockerSandbox sandbox;
   private final AgentLoop agent;
   private final Dispatcher dispatcher;
@@ -62,11 +63,12 @@ public final class Node implements AutoCloseable {
   private Node(Config config, Clock clock, PrintStream out) {
     this.config = config;
     database = Database.open(config);
+    incarnation = register(config, database, clock);
     eventLog = new EventLog(database);
     EventHub hub = new EventHub(database, eventLog);
     queue = new TaskQueue(database, eventLog, hub, config.queue(), config.agent(), clock);
     auth = Auth.create(config, database, clock);
-    sandbox = new DockerSandbox(config.sandbox(), config.nodeId());
+    sandbox = new DockerSandbox(config.sandbox(), config.nodeId(), incarnation.id());
     SandboxHealth health = sandbox.health();
     if (!health.ready()) {
       out.println("dockhand: " + health.summary());
@@ -99,7 +101,7 @@ public final class Node implements AutoCloseable {
             clock);
     dispatcher = new Dispatcher(queue, pipeline, config.queue(), config.nodeId(), clock);
     dispatcher.gate(new DiskGate(disks));
-    reaper = new ContainerReaper(sandbox, dispatcher::isRunning);
+    reaper = new ContainerReaper(sandbox, dispatcher::isRunning, incarnation::isLive);
     reaper.reapOnce();
     // After the reaper: a dead run's containers would keep its disks busy.
     int leftovers = disks.clearLeftovers();
@@ -185,8 +187,24 @@ public final class Node implements AutoCloseable {
     api.stop();
     agent.close();
     sandbox.close();
+    incarnation.close();
     database.close();
     log.info("node {} stopped", config.nodeId());
+  }
+
+  /**
+   * Before anything acts as this node id, since a live holder of it would see its work reaped and
+   * rescued; a crashed predecessor's claim is waited out, as it lapses within one lease.
+   */
+  private static Incarnation register(Config config, Database database, Clock clock) {
+    try {
+      Duration lease = config.queue().lease();
+      return Incarnation.register(
+          database, config.nodeId(), lease, config.queue().heartbeat(), lease, clock);
+    } catch (RuntimeException e) {
+      database.close();
+      throw e;
+    }
   }
 
   /** The operator's choices that open the sandbox up are said once, loudly, at every start. */

@@ -139,7 +139,7 @@ class WorkspacesTest {
     }
   }
 
-  /** 3,000 directories one inside the other: longer than a path may be, so the walk cannot go on. */
+  /** 3,000 directories one inside the other: longer than a path may be, so no walk gets through. */
   private static void nestTooDeepForAPath(Path top) throws IOException {
     Path chain = Files.createDirectory(top.resolve("a"));
     for (int depth = 1; depth < 3000; depth++) {
