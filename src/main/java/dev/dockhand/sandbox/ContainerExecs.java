@@ -32,24 +32,19 @@ final class ContainerExecs {
   /** Processes under gVisor a command leaves for the server's own helpers (the sweep). */
   private static final long RESERVED_PROCESSES = 8;
 
+  private final ContainerHandle container;
   private final DockerEngine engine;
   private final DockerClient client;
   private final SandboxSettings settings;
   private final String id;
-  private final String taskId;
   private final ContainerRestarts restarts;
 
-  ContainerExecs(
-      DockerEngine engine,
-      SandboxSettings settings,
-      String id,
-      String taskId,
-      ContainerRestarts restarts) {
-    this.engine = engine;
-    this.client = engine.client();
-    this.settings = settings;
-    this.id = id;
-    this.taskId = taskId;
+  ContainerExecs(ContainerHandle container, ContainerRestarts restarts) {
+    this.container = container;
+    this.engine = container.engine();
+    this.client = container.client();
+    this.settings = container.settings();
+    this.id = container.id();
     this.restarts = restarts;
   }
 
@@ -117,8 +112,7 @@ final class ContainerExecs {
   }
 
   SandboxException gone(RuntimeException cause) {
-    return new SandboxException(
-        "container " + id + " of task " + taskId + " is gone", false, cause);
+    return container.gone(cause);
   }
 
   /** The engine refused an exec because the container is not running (it stopped by itself). */

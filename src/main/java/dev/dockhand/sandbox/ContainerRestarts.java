@@ -19,11 +19,10 @@ final class ContainerRestarts {
   /** How long the engine may take to report a container stopped after its processes died. */
   private static final Duration STATE_SETTLE = Duration.ofSeconds(1);
 
+  private final ContainerHandle container;
   private final DockerEngine engine;
   private final DockerClient client;
-  private final SandboxSettings settings;
   private final String id;
-  private final String taskId;
   private final boolean scratchOnDisk;
   private final Object lifecycle = new Object();
   private volatile boolean closed;
@@ -34,14 +33,16 @@ final class ContainerRestarts {
   /** Why it stopped the last time; guarded by lifecycle. */
   private Stop lastStop;
 
-  ContainerRestarts(
-      DockerEngine engine, SandboxSettings settings, String id, String taskId, boolean scratch) {
-    this.engine = engine;
-    this.client = engine.client();
-    this.settings = settings;
-    this.id = id;
-    this.taskId = taskId;
-    this.scratchOnDisk = scratch;
+  /**
+   * @param scratchOnDisk whether /tmp and home are the task disk's (kept when the container is
+   *     started again) rather than tmpfs (lost with it)
+   */
+  ContainerRestarts(ContainerHandle container, boolean scratchOnDisk) {
+    this.container = container;
+    this.engine = container.engine();
+    this.client = container.client();
+    this.id = container.id();
+    this.scratchOnDisk = scratchOnDisk;
   }
 
   /** From now on the container is being removed on purpose: it is never started again. */
@@ -113,19 +114,23 @@ final class ContainerRestarts {
             wedged != null
                 ? wedged
                 : Boolean.TRUE.equals(state.getOOMKilled())
-                    ? "out of memory (limit " + settings.memoryBytes() / (1024 * 1024) + " MB)"
+                    ? "out of memory (limit " + container.settings().memoryBytes() / (1024 * 1024) + " MB)"
                     : "its init exited with code " + state.getExitCodeLong();
         if (!closed && !running) {
           engine.run(() -> client.startContainerCmd(id).exec());
           restarted = true;
         }
       } catch (NotFoundException removed) {
-        throw new SandboxException(
-            "container " + id + " of task " + taskId + " is gone", false, removed);
+        throw container.gone(removed);
       } catch (RuntimeException e) {
         cause = "unknown (" + SandboxException.rootMessage(e) + ")";
       }
-      log.warn("container {} of task {} stopped: {}; restarted: {}", id, taskId, cause, restarted);
+      log.warn(
+          "container {} of task {} stopped: {}; restarted: {}",
+          id,
+          container.taskId(),
+          cause,
+          restarted);
       generation++;
       lastStop = new Stop(cause, restarted, scratchOnDisk);
       return lastStop;

@@ -54,13 +54,14 @@ final class DockerContainer implements SandboxContainer {
       String id,
       String taskId,
       boolean scratchOnDisk) {
+    ContainerHandle handle = new ContainerHandle(engine, settings, id, taskId);
     this.engine = engine;
     this.client = engine.client();
     this.settings = settings;
     this.id = id;
     this.taskId = taskId;
-    this.restarts = new ContainerRestarts(engine, settings, id, taskId, scratchOnDisk);
-    this.execs = new ContainerExecs(engine, settings, id, taskId, restarts);
+    this.restarts = new ContainerRestarts(handle, scratchOnDisk);
+    this.execs = new ContainerExecs(handle, restarts);
     this.oomCounter = new OomCounter(execs);
   }
 
