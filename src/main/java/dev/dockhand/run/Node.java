@@ -60,10 +60,11 @@ public final class Node implements AutoCloseable {
   private final Optional<String> adminToken;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private Node(Config config, Clock clock, PrintStream out) {
+  private Node(
+      Config config, Database database, Incarnation incarnation, Clock clock, PrintStream out) {
     this.config = config;
-    database = Database.open(config);
-    incarnation = register(config, database, clock);
+    this.database = database;
+    this.incarnation = incarnation;
     eventLog = new EventLog(database);
     EventHub hub = new EventHub(database, eventLog);
     queue = new TaskQueue(database, eventLog, hub, config.queue(), config.agent(), clock);
@@ -123,7 +124,21 @@ public final class Node implements AutoCloseable {
 
   /** Builds and starts a node; the caller closes it. */
   public static Node start(Config config, PrintStream out) {
-    Node node = new Node(config, Clock.systemUTC(), out);
+    Clock clock = Clock.systemUTC();
+    Database database = Database.open(config);
+    Incarnation incarnation = null;
+    Node node;
+    try {
+      incarnation = register(config, database, clock);
+      node = new Node(config, database, incarnation, clock, out);
+    } catch (RuntimeException e) {
+      // A node that did not start must not hold its id until its lease runs out.
+      if (incarnation != null) {
+        incarnation.close();
+      }
+      database.close();
+      throw e;
+    }
     // Not the token itself: a service manager's journal keeps whatever is printed here.
     node.adminToken.ifPresent(
         token ->
@@ -197,14 +212,9 @@ public final class Node implements AutoCloseable {
    * rescued; a crashed predecessor's claim is waited out, as it lapses within one lease.
    */
   private static Incarnation register(Config config, Database database, Clock clock) {
-    try {
-      Duration lease = config.queue().lease();
-      return Incarnation.register(
-          database, config.nodeId(), lease, config.queue().heartbeat(), lease, clock);
-    } catch (RuntimeException e) {
-      database.close();
-      throw e;
-    }
+    Duration lease = config.queue().lease();
+    return Incarnation.register(
+        database, config.nodeId(), lease, config.queue().heartbeat(), lease, clock);
   }
 
   /** The operator's choices that open the sandbox up are said once, loudly, at every start. */
