@@ -55,8 +55,9 @@ final class Incarnation implements AutoCloseable {
 
   /**
    * Takes {@code nodeId} for a new incarnation and renews its lease every {@code renewEvery}. When
-   * another incarnation holds it, waits for that lease to run out if it does so within {@code
-   * patience} (a crashed predecessor's does; a live node's is renewed meanwhile), then takes over.
+   * another incarnation holds it with a lease that runs out within {@code patience}, watches it
+   * for a renewal period at a time: a crashed predecessor's lease runs out and is taken over, while
+   * a live holder renews it (nodes of one id share their settings) and this one is refused.
    *
    * @throws ConfigException naming DOCKHAND_NODE_ID when a live incarnation holds the id
    */
@@ -69,11 +70,16 @@ final class Incarnation implements AutoCloseable {
       Clock clock) {
     Incarnation mine = new Incarnation(database, nodeId, lease, clock);
     Optional<Holder> holder = mine.tryTake();
-    if (holder.isPresent()) {
-      long wait = holder.get().leaseExpiresAt().toEpochMilli() - clock.millis() + 1;
-      if (wait <= patience.toMillis()) {
-        pause(wait);
-        holder = mine.tryTake();
+    while (holder.isPresent()) {
+      Holder seen = holder.get();
+      long untilExpiry = seen.leaseExpiresAt().toEpochMilli() - clock.millis() + 1;
+      if (untilExpiry > patience.toMillis()) {
+        break;
+      }
+      pause(Math.min(untilExpiry, renewEvery.toMillis()));
+      holder = mine.tryTake();
+      if (holder.isPresent() && holder.get().leaseExpiresAt().isAfter(seen.leaseExpiresAt())) {
+        break; // renewed: the holder lives
       }
     }
     if (holder.isPresent()) {

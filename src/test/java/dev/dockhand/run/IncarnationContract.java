@@ -7,6 +7,7 @@ import dev.dockhand.config.ConfigException;
 import dev.dockhand.queue.ManualClock;
 import dev.dockhand.store.Database;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -67,6 +68,49 @@ abstract class IncarnationContract {
       assertThat(second.isLive(crashed.id())).isFalse();
       assertThat(crashed.renew()).as("the old holder's renewal").isFalse();
       assertThat(second.isLive(second.id())).as("not disturbed by it").isTrue();
+    }
+  }
+
+  /** A restart right after a crash: the dead run's lease is waited out, not refused. */
+  @Test
+  void aStartWaitsOutACrashedPredecessorsLease() {
+    Duration shortLease = Duration.ofMillis(800);
+    Clock realClock = Clock.systemUTC();
+    // Never renewed: its first renewal would come after an hour.
+    Incarnation crashed =
+        Incarnation.register(database, "build-1", shortLease, RENEW, Duration.ZERO, realClock);
+
+    try (crashed;
+        Incarnation restarted =
+            Incarnation.register(
+                database, "build-1", shortLease, RENEW, shortLease.multipliedBy(2), realClock)) {
+      assertThat(restarted.isLive(restarted.id())).isTrue();
+      assertThat(restarted.isLive(crashed.id())).isFalse();
+    }
+  }
+
+  /** A live holder renews its lease while the newcomer watches, so the newcomer is refused. */
+  @Test
+  void aStartWatchingALiveHoldersLeaseIsRefusedOnceItIsRenewed() {
+    Duration shortLease = Duration.ofMillis(800);
+    Duration renewEvery = Duration.ofMillis(100);
+    try (Incarnation live =
+        Incarnation.register(
+            database, "build-1", shortLease, renewEvery, Duration.ZERO, Clock.systemUTC())) {
+      ConfigException refused =
+          catchThrowableOfType(
+              ConfigException.class,
+              () ->
+                  Incarnation.register(
+                      database,
+                      "build-1",
+                      shortLease,
+                      renewEvery,
+                      shortLease.multipliedBy(2),
+                      Clock.systemUTC()));
+
+      assertThat(refused.key()).isEqualTo("DOCKHAND_NODE_ID");
+      assertThat(live.isLive(live.id())).isTrue();
     }
   }
 
