@@ -116,8 +116,7 @@ final class WorkspaceClone {
     }
     if (e instanceof IOException local) {
       // JGit wraps what goes wrong on the wire; a bare IOException came from the host's disk.
-      return GitException.workspace(
-          "cannot prepare the workspace (" + local.getClass().getSimpleName() + ")");
+      return GitException.hostDisk(local.getClass().getSimpleName());
     }
     return TransportErrors.translate(e, repo, branch);
   }
@@ -165,7 +164,8 @@ final class WorkspaceClone {
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the clone directory " + dir, e);
+      String fault = e.getClass().getSimpleName();
+      throw GitException.hostDisk("cannot create the clone directory (" + fault + ")");
     }
   }
 
