@@ -110,11 +110,12 @@ final class ContainerRestarts {
           engine.run(() -> client.killContainerCmd(id).exec());
           running = false;
         }
+        long limitMb = container.settings().memoryBytes() / (1024 * 1024);
         cause =
             wedged != null
                 ? wedged
                 : Boolean.TRUE.equals(state.getOOMKilled())
-                    ? "out of memory (limit " + container.settings().memoryBytes() / (1024 * 1024) + " MB)"
+                    ? "out of memory (limit " + limitMb + " MB)"
                     : "its init exited with code " + state.getExitCodeLong();
         if (!closed && !running) {
           engine.run(() -> client.startContainerCmd(id).exec());
