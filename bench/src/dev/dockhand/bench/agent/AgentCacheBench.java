@@ -8,6 +8,7 @@ import dev.dockhand.events.EventKind;
 import dev.dockhand.queue.Task;
 import dev.dockhand.queue.Usage;
 import dev.dockhand.sandbox.SandboxContainer;
+import dev.dockhand.sandbox.TestTrees;
 import dev.dockhand.testkit.AnthropicStandIn;
 import dev.dockhand.testkit.PromptCacheSimulator;
 import dev.dockhand.testkit.RecordingTaskContext;
@@ -48,6 +49,8 @@ public final class AgentCacheBench {
         AgentLoop loop = new AgentLoop(settings(api, caching), Clock.systemUTC())) {
       api.script(BenchProject.script().toArray(ScriptedTurn[]::new));
       loop.run(task, container, context, List.of());
+    } finally {
+      TestTrees.delete(workspace);
     }
     return context.events(EventKind.MESSAGE_ASSISTANT).stream()
         .map(AgentCacheBench::usageOf)

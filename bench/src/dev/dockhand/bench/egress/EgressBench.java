@@ -2,6 +2,7 @@ package dev.dockhand.bench.egress;
 
 import dev.dockhand.egress.Allowlist;
 import dev.dockhand.egress.EgressProxy;
+import dev.dockhand.sandbox.TestTrees;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -87,8 +88,7 @@ public final class EgressBench {
         }
       }
     } finally {
-      Files.deleteIfExists(socket);
-      Files.deleteIfExists(dir);
+      TestTrees.delete(dir);
     }
     report(samples, bigBytes, rounds);
   }

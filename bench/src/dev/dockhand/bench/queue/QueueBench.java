@@ -5,6 +5,7 @@ import dev.dockhand.queue.QueueFixture;
 import dev.dockhand.queue.QueueSettings;
 import dev.dockhand.queue.TaskResult;
 import dev.dockhand.queue.TaskStatus;
+import dev.dockhand.sandbox.TestTrees;
 import dev.dockhand.store.Database;
 import dev.dockhand.store.TestDatabases;
 import java.nio.file.Files;
@@ -34,11 +35,19 @@ public final class QueueBench {
     int samples = args.length > 2 ? Integer.parseInt(args[2]) : 200;
     if (which.equals("all") || which.equals("sqlite")) {
       Path dir = Files.createTempDirectory("dockhand-bench");
-      run("sqlite", () -> TestDatabases.sqliteUrl(dir), dir, tasks, samples);
+      try {
+        run("sqlite", () -> TestDatabases.sqliteUrl(dir), dir, tasks, samples);
+      } finally {
+        TestTrees.delete(dir);
+      }
     }
     if (which.equals("all") || which.equals("postgresql")) {
       Path dir = Files.createTempDirectory("dockhand-bench");
-      run("postgresql", TestDatabases::freshPostgresUrl, dir, tasks, samples);
+      try {
+        run("postgresql", TestDatabases::freshPostgresUrl, dir, tasks, samples);
+      } finally {
+        TestTrees.delete(dir);
+      }
     }
   }
 

@@ -3,6 +3,7 @@ package dev.dockhand.bench.sandbox;
 import dev.dockhand.sandbox.DiskSettings;
 import dev.dockhand.sandbox.TaskDisk;
 import dev.dockhand.sandbox.TaskDisks;
+import dev.dockhand.sandbox.TestTrees;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -63,9 +64,7 @@ public final class DiskBench {
     } finally {
       bounded.clearLeftovers();
       plain.clearLeftovers();
-      Files.deleteIfExists(data.resolve("bounded"));
-      Files.deleteIfExists(data.resolve("plain"));
-      Files.deleteIfExists(data);
+      TestTrees.delete(data);
     }
     System.out.printf("rounds: %d%n", rounds);
     System.out.printf("10 GB disk create+mount+close: median %.1f ms %s%n", median(lifeMs), lifeMs);

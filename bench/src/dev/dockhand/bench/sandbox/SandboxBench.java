@@ -6,6 +6,7 @@ import dev.dockhand.sandbox.ExecRequest;
 import dev.dockhand.sandbox.ExecResult;
 import dev.dockhand.sandbox.SandboxContainer;
 import dev.dockhand.sandbox.SandboxSettings;
+import dev.dockhand.sandbox.TestTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,7 +63,7 @@ public final class SandboxBench {
       }
       return (System.nanoTime() - started) / 1_000_000;
     } finally {
-      Files.deleteIfExists(workspace);
+      TestTrees.delete(workspace);
     }
   }
 

@@ -66,6 +66,12 @@ final class ContainerGitDir {
         "\tfilemode = true",
         "\tbare = false",
         "\tlogallrefupdates = true",
+        // The host hands the tree to the sandbox user by walking it; git's housekeeping in the
+        // background would add and remove lock files under that walk.
+        "[gc]",
+        "\tauto = 0",
+        "[maintenance]",
+        "\tauto = false",
         "[remote \"origin\"]",
         "\turl = " + quoted(originUrl),
         "\tfetch = +refs/heads/*:refs/remotes/origin/*",

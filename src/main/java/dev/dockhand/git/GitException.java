@@ -4,7 +4,8 @@ import dev.dockhand.DockhandException;
 
 /**
  * A git or git-host failure that ends a task with a clear reason. Messages name the host,
- * repository or branch, never a token; only network trouble is retryable.
+ * repository or branch, never a token; only network trouble and faults of the host's disk are
+ * retryable.
  */
 public final class GitException extends DockhandException {
   private GitException(String code, String message, boolean retryable) {
@@ -50,6 +51,12 @@ public final class GitException extends DockhandException {
   static GitException workspace(String problem) {
     return new GitException(
         "git_workspace", "the task workspace cannot be published: " + problem, false);
+  }
+
+  /** The host's own disk failed under the clone: another attempt gets a fresh workspace. */
+  static GitException hostDisk(String problem) {
+    return new GitException(
+        "git_workspace", "the host could not prepare the task workspace: " + problem, true);
   }
 
   static GitException cloneTimeout(java.time.Duration limit) {

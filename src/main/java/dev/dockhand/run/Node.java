@@ -51,6 +51,7 @@ public final class Node implements AutoCloseable {
   private final TaskQueue queue;
   private final EventLog eventLog;
   private final Auth auth;
+  private final Incarnation incarnation;
   private final DockerSandbox sandbox;
   private final AgentLoop agent;
   private final Dispatcher dispatcher;
@@ -59,16 +60,18 @@ public final class Node implements AutoCloseable {
   private final Optional<String> adminToken;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private Node(Config config, Clock clock, PrintStream out) {
+  private Node(
+      Config config, Database database, Incarnation incarnation, Clock clock, PrintStream out) {
     this.config = config;
-    database = Database.open(config);
+    this.database = database;
+    this.incarnation = incarnation;
     eventLog = new EventLog(database);
     EventHub hub = new EventHub(database, eventLog);
     queue = new TaskQueue(database, eventLog, hub, config.queue(),
             config.agent().submitRules(config.auth().maxActiveTasksPerUser()),
             clock);
     auth = Auth.create(config, database, clock);
-    sandbox = new DockerSandbox(config.sandbox(), config.nodeId());
+    sandbox = new DockerSandbox(config.sandbox(), config.nodeId(), incarnation.id());
     SandboxHealth health = sandbox.health();
     if (!health.ready()) {
       out.println("dockhand: " + health.summary());
@@ -101,7 +104,7 @@ public final class Node implements AutoCloseable {
             clock);
     dispatcher = new Dispatcher(queue, pipeline, config.queue(), config.nodeId(), clock);
     dispatcher.gate(new DiskGate(disks));
-    reaper = new ContainerReaper(sandbox, dispatcher::isRunning);
+    reaper = new ContainerReaper(sandbox, dispatcher::isRunning, incarnation::isLive);
     reaper.reapOnce();
     // After the reaper: a dead run's containers would keep its disks busy.
     int leftovers = disks.clearLeftovers();
@@ -123,7 +126,21 @@ public final class Node implements AutoCloseable {
 
   /** Builds and starts a node; the caller closes it. */
   public static Node start(Config config, PrintStream out) {
-    Node node = new Node(config, Clock.systemUTC(), out);
+    Clock clock = Clock.systemUTC();
+    Database database = Database.open(config);
+    Incarnation incarnation = null;
+    Node node;
+    try {
+      incarnation = register(config, database, clock);
+      node = new Node(config, database, incarnation, clock, out);
+    } catch (RuntimeException e) {
+      // A node that did not start must not hold its id until its lease runs out.
+      if (incarnation != null) {
+        incarnation.close();
+      }
+      database.close();
+      throw e;
+    }
     // Not the token itself: a service manager's journal keeps whatever is printed here.
     node.adminToken.ifPresent(
         token ->
@@ -187,8 +204,19 @@ public final class Node implements AutoCloseable {
     api.stop();
     agent.close();
     sandbox.close();
+    incarnation.close();
     database.close();
     log.info("node {} stopped", config.nodeId());
+  }
+
+  /**
+   * Before anything acts as this node id, since a live holder of it would see its work reaped and
+   * rescued; a crashed predecessor's claim is waited out, as it lapses within one lease.
+   */
+  private static Incarnation register(Config config, Database database, Clock clock) {
+    Duration lease = config.queue().lease();
+    return Incarnation.register(
+        database, config.nodeId(), lease, config.queue().heartbeat(), lease, clock);
   }
 
   /** The operator's choices that open the sandbox up are said once, loudly, at every start. */

@@ -16,20 +16,34 @@ import org.slf4j.LoggerFactory;
 /**
  * Removes this node's task containers whose tasks are no longer running: what a crashed or killed
  * server leaves behind. Runs once at start-up and then on a timer. Only containers labelled with
- * this node are touched, so nodes sharing an engine never reap each other's work. Thread-safe.
+ * this node are touched, so nodes sharing an engine never reap each other's work, and among those
+ * it goes by incarnation: this run's own containers go once their task stops, an earlier run's
+ * once that run is dead, and a live run's (another node wrongly given the same id) never.
+ * Containers from before incarnations were labelled count as this run's. Thread-safe.
  */
 public final class ContainerReaper implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ContainerReaper.class);
 
   private final DockerEngine engine;
   private final String nodeId;
+  private final String incarnation;
   private final Predicate<String> taskIsRunning;
+  private final Predicate<String> incarnationIsLive;
   private ScheduledExecutorService timer;
 
-  public ContainerReaper(DockerSandbox sandbox, Predicate<String> taskIsRunning) {
+  /**
+   * @param taskIsRunning whether this run is running the task
+   * @param incarnationIsLive whether another run of this node id still holds its lease
+   */
+  public ContainerReaper(
+      DockerSandbox sandbox,
+      Predicate<String> taskIsRunning,
+      Predicate<String> incarnationIsLive) {
     this.engine = sandbox.engine();
     this.nodeId = sandbox.nodeId();
+    this.incarnation = sandbox.incarnation();
     this.taskIsRunning = taskIsRunning;
+    this.incarnationIsLive = incarnationIsLive;
   }
 
   /** Reaps now, then every {@code interval} until closed. */
@@ -44,8 +58,8 @@ public final class ContainerReaper implements AutoCloseable {
   }
 
   /**
-   * Removes every container of this node whose task is not running; returns the ids removed. Throws
-   * {@link SandboxException} when the engine is unreachable.
+   * Removes every container of this node that no live run still needs; returns the ids removed.
+   * Throws {@link SandboxException} when the engine is unreachable.
    */
   public List<String> reapOnce() {
     List<Container> ours =
@@ -58,16 +72,26 @@ public final class ContainerReaper implements AutoCloseable {
                     .withLabelFilter(Map.of(ContainerSpec.NODE_LABEL, nodeId))
                     .exec());
     return ours.stream()
-        .filter(container -> !taskIsRunning.test(taskOf(container)))
+        .filter(this::abandoned)
         .map(this::remove)
         .flatMap(Optional::stream)
         .toList();
   }
 
+  private boolean abandoned(Container container) {
+    String run = label(container, ContainerSpec.INCARNATION_LABEL);
+    if (run.isEmpty() || run.equals(incarnation)) {
+      return !taskIsRunning.test(taskOf(container));
+    }
+    return !incarnationIsLive.test(run);
+  }
+
   private static String taskOf(Container container) {
-    return container.getLabels() == null
-        ? ""
-        : container.getLabels().getOrDefault(ContainerSpec.TASK_LABEL, "");
+    return label(container, ContainerSpec.TASK_LABEL);
+  }
+
+  private static String label(Container container, String name) {
+    return container.getLabels() == null ? "" : container.getLabels().getOrDefault(name, "");
   }
 
   private Optional<String> remove(Container container) {

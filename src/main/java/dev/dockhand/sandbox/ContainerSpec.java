@@ -27,6 +27,7 @@ import java.util.Map;
 final class ContainerSpec {
   static final String TASK_LABEL = "dockhand.task";
   static final String NODE_LABEL = "dockhand.node";
+  static final String INCARNATION_LABEL = "dockhand.incarnation";
   static final String WORKSPACE = "/workspace";
   static final String HOME = "/home/agent";
   static final String EGRESS_SOCKET = "/run/dockhand/egress.sock";
@@ -47,7 +48,11 @@ final class ContainerSpec {
   }
 
   static CreateContainerCmd create(
-      DockerClient client, SandboxSettings settings, String nodeId, String taskId, TaskFiles files) {
+      DockerClient client,
+      SandboxSettings settings,
+      String taskId,
+      Map<String, String> labels,
+      TaskFiles files) {
     SandboxUser user = SandboxUser.parse(settings.user());
     boolean relay = relays(settings, files);
     HostConfig host =
@@ -84,7 +89,7 @@ final class ContainerSpec {
             .withName(containerName(taskId))
             .withWorkingDir(WORKSPACE)
             .withEnv(relay ? withProxy(ENV) : ENV)
-            .withLabels(Map.of(TASK_LABEL, taskId, NODE_LABEL, nodeId))
+            .withLabels(labels)
             .withNetworkDisabled(settings.network() != SandboxNetwork.OPEN)
             .withHostConfig(host);
     if (relay) {

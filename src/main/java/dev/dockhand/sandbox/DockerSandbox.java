@@ -6,6 +6,7 @@ import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,15 +20,26 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
 
   private final SandboxSettings settings;
   private final String nodeId;
+  private final String incarnation;
   private final DockerEngine engine;
   private final SandboxUser user;
 
   /** How long the relay to the egress proxy may take to listen after the container starts. */
   private static final Duration RELAY_WAIT = Duration.ofSeconds(20);
 
+  /** A sandbox of a node that keeps no incarnation record (tools and tests): a random one. */
   public DockerSandbox(SandboxSettings settings, String nodeId) {
+    this(settings, nodeId, UUID.randomUUID().toString());
+  }
+
+  /**
+   * @param incarnation this run of the node, on every container's labels beside the node id, so
+   *     the reaper of a later run tells a dead run's containers from a live one's
+   */
+  public DockerSandbox(SandboxSettings settings, String nodeId, String incarnation) {
     this.settings = settings;
     this.nodeId = nodeId;
+    this.incarnation = incarnation;
     this.user = SandboxUser.parse(settings.user());
     this.engine = new DockerEngine(settings.dockerHost());
   }
@@ -103,7 +115,8 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
   private String create(DockerClient client, String taskId, TaskFiles files) {
     try {
       return engine.call(
-          () -> ContainerSpec.create(client, settings, nodeId, taskId, files).exec().getId());
+          () ->
+              ContainerSpec.create(client, settings, taskId, labels(taskId), files).exec().getId());
     } catch (NotFoundException noImage) {
       throw SandboxException.imageMissing(settings.image());
     }
@@ -178,7 +191,8 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
 
   private boolean runtimeRegistered(String runtime) {
     try {
-      Object runtimes = engine.call(() -> engine.client().infoCmd().exec()).getRawValues().get("Runtimes");
+      Object runtimes =
+          engine.call(() -> engine.client().infoCmd().exec()).getRawValues().get("Runtimes");
       return runtimes instanceof Map<?, ?> map && map.containsKey(runtime);
     } catch (RuntimeException e) {
       return false;
@@ -192,6 +206,20 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
 
   public String nodeId() {
     return nodeId;
+  }
+
+  public String incarnation() {
+    return incarnation;
+  }
+
+  private Map<String, String> labels(String taskId) {
+    return Map.of(
+        ContainerSpec.TASK_LABEL,
+        taskId,
+        ContainerSpec.NODE_LABEL,
+        nodeId,
+        ContainerSpec.INCARNATION_LABEL,
+        incarnation);
   }
 
   @Override

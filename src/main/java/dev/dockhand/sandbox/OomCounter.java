@@ -14,10 +14,10 @@ import java.util.regex.Pattern;
  */
 final class OomCounter {
   private static final Pattern OOM_KILL = Pattern.compile("(?m)^oom_kill (\\d+)$");
-  private final DockerContainer container;
+  private final ContainerExecs container;
   private long seen;
 
-  OomCounter(DockerContainer container) {
+  OomCounter(ContainerExecs container) {
     this.container = container;
   }
 

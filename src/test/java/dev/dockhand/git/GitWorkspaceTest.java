@@ -318,6 +318,74 @@ class GitWorkspaceTest {
   }
 
   @Test
+  void gitsHousekeepingNeverStartsOnItsOwnInTheWorktreeOrTheHostRepository() throws Exception {
+    String name = newRepo(Map.of("README.md", "hello\n"));
+    Path workTree = temp.resolve("ws");
+    Path hostRepo = temp.resolve("host.git");
+
+    GitWorkspace.clone(
+        repo(name),
+        Optional.empty(),
+        Optional.empty(),
+        hostRepo,
+        workTree,
+        SECRET,
+        WorkspaceLimits.DEFAULT);
+
+    assertThat(gitConfig(workTree, "gc.auto")).isEqualTo("0");
+    assertThat(gitConfig(workTree, "maintenance.auto")).isEqualTo("false");
+    assertThat(gitConfig(hostRepo, "gc.auto")).isEqualTo("0");
+    assertThat(gitConfig(hostRepo, "maintenance.auto")).isEqualTo("false");
+  }
+
+  @Test
+  void aFaultOfTheHostsDiskWhilePreparingTheCloneIsRetryable() throws IOException {
+    String name = newRepo(Map.of("README.md", "hello\n"));
+    Path notADirectory = Files.writeString(temp.resolve("plain-file"), "in the way\n");
+
+    assertThatThrownBy(
+            () ->
+                GitWorkspace.clone(
+                    repo(name),
+                    Optional.empty(),
+                    Optional.empty(),
+                    temp.resolve("host.git"),
+                    notADirectory.resolve("ws"),
+                    SECRET,
+                    WorkspaceLimits.DEFAULT))
+        .isInstanceOfSatisfying(
+            GitException.class,
+            error -> {
+              assertThat(error.retryable()).isTrue();
+              assertThat(error.code()).isEqualTo("git_workspace");
+              assertThat(error.getMessage())
+                  .isEqualTo(
+                      "the host could not prepare the task workspace: cannot create the clone"
+                          + " directory (FileSystemException)");
+            });
+  }
+
+  /** What git itself reads from the repository's own config (not the user's or the system's). */
+  private static String gitConfig(Path repository, String key) throws Exception {
+    Process git =
+        new ProcessBuilder(
+                "git",
+                "-c",
+                "safe.directory=*",
+                "-C",
+                repository.toString(),
+                "config",
+                "--local",
+                "--get",
+                key)
+            .redirectErrorStream(true)
+            .start();
+    String value = new String(git.getInputStream().readAllBytes()).strip();
+    assertThat(git.waitFor()).as(value).isZero();
+    return value;
+  }
+
+  @Test
   void filesTrackedByTheBaseStayTrackedEvenWhenIgnored() throws IOException {
     String name =
         newRepo(

@@ -144,7 +144,8 @@ class BoundedHeapTest {
     environment.put("DOCKHAND_SANDBOX_DISK_MB", "2048");
     // The worktree's 200,700 entries and some room.
     environment.put("DOCKHAND_SANDBOX_FILES", "600000");
-    Path gcLog = Files.createTempFile("dockhand-heap-gc-", ".log");
+    // In the node's data dir, which the harness deletes.
+    Path gcLog = Files.createDirectories(harness.dataDir("a")).resolve("gc-" + name + ".log");
     List<String> jvm =
         new ArrayList<>(
             List.of("-Xmx256m", "-XX:+ExitOnOutOfMemoryError", "-Xlog:gc:file=" + gcLog));

@@ -79,6 +79,7 @@ class TaskDiskJourneyTest {
     harness.close();
     for (Path point : tmpfsMounts) {
       run("umount", "-l", point.toString());
+      Files.delete(point);
     }
   }
 

@@ -6,9 +6,11 @@ import static dev.dockhand.testkit.ScriptedTurn.reply;
 import static dev.dockhand.testkit.ScriptedTurn.text;
 import static dev.dockhand.testkit.ScriptedTurn.tools;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dockhand.config.Config;
+import dev.dockhand.config.ConfigException;
 import dev.dockhand.store.TestDatabases;
 import dev.dockhand.testkit.LiveClient;
 import dev.dockhand.testkit.ServerHarness;
@@ -39,12 +41,13 @@ class TwoNodeTest {
   private ServerHarness harness;
   private Node first;
   private Node second;
+  private String database;
 
   @BeforeEach
   void start() {
     harness = new ServerHarness();
     harness.git.createRepo("acme/widgets", Map.of("README.md", "# Widgets\n"));
-    String database = TestDatabases.freshPostgresUrl();
+    database = TestDatabases.freshPostgresUrl();
     first = startNode("a", database);
     second = startNode("b", database);
   }
@@ -60,6 +63,27 @@ class TwoNodeTest {
     first.close();
     second.close();
     harness.close();
+  }
+
+  @Test
+  void aThirdNodeGivenTheFirstsNodeIdIsRefusedAtStartWithOneLineNamingTheSetting() {
+    Map<String, String> environment = new HashMap<>(harness.environment("c"));
+    String firstsId = harness.environment("a").get("DOCKHAND_NODE_ID");
+    environment.put("DOCKHAND_DB_URL", database);
+    environment.put("DOCKHAND_NODE_ID", firstsId);
+
+    assertThatThrownBy(
+            () ->
+                Node.start(
+                    Config.load(environment), new PrintStream(PrintStream.nullOutputStream())))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            refused -> {
+              assertThat(refused.key()).isEqualTo("DOCKHAND_NODE_ID");
+              assertThat(refused.getMessage())
+                  .contains("node id '" + firstsId + "' is held by another")
+                  .doesNotContain("\n");
+            });
   }
 
   @Test

@@ -46,7 +46,7 @@ class ContainerReaperTest {
     String liveTask = "live-" + System.nanoTime();
     SandboxContainer live = sandbox.start(liveTask, second);
     SandboxContainer foreign = otherNode.start("foreign-" + System.nanoTime(), third);
-    try (ContainerReaper reaper = new ContainerReaper(sandbox, liveTask::equals)) {
+    try (ContainerReaper reaper = new ContainerReaper(sandbox, liveTask::equals, run -> true)) {
       List<String> reaped = reaper.reapOnce();
 
       assertThat(reaped).containsExactly(orphan.id());
@@ -57,10 +57,36 @@ class ContainerReaperTest {
     }
   }
 
+  /**
+   * Three runs of one node id on one engine: a dead earlier run, a live one (another node wrongly
+   * given the same id) and this one. Only the dead run's containers go, whatever their tasks.
+   */
+  @Test
+  void theReaperLeavesALiveIncarnationsContainersAloneAndTakesADeadOnes(
+      @TempDir Path first, @TempDir Path second, @TempDir Path third) {
+    String nodeId = sandbox.nodeId();
+    try (DockerSandbox deadRun = new DockerSandbox(SandboxFixture.settings(Map.of()), nodeId);
+        DockerSandbox liveRun = new DockerSandbox(SandboxFixture.settings(Map.of()), nodeId)) {
+      SandboxContainer dead = deadRun.start("dead-" + System.nanoTime(), first);
+      SandboxContainer live = liveRun.start("live-" + System.nanoTime(), second);
+      SandboxContainer mine = sandbox.start("mine-" + System.nanoTime(), third);
+      try (ContainerReaper reaper =
+          new ContainerReaper(sandbox, task -> true, liveRun.incarnation()::equals)) {
+        List<String> reaped = reaper.reapOnce();
+
+        assertThat(reaped).containsExactly(dead.id());
+        assertThat(containerIds()).doesNotContain(dead.id()).contains(live.id(), mine.id());
+      } finally {
+        live.close();
+        mine.close();
+      }
+    }
+  }
+
   @Test
   void theReaperRunsAtStartAndOnItsTimer(@TempDir Path first, @TempDir Path second) {
     SandboxContainer before = sandbox.start("before-" + System.nanoTime(), first);
-    try (ContainerReaper reaper = new ContainerReaper(sandbox, task -> false)) {
+    try (ContainerReaper reaper = new ContainerReaper(sandbox, task -> false, run -> true)) {
       reaper.start(Duration.ofMillis(200));
       awaitGone(before.id());
       SandboxContainer after = sandbox.start("after-" + System.nanoTime(), second);

@@ -2,7 +2,6 @@ package dev.dockhand.store;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -102,10 +101,5 @@ public final class TestDatabases {
 
   private static String redact(String url) {
     return url.replaceAll("password=[^&]*", "password=***");
-  }
-
-  /** A throwaway directory that tests delete themselves (JUnit's @TempDir does it too). */
-  public static Path tempDir() throws IOException {
-    return Files.createTempDirectory("dockhand-test");
   }
 }

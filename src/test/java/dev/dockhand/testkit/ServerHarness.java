@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.dockhand.Json;
 import dev.dockhand.config.Config;
 import dev.dockhand.run.Node;
+import dev.dockhand.sandbox.TestTrees;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -141,12 +142,16 @@ public final class ServerHarness implements AutoCloseable {
 
   @Override
   public void close() {
-    if (node != null) {
-      node.close();
+    try {
+      if (node != null) {
+        node.close();
+      }
+      model.close();
+      github.close();
+      git.close();
+    } finally {
+      TestTrees.delete(dataRoot);
     }
-    model.close();
-    github.close();
-    git.close();
   }
 
   /** An HTTP answer. */

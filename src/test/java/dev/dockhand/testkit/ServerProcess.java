@@ -42,7 +42,10 @@ public final class ServerProcess implements AutoCloseable {
       throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Path log = Files.createTempFile("dockhand-serve-", ".log");
-    List<String> command = new ArrayList<>(List.of(java));
+    // SQLite's native library goes where the harness deletes it, not the system temp folder (a
+    // killed server never removes its copy).
+    Path dataDir = Files.createDirectories(Path.of(environment.get("DOCKHAND_DATA_DIR")));
+    List<String> command = new ArrayList<>(List.of(java, "-Dorg.sqlite.tmpdir=" + dataDir));
     command.addAll(jvmArguments);
     command.addAll(
         List.of("-cp", System.getProperty("java.class.path"), "dev.dockhand.Main", "serve"));
@@ -127,6 +130,11 @@ public final class ServerProcess implements AutoCloseable {
     } finally {
       System.out.println("---- output of dockhand serve at " + origin);
       output().forEach(System.out::println);
+      try {
+        Files.deleteIfExists(log);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
   }
 }

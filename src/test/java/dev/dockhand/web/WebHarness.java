@@ -15,6 +15,7 @@ import dev.dockhand.metrics.Metrics;
 import dev.dockhand.queue.NewTask;
 import dev.dockhand.queue.Task;
 import dev.dockhand.queue.TaskQueue;
+import dev.dockhand.sandbox.TestTrees;
 import dev.dockhand.store.Database;
 import java.io.IOException;
 import java.net.URI;
@@ -25,12 +26,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 /**
  * The real server on a random loopback port over a fresh SQLite file, with the parts it is wired
@@ -266,11 +265,12 @@ public final class WebHarness implements AutoCloseable {
   @Override
   public void close() throws IOException {
     // Each harness has its own client; without this its selector thread outlives the test.
-    http.shutdownNow();
-    server.stop();
-    database.close();
-    try (Stream<Path> files = Files.walk(dataDir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    try {
+      http.shutdownNow();
+      server.stop();
+      database.close();
+    } finally {
+      TestTrees.delete(dataDir);
     }
   }
 }
