@@ -2,7 +2,7 @@ package dev.dockhand.run;
 
 import dev.dockhand.config.ConfigException;
 import dev.dockhand.store.Database;
-import java.time.Clock;
+import dev.dockhand.store.DbClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -35,14 +35,14 @@ final class Incarnation implements AutoCloseable {
   private final String nodeId;
   private final String id;
   private final Duration lease;
-  private final Clock clock;
+  private final DbClock clock;
   private final AtomicBoolean lost = new AtomicBoolean();
   private final ScheduledExecutorService heartbeat;
 
   /** Who holds a node id, as the table says. */
   record Holder(String incarnation, Instant startedAt, Instant leaseExpiresAt) {}
 
-  private Incarnation(Database database, String nodeId, Duration lease, Clock clock) {
+  private Incarnation(Database database, String nodeId, Duration lease, DbClock clock) {
     this.database = database;
     this.nodeId = nodeId;
     this.id = UUID.randomUUID().toString();
@@ -67,12 +67,12 @@ final class Incarnation implements AutoCloseable {
       Duration lease,
       Duration renewEvery,
       Duration patience,
-      Clock clock) {
+      DbClock clock) {
     Incarnation mine = new Incarnation(database, nodeId, lease, clock);
     Optional<Holder> holder = mine.tryTake();
     while (holder.isPresent()) {
       Holder seen = holder.get();
-      long untilExpiry = seen.leaseExpiresAt().toEpochMilli() - clock.millis() + 1;
+      long untilExpiry = seen.leaseExpiresAt().toEpochMilli() - mine.now() + 1;
       if (untilExpiry > patience.toMillis()) {
         break;
       }
@@ -109,7 +109,7 @@ final class Incarnation implements AutoCloseable {
                         "SELECT COUNT(*) FROM node_incarnations"
                             + " WHERE incarnation_id = :incarnation AND lease_expires_at > :now")
                     .bind("incarnation", incarnation)
-                    .bind("now", clock.millis())
+                    .bind("now", now())
                     .mapTo(Long.class)
                     .one()
                 > 0);
@@ -124,7 +124,7 @@ final class Incarnation implements AutoCloseable {
                     .createUpdate(
                         "UPDATE node_incarnations SET lease_expires_at = :expires"
                             + " WHERE node_id = :node AND incarnation_id = :incarnation")
-                    .bind("expires", clock.millis() + lease.toMillis())
+                    .bind("expires", now() + lease.toMillis())
                     .bind("node", nodeId)
                     .bind("incarnation", id)
                     .execute());
@@ -146,9 +146,14 @@ final class Incarnation implements AutoCloseable {
                 .execute());
   }
 
+  /** The database's time: incarnation leases, like task leases, are judged by it. */
+  private long now() {
+    return database.jdbi().withHandle(clock::millis);
+  }
+
   /** Empty when this incarnation now holds the id; otherwise who does. */
   private Optional<Holder> tryTake() {
-    long now = clock.millis();
+    long now = now();
     int taken =
         database.write(
             handle ->

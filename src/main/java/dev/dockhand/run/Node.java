@@ -22,6 +22,7 @@ import dev.dockhand.sandbox.SandboxNetwork;
 import dev.dockhand.sandbox.TaskDiskRoom;
 import dev.dockhand.sandbox.TaskDisks;
 import dev.dockhand.store.Database;
+import dev.dockhand.store.DbClock;
 import dev.dockhand.web.ApiServer;
 import dev.dockhand.web.DatabaseReadiness;
 import dev.dockhand.web.Readiness;
@@ -131,7 +132,7 @@ public final class Node implements AutoCloseable {
     Incarnation incarnation = null;
     Node node;
     try {
-      incarnation = register(config, database, clock);
+      incarnation = register(config, database);
       node = new Node(config, database, incarnation, clock, out);
     } catch (RuntimeException e) {
       // A node that did not start must not hold its id until its lease runs out.
@@ -213,10 +214,10 @@ public final class Node implements AutoCloseable {
    * Before anything acts as this node id, since a live holder of it would see its work reaped and
    * rescued; a crashed predecessor's claim is waited out, as it lapses within one lease.
    */
-  private static Incarnation register(Config config, Database database, Clock clock) {
+  private static Incarnation register(Config config, Database database) {
     Duration lease = config.queue().lease();
     return Incarnation.register(
-        database, config.nodeId(), lease, config.queue().heartbeat(), lease, clock);
+        database, config.nodeId(), lease, config.queue().heartbeat(), lease, DbClock.of(database));
   }
 
   /** The operator's choices that open the sandbox up are said once, loudly, at every start. */

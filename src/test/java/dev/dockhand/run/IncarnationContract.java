@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.dockhand.config.ConfigException;
 import dev.dockhand.queue.ManualClock;
 import dev.dockhand.store.Database;
+import dev.dockhand.store.DbClock;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,7 +35,8 @@ abstract class IncarnationContract {
   }
 
   private Incarnation start(String nodeId) {
-    return Incarnation.register(database, nodeId, LEASE, RENEW, Duration.ZERO, clock);
+    return Incarnation.register(
+        database, nodeId, LEASE, RENEW, Duration.ZERO, handle -> clock.millis());
   }
 
   @Test
@@ -75,7 +76,7 @@ abstract class IncarnationContract {
   @Test
   void aStartWaitsOutACrashedPredecessorsLease() {
     Duration shortLease = Duration.ofMillis(800);
-    Clock realClock = Clock.systemUTC();
+    DbClock realClock = DbClock.of(database);
     // Never renewed: its first renewal would come after an hour.
     Incarnation crashed =
         Incarnation.register(database, "build-1", shortLease, RENEW, Duration.ZERO, realClock);
@@ -96,7 +97,7 @@ abstract class IncarnationContract {
     Duration renewEvery = Duration.ofMillis(100);
     try (Incarnation live =
         Incarnation.register(
-            database, "build-1", shortLease, renewEvery, Duration.ZERO, Clock.systemUTC())) {
+            database, "build-1", shortLease, renewEvery, Duration.ZERO, DbClock.of(database))) {
       ConfigException refused =
           catchThrowableOfType(
               ConfigException.class,
@@ -107,7 +108,7 @@ abstract class IncarnationContract {
                       shortLease,
                       renewEvery,
                       shortLease.multipliedBy(2),
-                      Clock.systemUTC()));
+                      DbClock.of(database)));
 
       assertThat(refused.key()).isEqualTo("DOCKHAND_NODE_ID");
       assertThat(live.isLive(live.id())).isTrue();
