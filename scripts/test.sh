@@ -20,7 +20,8 @@ scripts/worker-image.sh
 eval "$(scripts/postgres-up.sh)"
 export DOCKHAND_TEST_PG_URL
 echo "==> running the tests (java $(java_major "$JAVA_HOME/bin/java"), PostgreSQL at ${DOCKHAND_TEST_PG_URL%%\?*})"
-mvn -B -Dstyle.color=never test "$@"
+# Formatting is the build's: an unformatted file fails here (fix it with `mvn spotless:apply`).
+mvn -B -Dstyle.color=never spotless:check test "$@"
 if [[ $# -eq 0 || ${DOCKHAND_TEST_RUNSC:-0} == 1 ]]; then
   echo "==> the sandbox and end-to-end tests again, under gVisor (DOCKHAND_SANDBOX_RUNTIME=runsc)"
   DOCKHAND_SANDBOX_RUNTIME=runsc mvn -B -Dstyle.color=never surefire:test \

@@ -19,10 +19,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * The queue against its database. Throughput: N tasks through submit, claim and complete by a
  * dispatcher (no-op step, one submitter), beside N plain single-row insert-and-commits on the same
- * database and settings in the same run: both warmed up untimed first, then measured in
- * alternating rounds; the ratio printed is the median of the rounds'. Latency: on an idle node,
- * from submit to the step starting, woken by the submit (the poll is a minute); on PostgreSQL also
- * with the submit made on another node.
+ * database and settings in the same run: both warmed up untimed first, then measured in alternating
+ * rounds; the ratio printed is the median of the rounds'. Latency: on an idle node, from submit to
+ * the step starting, woken by the submit (the poll is a minute); on PostgreSQL also with the submit
+ * made on another node.
  */
 public final class QueueBench {
   private static final int ROUNDS = 5;

@@ -19,9 +19,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * 50 tasks at once through the whole product (real containers, real git server, the stand-in
- * model): all must succeed. Reports dispatch latency (submit to container running, i.e. the
- * task's queued + clone + container phases) beside the raw {@code docker run} time plus the clone
- * measured in the same run, the coordinator's peak heap, and tasks per minute.
+ * model): all must succeed. Reports dispatch latency (submit to container running, i.e. the task's
+ * queued + clone + container phases) beside the raw {@code docker run} time plus the clone measured
+ * in the same run, the coordinator's peak heap, and tasks per minute.
  *
  * <p>usage: bench/concurrent-tasks.sh [tasks]
  */
@@ -70,7 +70,8 @@ public final class ConcurrentTasksBench {
       }
       List<JsonNode> finished = awaitAll(harness, ids);
       double minutes = (System.nanoTime() - started) / 60e9;
-      long succeeded = finished.stream().filter(t -> t.path("status").asText().equals("succeeded")).count();
+      long succeeded =
+          finished.stream().filter(t -> t.path("status").asText().equals("succeeded")).count();
       List<Long> dispatch = new ArrayList<>();
       List<Long> clones = new ArrayList<>();
       for (JsonNode task : finished) {
@@ -84,26 +85,51 @@ public final class ConcurrentTasksBench {
       System.out.printf(Locale.ROOT, "tasks: %d submitted, %d succeeded%n", count, succeeded);
       finished.stream()
           .filter(task -> !task.path("status").asText().equals("succeeded"))
-          .forEach(task -> System.out.printf(Locale.ROOT, "  %s %s (attempt %d): %s%n",
-              task.path("id").asText(), task.path("status").asText(), task.path("attempt").asInt(),
-              task.path("error")));
+          .forEach(
+              task ->
+                  System.out.printf(
+                      Locale.ROOT,
+                      "  %s %s (attempt %d): %s%n",
+                      task.path("id").asText(),
+                      task.path("status").asText(),
+                      task.path("attempt").asInt(),
+                      task.path("error")));
       long aloneMedian = median(aloneDispatch);
-      System.out.printf(Locale.ROOT,
+      System.out.printf(
+          Locale.ROOT,
           "one task at a time: dispatch median %d ms, clone median %d ms, overhead over docker run + clone %d ms (target <= 150)%n",
-          aloneMedian, median(aloneClone), aloneMedian - median(dockerRuns) - median(aloneClone));
-      System.out.printf(Locale.ROOT, "docker run --rm %s true: median %d ms%n", image, dockerMedian);
+          aloneMedian,
+          median(aloneClone),
+          aloneMedian - median(dockerRuns) - median(aloneClone));
+      System.out.printf(
+          Locale.ROOT, "docker run --rm %s true: median %d ms%n", image, dockerMedian);
       long concurrentMedian = median(concurrentDockerRuns);
-      System.out.printf(Locale.ROOT, "%d x docker run --rm at once: median %d ms%n", count, concurrentMedian);
+      System.out.printf(
+          Locale.ROOT, "%d x docker run --rm at once: median %d ms%n", count, concurrentMedian);
       System.out.printf(Locale.ROOT, "clone (in the tasks): median %d ms%n", cloneMedian);
-      System.out.printf(Locale.ROOT, "dispatch, submit -> container running: median %d ms, p90 %d ms%n",
-          dispatchMedian, percentile(dispatch, 0.9));
-      System.out.printf(Locale.ROOT, "%d at once: dispatch overhead over an idle docker run + clone: %d ms (target <= 150)%n",
-          count, dispatchMedian - dockerMedian - cloneMedian);
-      System.out.printf(Locale.ROOT, "ratio dispatch / (docker run + clone): %.2f%n",
+      System.out.printf(
+          Locale.ROOT,
+          "dispatch, submit -> container running: median %d ms, p90 %d ms%n",
+          dispatchMedian,
+          percentile(dispatch, 0.9));
+      System.out.printf(
+          Locale.ROOT,
+          "%d at once: dispatch overhead over an idle docker run + clone: %d ms (target <= 150)%n",
+          count,
+          dispatchMedian - dockerMedian - cloneMedian);
+      System.out.printf(
+          Locale.ROOT,
+          "ratio dispatch / (docker run + clone): %.2f%n",
           dispatchMedian / (double) Math.max(1, dockerMedian + cloneMedian));
-      System.out.printf(Locale.ROOT, "ratio dispatch / (%d concurrent docker runs + clone): %.2f%n",
-          count, dispatchMedian / (double) Math.max(1, concurrentMedian + cloneMedian));
-      System.out.printf(Locale.ROOT, "peak heap of the coordinator JVM: %d MB (target < 512)%n", peakHeap.get() >> 20);
+      System.out.printf(
+          Locale.ROOT,
+          "ratio dispatch / (%d concurrent docker runs + clone): %.2f%n",
+          count,
+          dispatchMedian / (double) Math.max(1, concurrentMedian + cloneMedian));
+      System.out.printf(
+          Locale.ROOT,
+          "peak heap of the coordinator JVM: %d MB (target < 512)%n",
+          peakHeap.get() >> 20);
       System.out.printf(Locale.ROOT, "throughput: %.1f tasks per minute%n", count / minutes);
       if (succeeded != count) {
         System.exit(1);
@@ -120,7 +146,8 @@ public final class ConcurrentTasksBench {
         + timings.path("container").asLong();
   }
 
-  private static List<JsonNode> awaitAll(ServerHarness harness, List<String> ids) throws InterruptedException {
+  private static List<JsonNode> awaitAll(ServerHarness harness, List<String> ids)
+      throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(15);
     List<JsonNode> done = new ArrayList<>();
     for (String id : ids) {

@@ -17,12 +17,12 @@ import java.util.regex.Pattern;
  *     are
  * @param allowedOrgs DOCKHAND_ALLOWED_ORGS: {@code org} or {@code org/team} entries; an active
  *     member of any one is let in
- * @param anyGithubUser DOCKHAND_ALLOW_ANY_GITHUB_USER (default false): lets every GitHub account in;
- *     only meant for a server nobody else can reach
+ * @param anyGithubUser DOCKHAND_ALLOW_ANY_GITHUB_USER (default false): lets every GitHub account
+ *     in; only meant for a server nobody else can reach
  * @param membershipRecheck DOCKHAND_MEMBERSHIP_RECHECK (default 1h): how long a check of the lists
  *     holds before the next use of a session or token checks again with GitHub
- * @param admins DOCKHAND_ADMINS: GitHub logins of the server's administrators (the local user always
- *     is one); an admin must also pass the lists above
+ * @param admins DOCKHAND_ADMINS: GitHub logins of the server's administrators (the local user
+ *     always is one); an admin must also pass the lists above
  */
 public record AccessRules(
     Set<String> allowedUsers,

@@ -7,9 +7,9 @@ import dev.dockhand.egress.IpLiteral;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.Optional;
 
 /**
  * How people sign in, and how much one person may ask of the server.

@@ -14,8 +14,7 @@ public final class Users {
   /** The login the local-mode user is given when it is free; the flag, not the name, marks it. */
   static final String LOCAL_LOGIN = "local";
 
-  static final String COLUMNS =
-      "id, login, name, avatar_url, is_local, disabled_at";
+  static final String COLUMNS = "id, login, name, avatar_url, is_local, disabled_at";
 
   private final Database database;
   private final SecretBox secrets;

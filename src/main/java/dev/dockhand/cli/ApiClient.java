@@ -55,7 +55,8 @@ public final class ApiClient {
   /** Opens the realtime socket; the caller sends subscribe frames. */
   public CompletableFuture<WebSocket> websocket(WebSocket.Listener listener) {
     String scheme = base.getScheme().equals("https") ? "wss" : "ws";
-    URI uri = URI.create(scheme + base.toString().substring(base.getScheme().length()) + "/api/v1/ws");
+    URI uri =
+        URI.create(scheme + base.toString().substring(base.getScheme().length()) + "/api/v1/ws");
     return http.newWebSocketBuilder()
         .header("Authorization", "Bearer " + token.reveal())
         .connectTimeout(Duration.ofSeconds(10))
@@ -86,7 +87,8 @@ public final class ApiClient {
     try {
       response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
     } catch (ConnectException e) {
-      throw new CliException("cannot reach the server at " + base + " (is `dockhand serve` running?)");
+      throw new CliException(
+          "cannot reach the server at " + base + " (is `dockhand serve` running?)");
     } catch (IOException e) {
       throw new CliException("request to " + base + " failed: " + e.getMessage());
     } catch (InterruptedException e) {

@@ -15,14 +15,22 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Submits a task and prints its id; with --watch follows it to the end. */
-@Command(name = "submit", mixinStandardHelpOptions = true, description = "Submit a task to the server.")
+@Command(
+    name = "submit",
+    mixinStandardHelpOptions = true,
+    description = "Submit a task to the server.")
 public final class SubmitCommand implements Callable<Integer> {
   @Mixin ClientOptions options;
 
-  @Option(names = "--repo", required = true, description = "owner/name or an https URL on an allowed host")
+  @Option(
+      names = "--repo",
+      required = true,
+      description = "owner/name or an https URL on an allowed host")
   String repo;
 
-  @Option(names = "--branch", description = "Base branch (default: the repository's default branch)")
+  @Option(
+      names = "--branch",
+      description = "Base branch (default: the repository's default branch)")
   String branch;
 
   @Option(names = "--prompt", description = "What to do; '-' reads it from standard input")
@@ -49,7 +57,9 @@ public final class SubmitCommand implements Callable<Integer> {
               + " the server decides whether tasks may add hosts")
   List<String> egressAllow;
 
-  @Option(names = "--idempotency-key", description = "Submitting again with the same key returns the same task")
+  @Option(
+      names = "--idempotency-key",
+      description = "Submitting again with the same key returns the same task")
   String idempotencyKey;
 
   @Option(names = "--watch", description = "Follow the task until it ends")

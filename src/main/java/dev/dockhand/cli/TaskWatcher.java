@@ -14,8 +14,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Follows one task over the WebSocket until it ends, reconnecting after drops and resuming from
- * the last seq it printed, so nothing is missed or printed twice. Not thread-safe: one per watch.
+ * Follows one task over the WebSocket until it ends, reconnecting after drops and resuming from the
+ * last seq it printed, so nothing is missed or printed twice. Not thread-safe: one per watch.
  */
 final class TaskWatcher {
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
@@ -39,9 +39,17 @@ final class TaskWatcher {
       try {
         socket = client.websocket(new FrameCollector(frames)).get(15, TimeUnit.SECONDS);
       } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-        err.println("connection failed (" + rootMessage(e) + "); retrying in " + backoff.toMillis() + " ms");
+        err.println(
+            "connection failed ("
+                + rootMessage(e)
+                + "); retrying in "
+                + backoff.toMillis()
+                + " ms");
         Thread.sleep(backoff.toMillis()); // a person is waiting for a reconnect, not a test
-        backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+        backoff =
+            backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
+                ? MAX_BACKOFF
+                : backoff.multipliedBy(2);
         continue;
       }
       backoff = Duration.ofMillis(500);
@@ -74,7 +82,9 @@ final class TaskWatcher {
             lastSeq = seq;
             String kind = frame.path("kind").asText();
             printer.event(kind, frame.path("data"));
-            if (kind.equals("task.succeeded") || kind.equals("task.failed") || kind.equals("task.cancelled")) {
+            if (kind.equals("task.succeeded")
+                || kind.equals("task.failed")
+                || kind.equals("task.cancelled")) {
               return true;
             }
           }

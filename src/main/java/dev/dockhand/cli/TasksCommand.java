@@ -10,14 +10,22 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Lists the caller's tasks, newest first. */
-@Command(name = "tasks", mixinStandardHelpOptions = true, description = "List your tasks, newest first.")
+@Command(
+    name = "tasks",
+    mixinStandardHelpOptions = true,
+    description = "List your tasks, newest first.")
 public final class TasksCommand implements Callable<Integer> {
   @Mixin ClientOptions options;
 
-  @Option(names = "--status", description = "Only tasks in this state (queued, running, succeeded, failed, cancelled)")
+  @Option(
+      names = "--status",
+      description = "Only tasks in this state (queued, running, succeeded, failed, cancelled)")
   String status;
 
-  @Option(names = "--limit", defaultValue = "20", description = "How many (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--limit",
+      defaultValue = "20",
+      description = "How many (default ${DEFAULT-VALUE})")
   int limit;
 
   @Override
@@ -27,7 +35,8 @@ public final class TasksCommand implements Callable<Integer> {
       path.append("&status=").append(URLEncoder.encode(status, StandardCharsets.UTF_8));
     }
     JsonNode page = options.client().get(path.toString());
-    System.out.printf(Locale.ROOT, "%-26s  %-9s  %-8s  %-40s  %s%n", "ID", "STATUS", "COST", "REPO", "CREATED");
+    System.out.printf(
+        Locale.ROOT, "%-26s  %-9s  %-8s  %-40s  %s%n", "ID", "STATUS", "COST", "REPO", "CREATED");
     for (JsonNode task : page.path("items")) {
       System.out.printf(
           Locale.ROOT,

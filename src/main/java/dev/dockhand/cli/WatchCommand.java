@@ -8,7 +8,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Streams one task's events to the terminal until it ends, then prints a summary. */
-@Command(name = "watch", mixinStandardHelpOptions = true, description = "Follow a task live until it ends.")
+@Command(
+    name = "watch",
+    mixinStandardHelpOptions = true,
+    description = "Follow a task live until it ends.")
 public final class WatchCommand implements Callable<Integer> {
   @Mixin ClientOptions options;
 
@@ -23,7 +26,8 @@ public final class WatchCommand implements Callable<Integer> {
     return follow(options.client(), taskId, !noColor);
   }
 
-  static int follow(ApiClient client, String taskId, boolean colourWanted) throws InterruptedException {
+  static int follow(ApiClient client, String taskId, boolean colourWanted)
+      throws InterruptedException {
     boolean colour = colourWanted && System.console() != null && System.getenv("NO_COLOR") == null;
     EventPrinter printer = new EventPrinter(System.out, colour);
     JsonNode task = new TaskWatcher(client, printer, System.err).watch(taskId);

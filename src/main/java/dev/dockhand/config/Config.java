@@ -26,10 +26,10 @@ import java.util.Properties;
  * @param host DOCKHAND_HOST (default 127.0.0.1): the address the server listens on
  * @param port DOCKHAND_PORT (default 8080; 0 picks a free port)
  * @param dataDir DOCKHAND_DATA_DIR (default ./data): database, workspaces, keys
- * @param dbUrl DOCKHAND_DB_URL (default SQLite in the data dir): a jdbc:sqlite: or
- *     jdbc:postgresql: URL
- * @param publicUrl DOCKHAND_PUBLIC_URL: the URL people reach the server at (links, OAuth
- *     callback, cookie security)
+ * @param dbUrl DOCKHAND_DB_URL (default SQLite in the data dir): a jdbc:sqlite: or jdbc:postgresql:
+ *     URL
+ * @param publicUrl DOCKHAND_PUBLIC_URL: the URL people reach the server at (links, OAuth callback,
+ *     cookie security)
  * @param nodeId DOCKHAND_NODE_ID (default the host name): this node's name in leases and labels
  */
 public record Config(
@@ -63,16 +63,17 @@ public record Config(
 
   public static Config from(Env env) {
     Path dataDir = env.path("DOCKHAND_DATA_DIR", "./data").toAbsolutePath().normalize();
-    String dbUrl =
-        env.string("DOCKHAND_DB_URL", "jdbc:sqlite:" + dataDir.resolve("dockhand.db"));
+    String dbUrl = env.string("DOCKHAND_DB_URL", "jdbc:sqlite:" + dataDir.resolve("dockhand.db"));
     if (!dbUrl.startsWith("jdbc:sqlite:") && !dbUrl.startsWith("jdbc:postgresql:")) {
       throw new ConfigException(
-          "DOCKHAND_DB_URL", "must start with jdbc:sqlite: or jdbc:postgresql:, got '" + dbUrl + "'");
+          "DOCKHAND_DB_URL",
+          "must start with jdbc:sqlite: or jdbc:postgresql:, got '" + dbUrl + "'");
     }
     String nodeId = env.string("DOCKHAND_NODE_ID", defaultNodeId());
     if (!nodeId.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}")) {
       throw new ConfigException(
-          "DOCKHAND_NODE_ID", "must be 1-63 letters, digits, '.', '_' or '-', got '" + nodeId + "'");
+          "DOCKHAND_NODE_ID",
+          "must be 1-63 letters, digits, '.', '_' or '-', got '" + nodeId + "'");
     }
     GitSettings git = GitSettings.from(env);
     return new Config(

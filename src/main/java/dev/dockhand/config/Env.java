@@ -108,7 +108,8 @@ public final class Env {
     }
     Duration value = parseDuration(key, raw.get());
     if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-      throw new ConfigException(key, "must be between " + min + " and " + max + ", got " + raw.get());
+      throw new ConfigException(
+          key, "must be between " + min + " and " + max + ", got " + raw.get());
     }
     return value;
   }
@@ -128,7 +129,8 @@ public final class Env {
         default -> Duration.ofSeconds(Long.parseLong(lower));
       };
     } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
-      throw new ConfigException(key, "must be a duration such as 500ms, 30s, 5m or 2h, got '" + text + "'");
+      throw new ConfigException(
+          key, "must be a duration such as 500ms, 30s, 5m or 2h, got '" + text + "'");
     }
   }
 

@@ -172,11 +172,11 @@ public final class GitWorkspace {
   }
 
   /**
-   * Writes the commit's new objects as one pack. Loose objects would cost a file each on the
-   * task's disk, an inode and at least a 4 KiB block even for a one-line file, so a worktree of
-   * many small files needed as much room again to be committed, and creating and renaming a file
-   * per object made such a commit take minutes. A pack costs about the compressed size, and the
-   * push sends its objects as they are. A failed commit leaves no pack behind (close rolls back).
+   * Writes the commit's new objects as one pack. Loose objects would cost a file each on the task's
+   * disk, an inode and at least a 4 KiB block even for a one-line file, so a worktree of many small
+   * files needed as much room again to be committed, and creating and renaming a file per object
+   * made such a commit take minutes. A pack costs about the compressed size, and the push sends its
+   * objects as they are. A failed commit leaves no pack behind (close rolls back).
    */
   private static ObjectInserter packInserter(Repository repository) {
     if (repository.getObjectDatabase() instanceof ObjectDirectory objects) {

@@ -128,11 +128,7 @@ final class WorkspaceClone {
   private static Git initBare(Path repoDir)
       throws org.eclipse.jgit.api.errors.GitAPIException, IOException {
     Git git =
-        Git.init()
-            .setBare(true)
-            .setDirectory(repoDir.toFile())
-            .setFs(HooklessFs.INSTANCE)
-            .call();
+        Git.init().setBare(true).setDirectory(repoDir.toFile()).setFs(HooklessFs.INSTANCE).call();
     try {
       StoredConfig config = git.getRepository().getConfig();
       config.setInt(ConfigConstants.CONFIG_GC_SECTION, null, ConfigConstants.CONFIG_KEY_AUTO, 0);

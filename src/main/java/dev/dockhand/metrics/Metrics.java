@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Dockhand's Prometheus metrics. The pipeline feeds what only it knows (running sandboxes, model
  * usage); the web part records connections, events sent and HTTP latencies; task counts are read
- * from the store once per scrape. Its own package, so the pipeline records without depending on
- * the web layer. Thread-safe.
+ * from the store once per scrape. Its own package, so the pipeline records without depending on the
+ * web layer. Thread-safe.
  */
 public final class Metrics {
   private static final Logger LOG = LoggerFactory.getLogger(Metrics.class);

@@ -23,6 +23,7 @@ import org.jdbi.v3.core.Handle;
 final class EventCaps {
   /** Events kept back: the terminal event, a push's two records, and one spare. */
   static final int RESERVED_EVENTS = 4;
+
   /** Bytes kept back for the same: far above what those few small events take. */
   static final long RESERVED_BYTES = 64 * 1024;
 
@@ -40,8 +41,8 @@ final class EventCaps {
 
   /**
    * Takes the seq of a new event of {@code bytes} for the attempt holding {@code lease}, or throws
-   * {@link EventLimitException} when the log has no room for it (nothing is written then) or
-   * {@link LeaseLostException} when the lease is gone.
+   * {@link EventLimitException} when the log has no room for it (nothing is written then) or {@link
+   * LeaseLostException} when the lease is gone.
    */
   long takeSeq(Handle handle, Lease lease, EventKind kind, int bytes) {
     boolean closing = CLOSING.contains(kind);
@@ -61,8 +62,8 @@ final class EventCaps {
   }
 
   /**
-   * Refuses a follow-up of {@code bytes} to a task whose log has no room for it: the new attempt
-   * it would start could write nothing.
+   * Refuses a follow-up of {@code bytes} to a task whose log has no room for it: the new attempt it
+   * would start could write nothing.
    */
   void checkRoomForFollowUp(Handle handle, String taskId, long bytes) {
     Optional<long[]> used = used(handle, taskId, Map.of());

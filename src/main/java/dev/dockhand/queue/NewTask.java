@@ -8,8 +8,8 @@ import java.util.Optional;
  * A validated submission. Optional limits fall back to the deployment's defaults.
  *
  * @param egressAllow hosts this task may reach besides the operator's allowlist, each an egress
- *     entry in its normal form ({@code host}, {@code *.domain}, with or without {@code :port});
- *     the web layer checks them against what the operator permits
+ *     entry in its normal form ({@code host}, {@code *.domain}, with or without {@code :port}); the
+ *     web layer checks them against what the operator permits
  */
 public record NewTask(
     long userId,

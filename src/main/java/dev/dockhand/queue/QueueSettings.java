@@ -47,7 +47,10 @@ public record QueueSettings(
             env.integer("DOCKHAND_MAX_TASKS_PER_USER", 2, 1, 1000),
             env.integer("DOCKHAND_MAX_ATTEMPTS", 3, 1, 100),
             env.duration(
-                "DOCKHAND_LEASE", Duration.ofSeconds(60), Duration.ofMillis(200), Duration.ofHours(1)),
+                "DOCKHAND_LEASE",
+                Duration.ofSeconds(60),
+                Duration.ofMillis(200),
+                Duration.ofHours(1)),
             env.duration(
                 "DOCKHAND_HEARTBEAT",
                 Duration.ofSeconds(10),

@@ -25,7 +25,9 @@ public record SpendLimitReached(
     String source =
         setByAdmin
             ? "set for this user by an admin"
-            : period.equals("daily") ? SubmitRules.USER_DAILY_BUDGET : SubmitRules.USER_MONTHLY_BUDGET;
+            : period.equals("daily")
+                ? SubmitRules.USER_DAILY_BUDGET
+                : SubmitRules.USER_MONTHLY_BUDGET;
     return String.format(
         Locale.ROOT,
         "%s spend limit of $%.2f (%s): $%.2f spent %s; it resets at %s",

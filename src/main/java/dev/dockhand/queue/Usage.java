@@ -2,7 +2,11 @@ package dev.dockhand.queue;
 
 /** Model usage of a task (all attempts), and its cost at the configured prices. */
 public record Usage(
-    long inputTokens, long outputTokens, long cacheReadTokens, long cacheWriteTokens, double costUsd) {
+    long inputTokens,
+    long outputTokens,
+    long cacheReadTokens,
+    long cacheWriteTokens,
+    double costUsd) {
 
   public static final Usage ZERO = new Usage(0, 0, 0, 0, 0);
 

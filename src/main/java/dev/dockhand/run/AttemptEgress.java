@@ -41,7 +41,8 @@ final class AttemptEgress implements AutoCloseable {
   /** Starts the attempt's proxy with its socket in {@code socketDir}. */
   static AttemptEgress open(
       Path socketDir, TaskContext context, Allowlist allowlist, Resolver resolver) {
-    Path socket = socketDir.resolve(context.task().shortId() + "-" + context.task().attempt() + ".sock");
+    Path socket =
+        socketDir.resolve(context.task().shortId() + "-" + context.task().attempt() + ".sock");
     try {
       // Only root (the engine binding the socket into the container) needs to reach the sockets.
       Files.createDirectories(socketDir);
@@ -55,8 +56,12 @@ final class AttemptEgress implements AutoCloseable {
                     try {
                       context.events().append(new NetworkBlocked(host, port, count));
                     } catch (RuntimeException e) {
-                      // The attempt may have ended (lease lost, event cap): the refusal itself held.
-                      log.debug("task {}: blocked host not recorded: {}", context.task().id(), e.toString());
+                      // The attempt may have ended (lease lost, event cap): the refusal itself
+                      // held.
+                      log.debug(
+                          "task {}: blocked host not recorded: {}",
+                          context.task().id(),
+                          e.toString());
                     }
                   })
               .start();

@@ -8,9 +8,9 @@ import dev.dockhand.sandbox.SandboxNetwork;
 import java.nio.file.Path;
 
 /**
- * How the attempts of one node get out of their containers: in the {@code allowlist} mode each
- * gets an egress proxy of its own (its socket under {@code socketDir}); in {@code none} and
- * {@code open} there is no proxy. Thread-safe and immutable.
+ * How the attempts of one node get out of their containers: in the {@code allowlist} mode each gets
+ * an egress proxy of its own (its socket under {@code socketDir}); in {@code none} and {@code open}
+ * there is no proxy. Thread-safe and immutable.
  */
 public final class AttemptNetwork {
   private final SandboxNetwork mode;

@@ -55,9 +55,9 @@ final class Incarnation implements AutoCloseable {
 
   /**
    * Takes {@code nodeId} for a new incarnation and renews its lease every {@code renewEvery}. When
-   * another incarnation holds it with a lease that runs out within {@code patience}, watches it
-   * for a renewal period at a time: a crashed predecessor's lease runs out and is taken over, while
-   * a live holder renews it (nodes of one id share their settings) and this one is refused.
+   * another incarnation holds it with a lease that runs out within {@code patience}, watches it for
+   * a renewal period at a time: a crashed predecessor's lease runs out and is taken over, while a
+   * live holder renews it (nodes of one id share their settings) and this one is refused.
    *
    * @throws ConfigException naming DOCKHAND_NODE_ID when a live incarnation holds the id
    */
@@ -105,14 +105,14 @@ final class Incarnation implements AutoCloseable {
         .withHandle(
             handle ->
                 handle
-                    .createQuery(
-                        "SELECT COUNT(*) FROM node_incarnations"
-                            + " WHERE incarnation_id = :incarnation AND lease_expires_at > :now")
-                    .bind("incarnation", incarnation)
-                    .bind("now", now())
-                    .mapTo(Long.class)
-                    .one()
-                > 0);
+                        .createQuery(
+                            "SELECT COUNT(*) FROM node_incarnations"
+                                + " WHERE incarnation_id = :incarnation AND lease_expires_at > :now")
+                        .bind("incarnation", incarnation)
+                        .bind("now", now())
+                        .mapTo(Long.class)
+                        .one()
+                    > 0);
   }
 
   /** Extends the lease; false when another incarnation took the id over meanwhile. */

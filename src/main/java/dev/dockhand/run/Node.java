@@ -68,7 +68,12 @@ public final class Node implements AutoCloseable {
     this.incarnation = incarnation;
     eventLog = new EventLog(database);
     EventHub hub = new EventHub(database, eventLog);
-    queue = new TaskQueue(database, eventLog, hub, config.queue(),
+    queue =
+        new TaskQueue(
+            database,
+            eventLog,
+            hub,
+            config.queue(),
             config.agent().submitRules(config.auth().maxActiveTasksPerUser()),
             clock);
     auth = Auth.create(config, database, clock);
@@ -239,7 +244,8 @@ public final class Node implements AutoCloseable {
       User user = auth.confirmStillAllowed(userId);
       if (user.local()) {
         return new TaskOwner(
-            new GitIdentity(user.displayName(), "local@dockhand.invalid"), config.git().localToken());
+            new GitIdentity(user.displayName(), "local@dockhand.invalid"),
+            config.git().localToken());
       }
       return new TaskOwner(
           new GitIdentity(user.displayName(), user.login() + "@users.noreply.github.com"),
@@ -249,8 +255,7 @@ public final class Node implements AutoCloseable {
 
   private static Function<RepoUrl, GitPublisher> publishers(Config config) {
     HttpClient http = HttpClient.newHttpClient();
-    return repo ->
-        new GitPublisher(GitHost.forRepo(repo, config.git(), http), config.publicUrl());
+    return repo -> new GitPublisher(GitHost.forRepo(repo, config.git(), http), config.publicUrl());
   }
 
   private static Readiness readiness(Database database, DockerSandbox sandbox, TaskDisks disks) {
@@ -260,8 +265,16 @@ public final class Node implements AutoCloseable {
       TaskDiskRoom room = disks.room();
       checks.add(new Readiness.Check("disk", room.enough(), room.sentence()));
       SandboxHealth health = sandbox.health();
-      checks.add(new Readiness.Check("docker", health.engineReachable(), health.engineReachable() ? "engine reachable" : health.summary()));
-      checks.add(new Readiness.Check("worker-image", health.imagePresent(), health.imagePresent() ? "present" : health.summary()));
+      checks.add(
+          new Readiness.Check(
+              "docker",
+              health.engineReachable(),
+              health.engineReachable() ? "engine reachable" : health.summary()));
+      checks.add(
+          new Readiness.Check(
+              "worker-image",
+              health.imagePresent(),
+              health.imagePresent() ? "present" : health.summary()));
       return checks;
     };
   }

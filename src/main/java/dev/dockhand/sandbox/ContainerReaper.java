@@ -17,9 +17,9 @@ import org.slf4j.LoggerFactory;
  * Removes this node's task containers whose tasks are no longer running: what a crashed or killed
  * server leaves behind. Runs once at start-up and then on a timer. Only containers labelled with
  * this node are touched, so nodes sharing an engine never reap each other's work, and among those
- * it goes by incarnation: this run's own containers go once their task stops, an earlier run's
- * once that run is dead, and a live run's (another node wrongly given the same id) never.
- * Containers from before incarnations were labelled count as this run's. Thread-safe.
+ * it goes by incarnation: this run's own containers go once their task stops, an earlier run's once
+ * that run is dead, and a live run's (another node wrongly given the same id) never. Containers
+ * from before incarnations were labelled count as this run's. Thread-safe.
  */
 public final class ContainerReaper implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ContainerReaper.class);
@@ -36,9 +36,7 @@ public final class ContainerReaper implements AutoCloseable {
    * @param incarnationIsLive whether another run of this node id still holds its lease
    */
   public ContainerReaper(
-      DockerSandbox sandbox,
-      Predicate<String> taskIsRunning,
-      Predicate<String> incarnationIsLive) {
+      DockerSandbox sandbox, Predicate<String> taskIsRunning, Predicate<String> incarnationIsLive) {
     this.engine = sandbox.engine();
     this.nodeId = sandbox.nodeId();
     this.incarnation = sandbox.incarnation();

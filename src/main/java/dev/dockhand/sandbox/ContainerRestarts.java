@@ -73,8 +73,8 @@ final class ContainerRestarts {
 
   /**
    * Whether the container stopped under a command that ended with {@code exitCode}. A command
-   * killed with its container (137) can end before the engine reports the container stopped, so
-   * its state is asked again for a moment before it is taken as running.
+   * killed with its container (137) can end before the engine reports the container stopped, so its
+   * state is asked again for a moment before it is taken as running.
    */
   boolean stoppedUnder(int exitCode) {
     long deadline = System.nanoTime() + (exitCode == 137 ? STATE_SETTLE.toNanos() : 0);

@@ -80,8 +80,7 @@ final class ContainerSpec {
       // runc it would count every container's uid 1000 on the host), and the host limit is only a
       // backstop.
       host.withPidsLimit(settings.pidsLimit() * GVISOR_HOST_TASKS_PER_PROCESS)
-          .withUlimits(
-              List.of(new Ulimit("nproc", settings.pidsLimit(), settings.pidsLimit())));
+          .withUlimits(List.of(new Ulimit("nproc", settings.pidsLimit(), settings.pidsLimit())));
     }
     CreateContainerCmd create =
         client

@@ -152,8 +152,11 @@ final class DockerContainer implements SandboxContainer {
         // (gVisor's kill of a group can miss one) or that left the group lives on; end those too.
         execs.killMarked(marker);
       }
-      if (exitCode == ENGINE_COULD_NOT_START && !closed() && request.stdin() == null
-          && output.text().startsWith("OCI runtime exec failed") && mayRestart) {
+      if (exitCode == ENGINE_COULD_NOT_START
+          && !closed()
+          && request.stdin() == null
+          && output.text().startsWith("OCI runtime exec failed")
+          && mayRestart) {
         // No process can start in the container: its process limit is full (survivors of a fork
         // bomb that raised their own limit). Only a restart frees it; the command then runs in the
         // fresh container. A command printing the same text only restarts its own container.

@@ -33,8 +33,8 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
   }
 
   /**
-   * @param incarnation this run of the node, on every container's labels beside the node id, so
-   *     the reaper of a later run tells a dead run's containers from a live one's
+   * @param incarnation this run of the node, on every container's labels beside the node id, so the
+   *     reaper of a later run tells a dead run's containers from a live one's
    */
   public DockerSandbox(SandboxSettings settings, String nodeId, String incarnation) {
     this.settings = settings;
@@ -83,8 +83,7 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
     if (ready.exitCode() != 0) {
       container.close();
       throw new SandboxException(
-          "the egress relay in the container of task " + taskId + " did not start listening",
-          null);
+          "the egress relay in the container of task " + taskId + " did not start listening", null);
     }
     ExecResult written = container.exec(ProxySettingsFiles.writeRequest());
     if (written.exitCode() != 0) {

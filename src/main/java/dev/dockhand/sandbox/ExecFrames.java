@@ -49,8 +49,8 @@ final class ExecFrames extends ResultCallback.Adapter<Frame> {
   }
 
   /**
-   * Whether the stream ended within the wait. Unlike {@code awaitCompletion(timeout)}, which
-   * closes the stream when its wait runs out, this leaves the stream open to wait again.
+   * Whether the stream ended within the wait. Unlike {@code awaitCompletion(timeout)}, which closes
+   * the stream when its wait runs out, this leaves the stream open to wait again.
    */
   boolean awaitEnd(long nanos) throws InterruptedException {
     return ended.await(nanos, TimeUnit.NANOSECONDS);

@@ -23,8 +23,7 @@ public enum SandboxNetwork {
       return valueOf(value.strip().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new ConfigException(
-          "DOCKHAND_SANDBOX_NETWORK",
-          "must be allowlist, none or open, not '" + value + "'");
+          "DOCKHAND_SANDBOX_NETWORK", "must be allowlist, none or open, not '" + value + "'");
     }
   }
 

@@ -92,9 +92,9 @@ public final class TaskDisk implements AutoCloseable {
 
   /**
    * How much more of the data disk this disk may still take: what is free inside it once mounted,
-   * its whole image while it is still being made (until then {@code fs} is a plain directory of
-   * the data disk, whose free space says nothing about this disk). Zero when it is unbounded
-   * (nothing can be promised) or closed.
+   * its whole image while it is still being made (until then {@code fs} is a plain directory of the
+   * data disk, whose free space says nothing about this disk). Zero when it is unbounded (nothing
+   * can be promised) or closed.
    */
   long unusedBytes() {
     if (!bounded() || closed.get()) {

@@ -28,8 +28,8 @@ final class TaskDiskTrees {
   private static final Logger log = LoggerFactory.getLogger(TaskDiskTrees.class);
 
   /**
-   * How deep one pass goes: eight names of at most 255 bytes stay well inside the 4096 bytes a
-   * path may have, and eight open directories are nothing.
+   * How deep one pass goes: eight names of at most 255 bytes stay well inside the 4096 bytes a path
+   * may have, and eight open directories are nothing.
    */
   static final int MAX_DEPTH = 8;
 
@@ -39,11 +39,11 @@ final class TaskDiskTrees {
    * Deletes {@code top} and what is below it; returns whether it is gone, spills included. Never
    * throws.
    *
-   * <p>A pass deletes files on the way down and directories on the way up, and moves each
-   * directory it finds at the depth limit (one rename) into a spill directory beside {@code top};
-   * the next pass deletes that spill the same way. Each pass takes {@code MAX_DEPTH - 1} levels
-   * off the tree, so any depth goes with short paths. A mount is never entered, and a directory at
-   * the depth limit with a mount somewhere below it (per /proc/self/mountinfo) is kept whole rather
+   * <p>A pass deletes files on the way down and directories on the way up, and moves each directory
+   * it finds at the depth limit (one rename) into a spill directory beside {@code top}; the next
+   * pass deletes that spill the same way. Each pass takes {@code MAX_DEPTH - 1} levels off the
+   * tree, so any depth goes with short paths. A mount is never entered, and a directory at the
+   * depth limit with a mount somewhere below it (per /proc/self/mountinfo) is kept whole rather
    * than moved, so a mount stays at its path for start-up cleanup to find; what is above a kept
    * directory stays too.
    */

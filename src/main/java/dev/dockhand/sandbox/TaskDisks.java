@@ -26,6 +26,7 @@ public final class TaskDisks {
   static final String IMAGE = "disk.img";
   private static final Logger log = LoggerFactory.getLogger(TaskDisks.class);
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
   /** Kept free on the data disk for the host itself: its database, logs and git objects. */
   private static final long MARGIN_BYTES = 1L << 30;
 

@@ -5,8 +5,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The host side of one attempt's container: the directories mounted as its only writable areas
- * and the egress proxy's socket, its only way out. Where {@code tmp} or {@code home} is empty the
+ * The host side of one attempt's container: the directories mounted as its only writable areas and
+ * the egress proxy's socket, its only way out. Where {@code tmp} or {@code home} is empty the
  * container gets a small tmpfs there instead. Immutable.
  *
  * @param workspace mounted at /workspace

@@ -19,8 +19,8 @@ import java.nio.file.attribute.BasicFileAttributes;
  *
  * <p>Something may still be removing files under the workspace while the walk runs (a lock file of
  * git's housekeeping, say): a file or directory that is gone by the time the walk reaches it needs
- * no owner, so it is skipped. A refused change of owner is this host's configuration and final;
- * any other fault of the host's disk is retryable, since the next attempt gets a fresh workspace.
+ * no owner, so it is skipped. A refused change of owner is this host's configuration and final; any
+ * other fault of the host's disk is retryable, since the next attempt gets a fresh workspace.
  * Stateless.
  */
 final class Workspaces {

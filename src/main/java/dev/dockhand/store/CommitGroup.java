@@ -6,17 +6,17 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One group's transaction. Each writer's piece runs on a handle of its own ({@link PieceHandles})
  * under a savepoint of its own. A piece that throws a business exception (a {@link
- * DockhandException} such as a conflict, a lost lease or a missing row, and not a database
- * failure) rolls back to its savepoint and fails alone: the others commit, once. Anything else may
- * have left the transaction unusable, so the group rolls back and each piece runs again in its own
+ * DockhandException} such as a conflict, a lost lease or a missing row, and not a database failure)
+ * rolls back to its savepoint and fails alone: the others commit, once. Anything else may have left
+ * the transaction unusable, so the group rolls back and each piece runs again in its own
  * transaction, in the order they came. After the commit each piece's after-commit actions run in
  * turn; one that throws is logged and cannot keep the other pieces' actions from running. Not
  * thread-safe: the leader of the group runs it.

@@ -81,8 +81,8 @@ public final class Database implements AutoCloseable {
    * and its after-commit actions may therefore run on another writer's thread — so they must not
    * need a lock the caller holds while it waits — and a callback runs twice if a write it was
    * grouped with fails on a database error (not on a business exception such as a conflict, which
-   * fails alone), so it must touch nothing but the handle. Other processes still meet the
-   * busy timeout. Do not nest.
+   * fails alone), so it must touch nothing but the handle. Other processes still meet the busy
+   * timeout. Do not nest.
    */
   public <R> R write(HandleCallback<R, RuntimeException> callback) {
     return dialect.write(jdbi, callback);

@@ -23,6 +23,7 @@ import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 final class PieceHandles implements ConnectionFactory, TransactionHandler {
   private final DataSource pool;
   private final TransactionHandler local = LocalTransactionHandler.binding();
+
   /** The group connection lent on this thread while {@link #open} opens a handle on it. */
   private static final ThreadLocal<Connection> LENDING = new ThreadLocal<>();
 

@@ -78,8 +78,8 @@ final class SqliteDialect implements Dialect {
   }
 
   /**
-   * Group commit: writers that arrive together share one transaction and one commit, each with
-   * the outcome it would have had alone (see {@link GroupCommit}).
+   * Group commit: writers that arrive together share one transaction and one commit, each with the
+   * outcome it would have had alone (see {@link GroupCommit}).
    */
   @Override
   public <R> R write(Jdbi jdbi, HandleCallback<R, RuntimeException> callback) {

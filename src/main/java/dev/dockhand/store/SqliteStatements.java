@@ -13,12 +13,12 @@ import org.jdbi.v3.core.statement.StatementContext;
 import org.sqlite.SQLiteConnection;
 
 /**
- * Keeps SQLite's prepared statements per connection, so a statement is compiled once per
- * connection rather than once per use: SQLite has no statement cache of its own, and compiling
- * (the claim above all) was a large share of a queue transaction's CPU time. Statements are
- * prepared on the pooled connection itself, beneath the pool's proxy, and live as long as it does.
- * Closing the result set resets a statement, so a cached one holds no snapshot or lock between
- * uses. Thread-safe: a connection serves one handle at a time.
+ * Keeps SQLite's prepared statements per connection, so a statement is compiled once per connection
+ * rather than once per use: SQLite has no statement cache of its own, and compiling (the claim
+ * above all) was a large share of a queue transaction's CPU time. Statements are prepared on the
+ * pooled connection itself, beneath the pool's proxy, and live as long as it does. Closing the
+ * result set resets a statement, so a cached one holds no snapshot or lock between uses.
+ * Thread-safe: a connection serves one handle at a time.
  */
 final class SqliteStatements implements StatementBuilderFactory {
   // Not weak keys: cached statements refer to their connection. Pruned when the pool retires one.
@@ -73,8 +73,7 @@ final class SqliteStatements implements StatementBuilderFactory {
     }
 
     @Override
-    public void close(Connection connection, String sql, Statement statement)
-        throws SQLException {
+    public void close(Connection connection, String sql, Statement statement) throws SQLException {
       // Jdbi hands back the SQL as written (named parameters), not as prepared: match by identity.
       if (cache.containsValue(statement)) {
         // Kept for the next use; the bound values (prompts, diffs) are not kept alive.

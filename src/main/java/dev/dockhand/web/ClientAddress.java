@@ -10,8 +10,9 @@ import java.util.Set;
 
 /**
  * The address a request came from, for limits kept per address. It is the peer of the connection,
- * unless that peer is one of DOCKHAND_TRUSTED_PROXIES: then it is the right-most {@code X-Forwarded-For} entry that is not itself a trusted proxy, since
- * entries further left were written by the client and prove nothing. Thread-safe.
+ * unless that peer is one of DOCKHAND_TRUSTED_PROXIES: then it is the right-most {@code
+ * X-Forwarded-For} entry that is not itself a trusted proxy, since entries further left were
+ * written by the client and prove nothing. Thread-safe.
  */
 final class ClientAddress {
   private static final int MAX_HEADER_CHARS = 4096;

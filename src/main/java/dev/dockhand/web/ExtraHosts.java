@@ -53,13 +53,18 @@ final class ExtraHosts {
     }
     if (entry.addressLiteral()) {
       throw refused(
-          "'" + text + "': an address cannot be added to one task; name the host, or ask the"
+          "'"
+              + text
+              + "': an address cannot be added to one task; name the host, or ask the"
               + " operator to add the address to DOCKHAND_EGRESS_ALLOW");
     }
     if (entry.wildcard() && !entry.host().contains(".")) {
       throw refused(
-          "'" + text + "': a wildcard over a whole top-level domain is too wide; name the domain,"
-              + " as *.example." + entry.host());
+          "'"
+              + text
+              + "': a wildcard over a whole top-level domain is too wide; name the domain,"
+              + " as *.example."
+              + entry.host());
     }
     return entry;
   }

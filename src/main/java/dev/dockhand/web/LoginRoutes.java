@@ -15,11 +15,11 @@ import java.util.function.Supplier;
 
 /**
  * {@code /auth/github/login} → GitHub → {@code /auth/github/callback} → session cookie; and {@code
- * /auth/logout}. The login start is rate-limited per client address and sets a login cookie
- * ({@link HostCookie#LOGIN}) that the callback must bring back, so a login begun in another browser cannot sign this one in. A
- * login always gets a fresh session id (any session the browser came with is ended), so a session
- * id planted before login is worthless after it. A browser that lands on a refusal or failure gets
- * a page ({@link LoginPage}); other clients get the usual JSON error.
+ * /auth/logout}. The login start is rate-limited per client address and sets a login cookie ({@link
+ * HostCookie#LOGIN}) that the callback must bring back, so a login begun in another browser cannot
+ * sign this one in. A login always gets a fresh session id (any session the browser came with is
+ * ended), so a session id planted before login is worthless after it. A browser that lands on a
+ * refusal or failure gets a page ({@link LoginPage}); other clients get the usual JSON error.
  */
 final class LoginRoutes {
   static final String CALLBACK = "/auth/github/callback";

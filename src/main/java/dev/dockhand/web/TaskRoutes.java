@@ -75,8 +75,8 @@ final class TaskRoutes {
   }
 
   /**
-   * A write that may queue a task, refused with 429 when the person has reached the active-task
-   * cap (the queue counts it in the write's own transaction).
+   * A write that may queue a task, refused with 429 when the person has reached the active-task cap
+   * (the queue counts it in the write's own transaction).
    */
   private static <T> T queueing(Supplier<T> write) {
     try {

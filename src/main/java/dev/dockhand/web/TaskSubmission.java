@@ -85,8 +85,7 @@ final class TaskSubmission {
               Ceilings.MAX_TASK_BUDGET));
     }
     List<String> egressAllow =
-        ExtraHosts.parse(
-            body.optionalStrings(ExtraHosts.FIELD).orElse(List.of()), userMayAddHosts);
+        ExtraHosts.parse(body.optionalStrings(ExtraHosts.FIELD).orElse(List.of()), userMayAddHosts);
     return new NewTask(userId, repo, branch, prompt, model, maxTurns, budget, egressAllow);
   }
 

@@ -7,8 +7,8 @@ import java.time.Duration;
  * Caps that protect the server from clients; the defaults suit a phone on a slow network and a few
  * hundred watchers. Tests lower them through the same keys to reach the edges quickly.
  *
- * @param maxBodyBytes DOCKHAND_MAX_BODY_KB (default 256 KiB): request bodies over this are
- *     refused with 413
+ * @param maxBodyBytes DOCKHAND_MAX_BODY_KB (default 256 KiB): request bodies over this are refused
+ *     with 413
  * @param maxPromptChars DOCKHAND_MAX_PROMPT_CHARS (default 100,000): the longest prompt or
  *     follow-up message
  * @param wsMaxMessageBytes DOCKHAND_WS_MAX_MESSAGE_KB (default 64 KiB): a WebSocket message over
@@ -19,8 +19,8 @@ import java.time.Duration;
  *     send at once
  * @param outboundMaxFrames DOCKHAND_OUTBOUND_MAX_FRAMES (default 10,000): frames queued to one
  *     connection before it is dropped as too slow
- * @param outboundMaxBytes DOCKHAND_OUTBOUND_MAX_KB (default 8 MiB): bytes queued to one
- *     connection before it is dropped
+ * @param outboundMaxBytes DOCKHAND_OUTBOUND_MAX_KB (default 8 MiB): bytes queued to one connection
+ *     before it is dropped
  * @param slowClientGrace DOCKHAND_SLOW_CLIENT_GRACE (default 5s): how long a dropped slow client
  *     gets to read its close frame before the socket is cut
  * @param pingInterval DOCKHAND_PING_INTERVAL (default 15s): server WebSocket pings and SSE

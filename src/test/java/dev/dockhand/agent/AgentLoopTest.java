@@ -41,8 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The loop's conversation with the model, against the stand-in API through the real SDK, in a real
- * container (the loop reads the repository's guidance through it even when the model calls no
- * tool; AgentToolsTest covers the tools).
+ * container (the loop reads the repository's guidance through it even when the model calls no tool;
+ * AgentToolsTest covers the tools).
  */
 @Tag("docker")
 class AgentLoopTest {

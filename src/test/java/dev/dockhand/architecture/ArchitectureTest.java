@@ -1,7 +1,6 @@
 package dev.dockhand.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -71,7 +70,8 @@ class ArchitectureTest {
   @Test
   void onlyTheTransitionsModuleWritesATasksStatus() throws IOException {
     Pattern writesStatus =
-        Pattern.compile("(?i)(SET\\s+status\\s*=|,\\s*status\\s*=\\s*[:'?]|INSERT\\s+INTO\\s+tasks\\b)");
+        Pattern.compile(
+            "(?i)(SET\\s+status\\s*=|,\\s*status\\s*=\\s*[:'?]|INSERT\\s+INTO\\s+tasks\\b)");
     Path transitions = Path.of("src/main/java/dev/dockhand/queue/TaskTransitions.java");
     assertThat(Files.readString(transitions)).containsPattern(writesStatus);
     try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {

@@ -27,10 +27,7 @@ class GitHubLoginTest {
     harness =
         WebHarness.start(
             github.signInEnv(
-                Map.of("DOCKHAND_PUBLIC_URL",
-                PUBLIC_URL,
-                "DOCKHAND_ALLOWED_USERS",
-                "octocat")),
+                Map.of("DOCKHAND_PUBLIC_URL", PUBLIC_URL, "DOCKHAND_ALLOWED_USERS", "octocat")),
             dev.dockhand.web.WebLimits.DEFAULTS);
   }
 

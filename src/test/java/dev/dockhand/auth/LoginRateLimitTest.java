@@ -22,9 +22,12 @@ class LoginRateLimitTest {
     harness =
         WebHarness.start(
             github.signInEnv(
-                Map.of("DOCKHAND_ALLOWED_USERS", "octocat",
-                // The test plays a reverse proxy on loopback that names each caller.
-                "DOCKHAND_TRUSTED_PROXIES", "127.0.0.1")),
+                Map.of(
+                    "DOCKHAND_ALLOWED_USERS",
+                    "octocat",
+                    // The test plays a reverse proxy on loopback that names each caller.
+                    "DOCKHAND_TRUSTED_PROXIES",
+                    "127.0.0.1")),
             WebLimits.DEFAULTS);
   }
 

@@ -27,14 +27,15 @@ class PostgresSignInTest {
     harness =
         WebHarness.start(
             github.signInEnv(
-                Map.of("DOCKHAND_DB_URL",
-                TestDatabases.freshPostgresUrl(),
-                "DOCKHAND_PUBLIC_URL",
-                PUBLIC_URL,
-                "DOCKHAND_ALLOWED_USERS",
-                "octocat",
-                "DOCKHAND_ALLOWED_ORGS",
-                "acme")),
+                Map.of(
+                    "DOCKHAND_DB_URL",
+                    TestDatabases.freshPostgresUrl(),
+                    "DOCKHAND_PUBLIC_URL",
+                    PUBLIC_URL,
+                    "DOCKHAND_ALLOWED_USERS",
+                    "octocat",
+                    "DOCKHAND_ALLOWED_ORGS",
+                    "acme")),
             WebLimits.DEFAULTS);
   }
 

@@ -57,8 +57,18 @@ class CliTest {
         text("Added a changelog."));
 
     int status =
-        run("submit", "--server", harness.origin().toString(), "--token", harness.token(),
-            "--repo", "acme/widgets", "--prompt", "Add a changelog", "--watch", "--no-color");
+        run(
+            "submit",
+            "--server",
+            harness.origin().toString(),
+            "--token",
+            harness.token(),
+            "--repo",
+            "acme/widgets",
+            "--prompt",
+            "Add a changelog",
+            "--watch",
+            "--no-color");
 
     String printed = out.toString(StandardCharsets.UTF_8);
     assertThat(status).as(printed + err).isZero();
@@ -66,7 +76,8 @@ class CliTest {
         .contains("$ cat README.md", "# Widgets", "✎ create /workspace/CHANGELOG.md")
         .contains("⇡ pushed dockhand/", "⇄ pull request", "✔ succeeded")
         .contains("tokens  in ", "cost $", "time   queued", "pull request http");
-    assertThat(printed).doesNotContain(harness.token(), ServerHarness.GIT_TOKEN, ServerHarness.API_KEY);
+    assertThat(printed)
+        .doesNotContain(harness.token(), ServerHarness.GIT_TOKEN, ServerHarness.API_KEY);
   }
 
   @Test
@@ -74,9 +85,20 @@ class CliTest {
     harness.model.script(text("Done."));
     String server = harness.origin().toString();
     int status =
-        run("submit", "--server", server, "--token", harness.token(), "--repo", "acme/widgets",
-            "--prompt", "Use the mirror", "--egress-allow", "mirror.example.com,*.example.org,",
-            "--egress-allow", "pypi.example.net:8443");
+        run(
+            "submit",
+            "--server",
+            server,
+            "--token",
+            harness.token(),
+            "--repo",
+            "acme/widgets",
+            "--prompt",
+            "Use the mirror",
+            "--egress-allow",
+            "mirror.example.com,*.example.org,",
+            "--egress-allow",
+            "pypi.example.net:8443");
     assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
     String id = out.toString(StandardCharsets.UTF_8).strip();
     assertThat(harness.task(id).path("egressAllow"))
@@ -84,8 +106,18 @@ class CliTest {
         .containsExactly("mirror.example.com", "*.example.org", "pypi.example.net:8443");
 
     status =
-        run("submit", "--server", server, "--token", harness.token(), "--repo", "acme/widgets",
-            "--prompt", "Reach the metadata service", "--egress-allow", "169.254.169.254");
+        run(
+            "submit",
+            "--server",
+            server,
+            "--token",
+            harness.token(),
+            "--repo",
+            "acme/widgets",
+            "--prompt",
+            "Reach the metadata service",
+            "--egress-allow",
+            "169.254.169.254");
     assertThat(status).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("egressAllow", "169.254.169.254");
   }
@@ -94,10 +126,18 @@ class CliTest {
   void tasksListsWhatWasSubmittedAndCancelEndsAQueuedTask() {
     harness.model.script(text("Done."));
     String id = harness.submit("acme/widgets", "First").path("id").asText();
-    assertThat(run("tasks", "--server", harness.origin().toString(), "--token", harness.token())).isZero();
+    assertThat(run("tasks", "--server", harness.origin().toString(), "--token", harness.token()))
+        .isZero();
     assertThat(out.toString(StandardCharsets.UTF_8)).contains(id, "acme/widgets");
 
-    assertThat(run("cancel", "--server", harness.origin().toString(), "--token", harness.token(), "no-such-task"))
+    assertThat(
+            run(
+                "cancel",
+                "--server",
+                harness.origin().toString(),
+                "--token",
+                harness.token(),
+                "no-such-task"))
         .isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("404");
   }
@@ -105,17 +145,29 @@ class CliTest {
   @Test
   void tokensCanBeCreatedListedAndRevoked() {
     String server = harness.origin().toString();
-    assertThat(run("token", "create", "laptop", "--server", server, "--token", harness.token())).isZero();
+    assertThat(run("token", "create", "laptop", "--server", server, "--token", harness.token()))
+        .isZero();
     String created = out.toString(StandardCharsets.UTF_8).lines().findFirst().orElseThrow();
     assertThat(created).startsWith("dh_");
     out.reset();
-    assertThat(run("tasks", "--server", server, "--token", created)).as("the new token works").isZero();
+    assertThat(run("tasks", "--server", server, "--token", created))
+        .as("the new token works")
+        .isZero();
     assertThat(run("token", "list", "--server", server, "--token", harness.token())).isZero();
     String listing = out.toString(StandardCharsets.UTF_8);
     assertThat(listing).contains("laptop").doesNotContain(created);
-    String tokenId = listing.lines().filter(line -> line.contains("laptop")).findFirst().orElseThrow().split("\\s+")[0];
-    assertThat(run("token", "revoke", tokenId, "--server", server, "--token", harness.token())).isZero();
-    assertThat(run("tasks", "--server", server, "--token", created)).as("a revoked token is refused").isEqualTo(2);
+    String tokenId =
+        listing
+            .lines()
+            .filter(line -> line.contains("laptop"))
+            .findFirst()
+            .orElseThrow()
+            .split("\\s+")[0];
+    assertThat(run("token", "revoke", tokenId, "--server", server, "--token", harness.token()))
+        .isZero();
+    assertThat(run("tasks", "--server", server, "--token", created))
+        .as("a revoked token is refused")
+        .isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("401");
   }
 
@@ -123,6 +175,7 @@ class CliTest {
   void aServerThatIsNotThereIsOneClearLine() {
     assertThat(run("tasks", "--server", "http://127.0.0.1:9", "--token", "dh_x")).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8).strip())
-        .isEqualTo("dockhand: cannot reach the server at http://127.0.0.1:9 (is `dockhand serve` running?)");
+        .isEqualTo(
+            "dockhand: cannot reach the server at http://127.0.0.1:9 (is `dockhand serve` running?)");
   }
 }

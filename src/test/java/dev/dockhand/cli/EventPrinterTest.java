@@ -42,7 +42,9 @@ class EventPrinterTest {
     printer.event(
         "network.blocked",
         json(Map.of("host", "a\u001b[2J\u001b]0;owned\u0007.example.com", "port", 80, "count", 2)));
-    assertThat(printed()).doesNotContain("\u001b", "\u0007").contains("a?[2J?]0;owned?.example.com");
+    assertThat(printed())
+        .doesNotContain("\u001b", "\u0007")
+        .contains("a?[2J?]0;owned?.example.com");
   }
 
   @Test

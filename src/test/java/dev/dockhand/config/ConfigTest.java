@@ -137,7 +137,9 @@ class ConfigTest {
   @Test
   void secretsDoNotPrintThemselves() {
     Config config =
-        Config.load(Map.of("DOCKHAND_DATA_DIR", dir.toString(), "ANTHROPIC_API_KEY", "sk-ant-secret-value"));
+        Config.load(
+            Map.of(
+                "DOCKHAND_DATA_DIR", dir.toString(), "ANTHROPIC_API_KEY", "sk-ant-secret-value"));
     assertThat(config.toString()).doesNotContain("sk-ant-secret-value").contains("[redacted]");
   }
 
@@ -145,7 +147,8 @@ class ConfigTest {
   void serveWithABadValueStopsWithOneLineNamingTheKeyAndNoStackTrace() throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder builder =
-        new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.dockhand.Main", "serve")
+        new ProcessBuilder(
+                java, "-cp", System.getProperty("java.class.path"), "dev.dockhand.Main", "serve")
             .redirectErrorStream(true);
     builder.environment().put("DOCKHAND_DATA_DIR", dir.toString());
     builder.environment().put("DOCKHAND_SANDBOX_PIDS", "lots");
@@ -153,7 +156,9 @@ class ConfigTest {
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(process.exitValue()).isEqualTo(2);
-    List<String> lines = output.lines().filter(line -> !line.startsWith("WARNING:") && !line.isBlank()).toList();
-    assertThat(lines).containsExactly("dockhand: DOCKHAND_SANDBOX_PIDS: must be a whole number, got 'lots'");
+    List<String> lines =
+        output.lines().filter(line -> !line.startsWith("WARNING:") && !line.isBlank()).toList();
+    assertThat(lines)
+        .containsExactly("dockhand: DOCKHAND_SANDBOX_PIDS: must be a whole number, got 'lots'");
   }
 }

@@ -24,12 +24,10 @@ class QueueSettingsTest {
 
   @Test
   void aCapTooSmallToKeepRoomForHowTheTaskEndsStopsStartUpNamingItsKey() {
-    assertThatThrownBy(
-            () -> QueueSettings.from(new Env(Map.of("DOCKHAND_TASK_MAX_EVENTS", "10"))))
+    assertThatThrownBy(() -> QueueSettings.from(new Env(Map.of("DOCKHAND_TASK_MAX_EVENTS", "10"))))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("DOCKHAND_TASK_MAX_EVENTS");
-    assertThatThrownBy(
-            () -> QueueSettings.from(new Env(Map.of("DOCKHAND_TASK_MAX_EVENT_MB", "0"))))
+    assertThatThrownBy(() -> QueueSettings.from(new Env(Map.of("DOCKHAND_TASK_MAX_EVENT_MB", "0"))))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("DOCKHAND_TASK_MAX_EVENT_MB");
   }

@@ -33,10 +33,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A task far bigger than the server's heap: the agent writes 200,000 small files and 500 MB of
- * text, and the server, in a JVM of its own capped at 256 MB, commits, diffs and pushes it all.
- * The commit streams file by file, the pack is written from disk and the diff is cut at its cap,
- * so the task ends, the server lives on and answers, and no OutOfMemoryError is thrown anywhere
- * (the JVM would exit on the first one). The heap figures read from the GC log are printed.
+ * text, and the server, in a JVM of its own capped at 256 MB, commits, diffs and pushes it all. The
+ * commit streams file by file, the pack is written from disk and the diff is cut at its cap, so the
+ * task ends, the server lives on and answers, and no OutOfMemoryError is thrown anywhere (the JVM
+ * would exit on the first one). The heap figures read from the GC log are printed.
  */
 @Tag("docker")
 class BoundedHeapTest {
@@ -47,9 +47,9 @@ class BoundedHeapTest {
   private static final Pattern GC_BEFORE = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
 
   /**
-   * 200 directories of 1000 one-line files, each different so each is an object of its own, and
-   * 500 files of 1 MiB of text lines: 64 blocks of 16 KiB, each headed by its file and block
-   * number so no two files are equal while deflate still shrinks them (a block fits its window).
+   * 200 directories of 1000 one-line files, each different so each is an object of its own, and 500
+   * files of 1 MiB of text lines: 64 blocks of 16 KiB, each headed by its file and block number so
+   * no two files are equal while deflate still shrinks them (a block fits its window).
    */
   private static final String WRITE_EVERYTHING =
       """
@@ -156,7 +156,11 @@ class BoundedHeapTest {
       long started = System.nanoTime();
       String id;
       try (LiveClient client = LiveClient.connect(server.origin(), token)) {
-        id = harness.submit(server.origin(), token, "acme/widgets", "Write a lot").path("id").asText();
+        id =
+            harness
+                .submit(server.origin(), token, "acme/widgets", "Write a lot")
+                .path("id")
+                .asText();
         client.subscribe(id, 0);
         client.await(
             frame ->
@@ -175,7 +179,8 @@ class BoundedHeapTest {
               HttpResponse.BodyHandlers.ofString());
       assertThat(health.statusCode()).isEqualTo(200);
       JsonNode task = harness.call(server.origin(), token, "GET", "/tasks/" + id, null).json();
-      String diff = harness.call(server.origin(), token, "GET", "/tasks/" + id + "/diff", null).body();
+      String diff =
+          harness.call(server.origin(), token, "GET", "/tasks/" + id + "/diff", null).body();
       System.out.printf(
           "bounded heap %s: %s %s in %d s, timings %s, diff %d chars, heap (MB) %s%n",
           name,
@@ -187,7 +192,8 @@ class BoundedHeapTest {
           heapFigures(gcLog));
       assertThat(server.output()).noneMatch(line -> line.contains("OutOfMemoryError"));
       assertThat(Files.readString(gcLog)).doesNotContain("OutOfMemoryError");
-      return new Finished(task.path("status").asText(), task, diff, "dockhand/" + id.substring(0, 8));
+      return new Finished(
+          task.path("status").asText(), task, diff, "dockhand/" + id.substring(0, 8));
     }
   }
 
@@ -213,8 +219,8 @@ class BoundedHeapTest {
   }
 
   /**
-   * From the GC log: the most heap in use just before a collection (the peak the JVM reached),
-   * and the most still in use just after one (an upper bound of what was live then).
+   * From the GC log: the most heap in use just before a collection (the peak the JVM reached), and
+   * the most still in use just after one (an upper bound of what was live then).
    */
   private static String heapFigures(Path gcLog) throws IOException {
     long before = 0;

@@ -22,10 +22,7 @@ final class Containers {
   private static List<String> ids(String... filter) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("docker", "ps", "-aq", "--no-trunc"));
     command.addAll(List.of(filter));
-    Process process =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .start();
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (process.waitFor() != 0) {
       throw new IllegalStateException("docker ps failed: " + output);

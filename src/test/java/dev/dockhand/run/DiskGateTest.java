@@ -39,7 +39,8 @@ class DiskGateTest {
     DiskGate gate = new DiskGate(disks);
     assertThat(disks.room().enough()).as("this test needs a data disk with room").isTrue();
 
-    CompletableFuture<TaskDisk> making = CompletableFuture.supplyAsync(() -> disks.create("making"));
+    CompletableFuture<TaskDisk> making =
+        CompletableFuture.supplyAsync(() -> disks.create("making"));
     List<TaskDiskRoom> seen = new ArrayList<>();
     List<Integer> admitted = new ArrayList<>();
     // Look as a claim loop would, as often as possible, until the disk is ready.
@@ -56,7 +57,8 @@ class DiskGateTest {
     TaskDiskRoom worst =
         seen.stream().max(Comparator.comparingLong(TaskDiskRoom::promisedBytes)).orElseThrow();
     assertThat(worst.promisedBytes())
-        .as("what the disk being made may still take, at worst of %d looks: %s",
+        .as(
+            "what the disk being made may still take, at worst of %d looks: %s",
             seen.size(), worst.sentence())
         .isLessThanOrEqualTo(settings.imageBytes());
     assertThat(admitted.stream().distinct().toList())

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A task's whole journey through the real parts: the HTTP API, the queue on SQLite, a hardened
- * container on the Docker engine, the agent loop against the stand-in model, a push to a git
- * server over smart HTTP, a pull request on the stand-in GitHub, and every event on the WebSocket.
+ * container on the Docker engine, the agent loop against the stand-in model, a push to a git server
+ * over smart HTTP, a pull request on the stand-in GitHub, and every event on the WebSocket.
  */
 @Tag("docker")
 class EndToEndTest {
@@ -34,7 +34,8 @@ class EndToEndTest {
   @BeforeEach
   void start() {
     harness = new ServerHarness();
-    harness.git.createRepo("acme/widgets", Map.of("README.md", "# Widgets\n", "greeting.txt", "hello\n"));
+    harness.git.createRepo(
+        "acme/widgets", Map.of("README.md", "# Widgets\n", "greeting.txt", "hello\n"));
     harness.start();
   }
 
@@ -60,15 +61,26 @@ class EndToEndTest {
       client.awaitEvent(id, "task.succeeded", WAIT);
 
       List<JsonNode> events = client.events(id);
-      assertThat(events).extracting(event -> event.path("seq").asLong())
+      assertThat(events)
+          .extracting(event -> event.path("seq").asLong())
           .containsExactlyElementsOf(LongStream.rangeClosed(1, events.size()).boxed().toList());
-      assertThat(events).extracting(event -> event.path("kind").asText())
+      assertThat(events)
+          .extracting(event -> event.path("kind").asText())
           .containsSubsequence(
-              "task.queued", "task.started", "message.user", "message.assistant", "tool.call",
-              "tool.result", "git.pushed", "pr.opened", "task.succeeded");
-      JsonNode firstResult = events.stream()
-          .filter(event -> event.path("kind").asText().equals("tool.result"))
-          .findFirst().orElseThrow();
+              "task.queued",
+              "task.started",
+              "message.user",
+              "message.assistant",
+              "tool.call",
+              "tool.result",
+              "git.pushed",
+              "pr.opened",
+              "task.succeeded");
+      JsonNode firstResult =
+          events.stream()
+              .filter(event -> event.path("kind").asText().equals("tool.result"))
+              .findFirst()
+              .orElseThrow();
       assertThat(firstResult.path("data").path("output").asText()).contains("hello", "/workspace");
       assertThat(client.seen()).anyMatch(frame -> frame.path("type").asText().equals("delta"));
 
@@ -86,12 +98,16 @@ class EndToEndTest {
       assertThat(harness.git.files("acme/widgets", branch))
           .containsEntry("greeting.txt", "hello, world\n")
           .containsEntry("NOTES.md", "Changed the greeting.\n");
-      assertThat(harness.git.files("acme/widgets", "main")).containsEntry("greeting.txt", "hello\n");
-      assertThat(harness.github.pullRequests()).singleElement().satisfies(pull -> {
-        assertThat(pull.head()).isEqualTo(branch);
-        assertThat(pull.base()).isEqualTo("main");
-        assertThat(pull.title()).isEqualTo("Make the greeting friendlier");
-      });
+      assertThat(harness.git.files("acme/widgets", "main"))
+          .containsEntry("greeting.txt", "hello\n");
+      assertThat(harness.github.pullRequests())
+          .singleElement()
+          .satisfies(
+              pull -> {
+                assertThat(pull.head()).isEqualTo(branch);
+                assertThat(pull.base()).isEqualTo("main");
+                assertThat(pull.title()).isEqualTo("Make the greeting friendlier");
+              });
 
       ServerHarness.Response diff = harness.call("GET", "/tasks/" + id + "/diff", null);
       assertThat(diff.status()).isEqualTo(200);
@@ -103,7 +119,9 @@ class EndToEndTest {
   @Test
   void aHostOffTheAllowlistIsRefusedInTheToolResultAndRecordedOnTheTask() throws Exception {
     harness.model.script(
-        reply("Fetching.", bash("curl -s http://tracker.example/beacon; curl -s http://tracker.example/again")),
+        reply(
+            "Fetching.",
+            bash("curl -s http://tracker.example/beacon; curl -s http://tracker.example/again")),
         text("The host was blocked."));
     try (LiveClient client = harness.live()) {
       String id = harness.submit("acme/widgets", "Phone home").path("id").asText();
@@ -111,18 +129,24 @@ class EndToEndTest {
       client.awaitEvent(id, "task.succeeded", WAIT);
 
       List<JsonNode> events = client.events(id);
-      JsonNode result = events.stream()
-          .filter(event -> event.path("kind").asText().equals("tool.result"))
-          .findFirst().orElseThrow();
+      JsonNode result =
+          events.stream()
+              .filter(event -> event.path("kind").asText().equals("tool.result"))
+              .findFirst()
+              .orElseThrow();
       assertThat(result.path("data").path("output").asText())
           .contains("tracker.example:80", "egressAllow", "DOCKHAND_EGRESS_ALLOW");
-      List<JsonNode> blocked = events.stream()
-          .filter(event -> event.path("kind").asText().equals("network.blocked"))
-          .toList();
-      assertThat(blocked).isNotEmpty().allSatisfy(event -> {
-        assertThat(event.path("data").path("host").asText()).isEqualTo("tracker.example");
-        assertThat(event.path("data").path("port").asInt()).isEqualTo(80);
-      });
+      List<JsonNode> blocked =
+          events.stream()
+              .filter(event -> event.path("kind").asText().equals("network.blocked"))
+              .toList();
+      assertThat(blocked)
+          .isNotEmpty()
+          .allSatisfy(
+              event -> {
+                assertThat(event.path("data").path("host").asText()).isEqualTo("tracker.example");
+                assertThat(event.path("data").path("port").asInt()).isEqualTo(80);
+              });
       assertThat(blocked.getLast().path("data").path("count").asLong()).isEqualTo(2);
       assertThat(harness.task(id).path("status").asText()).isEqualTo("succeeded");
     }
@@ -135,7 +159,8 @@ class EndToEndTest {
       String id = harness.submit("acme/widgets", "Is there anything to fix?").path("id").asText();
       client.subscribe(id, 0);
       client.awaitEvent(id, "task.succeeded", WAIT);
-      assertThat(client.events(id)).extracting(event -> event.path("kind").asText())
+      assertThat(client.events(id))
+          .extracting(event -> event.path("kind").asText())
           .doesNotContain("git.pushed", "pr.opened");
       assertThat(harness.git.branches("acme/widgets")).containsExactly("main");
       assertThat(harness.task(id).has("headBranch")).isFalse();
@@ -168,7 +193,8 @@ class EndToEndTest {
       assertThat(harness.git.files("acme/widgets", branch))
           .containsEntry("half.txt", "half done\n");
       assertThat(harness.github.pullRequests()).isEmpty();
-      assertThat(client.events(id)).extracting(event -> event.path("kind").asText())
+      assertThat(client.events(id))
+          .extracting(event -> event.path("kind").asText())
           .containsSubsequence("tool.result", "git.pushed", "task.failed")
           .doesNotContain("pr.opened");
       assertThat(harness.model.answered()).hasSize(2);
@@ -189,7 +215,8 @@ class EndToEndTest {
 
       assertThat(harness.task(id).path("status").asText()).isEqualTo("cancelled");
       assertThat(Containers.labelled("dockhand.task=" + id)).isEmpty();
-      assertThat(client.events(id)).extracting(event -> event.path("kind").asText())
+      assertThat(client.events(id))
+          .extracting(event -> event.path("kind").asText())
           .contains("message.assistant", "tool.call", "tool.result")
           .doesNotContain("git.pushed");
     }
@@ -207,7 +234,10 @@ class EndToEndTest {
       client.subscribe(id, 0);
       client.awaitEvent(id, "task.succeeded", WAIT);
 
-      assertThat(harness.call("POST", "/tasks/" + id + "/messages", Map.of("content", "Now add b.txt")).status())
+      assertThat(
+              harness
+                  .call("POST", "/tasks/" + id + "/messages", Map.of("content", "Now add b.txt"))
+                  .status())
           .isEqualTo(202);
       client.awaitEvent(id, "task.succeeded", WAIT);
 
@@ -218,7 +248,8 @@ class EndToEndTest {
       assertThat(harness.github.pullRequests()).hasSize(1);
       JsonNode lastRequest = harness.model.answered().get(3).body();
       assertThat(lastRequest.path("messages").toString()).contains("Add a.txt", "Now add b.txt");
-      assertThat(harness.call("GET", "/tasks/" + id + "/diff", null).body()).contains("+++ b/a.txt", "+++ b/b.txt");
+      assertThat(harness.call("GET", "/tasks/" + id + "/diff", null).body())
+          .contains("+++ b/a.txt", "+++ b/b.txt");
     }
   }
 }

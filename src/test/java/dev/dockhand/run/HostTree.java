@@ -15,9 +15,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What a directory on the host holds, examined without following links: every entry's kind,
- * size, modification time and (for files) content hash, or a link's target. Two snapshots are
- * equal exactly when nothing below was created, removed, written or touched. Stateless.
+ * What a directory on the host holds, examined without following links: every entry's kind, size,
+ * modification time and (for files) content hash, or a link's target. Two snapshots are equal
+ * exactly when nothing below was created, removed, written or touched. Stateless.
  */
 final class HostTree {
   private HostTree() {}
@@ -44,7 +44,11 @@ final class HostTree {
               } else if (attributes.isRegularFile()) {
                 entries.put(
                     key,
-                    "file " + attributes.size() + " " + attributes.lastModifiedTime() + " "
+                    "file "
+                        + attributes.size()
+                        + " "
+                        + attributes.lastModifiedTime()
+                        + " "
                         + sha256(Files.readAllBytes(file)));
               } else {
                 entries.put(key, "other " + attributes.lastModifiedTime());

@@ -45,16 +45,17 @@ import org.junit.jupiter.api.TestInstance;
  * An agent that attacks the host through its workspace: each vector is planted by a scripted bash
  * command that really runs in the container, in a task of its own (a guard tripped by one cannot
  * hide another), and then the task ends and the host commits and pushes. For every vector nothing
- * on the host outside the task's disk is created, changed or read (marker files and directories
- * the test made on the host stay as they were; a host secret never reaches the pushed files, the
- * diff or an event), the task ends with a clear outcome, and the server stays healthy: {@code
- * /healthz} answers and an ordinary task right after succeeds. One harness serves every vector.
+ * on the host outside the task's disk is created, changed or read (marker files and directories the
+ * test made on the host stay as they were; a host secret never reaches the pushed files, the diff
+ * or an event), the task ends with a clear outcome, and the server stays healthy: {@code /healthz}
+ * answers and an ordinary task right after succeeds. One harness serves every vector.
  */
 @Tag("docker")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HostileWorkspaceTest {
   private static final Duration WAIT = Duration.ofSeconds(90);
   private static final String REPO = "acme/widgets";
+
   /** More "../" than any path on this host is deep. */
   private static final String UP = "../".repeat(24);
 
@@ -90,9 +91,18 @@ class HostileWorkspaceTest {
     Path hooks = Files.createDirectories(hostDir.resolve("hooks"));
     for (String hook :
         List.of(
-            "pre-commit", "prepare-commit-msg", "commit-msg", "post-commit", "pre-push",
-            "post-checkout", "reference-transaction", "post-rewrite", "gpg", "fsmonitor",
-            "filter", "textconv")) {
+            "pre-commit",
+            "prepare-commit-msg",
+            "commit-msg",
+            "post-commit",
+            "pre-push",
+            "post-checkout",
+            "reference-transaction",
+            "post-rewrite",
+            "gpg",
+            "fsmonitor",
+            "filter",
+            "textconv")) {
       Path script = hooks.resolve(hook);
       Files.writeString(script, "#!/bin/sh\ntouch '" + hostDir.resolve("ran-" + hook) + "'\ncat\n");
       Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -123,9 +133,13 @@ class HostileWorkspaceTest {
   /** After every vector: the host is as it was, and the server still does ordinary work. */
   @AfterEach
   void theHostIsUntouchedAndTheServerStaysHealthy() throws Exception {
-    assertThat(HostTree.snapshot(hostDir)).as("the host directory the test made").isEqualTo(hostBefore);
-    assertThat(Files.readString(harness.dataDir("a").resolve("admin-token"))).isEqualTo(adminTokenBefore);
-    assertThat(Files.readString(harness.dataDir("a").resolve("secret.key"))).isEqualTo(secretKeyBefore);
+    assertThat(HostTree.snapshot(hostDir))
+        .as("the host directory the test made")
+        .isEqualTo(hostBefore);
+    assertThat(Files.readString(harness.dataDir("a").resolve("admin-token")))
+        .isEqualTo(adminTokenBefore);
+    assertThat(Files.readString(harness.dataDir("a").resolve("secret.key")))
+        .isEqualTo(secretKeyBefore);
     for (Path marker : tmpMarkers) {
       assertThat(HostTree.exists(marker)).as("nothing created at %s", marker).isFalse();
     }
@@ -150,9 +164,17 @@ class HostileWorkspaceTest {
         runVector(
             "symbolic-head",
             "cd /workspace && echo changed > head.txt"
-                + " && echo 'ref: " + UP + "tmp/" + head.getFileName() + "' > .git/HEAD"
+                + " && echo 'ref: "
+                + UP
+                + "tmp/"
+                + head.getFileName()
+                + "' > .git/HEAD"
                 + " && mkdir -p .git/refs/heads"
-                + " && echo 'ref: refs/heads/" + UP + "tmp/" + ref.getFileName() + "' > .git/refs/heads/main"
+                + " && echo 'ref: refs/heads/"
+                + UP
+                + "tmp/"
+                + ref.getFileName()
+                + "' > .git/refs/heads/main"
                 + " && echo 'ref: refs/heads/main' > .git/refs/heads/evil"
                 + " && cat .git/HEAD");
 
@@ -169,8 +191,16 @@ class HostileWorkspaceTest {
         runVector(
             "packed-refs",
             "cd /workspace && echo packed > packed.txt"
-                + " && printf '%s refs/heads/" + UP + "tmp/" + packed.getFileName() + "\\n' \"$(git rev-parse HEAD)\" >> .git/packed-refs"
-                + " && printf 'zzzz " + UP + "tmp/" + packed.getFileName() + "\\n^nonsense\\n' >> .git/packed-refs"
+                + " && printf '%s refs/heads/"
+                + UP
+                + "tmp/"
+                + packed.getFileName()
+                + "\\n' \"$(git rev-parse HEAD)\" >> .git/packed-refs"
+                + " && printf 'zzzz "
+                + UP
+                + "tmp/"
+                + packed.getFileName()
+                + "\\n^nonsense\\n' >> .git/packed-refs"
                 + " && tail -n 3 .git/packed-refs");
 
     assertThat(task.status()).isEqualTo("succeeded");
@@ -185,13 +215,27 @@ class HostileWorkspaceTest {
         runVector(
             "lock-links",
             "cd /workspace && echo locked > lock.txt"
-                + " && ln -s " + lock + " .git/index.lock"
-                + " && ln -s " + hostDir.resolve("victim.txt") + " .git/HEAD.lock"
-                + " && ln -s " + data.resolve("secret.key") + " .git/config.lock"
-                + " && ln -s " + data.resolve("admin-token") + " .git/ORIG_HEAD.lock"
-                + " && ln -s " + data.resolve("dockhand.db") + " .git/packed-refs.lock"
-                + " && mkdir -p .git/refs/heads && ln -s " + hostDir.resolve("victim.txt") + " .git/refs/heads/main.lock"
-                + " && ln -s " + hostDir + " .git/objects/incoming"
+                + " && ln -s "
+                + lock
+                + " .git/index.lock"
+                + " && ln -s "
+                + hostDir.resolve("victim.txt")
+                + " .git/HEAD.lock"
+                + " && ln -s "
+                + data.resolve("secret.key")
+                + " .git/config.lock"
+                + " && ln -s "
+                + data.resolve("admin-token")
+                + " .git/ORIG_HEAD.lock"
+                + " && ln -s "
+                + data.resolve("dockhand.db")
+                + " .git/packed-refs.lock"
+                + " && mkdir -p .git/refs/heads && ln -s "
+                + hostDir.resolve("victim.txt")
+                + " .git/refs/heads/main.lock"
+                + " && ln -s "
+                + hostDir
+                + " .git/objects/incoming"
                 + " && ls -l .git/*.lock");
 
     assertThat(task.status()).isEqualTo("succeeded");
@@ -203,21 +247,34 @@ class HostileWorkspaceTest {
     Path hooks = hostDir.resolve("hooks");
     StringBuilder script = new StringBuilder("cd /workspace && mkdir -p .git/hooks");
     for (String hook : List.of("pre-commit", "commit-msg", "post-commit", "pre-push")) {
-      script.append(" && printf '#!/bin/sh\\ntouch ").append(hostDir.resolve("ran-in-" + hook))
-          .append("\\n' > .git/hooks/").append(hook).append(" && chmod +x .git/hooks/").append(hook);
+      script
+          .append(" && printf '#!/bin/sh\\ntouch ")
+          .append(hostDir.resolve("ran-in-" + hook))
+          .append("\\n' > .git/hooks/")
+          .append(hook)
+          .append(" && chmod +x .git/hooks/")
+          .append(hook);
     }
     script
-        .append(" && git config core.hooksPath ").append(hooks)
-        .append(" && git config core.fsmonitor ").append(hooks.resolve("fsmonitor"))
-        .append(" && git config gpg.program ").append(hooks.resolve("gpg"))
+        .append(" && git config core.hooksPath ")
+        .append(hooks)
+        .append(" && git config core.fsmonitor ")
+        .append(hooks.resolve("fsmonitor"))
+        .append(" && git config gpg.program ")
+        .append(hooks.resolve("gpg"))
         .append(" && git config commit.gpgsign true")
-        .append(" && git config filter.evil.clean ").append(hooks.resolve("filter"))
-        .append(" && git config filter.evil.smudge ").append(hooks.resolve("filter"))
+        .append(" && git config filter.evil.clean ")
+        .append(hooks.resolve("filter"))
+        .append(" && git config filter.evil.smudge ")
+        .append(hooks.resolve("filter"))
         .append(" && git config filter.evil.required true")
-        .append(" && git config diff.evil.textconv ").append(hooks.resolve("textconv"))
-        .append(" && git config url.http://127.0.0.1:9/.insteadOf ").append(harness.git.baseUrl())
+        .append(" && git config diff.evil.textconv ")
+        .append(hooks.resolve("textconv"))
+        .append(" && git config url.http://127.0.0.1:9/.insteadOf ")
+        .append(harness.git.baseUrl())
         .append(" && git config remote.origin.pushurl http://127.0.0.1:9/nowhere.git")
-        .append(" && git config include.path ").append(hostDir.resolve("victim.txt"))
+        .append(" && git config include.path ")
+        .append(hostDir.resolve("victim.txt"))
         .append(" && printf '* filter=evil diff=evil\\n' > .gitattributes")
         .append(" && echo configured > config.txt && cat .git/config");
     Finished task = runVector("hooks-config", script.toString());
@@ -237,8 +294,12 @@ class HostileWorkspaceTest {
     Finished task =
         runVector(
             "gitdir-file",
-            "cd /workspace && rm -rf .git && echo 'gitdir: " + fake + "' > .git"
-                + " && mkdir -p sub Nested && ln -s " + fake + " sub/.git"
+            "cd /workspace && rm -rf .git && echo 'gitdir: "
+                + fake
+                + "' > .git"
+                + " && mkdir -p sub Nested && ln -s "
+                + fake
+                + " sub/.git"
                 + " && mkdir Nested/.GIT && echo 'ref: refs/heads/main' > Nested/.GIT/HEAD"
                 + " && echo moved > sub/file.txt && echo kept > Nested/file.txt && cat .git");
 
@@ -256,12 +317,24 @@ class HostileWorkspaceTest {
     Finished task =
         runVector(
             "symlink-secret",
-            "cd /workspace && ln -s " + secretFile + " leak.txt"
-                + " && ln -s " + token + " token.txt"
-                + " && ln -s " + harness.dataDir("a").resolve("secret.key") + " key.txt"
-                + " && ln -s " + hostDir + " outside"
-                + " && ln -s " + hostDir.resolve("ignore-rules") + " .gitignore"
-                + " && ln -s /etc/shadow shadow && ln -s " + UP + " up"
+            "cd /workspace && ln -s "
+                + secretFile
+                + " leak.txt"
+                + " && ln -s "
+                + token
+                + " token.txt"
+                + " && ln -s "
+                + harness.dataDir("a").resolve("secret.key")
+                + " key.txt"
+                + " && ln -s "
+                + hostDir
+                + " outside"
+                + " && ln -s "
+                + hostDir.resolve("ignore-rules")
+                + " .gitignore"
+                + " && ln -s /etc/shadow shadow && ln -s "
+                + UP
+                + " up"
                 + " && ls -l && cat leak.txt; echo cat-exit=$?");
 
     assertThat(task.status()).isEqualTo("succeeded");
@@ -276,7 +349,8 @@ class HostileWorkspaceTest {
         .contains(new PushedEntry(FileMode.SYMLINK, hostDir.resolve("ignore-rules").toString()));
     Map<String, String> files = harness.git.files(REPO, task.branch());
     assertThat(files).doesNotContainKeys("outside/secret.txt", "outside/victim.txt");
-    for (String seen : List.of(String.join("\n", files.values()), task.diff(), task.events(), task.json())) {
+    for (String seen :
+        List.of(String.join("\n", files.values()), task.diff(), task.events(), task.json())) {
       assertThat(seen)
           .doesNotContain(secret)
           .doesNotContain(adminTokenBefore.strip())
@@ -389,7 +463,8 @@ class HostileWorkspaceTest {
       assertThat(Containers.labelled("dockhand.task=" + id)).as("the task's container").isEmpty();
       ServerHarness.Response task = harness.call("GET", "/tasks/" + id, null);
       ServerHarness.Response diff = harness.call("GET", "/tasks/" + id + "/diff", null);
-      ServerHarness.Response events = harness.call("GET", "/tasks/" + id + "/events?limit=1000", null);
+      ServerHarness.Response events =
+          harness.call("GET", "/tasks/" + id + "/events?limit=1000", null);
       JsonNode json = task.json();
       StringBuilder output = new StringBuilder();
       for (JsonNode event : events.json().path("items")) {
@@ -439,7 +514,8 @@ class HostileWorkspaceTest {
           return Optional.empty();
         }
         byte[] bytes = repository.open(tree.getObjectId(0)).getBytes();
-        return Optional.of(new PushedEntry(tree.getFileMode(0), new String(bytes, StandardCharsets.UTF_8)));
+        return Optional.of(
+            new PushedEntry(tree.getFileMode(0), new String(bytes, StandardCharsets.UTF_8)));
       }
     }
   }
@@ -454,6 +530,9 @@ class HostileWorkspaceTest {
   }
 
   private Repository openServerRepo() throws IOException {
-    return new FileRepositoryBuilder().setGitDir(harness.git.repoDir(REPO).toFile()).setBare().build();
+    return new FileRepositoryBuilder()
+        .setGitDir(harness.git.repoDir(REPO).toFile())
+        .setBare()
+        .build();
   }
 }

@@ -48,7 +48,8 @@ class RestartTest {
   }
 
   @Test
-  void aTaskInterruptedByKillNineIsRetriedAfterRestartFromACleanWorkspaceAndFinishes() throws Exception {
+  void aTaskInterruptedByKillNineIsRetriedAfterRestartFromACleanWorkspaceAndFinishes()
+      throws Exception {
     harness.model.script(
         tools(create("/workspace/half-done.txt", "from the first attempt\n")),
         hang(),
@@ -60,7 +61,11 @@ class RestartTest {
     List<String> orphans;
     try (ServerProcess first = ServerProcess.start(environment)) {
       String token = ServerProcess.adminToken(harness.dataDir("a"));
-      id = harness.submit(first.origin(), token, "acme/widgets", "Write done.txt").path("id").asText();
+      id =
+          harness
+              .submit(first.origin(), token, "acme/widgets", "Write done.txt")
+              .path("id")
+              .asText();
       try (LiveClient client = LiveClient.connect(first.origin(), token)) {
         client.subscribe(id, 0);
         client.awaitEvent(id, "tool.result", WAIT);
@@ -70,7 +75,9 @@ class RestartTest {
       assertThat(orphans).hasSize(1);
       first.kill();
     }
-    assertThat(Containers.labelled("dockhand.task=" + id)).as("the dead server's container").hasSize(1);
+    assertThat(Containers.labelled("dockhand.task=" + id))
+        .as("the dead server's container")
+        .hasSize(1);
 
     try (ServerProcess second = ServerProcess.start(environment)) {
       String token = ServerProcess.adminToken(harness.dataDir("a"));
@@ -78,18 +85,21 @@ class RestartTest {
         client.subscribe(id, 0);
         client.awaitEvent(id, "task.succeeded", WAIT);
         List<JsonNode> events = client.events(id);
-        assertThat(events).extracting(event -> event.path("seq").asLong())
+        assertThat(events)
+            .extracting(event -> event.path("seq").asLong())
             .containsExactlyElementsOf(LongStream.rangeClosed(1, events.size()).boxed().toList());
-        assertThat(events).extracting(event -> event.path("kind").asText())
+        assertThat(events)
+            .extracting(event -> event.path("kind").asText())
             .containsSubsequence("task.started", "task.retrying", "task.started", "task.succeeded");
         int retryStart = events.size() - 1;
         while (!events.get(retryStart).path("kind").asText().equals("task.started")) {
           retryStart--;
         }
-        JsonNode listing = events.subList(retryStart, events.size()).stream()
-            .filter(event -> event.path("kind").asText().equals("tool.result"))
-            .findFirst()
-            .orElseThrow();
+        JsonNode listing =
+            events.subList(retryStart, events.size()).stream()
+                .filter(event -> event.path("kind").asText().equals("tool.result"))
+                .findFirst()
+                .orElseThrow();
         assertThat(listing.path("data").path("output").asText())
             .as("the retry's workspace is a fresh clone")
             .contains("README.md")
@@ -102,7 +112,9 @@ class RestartTest {
           .containsKey("done.txt")
           .doesNotContainKey("half-done.txt");
       for (String orphan : orphans) {
-        assertThat(Containers.all()).as("no container of the dead process is left").doesNotContain(orphan);
+        assertThat(Containers.all())
+            .as("no container of the dead process is left")
+            .doesNotContain(orphan);
       }
       assertThat(second.terminate()).as("the JVM's exit status after SIGTERM").isEqualTo(143);
       assertThat(second.output()).contains("Dockhand stopped");

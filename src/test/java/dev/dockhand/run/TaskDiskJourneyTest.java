@@ -54,8 +54,8 @@ import org.junit.jupiter.api.Test;
  * Each task attempt on a disk of its own, seen from outside: the kernel refuses the writer at the
  * limit while the host's free space and the database stay as they were, a neighbour task runs and
  * pushes meanwhile, the disk is unmounted and deleted when the attempt ends, a kill -9 leaves a
- * mount that the next start releases, and a node whose data disk lacks room claims nothing and
- * says why on /readyz.
+ * mount that the next start releases, and a node whose data disk lacks room claims nothing and says
+ * why on /readyz.
  */
 @Tag("docker")
 class TaskDiskJourneyTest {
@@ -171,7 +171,8 @@ class TaskDiskJourneyTest {
       assertThat(bothMounted)
           .as("each running task on its own mounted disk")
           .containsExactlyInAnyOrder(
-              taskRoot.resolve(big + "-1").resolve("fs"), taskRoot.resolve(small + "-1").resolve("fs"));
+              taskRoot.resolve(big + "-1").resolve("fs"),
+              taskRoot.resolve(small + "-1").resolve("fs"));
 
       client.awaitEvent(small, "task.succeeded", WAIT);
       client.awaitEvent(big, "task.succeeded", WAIT);
@@ -189,11 +190,14 @@ class TaskDiskJourneyTest {
         assertThat(result).contains(NO_SPACE);
         long wrote = wrote(result);
         System.out.printf("the agent wrote %.1f MB before the kernel refused%n", wrote / 1e6);
-        assertThat(wrote).as("the agent filled about its limit").isBetween(LIMIT / 2, LIMIT + 16 * MB);
+        assertThat(wrote)
+            .as("the agent filled about its limit")
+            .isBetween(LIMIT / 2, LIMIT + 16 * MB);
       }
       assertGapless(bigEvents);
       assertGapless(client.events(small));
-      assertThat(bigEvents).extracting(event -> event.path("kind").asText())
+      assertThat(bigEvents)
+          .extracting(event -> event.path("kind").asText())
           .containsSubsequence("task.started", "tool.result", "git.pushed", "task.succeeded");
 
       String bigBranch = "dockhand/" + big.substring(0, 8);
@@ -210,7 +214,8 @@ class TaskDiskJourneyTest {
     assertThat(stored.stream().filter(event -> event.kind() == EventKind.TOOL_RESULT))
         .first()
         .satisfies(event -> assertThat(event.data().path("output").asText()).contains(NO_SPACE));
-    try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("dockhand.db"))) {
+    try (Connection db =
+        DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("dockhand.db"))) {
       assertThat(integrityCheck(db)).isEqualTo("ok");
       assertThat(storedSeqs(db, big)).hasSize(stored.size()).isEqualTo(rangeClosed(stored.size()));
       assertThat(storedSeqs(db, small)).isEqualTo(rangeClosed(storedSeqs(db, small).size()));
@@ -233,7 +238,11 @@ class TaskDiskJourneyTest {
     Path firstDisk;
     try (ServerProcess first = ServerProcess.start(environment)) {
       String token = ServerProcess.adminToken(dataDir);
-      id = harness.submit(first.origin(), token, "acme/widgets", "Write done.txt").path("id").asText();
+      id =
+          harness
+              .submit(first.origin(), token, "acme/widgets", "Write done.txt")
+              .path("id")
+              .asText();
       firstDisk = taskRoot.resolve(id + "-1");
       try (LiveClient client = LiveClient.connect(first.origin(), token)) {
         client.subscribe(id, 0);
@@ -246,7 +255,9 @@ class TaskDiskJourneyTest {
           .noneMatch(line -> line.contains("not claiming tasks"));
       first.kill();
     }
-    assertThat(mountsBelow(dataDir)).as("a crash leaves the mount").containsExactly(firstDisk.resolve("fs"));
+    assertThat(mountsBelow(dataDir))
+        .as("a crash leaves the mount")
+        .containsExactly(firstDisk.resolve("fs"));
     assertThat(firstDisk.resolve("disk.img")).exists();
     assertThat(loopDevicesOf(firstDisk)).hasSize(1);
 
@@ -260,7 +271,8 @@ class TaskDiskJourneyTest {
           "restart to listening: %d ms; loop device of the killed attempt freed %d ms after"
               + " listening%n",
           (listening - restarted) / 1_000_000, (System.nanoTime() - listening) / 1_000_000);
-      assertThat(second.output()).anyMatch(line -> line.contains("released 1 task disks left by an earlier run"));
+      assertThat(second.output())
+          .anyMatch(line -> line.contains("released 1 task disks left by an earlier run"));
 
       String token = ServerProcess.adminToken(dataDir);
       try (LiveClient client = LiveClient.connect(second.origin(), token)) {
@@ -268,7 +280,8 @@ class TaskDiskJourneyTest {
         client.awaitEvent(id, "task.succeeded", WAIT);
         List<JsonNode> events = client.events(id);
         assertGapless(events);
-        assertThat(events).extracting(event -> event.path("kind").asText())
+        assertThat(events)
+            .extracting(event -> event.path("kind").asText())
             .containsSubsequence("task.started", "task.retrying", "task.started", "task.succeeded");
       }
       JsonNode task = harness.call(second.origin(), token, "GET", "/tasks/" + id, null).json();
@@ -289,17 +302,28 @@ class TaskDiskJourneyTest {
     Path dataDir = Files.createTempDirectory("dockhand-small-disk-");
     run("mount", "-t", "tmpfs", "-o", "size=300m", "tmpfs", dataDir.toString());
     tmpfsMounts.add(dataDir);
-    harness.model.script(tools(create("/workspace/roomy.txt", "there is room now\n")), text("Done."));
+    harness.model.script(
+        tools(create("/workspace/roomy.txt", "there is room now\n")), text("Done."));
     Map<String, String> environment = environment();
     environment.put("DOCKHAND_DATA_DIR", dataDir.toString());
     environment.put("DOCKHAND_SANDBOX_DISK_MB", "512");
 
     try (ServerProcess server = ServerProcess.start(environment)) {
       String token = ServerProcess.adminToken(dataDir);
-      String id = harness.submit(server.origin(), token, "acme/widgets", "Write roomy.txt").path("id").asText();
-      awaitTrue("the gate says why it holds claims back",
+      String id =
+          harness
+              .submit(server.origin(), token, "acme/widgets", "Write roomy.txt")
+              .path("id")
+              .asText();
+      awaitTrue(
+          "the gate says why it holds claims back",
           () -> server.output().stream().anyMatch(line -> line.contains("not claiming tasks:")));
-      assertThat(harness.call(server.origin(), token, "GET", "/tasks/" + id, null).json().path("status").asText())
+      assertThat(
+              harness
+                  .call(server.origin(), token, "GET", "/tasks/" + id, null)
+                  .json()
+                  .path("status")
+                  .asText())
           .isEqualTo("queued");
       JsonNode notReady = readyz(server);
       assertThat(notReady.path("status").asText()).isEqualTo("not_ready");
@@ -338,7 +362,10 @@ class TaskDiskJourneyTest {
 
   /** Loop devices whose backing file lies in {@code dir}, deleted or not. */
   private static List<String> loopDevicesOf(Path dir) {
-    return run("losetup", "-a").lines().filter(line -> line.contains(dir.toString() + "/")).toList();
+    return run("losetup", "-a")
+        .lines()
+        .filter(line -> line.contains(dir.toString() + "/"))
+        .toList();
   }
 
   /** The blocks a (sparse) file really takes on its filesystem. */
@@ -393,7 +420,8 @@ class TaskDiskJourneyTest {
   }
 
   private static void assertGapless(List<JsonNode> events) {
-    assertThat(events).extracting(event -> event.path("seq").asLong())
+    assertThat(events)
+        .extracting(event -> event.path("seq").asLong())
         .containsExactlyElementsOf(rangeClosed(events.size()));
   }
 

@@ -99,7 +99,8 @@ class TwoNodeTest {
 
     try (LiveClient onA = LiveClient.connect(first.origin(), token);
         LiveClient onB = LiveClient.connect(second.origin(), token)) {
-      String id = harness.submit(first.origin(), token, "acme/widgets", "Say hi").path("id").asText();
+      String id =
+          harness.submit(first.origin(), token, "acme/widgets", "Say hi").path("id").asText();
       onA.subscribe(id, 0);
       onB.subscribe(id, 0);
       onA.awaitEvent(id, "task.succeeded", WAIT);
@@ -107,10 +108,13 @@ class TwoNodeTest {
       LiveClient follower = ranOn.get(30, TimeUnit.SECONDS).equals("a") ? onB : onA;
 
       List<JsonNode> events = follower.events(id);
-      assertThat(events).extracting(event -> event.path("seq").asLong())
+      assertThat(events)
+          .extracting(event -> event.path("seq").asLong())
           .containsExactlyElementsOf(LongStream.rangeClosed(1, events.size()).boxed().toList());
-      assertThat(events).extracting(event -> event.path("kind").asText())
-          .containsSubsequence("task.started", "tool.call", "tool.result", "git.pushed", "task.succeeded");
+      assertThat(events)
+          .extracting(event -> event.path("kind").asText())
+          .containsSubsequence(
+              "task.started", "tool.call", "tool.result", "git.pushed", "task.succeeded");
       assertThat(follower.seen())
           .as("live text reached the client on the node that did not run the task")
           .anyMatch(frame -> frame.path("type").asText().equals("delta"));
@@ -133,7 +137,8 @@ class TwoNodeTest {
       List<String> ids = new ArrayList<>();
       for (int i = 0; i < tasks; i++) {
         var node = i % 2 == 0 ? first : second;
-        String id = harness.submit(node.origin(), token, "acme/widgets", "Check " + i).path("id").asText();
+        String id =
+            harness.submit(node.origin(), token, "acme/widgets", "Check " + i).path("id").asText();
         ids.add(id);
         client.subscribe(id, 0);
       }
@@ -146,7 +151,9 @@ class TwoNodeTest {
         LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
       }
       assertThat(ran).hasSize(tasks);
-      assertThat(ran).extracting(entry -> entry.substring(2)).containsExactlyInAnyOrderElementsOf(ids);
+      assertThat(ran)
+          .extracting(entry -> entry.substring(2))
+          .containsExactlyInAnyOrderElementsOf(ids);
     }
   }
 }

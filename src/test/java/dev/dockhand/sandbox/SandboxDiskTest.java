@@ -39,8 +39,10 @@ class SandboxDiskTest {
             DiskSettings.from(
                 new Env(
                     Map.of(
-                        "DOCKHAND_SANDBOX_DISK_MB", Long.toString(LIMIT_MB),
-                        "DOCKHAND_SANDBOX_FILES", "4000"))));
+                        "DOCKHAND_SANDBOX_DISK_MB",
+                        Long.toString(LIMIT_MB),
+                        "DOCKHAND_SANDBOX_FILES",
+                        "4000"))));
   }
 
   @AfterAll
@@ -60,7 +62,9 @@ class SandboxDiskTest {
       for (String target : new String[] {"/workspace/big", "/tmp/big", "/home/agent/big"}) {
         ExecResult fill =
             container.exec(
-                bash(SHORT, "head -c 200M /dev/zero > " + target + "; echo exit=$?; rm -f " + target));
+                bash(
+                    SHORT,
+                    "head -c 200M /dev/zero > " + target + "; echo exit=$?; rm -f " + target));
         assertThat(fill.output()).as(target).contains("No space left on device", "exit=1");
       }
       ExecResult together =

@@ -39,10 +39,13 @@ final class SandboxFixture {
 
   /**
    * Whether the tests run under gVisor, whose own kernel answers the commands: some observations
-   * (cgroup files, user namespaces, an out-of-memory kill) differ from runc's, and the tests say how.
+   * (cgroup files, user namespaces, an out-of-memory kill) differ from runc's, and the tests say
+   * how.
    */
   static boolean underGvisor() {
-    return runtimeFromEnvironment().getOrDefault("DOCKHAND_SANDBOX_RUNTIME", "").startsWith("runsc");
+    return runtimeFromEnvironment()
+        .getOrDefault("DOCKHAND_SANDBOX_RUNTIME", "")
+        .startsWith("runsc");
   }
 
   static ExecRequest bash(Duration timeout, String script) {

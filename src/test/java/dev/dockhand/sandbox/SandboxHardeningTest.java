@@ -186,8 +186,7 @@ class SandboxHardeningTest {
               .getNetworkMode();
       // The kernel's interface list (not /sys/class/net, which gVisor does not show).
       ExecResult interfaces =
-          isolated.exec(
-              bash(SHORT, "python3 -c 'import socket; print(socket.if_nameindex())'"));
+          isolated.exec(bash(SHORT, "python3 -c 'import socket; print(socket.if_nameindex())'"));
 
       assertThat(mode).isEqualTo("none");
       assertThat(interfaces.output().trim()).isEqualTo("[(1, 'lo')]");

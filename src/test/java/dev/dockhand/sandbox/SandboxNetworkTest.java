@@ -29,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The {@code allowlist} network in real containers: no interface but loopback, and the egress
  * proxy, reached over its mounted Unix socket, as the only way out. Names that the proxy would
- * resolve to private or link-local addresses resolve through the test's resolver seam, so no
- * packet is ever sent to such an address; the recording connector shows none is even attempted.
+ * resolve to private or link-local addresses resolve through the test's resolver seam, so no packet
+ * is ever sent to such an address; the recording connector shows none is even attempted.
  */
 @Tag("docker")
 class SandboxNetworkTest {
@@ -150,8 +150,7 @@ class SandboxNetworkTest {
         assertThat(result.output()).as(host).isEqualTo("403");
       }
       assertThat(resolved).containsAll(PRIVATE_NAMES.keySet());
-      assertThat(connected)
-          .allSatisfy(address -> assertThat(address.getPort()).isEqualTo(port()));
+      assertThat(connected).allSatisfy(address -> assertThat(address.getPort()).isEqualTo(port()));
     }
   }
 

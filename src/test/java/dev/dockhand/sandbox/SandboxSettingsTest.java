@@ -18,8 +18,7 @@ class SandboxSettingsTest {
           .isInstanceOf(ConfigException.class)
           .hasMessageStartingWith("DOCKHAND_SANDBOX_NETWORK: ");
     }
-    assertThat(
-            SandboxSettings.from(new Env(Map.of("DOCKHAND_SANDBOX_NETWORK", "Open"))).network())
+    assertThat(SandboxSettings.from(new Env(Map.of("DOCKHAND_SANDBOX_NETWORK", "Open"))).network())
         .isEqualTo(SandboxNetwork.OPEN);
   }
 
@@ -27,8 +26,7 @@ class SandboxSettingsTest {
   void aRuntimeNameThatIsNotAPlainNameIsRefusedNamingTheKey() {
     assertThatThrownBy(
             () ->
-                SandboxSettings.from(
-                    new Env(Map.of("DOCKHAND_SANDBOX_RUNTIME", "runsc --debug"))))
+                SandboxSettings.from(new Env(Map.of("DOCKHAND_SANDBOX_RUNTIME", "runsc --debug"))))
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("DOCKHAND_SANDBOX_RUNTIME: ");
   }

@@ -79,8 +79,8 @@ class TaskDiskTreesTest {
   }
 
   /**
-   * 3,000 directories one inside the other: their full path (6,000 bytes) is longer than the
-   * system lets a path be, so a delete that names each by its full path can never reach the bottom.
+   * 3,000 directories one inside the other: their full path (6,000 bytes) is longer than the system
+   * lets a path be, so a delete that names each by its full path can never reach the bottom.
    */
   @Test
   void aTreeNestedDeeperThanAPathMayBeLongIsDeletedWhole() throws IOException {

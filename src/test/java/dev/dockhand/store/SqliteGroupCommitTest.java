@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dockhand.ConflictException;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -167,7 +166,8 @@ class SqliteGroupCommitTest {
   }
 
   @Test
-  void anActionAfterACommitThatThrowsNeitherReplaysTheGroupNorStopsTheOtherWritersActions() throws Exception {
+  void anActionAfterACommitThatThrowsNeitherReplaysTheGroupNorStopsTheOtherWritersActions()
+      throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     Future<Integer> first = writers.submit(() -> database.write(holdUntil(release, "first")));
     awaitQueued(0);

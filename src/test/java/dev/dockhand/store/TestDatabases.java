@@ -59,7 +59,8 @@ public final class TestDatabases {
         Statement statement = connection.createStatement()) {
       List<String> names = new ArrayList<>();
       try (var rows =
-          statement.executeQuery("SELECT datname FROM pg_database WHERE datname LIKE 'dockhand\\_t\\_%'")) {
+          statement.executeQuery(
+              "SELECT datname FROM pg_database WHERE datname LIKE 'dockhand\\_t\\_%'")) {
         while (rows.next()) {
           names.add(rows.getString(1));
         }

@@ -81,7 +81,8 @@ public final class LiveClient implements AutoCloseable {
    * Waits for the next event of {@code kind} on {@code taskId} that this call has not returned
    * before, whether it already arrived (while waiting for something else) or is still to come.
    */
-  public JsonNode awaitEvent(String taskId, String kind, Duration timeout) throws InterruptedException {
+  public JsonNode awaitEvent(String taskId, String kind, Duration timeout)
+      throws InterruptedException {
     Predicate<JsonNode> wanted =
         frame ->
             "event".equals(frame.path("type").asText())
@@ -134,7 +135,11 @@ public final class LiveClient implements AutoCloseable {
         try {
           queue.add(Json.MAPPER.readTree(partial.toString()));
         } catch (IOException e) {
-          queue.add(Json.MAPPER.createObjectNode().put("type", "unreadable").put("text", partial.toString()));
+          queue.add(
+              Json.MAPPER
+                  .createObjectNode()
+                  .put("type", "unreadable")
+                  .put("text", partial.toString()));
         }
         partial.setLength(0);
       }

@@ -19,9 +19,9 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The whole product for end-to-end tests: a real git server over smart HTTP, the stand-in
- * Anthropic and GitHub APIs, and one or more Dockhand nodes (real Docker engine, real database)
- * in this JVM. Each harness has its own data directory and node ids, so harnesses don't meet.
+ * The whole product for end-to-end tests: a real git server over smart HTTP, the stand-in Anthropic
+ * and GitHub APIs, and one or more Dockhand nodes (real Docker engine, real database) in this JVM.
+ * Each harness has its own data directory and node ids, so harnesses don't meet.
  */
 public final class ServerHarness implements AutoCloseable {
   public static final String GIT_TOKEN = "git-token-e2e-0123456789";
@@ -109,7 +109,8 @@ public final class ServerHarness implements AutoCloseable {
                   body == null
                       ? HttpRequest.BodyPublishers.noBody()
                       : HttpRequest.BodyPublishers.ofString(Json.MAPPER.writeValueAsString(body)));
-      HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
       return new Response(response.statusCode(), response.body());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -124,7 +125,8 @@ public final class ServerHarness implements AutoCloseable {
   }
 
   public JsonNode submit(URI origin, String token, String repo, String prompt) {
-    Response response = call(origin, token, "POST", "/tasks", Map.of("repo", repo, "prompt", prompt));
+    Response response =
+        call(origin, token, "POST", "/tasks", Map.of("repo", repo, "prompt", prompt));
     if (response.status() != 201) {
       throw new AssertionError("submit answered " + response.status() + ": " + response.body());
     }

@@ -30,7 +30,8 @@ public final class ServerProcess implements AutoCloseable {
     this.origin = origin;
   }
 
-  public static ServerProcess start(Map<String, String> environment) throws IOException, InterruptedException {
+  public static ServerProcess start(Map<String, String> environment)
+      throws IOException, InterruptedException {
     return start(environment, List.of());
   }
 

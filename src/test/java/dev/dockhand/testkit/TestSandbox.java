@@ -25,8 +25,8 @@ public final class TestSandbox {
   private TestSandbox() {}
 
   /**
-   * {@code values} plus DOCKHAND_SANDBOX_RUNTIME when the test's environment names one, so the
-   * same tests run under runc and under gVisor.
+   * {@code values} plus DOCKHAND_SANDBOX_RUNTIME when the test's environment names one, so the same
+   * tests run under runc and under gVisor.
    */
   public static Map<String, String> withRuntime(Map<String, String> values) {
     String runtime = System.getenv("DOCKHAND_SANDBOX_RUNTIME");

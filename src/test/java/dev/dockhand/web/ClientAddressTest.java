@@ -20,8 +20,7 @@ class ClientAddressTest {
   void behindATrustedProxyTheRightMostUntrustedHopIsTheCaller() {
     assertThat(behindProxy.resolve("127.0.0.1", "198.51.100.1, 203.0.113.9"))
         .isEqualTo("203.0.113.9");
-    assertThat(behindProxy.resolve("127.0.0.1", "203.0.113.9, 127.0.0.1"))
-        .isEqualTo("203.0.113.9");
+    assertThat(behindProxy.resolve("127.0.0.1", "203.0.113.9, 127.0.0.1")).isEqualTo("203.0.113.9");
     assertThat(behindProxy.resolve("127.0.0.1", null)).isEqualTo("127.0.0.1");
   }
 

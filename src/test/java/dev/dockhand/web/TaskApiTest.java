@@ -218,8 +218,7 @@ class TaskApiTest {
     assertThat(first.statusCode()).isEqualTo(201);
     HttpResponse<String> sameHosts = submitWithKey("key-h", withHosts("\"A.Example.com\""));
     assertThat(WebHarness.json(sameHosts).get("id")).isEqualTo(WebHarness.json(first).get("id"));
-    assertThat(submitWithKey("key-h", withHosts("\"b.example.com\"")).statusCode())
-        .isEqualTo(409);
+    assertThat(submitWithKey("key-h", withHosts("\"b.example.com\"")).statusCode()).isEqualTo(409);
     assertThat(submitWithKey("key-h", VALID).statusCode()).isEqualTo(409);
   }
 

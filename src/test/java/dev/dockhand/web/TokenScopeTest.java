@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -187,8 +186,7 @@ class TokenScopeTest {
   void aSessionActsAsAdminForAnAdminAndAsWriteForEveryoneElse() {
     WebHarness.Person bob = harness.person("bob");
     for (var person : List.of(harness.local(), bob)) {
-      String cookie =
-          HostCookie.SESSION + "=" + harness.auth().sessions().create(person.id());
+      String cookie = HostCookie.SESSION + "=" + harness.auth().sessions().create(person.id());
       JsonNode me =
           WebHarness.json(
               harness.send(

@@ -9,8 +9,8 @@ import dev.dockhand.config.Config;
 import dev.dockhand.config.Secret;
 import dev.dockhand.events.Event;
 import dev.dockhand.events.EventHub;
-import dev.dockhand.events.EventPayload;
 import dev.dockhand.events.EventLog;
+import dev.dockhand.events.EventPayload;
 import dev.dockhand.metrics.Metrics;
 import dev.dockhand.queue.NewTask;
 import dev.dockhand.queue.Task;
@@ -61,7 +61,12 @@ public final class WebHarness implements AutoCloseable {
     this.database = Database.open(config);
     this.log = new EventLog(database);
     this.hub = new EventHub(database, log);
-    this.queue = new TaskQueue(database, log, hub, config.queue(),
+    this.queue =
+        new TaskQueue(
+            database,
+            log,
+            hub,
+            config.queue(),
             config.agent().submitRules(config.auth().maxActiveTasksPerUser()),
             clock);
     this.auth = Auth.create(config, database, Clock.systemUTC());

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Many connections at once, each subscribing while its tasks' events are appended: every frame
- * sent from the follower's, the publisher's and the message handler's threads must arrive.
+ * Many connections at once, each subscribing while its tasks' events are appended: every frame sent
+ * from the follower's, the publisher's and the message handler's threads must arrive.
  */
 class WebSocketConcurrencyTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
@@ -47,8 +47,7 @@ class WebSocketConcurrencyTest {
   }
 
   @Test
-  void clientsSubscribingWhileEventsAreAppendedEachReceiveEveryEventOnceInOrder()
-      throws Exception {
+  void clientsSubscribingWhileEventsAreAppendedEachReceiveEveryEventOnceInOrder() throws Exception {
     WebHarness.Person alice = harness.person("alice");
     CountDownLatch go = new CountDownLatch(1);
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -64,8 +63,8 @@ class WebSocketConcurrencyTest {
   }
 
   /**
-   * Two tasks on one connection, so replay of one meets live frames of the other; the second
-   * task's only event is appended just as its subscription starts, as the flaky test did.
+   * Two tasks on one connection, so replay of one meets live frames of the other; the second task's
+   * only event is appended just as its subscription starts, as the flaky test did.
    */
   private Void followTwoTasks(WebHarness.Person person, CountDownLatch go) throws Exception {
     Task first = harness.submit(person);

@@ -7,7 +7,6 @@ import dev.dockhand.events.EventPayload;
 import dev.dockhand.queue.Task;
 import dev.dockhand.web.WebHarness;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -18,8 +17,8 @@ import org.openqa.selenium.WebElement;
 /**
  * The sandbox's closed network as the web app shows it, in Debian's headless Chromium at phone
  * size. The server is real but runs no tasks (no Docker): the proxy's {@code network.blocked}
- * events are stored and published here as the pipeline would, so the page's live folding is what
- * is tested.
+ * events are stored and published here as the pipeline would, so the page's live folding is what is
+ * tested.
  */
 @Tag("browser")
 class BlockedNetworkBrowserTest {
@@ -40,14 +39,11 @@ class BlockedNetworkBrowserTest {
   }
 
   private void blocked(String taskId, String host, int port, int count) {
-    harness.append(
-        taskId, new EventPayload.NetworkBlocked(host, port, count));
+    harness.append(taskId, new EventPayload.NetworkBlocked(host, port, count));
   }
 
   private String countOf(String where) {
-    return browser
-        .find(By.cssSelector("[data-blocked='" + where + "'] [data-count]"))
-        .getText();
+    return browser.find(By.cssSelector("[data-blocked='" + where + "'] [data-count]")).getText();
   }
 
   @Test

@@ -233,7 +233,9 @@ class WebAppBrowserTest {
     browser.go("/new"); // the form asks for the repositories: the first call after revocation
 
     assertThat(browser.find(By.cssSelector("[role=alert]")).getText()).contains("revoked");
-    assertThat(browser.script("return window.sameDocument")).as("no reload on the way").isEqualTo(true);
+    assertThat(browser.script("return window.sameDocument"))
+        .as("no reload on the way")
+        .isEqualTo(true);
     assertThat(browser.find(By.id("token")).isDisplayed()).isTrue();
     assertThat(browser.script("return localStorage.getItem('dockhand.token')")).isNull();
   }
