@@ -1,16 +1,11 @@
 package dev.dockhand.egress;
 
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -53,7 +48,7 @@ public final class EgressProxy implements AutoCloseable {
   private final Thread acceptor;
   private volatile boolean closed;
 
-  private EgressProxy(Builder builder, ServerSocketChannel server) {
+  private EgressProxy(EgressProxyBuilder builder, ServerSocketChannel server) {
     this.socketPath = builder.socketPath;
     this.allowlist = builder.allowlist;
     this.resolver = builder.resolver;
@@ -72,14 +67,21 @@ public final class EgressProxy implements AutoCloseable {
     this.acceptor = Thread.ofVirtual().name("egress-accept").unstarted(this::acceptLoop);
   }
 
+  /** Starts accepting on the bound {@code server} with the builder's settings. */
+  static EgressProxy serve(EgressProxyBuilder builder, ServerSocketChannel server) {
+    EgressProxy proxy = new EgressProxy(builder, server);
+    proxy.acceptor.start();
+    return proxy;
+  }
+
   /** A proxy with the system resolver, plain connections and the default limits. */
   public static EgressProxy start(Path socketPath, Allowlist allowlist, BlockedListener listener)
       throws IOException {
     return builder(socketPath, allowlist).listener(listener).start();
   }
 
-  public static Builder builder(Path socketPath, Allowlist allowlist) {
-    return new Builder(socketPath, allowlist);
+  public static EgressProxyBuilder builder(Path socketPath, Allowlist allowlist) {
+    return new EgressProxyBuilder(socketPath, allowlist);
   }
 
   public Path socketPath() {
@@ -222,93 +224,5 @@ public final class EgressProxy implements AutoCloseable {
 
   Duration headTimeout() {
     return headTimeout;
-  }
-
-  /** How to make a proxy; every setting but the socket and allowlist has a default. */
-  public static final class Builder {
-    private final Path socketPath;
-    private final Allowlist allowlist;
-    private Resolver resolver = Resolver.SYSTEM;
-    private Connector connector = Connector.plain(Duration.ofSeconds(10));
-    private BlockedListener listener = BlockedListener.NONE;
-    private Clock clock = Clock.systemUTC();
-    private Duration headTimeout = Duration.ofSeconds(10);
-    private Duration reportInterval = Duration.ofSeconds(5);
-    private int maxConnections = 256;
-
-    private Builder(Path socketPath, Allowlist allowlist) {
-      this.socketPath = socketPath;
-      this.allowlist = allowlist;
-    }
-
-    public Builder resolver(Resolver resolver) {
-      this.resolver = resolver;
-      return this;
-    }
-
-    public Builder connector(Connector connector) {
-      this.connector = connector;
-      return this;
-    }
-
-    public Builder listener(BlockedListener listener) {
-      this.listener = listener;
-      return this;
-    }
-
-    /** The clock that paces repeated refusal reports (default: the system's). */
-    public Builder clock(Clock clock) {
-      this.clock = clock;
-      return this;
-    }
-
-    /** How long a client has to send its whole request head (default 10 s). */
-    public Builder headTimeout(Duration headTimeout) {
-      this.headTimeout = headTimeout;
-      return this;
-    }
-
-    /** The least time between two reports of the same refused destination (default 5 s). */
-    public Builder reportInterval(Duration reportInterval) {
-      this.reportInterval = reportInterval;
-      return this;
-    }
-
-    /** Connections served at once; more are answered 503 (default 256). */
-    public Builder maxConnections(int maxConnections) {
-      this.maxConnections = maxConnections;
-      return this;
-    }
-
-    /**
-     * Binds the socket (replacing a stale socket file left by a crash, never any other file), makes
-     * it connectable by every local user (the container runs as a non-root uid) and starts
-     * accepting.
-     */
-    public EgressProxy start() throws IOException {
-      removeStaleSocket(socketPath);
-      ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-      try {
-        server.bind(UnixDomainSocketAddress.of(socketPath));
-        Files.setPosixFilePermissions(socketPath, PosixFilePermissions.fromString("rw-rw-rw-"));
-      } catch (IOException | RuntimeException e) {
-        server.close();
-        throw e;
-      }
-      EgressProxy proxy = new EgressProxy(this, server);
-      proxy.acceptor.start();
-      return proxy;
-    }
-
-    private static void removeStaleSocket(Path path) throws IOException {
-      if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-        return;
-      }
-      int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-      if ((mode & 0170000) != 0140000) {
-        throw new IOException(path + " exists and is not a socket; not replacing it");
-      }
-      Files.delete(path);
-    }
   }
 }

@@ -50,7 +50,7 @@ final class IgnoreRules {
     }
     if (attributes.size() > MAX_FILE_BYTES) {
       throw GitException.workspace(
-          WorktreeTree.printable(prefix + ".gitignore")
+          WorktreeNames.printable(prefix + ".gitignore")
               + " is larger than "
               + MAX_FILE_BYTES
               + " bytes, more than Dockhand reads for ignore rules");

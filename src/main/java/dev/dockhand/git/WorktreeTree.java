@@ -40,7 +40,6 @@ final class WorktreeTree {
   private static final int TYPE_DIRECTORY = 0040000;
   private static final int TYPE_LINK = 0120000;
   private static final int OWNER_EXECUTE = 0100;
-  private static final int PRINTABLE_LIMIT = 160;
 
   private enum Kind {
     DIRECTORY,
@@ -126,7 +125,7 @@ final class WorktreeTree {
                 "the worktree is more than "
                     + limits.maxDepth()
                     + " directories deep (at "
-                    + printable(path)
+                    + WorktreeNames.printable(path)
                     + ")");
           }
           Optional<ObjectId> sub =
@@ -166,7 +165,7 @@ final class WorktreeTree {
         }
         if (name.indexOf('\uFFFD') >= 0) {
           throw GitException.workspace(
-              "the name " + printable(prefix + name) + " is not valid UTF-8 text");
+              "the name " + WorktreeNames.printable(prefix + name) + " is not valid UTF-8 text");
         }
         String path = prefix + name;
         if (path.getBytes(StandardCharsets.UTF_8).length > limits.maxPathBytes()) {
@@ -177,7 +176,7 @@ final class WorktreeTree {
     }
     listing.sort(
         (one, other) ->
-            compare(
+            WorktreeNames.compare(
                 one.rawName(),
                 sortsAsTree(one, tracked),
                 other.rawName(),
@@ -215,7 +214,7 @@ final class WorktreeTree {
   private ObjectId blob(Path file, String path, Entry entry) throws IOException {
     if (entry.links() > 1) {
       throw GitException.workspace(
-          printable(path)
+          WorktreeNames.printable(path)
               + " has "
               + entry.links()
               + " names (a hard link); Dockhand commits only files with one name, since"
@@ -231,7 +230,7 @@ final class WorktreeTree {
     }
     if (entry.size() > limits.maxFileBytes()) {
       throw GitException.workspace(
-          printable(path)
+          WorktreeNames.printable(path)
               + " is "
               + entry.size()
               + " bytes, more than the "
@@ -251,7 +250,7 @@ final class WorktreeTree {
           "the worktree's files add up to more than "
               + limits.maxTotalBytes()
               + " bytes (at "
-              + printable(path)
+              + WorktreeNames.printable(path)
               + ")");
     }
   }
@@ -273,7 +272,11 @@ final class WorktreeTree {
 
   private GitException pathTooLong(String path) {
     return GitException.workspace(
-        "the path " + printable(path) + " is longer than " + limits.maxPathBytes() + " bytes");
+        "the path "
+            + WorktreeNames.printable(path)
+            + " is longer than "
+            + limits.maxPathBytes()
+            + " bytes");
   }
 
   private static FileMode modeOf(Entry entry) {
@@ -287,29 +290,5 @@ final class WorktreeTree {
   private static boolean sortsAsTree(Entry entry, Map<String, Tracked> tracked) {
     Tracked was = tracked.get(entry.name());
     return entry.kind() == Kind.DIRECTORY && (was == null || !was.isSubmodule());
-  }
-
-  /** Git's tree order: bytes, with a tree's name compared as if it ended in '/'. */
-  static int compare(byte[] one, boolean oneIsTree, byte[] other, boolean otherIsTree) {
-    int common = Math.min(one.length, other.length);
-    for (int i = 0; i < common; i++) {
-      int difference = (one[i] & 0xff) - (other[i] & 0xff);
-      if (difference != 0) {
-        return difference;
-      }
-    }
-    int next = one.length > common ? one[common] & 0xff : oneIsTree ? '/' : 0;
-    int otherNext = other.length > common ? other[common] & 0xff : otherIsTree ? '/' : 0;
-    return next - otherNext;
-  }
-
-  /** A worktree path as it may appear in a message: no control characters, not too long. */
-  static String printable(String path) {
-    String clean = path.replaceAll("\\p{Cntrl}", "?");
-    return clean.length() <= PRINTABLE_LIMIT
-        ? clean
-        : clean.substring(0, PRINTABLE_LIMIT / 2)
-            + "…"
-            + clean.substring(clean.length() - PRINTABLE_LIMIT / 2);
   }
 }
