@@ -24,20 +24,24 @@ final class ActiveTasks {
 
   /** Refuses one more queued task to a person at the limit; the caller holds their lock. */
   void requireRoom(Handle handle, long userId) {
-    if (count(handle, userId) >= maxPerUser) {
+    // Counting stops at the limit, so a submit costs the same however much a person has queued.
+    if (count(handle, userId, maxPerUser) >= maxPerUser) {
       throw new ActiveLimitReachedException(userId, maxPerUser);
     }
   }
 
   long count(long userId) {
-    return database.jdbi().withHandle(handle -> count(handle, userId));
+    return database.jdbi().withHandle(handle -> count(handle, userId, Integer.MAX_VALUE));
   }
 
-  private static long count(Handle handle, long userId) {
+  /** The person's queued and running tasks, counted up to {@code atMost} (index tasks_active). */
+  private static long count(Handle handle, long userId, int atMost) {
     return handle
         .select(
-            "SELECT COUNT(*) FROM tasks WHERE user_id = ? AND status IN ('queued', 'running')",
-            userId)
+            "SELECT COUNT(*) FROM (SELECT 1 FROM tasks WHERE user_id = ?"
+                + " AND status IN ('queued', 'running') LIMIT ?) active",
+            userId,
+            atMost)
         .mapTo(Long.class)
         .one();
   }
