@@ -29,9 +29,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -142,16 +140,22 @@ class TaskDiskJourneyTest {
       long freeAfterWrite;
       long imageAfterWrite;
       List<Path> bothMounted;
+      Path bigDisk;
+      Path smallDisk;
       try {
         assertThat(midway.await(WAIT.toSeconds(), TimeUnit.SECONDS))
             .as("both tasks reached their second model turn")
             .isTrue();
         bothMounted = mountsBelow(taskRoot);
+        // A loaded host may retry an attempt (a lease that ran out, a slow engine): the disk is
+        // the current attempt's, and why an earlier one ended is printed for whoever reads this.
+        bigDisk = taskRoot.resolve(big + "-" + attemptOf(big, client));
+        smallDisk = taskRoot.resolve(small + "-" + attemptOf(small, client));
         // The task's own filesystem may still hold the write in its page cache; flush it onto
         // the image first, so the sample counts everything the write will ever cost the host.
-        run("sync", "-f", taskRoot.resolve(big + "-1").resolve("fs").toString());
+        run("sync", "-f", bigDisk.resolve("fs").toString());
         freeAfterWrite = Files.getFileStore(dataDir).getUsableSpace();
-        imageAfterWrite = allocatedBytes(taskRoot.resolve(big + "-1").resolve("disk.img"));
+        imageAfterWrite = allocatedBytes(bigDisk.resolve("disk.img"));
       } finally {
         proceed.countDown();
       }
@@ -170,9 +174,7 @@ class TaskDiskJourneyTest {
           .isLessThanOrEqualTo(LIMIT + 16 * MB + 8 * MB);
       assertThat(bothMounted)
           .as("each running task on its own mounted disk")
-          .containsExactlyInAnyOrder(
-              taskRoot.resolve(big + "-1").resolve("fs"),
-              taskRoot.resolve(small + "-1").resolve("fs"));
+          .containsExactlyInAnyOrder(bigDisk.resolve("fs"), smallDisk.resolve("fs"));
 
       client.awaitEvent(small, "task.succeeded", WAIT);
       client.awaitEvent(big, "task.succeeded", WAIT);
@@ -419,6 +421,14 @@ class TaskDiskJourneyTest {
     return Long.parseLong(matcher.group(1));
   }
 
+  /** The task's current attempt; prints why each earlier attempt of it ended. */
+  private int attemptOf(String id, LiveClient client) {
+    client.events(id).stream()
+        .filter(event -> event.path("kind").asText().equals("task.retrying"))
+        .forEach(event -> System.out.printf("task %s was retried: %s%n", id, event.path("data")));
+    return harness.task(id).path("attempt").asInt();
+  }
+
   private static void assertGapless(List<JsonNode> events) {
     assertThat(events)
         .extracting(event -> event.path("seq").asLong())
@@ -474,28 +484,31 @@ class TaskDiskJourneyTest {
 
   /**
    * The stand-in model's answers for several tasks at once, whose requests interleave: each task's
-   * conversation is told apart by a marker in its prompt and takes its own next turn, which may
-   * wait for the other task first. Thread-safe.
+   * conversation is told apart by a marker in its prompt, and its next turn is the one after the
+   * assistant turns the request already holds, so a retried attempt follows the same script.
+   * Thread-safe.
    */
   private static final class Conversations implements Function<JsonNode, ScriptedTurn> {
-    private final Map<String, Deque<Supplier<ScriptedTurn>>> turns = new ConcurrentHashMap<>();
+    private final Map<String, List<Supplier<ScriptedTurn>>> turns = new ConcurrentHashMap<>();
 
     @SafeVarargs
     final Conversations on(String marker, Supplier<ScriptedTurn>... script) {
-      turns.put(marker, new ArrayDeque<>(List.of(script)));
+      turns.put(marker, List.of(script));
       return this;
     }
 
     @Override
     public ScriptedTurn apply(JsonNode request) {
-      String first = request.path("messages").path(0).toString();
-      for (Map.Entry<String, Deque<Supplier<ScriptedTurn>>> entry : turns.entrySet()) {
+      JsonNode messages = request.path("messages");
+      String first = messages.path(0).toString();
+      int taken = 0;
+      for (JsonNode message : messages) {
+        taken += message.path("role").asText().equals("assistant") ? 1 : 0;
+      }
+      for (Map.Entry<String, List<Supplier<ScriptedTurn>>> entry : turns.entrySet()) {
         if (first.contains(entry.getKey())) {
-          Supplier<ScriptedTurn> next;
-          synchronized (entry.getValue()) {
-            next = entry.getValue().poll();
-          }
-          return next == null ? ScriptedTurn.status(400) : next.get();
+          List<Supplier<ScriptedTurn>> script = entry.getValue();
+          return taken < script.size() ? script.get(taken).get() : ScriptedTurn.status(400);
         }
       }
       return ScriptedTurn.status(400);
