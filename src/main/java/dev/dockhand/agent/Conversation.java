@@ -13,6 +13,8 @@ import dev.dockhand.events.EventPayload.Finished;
 import dev.dockhand.events.EventPayload.GitPushed;
 import dev.dockhand.events.EventPayload.NetworkBlocked;
 import dev.dockhand.events.EventPayload.PrOpened;
+import dev.dockhand.events.EventPayload.SetupFinished;
+import dev.dockhand.events.EventPayload.SetupStarted;
 import dev.dockhand.events.EventPayload.TaskQueued;
 import dev.dockhand.events.EventPayload.TaskRetrying;
 import dev.dockhand.events.EventPayload.TaskStarted;
@@ -66,6 +68,8 @@ public final class Conversation {
         case GitPushed p -> {}
         case PrOpened p -> {}
         case NetworkBlocked p -> {}
+        case SetupStarted p -> {}
+        case SetupFinished p -> {}
         case Finished p -> {}
         case Unreadable p -> {}
       }

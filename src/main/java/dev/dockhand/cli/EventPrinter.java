@@ -7,6 +7,8 @@ import dev.dockhand.events.EventPayload.AssistantMessage;
 import dev.dockhand.events.EventPayload.GitPushed;
 import dev.dockhand.events.EventPayload.NetworkBlocked;
 import dev.dockhand.events.EventPayload.PrOpened;
+import dev.dockhand.events.EventPayload.SetupFinished;
+import dev.dockhand.events.EventPayload.SetupStarted;
 import dev.dockhand.events.EventPayload.TaskCancelled;
 import dev.dockhand.events.EventPayload.TaskFailed;
 import dev.dockhand.events.EventPayload.TaskQueued;
@@ -37,8 +39,9 @@ final class EventPrinter {
     this.colour = colour;
   }
 
-  void delta(String text) {
-    out.print(text);
+  /** Live output: the model's text as it is, setup and checks output dimmed. */
+  void delta(String stream, String text) {
+    out.print(stream.equals("text") ? text : dim(text));
     out.flush();
     midDelta = !text.endsWith("\n");
     sawDelta = true;
@@ -72,12 +75,27 @@ final class EventPrinter {
           line(green("⇡ pushed ") + pushed.branch() + dim(" " + pushed.commit()));
       case PrOpened opened -> line(green("⇄ pull request ") + opened.url());
       case NetworkBlocked blocked -> blocked(blocked);
+      case SetupStarted setup ->
+          line(
+              bold("⚙ setup")
+                  + dim(" (" + (setup.file() == null ? setup.source() : setup.file()) + ")"));
+      case SetupFinished setup -> line(setupFinished(setup));
       case TaskSucceeded succeeded -> line(green(bold("✔ succeeded")));
       case TaskFailed failed ->
           line(red(bold("✘ failed")) + ": " + Objects.toString(failed.reason(), ""));
       case TaskCancelled cancelled -> line(yellow(bold("■ cancelled")));
       case Unreadable unreadable -> line(dim(kind + " " + data));
     }
+  }
+
+  private String setupFinished(SetupFinished setup) {
+    String took = dim(" in " + millis(setup.durationMs()));
+    if (setup.cached()) {
+      return green("⚙ environment restored from cache") + took;
+    }
+    return setup.exitCode() == 0
+        ? green("⚙ setup done") + took
+        : red("⚙ setup failed") + " (exit " + setup.exitCode() + ")" + took;
   }
 
   /** One-paragraph summary of a finished task, from its JSON. */
@@ -101,7 +119,18 @@ final class EventPrinter {
     if (timings.isObject() && timings.size() > 0) {
       StringBuilder text = new StringBuilder("  time   ");
       for (String phase :
-          new String[] {"queued", "clone", "container", "firstToken", "agent", "push", "total"}) {
+          new String[] {
+            "queued",
+            "clone",
+            "restore",
+            "setup",
+            "container",
+            "firstToken",
+            "agent",
+            "checks",
+            "push",
+            "total"
+          }) {
         if (timings.has(phase)) {
           text.append(phase).append(' ').append(millis(timings.path(phase).asLong())).append("  ");
         }

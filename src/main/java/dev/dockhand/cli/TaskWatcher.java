@@ -89,7 +89,8 @@ final class TaskWatcher {
             }
           }
         }
-        case "delta" -> printer.delta(frame.path("text").asText());
+        case "delta" ->
+            printer.delta(frame.path("stream").asText("text"), frame.path("text").asText());
         case "error" -> {
           err.println("server: " + frame.path("message").asText());
           return null;

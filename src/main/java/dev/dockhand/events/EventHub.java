@@ -95,12 +95,12 @@ public final class EventHub {
             userId, (id, set) -> set.remove(listener) && set.isEmpty() ? null : set);
   }
 
-  /** Live assistant text, never stored. */
-  public void publishDelta(String taskId, String text) {
-    deliverDelta(taskId, text);
+  /** Live output of {@code stream}, never stored. */
+  public void publishDelta(String taskId, DeltaStream stream, String text) {
+    deliverDelta(taskId, stream, text);
     if (database.postgres()) {
       for (String piece : pieces(text)) {
-        ObjectNode payload = payload(taskId).put("x", piece);
+        ObjectNode payload = payload(taskId).put("k", stream.wire()).put("x", piece);
         database.jdbi().useHandle(handle -> database.notify(handle, DELTAS, payload.toString()));
       }
     }
@@ -125,10 +125,10 @@ public final class EventHub {
     }
   }
 
-  private void deliverDelta(String taskId, String text) {
+  private void deliverDelta(String taskId, DeltaStream stream, String text) {
     Set<EventSubscription> subscriptions = byTask.get(taskId);
     if (subscriptions != null) {
-      subscriptions.forEach(subscription -> subscription.delta(text));
+      subscriptions.forEach(subscription -> subscription.delta(stream, text));
     }
   }
 
@@ -169,7 +169,10 @@ public final class EventHub {
   private void remoteDelta(String text) {
     JsonNode payload = remote(text);
     if (payload != null) {
-      deliverDelta(payload.path("t").asText(), payload.path("x").asText());
+      deliverDelta(
+          payload.path("t").asText(),
+          DeltaStream.ofWire(payload.path("k").asText()),
+          payload.path("x").asText());
     }
   }
 

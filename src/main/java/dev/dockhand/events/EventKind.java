@@ -4,6 +4,8 @@ import dev.dockhand.events.EventPayload.AssistantMessage;
 import dev.dockhand.events.EventPayload.GitPushed;
 import dev.dockhand.events.EventPayload.NetworkBlocked;
 import dev.dockhand.events.EventPayload.PrOpened;
+import dev.dockhand.events.EventPayload.SetupFinished;
+import dev.dockhand.events.EventPayload.SetupStarted;
 import dev.dockhand.events.EventPayload.TaskCancelled;
 import dev.dockhand.events.EventPayload.TaskFailed;
 import dev.dockhand.events.EventPayload.TaskQueued;
@@ -32,6 +34,8 @@ public enum EventKind {
   GIT_PUSHED("git.pushed", GitPushed.class),
   PR_OPENED("pr.opened", PrOpened.class),
   NETWORK_BLOCKED("network.blocked", NetworkBlocked.class),
+  SETUP_STARTED("setup.started", SetupStarted.class),
+  SETUP_FINISHED("setup.finished", SetupFinished.class),
   TASK_SUCCEEDED("task.succeeded", TaskSucceeded.class),
   TASK_FAILED("task.failed", TaskFailed.class),
   TASK_CANCELLED("task.cancelled", TaskCancelled.class);
@@ -73,6 +77,8 @@ public enum EventKind {
       case GitPushed p -> GIT_PUSHED;
       case PrOpened p -> PR_OPENED;
       case NetworkBlocked p -> NETWORK_BLOCKED;
+      case SetupStarted p -> SETUP_STARTED;
+      case SetupFinished p -> SETUP_FINISHED;
       case TaskSucceeded p -> TASK_SUCCEEDED;
       case TaskFailed p -> TASK_FAILED;
       case TaskCancelled p -> TASK_CANCELLED;

@@ -8,6 +8,9 @@ public interface EventListener {
   /** Events of the task in seq order, each exactly once. */
   void onEvent(Event event);
 
-  /** Live assistant text; never stored, so a late subscriber does not see earlier deltas. */
-  default void onDelta(String taskId, String text) {}
+  /**
+   * Live output (the model's text, setup's or checks' output); never stored, so a late subscriber
+   * does not see earlier deltas.
+   */
+  default void onDelta(String taskId, DeltaStream stream, String text) {}
 }

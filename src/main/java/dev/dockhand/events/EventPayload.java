@@ -83,6 +83,23 @@ public sealed interface EventPayload {
     }
   }
 
+  /**
+   * {@code setup.started}: the repository's setup began in the container; {@code source} says where
+   * its commands came from ({@code settings} or {@code devcontainer}, then {@code file} is the
+   * file's path in the repository).
+   */
+  record SetupStarted(String source, String file) implements EventPayload {
+    public SetupStarted {
+      source = orEmpty(source);
+    }
+  }
+
+  /**
+   * {@code setup.finished}: the setup's exit code (0 when it succeeded, -1 when it timed out), how
+   * long it took, and whether a cached environment was restored instead of running it.
+   */
+  record SetupFinished(int exitCode, long durationMs, boolean cached) implements EventPayload {}
+
   /** {@code network.blocked}: the egress proxy refused {@code host:port}, {@code count} times. */
   record NetworkBlocked(String host, int port, long count) implements EventPayload {
     public NetworkBlocked {

@@ -58,10 +58,10 @@ final class EventSubscription {
     }
   }
 
-  void delta(String text) {
+  void delta(DeltaStream stream, String text) {
     if (!closed) {
       try {
-        listener.onDelta(taskId, text);
+        listener.onDelta(taskId, stream, text);
       } catch (RuntimeException e) {
         log.warn("delta listener of task {} failed", taskId, e);
       }

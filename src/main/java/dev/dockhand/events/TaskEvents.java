@@ -11,6 +11,11 @@ public interface TaskEvents {
   /** Stores then publishes. */
   Event append(EventPayload payload);
 
+  /** Live output of {@code stream} (the model's text, setup, checks), never stored. */
+  void delta(DeltaStream stream, String text);
+
   /** Live assistant text, never stored. */
-  void delta(String text);
+  default void delta(String text) {
+    delta(DeltaStream.TEXT, text);
+  }
 }

@@ -1,5 +1,6 @@
 package dev.dockhand.queue;
 
+import dev.dockhand.events.DeltaStream;
 import dev.dockhand.events.Event;
 import dev.dockhand.events.EventKind;
 import dev.dockhand.events.EventPayload;
@@ -194,9 +195,9 @@ final class RunningAttempt implements TaskContext {
     }
 
     @Override
-    public void delta(String text) {
+    public void delta(DeltaStream stream, String text) {
       if (stop.get() != Stop.LEASE_LOST) {
-        queue.hub().publishDelta(task.id(), text);
+        queue.hub().publishDelta(task.id(), stream, text);
       }
     }
   }

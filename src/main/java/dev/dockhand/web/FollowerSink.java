@@ -1,5 +1,6 @@
 package dev.dockhand.web;
 
+import dev.dockhand.events.DeltaStream;
 import dev.dockhand.events.Event;
 
 /** Where a {@link TaskFollower} delivers: one WebSocket connection, or one SSE stream. */
@@ -7,8 +8,8 @@ interface FollowerSink {
   /** Called on the publisher's thread for live events: must not block. */
   void event(Event event);
 
-  /** Live assistant text; never stored, never replayed. */
-  void delta(String taskId, String text);
+  /** Live output (model text, setup, checks); never stored, never replayed. */
+  void delta(String taskId, DeltaStream stream, String text);
 
   /**
    * Blocks the replaying thread until the client has drained enough for another page. False once

@@ -3,6 +3,7 @@ package dev.dockhand.web;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dockhand.Json;
+import dev.dockhand.events.DeltaStream;
 import dev.dockhand.events.Event;
 import dev.dockhand.queue.Task;
 import java.util.concurrent.atomic.AtomicReference;
@@ -41,12 +42,13 @@ final class Frames {
     return into;
   }
 
-  static String delta(String taskId, String text) {
+  static String delta(String taskId, DeltaStream stream, String text) {
     return write(
         Json.MAPPER
             .createObjectNode()
             .put("type", "delta")
             .put("taskId", taskId)
+            .put("stream", stream.wire())
             .put("text", text));
   }
 

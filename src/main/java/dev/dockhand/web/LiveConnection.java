@@ -1,6 +1,7 @@
 package dev.dockhand.web;
 
 import dev.dockhand.DockhandException;
+import dev.dockhand.events.DeltaStream;
 import dev.dockhand.events.Event;
 import dev.dockhand.events.EventHub;
 import dev.dockhand.events.EventLog;
@@ -167,8 +168,8 @@ final class LiveConnection implements FollowerSink {
   }
 
   @Override
-  public void delta(String taskId, String text) {
-    if (outbox.send(Frames.delta(taskId, text))) {
+  public void delta(String taskId, DeltaStream stream, String text) {
+    if (outbox.send(Frames.delta(taskId, stream, text))) {
       parts.metrics().wsSent();
     }
   }

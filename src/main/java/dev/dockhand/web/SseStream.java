@@ -1,6 +1,7 @@
 package dev.dockhand.web;
 
 import dev.dockhand.InvalidInputException;
+import dev.dockhand.events.DeltaStream;
 import dev.dockhand.events.Event;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -147,8 +148,8 @@ final class SseStream {
     }
 
     @Override
-    public void delta(String taskId, String text) {
-      offer("event: delta\ndata: " + Frames.delta(taskId, text) + "\n\n");
+    public void delta(String taskId, DeltaStream stream, String text) {
+      offer("event: delta\ndata: " + Frames.delta(taskId, stream, text) + "\n\n");
     }
 
     private void offer(String chunk) {

@@ -1,5 +1,6 @@
 package dev.dockhand.web;
 
+import dev.dockhand.events.DeltaStream;
 import dev.dockhand.events.Event;
 import dev.dockhand.events.EventHub;
 import dev.dockhand.events.EventListener;
@@ -123,8 +124,8 @@ final class TaskFollower implements AutoCloseable {
     }
 
     @Override
-    public void onDelta(String deltaTaskId, String text) {
-      sink.delta(deltaTaskId, text);
+    public void onDelta(String deltaTaskId, DeltaStream stream, String text) {
+      sink.delta(deltaTaskId, stream, text);
     }
   }
 }

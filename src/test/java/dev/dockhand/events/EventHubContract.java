@@ -50,8 +50,8 @@ abstract class EventHubContract {
     }
 
     @Override
-    public void onDelta(String taskId, String text) {
-      deltas.add(text);
+    public void onDelta(String taskId, DeltaStream stream, String text) {
+      deltas.add(stream == DeltaStream.TEXT ? text : stream.wire() + ":" + text);
     }
 
     Event next() throws InterruptedException {
@@ -122,9 +122,11 @@ abstract class EventHubContract {
     Task task = node.submit(ann, "talk");
     Recorder recorder = new Recorder();
     try (AutoCloseable subscription = node.hub.subscribe(task.id(), 0, recorder)) {
-      node.hub.publishDelta(task.id(), "Hel");
-      node.hub.publishDelta(task.id(), "lo");
+      node.hub.publishDelta(task.id(), DeltaStream.TEXT, "Hel");
+      node.hub.publishDelta(task.id(), DeltaStream.SETUP, "npm ci");
+      node.hub.publishDelta(task.id(), DeltaStream.TEXT, "lo");
       assertThat(recorder.deltas.poll(30, TimeUnit.SECONDS)).isEqualTo("Hel");
+      assertThat(recorder.deltas.poll(30, TimeUnit.SECONDS)).isEqualTo("setup:npm ci");
       assertThat(recorder.deltas.poll(30, TimeUnit.SECONDS)).isEqualTo("lo");
     }
     assertThat(node.eventLog.all(task.id()))

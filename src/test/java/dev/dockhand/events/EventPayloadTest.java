@@ -9,6 +9,8 @@ import dev.dockhand.events.EventPayload.AssistantMessage;
 import dev.dockhand.events.EventPayload.GitPushed;
 import dev.dockhand.events.EventPayload.NetworkBlocked;
 import dev.dockhand.events.EventPayload.PrOpened;
+import dev.dockhand.events.EventPayload.SetupFinished;
+import dev.dockhand.events.EventPayload.SetupStarted;
 import dev.dockhand.events.EventPayload.TaskCancelled;
 import dev.dockhand.events.EventPayload.TaskFailed;
 import dev.dockhand.events.EventPayload.TaskQueued;
@@ -85,6 +87,16 @@ class EventPayloadTest {
             "network.blocked",
             "{\"host\":\"h\",\"port\":443,\"count\":2}"),
         Arguments.of(
+            new SetupStarted("devcontainer", ".devcontainer/devcontainer.json"),
+            "setup.started",
+            "{\"source\":\"devcontainer\",\"file\":\".devcontainer/devcontainer.json\"}"),
+        Arguments.of(
+            new SetupStarted("settings", null), "setup.started", "{\"source\":\"settings\"}"),
+        Arguments.of(
+            new SetupFinished(1, 2500, false),
+            "setup.finished",
+            "{\"exitCode\":1,\"durationMs\":2500,\"cached\":false}"),
+        Arguments.of(
             new TaskFailed("it broke", "agent_error", USAGE, timings),
             "task.failed",
             "{\"reason\":\"it broke\",\"code\":\"agent_error\",\"usage\":"
@@ -149,8 +161,8 @@ class EventPayloadTest {
     JsonNode odd = Json.MAPPER.readTree("{\"what\":\"new\"}");
     JsonNode wrongType = Json.MAPPER.readTree("{\"attempt\":{\"nested\":true}}");
 
-    assertThat(EventPayload.parse("setup.started", odd))
-        .isEqualTo(new Unreadable("setup.started", odd));
+    assertThat(EventPayload.parse("checks.finished", odd))
+        .isEqualTo(new Unreadable("checks.finished", odd));
     assertThat(EventPayload.parse("task.started", wrongType))
         .isEqualTo(new Unreadable("task.started", wrongType));
     assertThat(EventPayload.parse("pr.opened", Json.MAPPER.readTree("[1]")))

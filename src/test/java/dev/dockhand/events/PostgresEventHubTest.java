@@ -44,7 +44,7 @@ class PostgresEventHubTest extends EventHubContract {
         assertThat(seen.status()).isEqualTo(TaskStatus.RUNNING);
 
         String big = "é".repeat(9000); // 18000 bytes: over one NOTIFY payload
-        other.hub.publishDelta(task.id(), big);
+        other.hub.publishDelta(task.id(), DeltaStream.TEXT, big);
         StringBuilder received = new StringBuilder();
         while (received.length() < big.length()) {
           String piece = recorder.deltas.poll(30, TimeUnit.SECONDS);
@@ -52,6 +52,9 @@ class PostgresEventHubTest extends EventHubContract {
           received.append(piece);
         }
         assertThat(received.toString()).isEqualTo(big);
+        // Which stream a delta belongs to crosses nodes too.
+        other.hub.publishDelta(task.id(), DeltaStream.SETUP, "added 1 package");
+        assertThat(recorder.deltas.poll(30, TimeUnit.SECONDS)).isEqualTo("setup:added 1 package");
       }
     }
   }

@@ -1,5 +1,6 @@
 package dev.dockhand.testkit;
 
+import dev.dockhand.events.DeltaStream;
 import dev.dockhand.events.Event;
 import dev.dockhand.events.EventData;
 import dev.dockhand.events.EventKind;
@@ -32,6 +33,7 @@ public final class RecordingTaskContext implements TaskContext {
   private final Task task;
   private final List<Event> events = new CopyOnWriteArrayList<>();
   private final List<String> deltas = new CopyOnWriteArrayList<>();
+  private final List<String> otherDeltas = new CopyOnWriteArrayList<>();
   private final ConcurrentLinkedQueue<String> followUps = new ConcurrentLinkedQueue<>();
   private final List<Runnable> cancelActions = new ArrayList<>();
   private final Map<String, Long> timings = new ConcurrentHashMap<>();
@@ -72,7 +74,11 @@ public final class RecordingTaskContext implements TaskContext {
       }
 
       @Override
-      public void delta(String text) {
+      public void delta(DeltaStream stream, String text) {
+        if (stream != DeltaStream.TEXT) {
+          otherDeltas.add(stream.wire() + ":" + text);
+          return;
+        }
         deltas.add(text);
         deltaListeners.forEach(listener -> listener.accept(text));
       }
@@ -189,8 +195,14 @@ public final class RecordingTaskContext implements TaskContext {
     return List.copyOf(events);
   }
 
+  /** The model's live text. */
   public String deltas() {
     return String.join("", deltas);
+  }
+
+  /** Live setup and checks output, as "stream:text" pieces. */
+  public List<String> otherDeltas() {
+    return List.copyOf(otherDeltas);
   }
 
   public Map<String, Long> timings() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.dockhand.events.DeltaStream;
 import dev.dockhand.events.EventPayload;
 import dev.dockhand.queue.Task;
 import java.net.http.WebSocketHandshakeException;
@@ -86,12 +87,13 @@ class WebSocketTest {
       JsonNode delta = null;
       long deadline = System.nanoTime() + WAIT.toNanos();
       while (delta == null && System.nanoTime() < deadline) {
-        harness.hub().publishDelta(task.id(), "Hel");
+        harness.hub().publishDelta(task.id(), DeltaStream.TEXT, "Hel");
         delta = client.poll(Duration.ofMillis(100)).orElse(null);
       }
       assertThat(delta).as("a delta after the subscription went live").isNotNull();
       assertThat(delta.get("type").asText()).isEqualTo("delta");
       assertThat(delta.get("text").asText()).isEqualTo("Hel");
+      assertThat(delta.get("stream").asText()).isEqualTo("text");
       assertThat(delta.get("taskId").asText()).isEqualTo(task.id());
     }
   }
