@@ -49,6 +49,7 @@ public final class GitWorkspace {
   private final String baseCommit;
   private final WorkspaceLimits limits;
   private ObjectId head;
+  private final ObjectId start;
 
   GitWorkspace(
       RepoUrl repo,
@@ -64,6 +65,7 @@ public final class GitWorkspace {
     this.baseBranch = baseBranch;
     this.baseCommit = baseCommit;
     this.head = head;
+    this.start = head;
     this.limits = limits;
   }
 
@@ -108,6 +110,19 @@ public final class GitWorkspace {
         "--hard",
         "--quiet",
         "HEAD");
+  }
+
+  /**
+   * A regular file of the commit the task starts from, read from the host's own objects (never the
+   * work tree): at most {@code maxBytes + 1} bytes, so a caller can tell a file over its cap.
+   */
+  public Optional<byte[]> startFile(String path, int maxBytes) {
+    try (Repository repository = openHost()) {
+      return StartFiles.read(repository, start, path, maxBytes);
+    } catch (IOException e) {
+      throw GitException.workspace(
+          "cannot read " + path + " (" + e.getClass().getSimpleName() + ")");
+    }
   }
 
   /** The host-only repository. */

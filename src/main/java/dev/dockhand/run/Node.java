@@ -6,6 +6,8 @@ import dev.dockhand.auth.User;
 import dev.dockhand.auth.Users;
 import dev.dockhand.config.Config;
 import dev.dockhand.egress.Resolver;
+import dev.dockhand.env.EnvironmentStore;
+import dev.dockhand.env.Environments;
 import dev.dockhand.events.EventHub;
 import dev.dockhand.events.EventLog;
 import dev.dockhand.git.GitHost;
@@ -100,6 +102,8 @@ public final class Node implements AutoCloseable {
             config.git(),
             owners(config, auth),
             disks,
+            new Environments(new EnvironmentStore(database, clock)),
+            new SetupPhase(SetupPhase.DEFAULT_TIMEOUT, config.publicUrl(), clock),
             network,
             sandbox,
             agent,

@@ -5,7 +5,9 @@ import dev.dockhand.agent.AgentLimitException;
 import dev.dockhand.agent.AgentLoop;
 import dev.dockhand.agent.AgentOutcome;
 import dev.dockhand.config.Secret;
-import dev.dockhand.events.Event;
+import dev.dockhand.env.DevContainer;
+import dev.dockhand.env.Environments;
+import dev.dockhand.env.RepoEnvironment;
 import dev.dockhand.events.EventLog;
 import dev.dockhand.events.EventPayload.GitPushed;
 import dev.dockhand.events.EventPayload.PrOpened;
@@ -17,24 +19,17 @@ import dev.dockhand.git.PublishResult;
 import dev.dockhand.git.RepoUrl;
 import dev.dockhand.git.WorkspaceLimits;
 import dev.dockhand.metrics.Metrics;
-import dev.dockhand.queue.EventLimitException;
 import dev.dockhand.queue.FailureWithResult;
 import dev.dockhand.queue.Task;
 import dev.dockhand.queue.TaskContext;
 import dev.dockhand.queue.TaskQueue;
 import dev.dockhand.queue.TaskResult;
 import dev.dockhand.queue.TaskStep;
-import dev.dockhand.sandbox.ExecRequest;
-import dev.dockhand.sandbox.ExecResult;
 import dev.dockhand.sandbox.Sandbox;
-import dev.dockhand.sandbox.SandboxContainer;
 import dev.dockhand.sandbox.TaskDisk;
 import dev.dockhand.sandbox.TaskDisks;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -48,24 +43,20 @@ public final class TaskPipeline implements TaskStep {
   private final GitSettings git;
   private final TaskOwner.Lookup owners;
   private final TaskDisks disks;
-  private final AttemptNetwork network;
-  private final Sandbox sandbox;
-  private final AgentLoop agent;
+  private final Environments environments;
+  private final ContainerPhase inContainer;
+  private final SetupPhase setup;
   private final Function<RepoUrl, GitPublisher> publishers;
   private final TaskQueue queue;
-  private final EventLog eventLog;
-  private final Metrics metrics;
-  private final AtomicInteger runningContainers = new AtomicInteger();
   private final Clock clock;
   private final WorkspaceLimits limits;
-
-  /** Writing a large checkout is disk-bound; ten minutes covers repositories of gigabytes. */
-  private static final Duration CHECKOUT_TIMEOUT = Duration.ofMinutes(10);
 
   public TaskPipeline(
       GitSettings git,
       TaskOwner.Lookup owners,
       TaskDisks disks,
+      Environments environments,
+      SetupPhase setup,
       AttemptNetwork network,
       Sandbox sandbox,
       AgentLoop agent,
@@ -77,13 +68,11 @@ public final class TaskPipeline implements TaskStep {
     this.git = git;
     this.owners = owners;
     this.disks = disks;
-    this.network = network;
-    this.sandbox = sandbox;
-    this.agent = agent;
+    this.environments = environments;
+    this.setup = setup;
+    this.inContainer = new ContainerPhase(network, sandbox, setup, agent, eventLog, metrics, clock);
     this.publishers = publishers;
     this.queue = queue;
-    this.eventLog = eventLog;
-    this.metrics = metrics;
     this.clock = clock;
     this.limits =
         disks.settings().bounded()
@@ -114,9 +103,10 @@ public final class TaskPipeline implements TaskStep {
                       disk.workspace(),
                       token,
                       limits));
+      RepoEnvironment environment = environmentOf(task, repo, workspace);
       stopIfCancelled(context);
       AgentOutcome outcome =
-          switch (runAgent(context, task, disk, workspace)) {
+          switch (inContainer.run(context, task, disk, workspace, repo, environment)) {
             case AgentEnd.Finished finished -> finished.outcome();
             case AgentEnd.Limited limited ->
                 throw keepWork(context, task, repo, owner, token, workspace, limited.limit());
@@ -181,48 +171,19 @@ public final class TaskPipeline implements TaskStep {
   }
 
   /**
-   * The container lives exactly as long as the agent runs: it is gone before the commit, so nothing
-   * in it can change the work tree while the host reads it. Its proxy outlives it by the moment it
-   * takes to record the last refusals.
+   * The owner's settings for the repository, else its devcontainer.json read from the host's own
+   * clone; a devcontainer.json that cannot be used fails the task before a container is paid for.
    */
-  private AgentEnd runAgent(TaskContext context, Task task, TaskDisk disk, GitWorkspace workspace) {
-    try (AttemptEgress egress = network.open(context);
-        SandboxContainer container =
-            timed(
-                context,
-                "container",
-                () -> sandbox.start(task.id(), egress.mounts(disk.files())))) {
-      metrics.runningSandboxes(runningContainers.incrementAndGet());
-      try {
-        context.onCancel(container::close);
-        stopIfCancelled(context);
-        checkOut(container, workspace);
-        List<Event> history = AttemptHistory.of(eventLog, task.id());
-        AgentOutcome outcome =
-            timed(context, "agent", () -> agent.run(task, container, context, history));
-        metrics.modelUsage(outcome.usage());
-        return new AgentEnd.Finished(outcome);
-      } catch (AgentLimitException | EventLimitException limit) {
-        return new AgentEnd.Limited(limit);
-      } finally {
-        metrics.runningSandboxes(runningContainers.decrementAndGet());
-      }
-    }
-  }
-
-  /** The repository's files are written by the sandbox alone, never by the host. */
-  private static void checkOut(SandboxContainer container, GitWorkspace workspace) {
-    ExecResult checkout =
-        container.exec(
-            ExecRequest.of(CHECKOUT_TIMEOUT, workspace.checkoutCommand().toArray(String[]::new)));
-    if (checkout.exitCode() != 0) {
-      String output = checkout.output().strip();
+  private RepoEnvironment environmentOf(Task task, RepoUrl repo, GitWorkspace workspace) {
+    try {
+      return environments.resolve(task.userId(), repo.cloneUrl(), workspace::startFile);
+    } catch (DevContainer.Unreadable e) {
       throw new DockhandException(
-          "git_checkout",
-          "checking the repository out in the container failed (exit "
-              + checkout.exitCode()
-              + "): "
-              + output.substring(Math.max(0, output.length() - 500)));
+          "setup_failed",
+          e.getMessage()
+              + ". Fix the file, or save this repository's setup in Dockhand (it takes the file's"
+              + " place) at "
+              + setup.settingsLink(repo));
     }
   }
 
@@ -245,12 +206,7 @@ public final class TaskPipeline implements TaskStep {
   }
 
   private <T> T timed(TaskContext context, String phase, Supplier<T> work) {
-    long start = clock.millis();
-    try {
-      return work.get();
-    } finally {
-      context.timing(phase, clock.millis() - start);
-    }
+    return Timed.phase(context, clock, phase, work);
   }
 
   /**
@@ -267,8 +223,6 @@ public final class TaskPipeline implements TaskStep {
   }
 
   private static void stopIfCancelled(TaskContext context) {
-    if (context.cancelled()) {
-      throw new DockhandException("cancelled", "the task was cancelled");
-    }
+    ContainerPhase.stopIfCancelled(context);
   }
 }

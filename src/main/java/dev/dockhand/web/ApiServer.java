@@ -4,8 +4,10 @@ import dev.dockhand.Json;
 import dev.dockhand.auth.Auth;
 import dev.dockhand.auth.UserAdmin;
 import dev.dockhand.config.Config;
+import dev.dockhand.env.EnvironmentStore;
 import dev.dockhand.events.EventHub;
 import dev.dockhand.events.EventLog;
+import dev.dockhand.git.RepoUrl;
 import dev.dockhand.metrics.Metrics;
 import dev.dockhand.queue.TaskQueue;
 import dev.dockhand.store.Database;
@@ -19,8 +21,10 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -87,6 +91,13 @@ public final class ApiServer {
             socket,
             sse,
             limits.maxBodyBytes());
+    EnvironmentRoutes environments =
+        new EnvironmentRoutes(
+            authentication,
+            new EnvironmentStore(parts.database, parts.clock),
+            config.git(),
+            parts.envCacheDrop,
+            limits.maxBodyBytes());
     SecurityHeaders headers = new SecurityHeaders(config.publicUrl());
     this.app =
         Javalin.create(
@@ -98,6 +109,7 @@ public final class ApiServer {
               tasks.register(javalin.routes);
               account.register(javalin.routes);
               admin.register(javalin.routes);
+              environments.register(javalin.routes);
               login.register(javalin.routes);
               ops.register(javalin.routes);
               socket.register(javalin.routes);
@@ -196,6 +208,7 @@ public final class ApiServer {
     private Metrics metrics = new Metrics();
     private Function<String, String> repoValidator = TaskSubmission::basicRepoCheck;
     private Clock clock = Clock.systemUTC();
+    private Optional<BiConsumer<Long, RepoUrl>> envCacheDrop = Optional.empty();
 
     private Builder(
         Config config, Database database, TaskQueue queue, EventLog log, EventHub hub, Auth auth) {
@@ -231,6 +244,14 @@ public final class ApiServer {
      */
     public Builder repoValidator(Function<String, String> repoValidator) {
       this.repoValidator = repoValidator;
+      return this;
+    }
+
+    /**
+     * How {@code POST …/environment/rebuild} drops a user's cached environments of a repository.
+     */
+    public Builder envCacheDrop(BiConsumer<Long, RepoUrl> drop) {
+      this.envCacheDrop = Optional.of(drop);
       return this;
     }
 

@@ -8,7 +8,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * A request's JSON object, read under a size cap, with typed field reads that name the field at
@@ -103,6 +105,34 @@ final class JsonBody {
       strings.add(item.asText());
     }
     return Optional.of(strings);
+  }
+
+  Optional<Boolean> optionalBoolean(String field) {
+    JsonNode value = present(field);
+    if (value == null) {
+      return Optional.empty();
+    }
+    if (!value.isBoolean()) {
+      throw new InvalidInputException(field, field + " must be true or false");
+    }
+    return Optional.of(value.asBoolean());
+  }
+
+  /** A JSON object, as it is; its members are the caller's to check. */
+  Optional<JsonNode> optionalObject(String field) {
+    JsonNode value = present(field);
+    if (value == null) {
+      return Optional.empty();
+    }
+    if (!value.isObject()) {
+      throw new InvalidInputException(field, field + " must be an object");
+    }
+    return Optional.of(value);
+  }
+
+  /** The names of the fields the body holds, in order. */
+  Stream<String> fieldNames() {
+    return object.properties().stream().map(Map.Entry::getKey);
   }
 
   /** The field's value, or null when it is missing or JSON null (both mean "not given"). */

@@ -1,0 +1,174 @@
+package dev.dockhand.run;
+
+import dev.dockhand.DockhandException;
+import dev.dockhand.env.EnvCommand;
+import dev.dockhand.env.RepoEnvironment;
+import dev.dockhand.events.DeltaStream;
+import dev.dockhand.events.EventPayload.SetupFinished;
+import dev.dockhand.events.EventPayload.SetupStarted;
+import dev.dockhand.git.RepoUrl;
+import dev.dockhand.queue.TaskContext;
+import dev.dockhand.sandbox.ExecRequest;
+import dev.dockhand.sandbox.ExecResult;
+import dev.dockhand.sandbox.SandboxContainer;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Runs a repository's setup commands in the task's container before the agent: as the sandbox user,
+ * in /workspace, through the egress proxy like everything else the container does, with the
+ * environment's variables, its output streamed live ({@code setup} deltas) and framed by {@code
+ * setup.started} and {@code setup.finished}. A command that fails stops the setup; unless the
+ * settings say to go on, the task then fails with {@code setup_failed}, the output's tail and where
+ * to change the setup. The commands come from the person or the repository and only ever run in the
+ * sandbox. Stateless and thread-safe.
+ */
+public final class SetupPhase {
+  /** The whole output, kept in the container's /tmp so a failure can quote its end. */
+  static final String LOG = "/tmp/.dockhand-setup.log";
+
+  static final int TAIL_CHARS = 1500;
+  private static final Duration TAIL_TIMEOUT = Duration.ofSeconds(30);
+
+  private final Duration timeout;
+  private final Optional<URI> publicUrl;
+  private final Clock clock;
+
+  /** DOCKHAND_SETUP_TIMEOUT's default: the longest a whole setup may run. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
+
+  /**
+   * @param timeout the longest the whole setup may run
+   * @param publicUrl DOCKHAND_PUBLIC_URL, for the link to the settings in a failure's reason
+   */
+  public SetupPhase(Duration timeout, Optional<URI> publicUrl, Clock clock) {
+    this.timeout = timeout;
+    this.publicUrl = publicUrl;
+    this.clock = clock;
+  }
+
+  /** What the setup did; nothing at all ({@code ran} false) when the environment has none. */
+  record Result(boolean ran, int exitCode, long durationMs) {
+    static final Result NOTHING = new Result(false, 0, 0);
+  }
+
+  Result run(
+      TaskContext context, SandboxContainer container, RepoEnvironment environment, RepoUrl repo) {
+    if (environment.setup().isEmpty()) {
+      return Result.NOTHING;
+    }
+    context
+        .events()
+        .append(new SetupStarted(environment.source(), environment.file().orElse(null)));
+    long start = clock.millis();
+    long deadline = start + timeout.toMillis();
+    int exitCode = 0;
+    EnvCommand failed = null;
+    boolean timedOut = false;
+    try (LiveOutput live = new LiveOutput(context.events(), DeltaStream.SETUP)) {
+      for (EnvCommand command : environment.setup()) {
+        live.accept("$ " + command.display() + "\n");
+        long left = deadline - clock.millis();
+        ExecResult result =
+            left <= 0
+                ? new ExecResult(-1, "", false, true, 0)
+                : container.exec(
+                    new ExecRequest(
+                        logged(command),
+                        "/workspace",
+                        environment.env(),
+                        null,
+                        Duration.ofMillis(left),
+                        live::accept));
+        if (context.cancelled()) {
+          throw new DockhandException("cancelled", "the task was cancelled");
+        }
+        if (result.timedOut() || result.exitCode() != 0) {
+          timedOut = result.timedOut();
+          exitCode = timedOut ? -1 : result.exitCode();
+          failed = command;
+          break;
+        }
+      }
+    }
+    long took = clock.millis() - start;
+    context.timing("setup", took);
+    context.events().append(new SetupFinished(exitCode, took, false));
+    if (failed != null && !environment.continueOnSetupFailure()) {
+      throw failure(container, environment, repo, failed, exitCode, timedOut);
+    }
+    return new Result(true, exitCode, took);
+  }
+
+  /** The command with its output also appended to {@link #LOG}, its own exit code kept. */
+  private static List<String> logged(EnvCommand command) {
+    List<String> argv = new ArrayList<>();
+    argv.addAll(List.of("bash", "-c", "set -o pipefail; \"$@\" 2>&1 | tee -a " + LOG, "setup"));
+    argv.addAll(command.argv());
+    return argv;
+  }
+
+  private DockhandException failure(
+      SandboxContainer container,
+      RepoEnvironment environment,
+      RepoUrl repo,
+      EnvCommand failed,
+      int exitCode,
+      boolean timedOut) {
+    String what = cut(failed.display(), 200);
+    String how = timedOut ? "did not finish within " + minutes(timeout) : "exited with " + exitCode;
+    String tail = tail(container);
+    String from =
+        environment
+            .file()
+            .map(
+                file ->
+                    " The setup comes from the repository's "
+                        + file
+                        + ";"
+                        + " settings saved in Dockhand take its place.")
+            .orElse("");
+    return new DockhandException(
+        "setup_failed",
+        "setup failed: `"
+            + what
+            + "` "
+            + how
+            + "."
+            + (tail.isEmpty() ? "" : " Its output ended with:\n" + tail + "\n")
+            + from
+            + " Edit the setup at "
+            + settingsLink(repo)
+            + ", or let tasks go on when it fails.");
+  }
+
+  private static String tail(SandboxContainer container) {
+    try {
+      ExecResult tail =
+          container.exec(
+              ExecRequest.of(TAIL_TIMEOUT, "tail", "-c", String.valueOf(TAIL_CHARS), LOG));
+      return tail.exitCode() == 0 ? tail.output().strip() : "";
+    } catch (RuntimeException e) {
+      return ""; // the container may be gone; the reason still says what failed
+    }
+  }
+
+  /** The web app's page for this repository's environment. */
+  String settingsLink(RepoUrl repo) {
+    String page = "/#/repos/" + repo.owner() + "/" + repo.name() + "/environment";
+    return publicUrl.map(url -> url.toString().replaceAll("/+$", "") + page).orElse(page);
+  }
+
+  private static String minutes(Duration duration) {
+    long seconds = duration.toSeconds();
+    return seconds % 60 == 0 ? seconds / 60 + " min" : seconds + " s";
+  }
+
+  private static String cut(String text, int max) {
+    return text.length() <= max ? text : text.substring(0, max) + "…";
+  }
+}
