@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.dockhand.events.Event;
 import dev.dockhand.events.EventKind;
 import dev.dockhand.events.EventPayload;
+import dev.dockhand.events.Usage;
 import dev.dockhand.queue.TaskTransitions.Move;
 import java.nio.file.Path;
 import java.time.Duration;
