@@ -33,7 +33,8 @@ abstract class TransitionsContract {
   void open() {
     node =
         new QueueFixture(freshDatabaseUrl(dir), dir, QueueFixture.settings(1000, 1000, 3), clock);
-    transitions = new TaskTransitions(node.database, node.eventLog, node.hub, clock);
+    transitions =
+        new TaskTransitions(node.database, node.eventLog, node.hub, node.queue.taskHub(), clock);
     ann = node.user("ann");
   }
 
