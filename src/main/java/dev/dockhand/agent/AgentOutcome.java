@@ -1,6 +1,6 @@
 package dev.dockhand.agent;
 
-import dev.dockhand.queue.Usage;
+import dev.dockhand.events.Usage;
 
 /**
  * How one run of the agent ended.

@@ -1,7 +1,7 @@
 package dev.dockhand.agent;
 
 import dev.dockhand.config.ConfigException;
-import dev.dockhand.queue.Usage;
+import dev.dockhand.events.Usage;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;

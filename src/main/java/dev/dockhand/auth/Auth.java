@@ -1,7 +1,8 @@
 package dev.dockhand.auth;
 
-import dev.dockhand.config.Config;
 import dev.dockhand.store.Database;
+import java.net.URI;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
 
@@ -10,7 +11,8 @@ import java.util.Optional;
  * configured, the GitHub login. Built once at start-up; thread-safe.
  */
 public final class Auth {
-  private final Config config;
+  private final AuthSettings settings;
+  private final Path dataDir;
   private final Users users;
   private final Sessions sessions;
   private final ApiTokens tokens;
@@ -18,13 +20,15 @@ public final class Auth {
   private final Optional<AccessRecheck> recheck;
 
   private Auth(
-      Config config,
+      AuthSettings settings,
+      Path dataDir,
       Users users,
       Sessions sessions,
       ApiTokens tokens,
       Optional<GitHubLogin> github,
       Optional<AccessRecheck> recheck) {
-    this.config = config;
+    this.settings = settings;
+    this.dataDir = dataDir;
     this.users = users;
     this.sessions = sessions;
     this.tokens = tokens;
@@ -32,29 +36,38 @@ public final class Auth {
     this.recheck = recheck;
   }
 
-  public static Auth create(Config config, Database database, Clock clock) {
-    AuthSettings settings = config.auth();
-    SecretBox secrets = SecretBox.load(settings.secretKey(), config.dataDir());
+  /**
+   * Builds the parts over {@code database}; keys and the local admin token live in {@code dataDir},
+   * and a GitHub sign-in goes to {@code githubUrl} (GITHUB_URL) and {@code githubApiUrl}
+   * (GITHUB_API_URL).
+   */
+  public static Auth create(
+      AuthSettings settings,
+      Path dataDir,
+      URI githubUrl,
+      URI githubApiUrl,
+      Database database,
+      Clock clock) {
+    SecretBox secrets = SecretBox.load(settings.secretKey(), dataDir);
     Users users = new Users(database, secrets, clock);
     // Local mode has no GitHub to ask, and its one user is never rechecked.
     Optional<AccessCheck> access =
-        settings
-            .githubClientId()
-            .map(clientId -> new AccessCheck(settings.access(), config.git().githubApiUrl()));
+        settings.githubClientId().map(clientId -> new AccessCheck(settings.access(), githubApiUrl));
     Optional<GitHubLogin> github =
         access.map(
             check ->
                 new GitHubLogin(
                     settings.githubClientId().orElseThrow(),
                     settings.githubClientSecret().orElseThrow(),
-                    config.git().githubUrl(),
-                    config.git().githubApiUrl(),
+                    githubUrl,
+                    githubApiUrl,
                     new OAuthStates(database, clock),
                     check));
     Optional<AccessRecheck> recheck =
         access.map(check -> new AccessRecheck(settings.access(), check, users, clock));
     return new Auth(
-        config,
+        settings,
+        dataDir,
         users,
         new Sessions(database, clock, settings.sessionTtl()),
         new ApiTokens(database, clock),
@@ -93,12 +106,12 @@ public final class Auth {
     if (!localMode()) {
       return Optional.empty();
     }
-    return LocalAdmin.ensure(config.dataDir(), users, tokens);
+    return LocalAdmin.ensure(dataDir, users, tokens);
   }
 
   /** Who may sign in with GitHub, and who administers the server. */
   public AccessRules access() {
-    return config.auth().access();
+    return settings.access();
   }
 
   /** The local user, and the GitHub logins on DOCKHAND_ADMINS. */

@@ -1,8 +1,8 @@
 package dev.dockhand.cli;
 
-import dev.dockhand.config.Config;
+import dev.dockhand.app.Config;
+import dev.dockhand.app.Node;
 import dev.dockhand.config.ConfigException;
-import dev.dockhand.run.Node;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;

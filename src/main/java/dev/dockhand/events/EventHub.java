@@ -1,34 +1,24 @@
 package dev.dockhand.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.dockhand.Json;
-import dev.dockhand.queue.Task;
-import dev.dockhand.queue.TaskRows;
 import dev.dockhand.store.Database;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Live fan-out of task events, deltas and status changes to this process's subscribers. Events are
- * published only after the transaction that stored them commits. On PostgreSQL every publish also
- * goes out as a small NOTIFY ({taskId, seq}; the receiver reads the row), so subscribers on every
- * node see work done on any node. Listeners run on the publisher's thread and must be quick.
- * Thread-safe.
+ * Live fan-out of task events and deltas to this process's subscribers (a task's status changes
+ * have their own hub, {@code queue.TaskHub}). Events are published only after the transaction that
+ * stored them commits. On PostgreSQL every publish also goes out as a small NOTIFY ({taskId, seq};
+ * the receiver reads the row), so subscribers on every node see work done on any node. Listeners
+ * run on the publisher's thread and must be quick. Thread-safe.
  */
 public final class EventHub {
-  private static final Logger log = LoggerFactory.getLogger(EventHub.class);
   static final String EVENTS = "dockhand_events";
-  static final String TASKS = "dockhand_tasks";
   static final String DELTAS = "dockhand_deltas";
 
   /** NOTIFY payloads must stay under 8000 bytes; deltas are cut into pieces below this. */
@@ -37,18 +27,14 @@ public final class EventHub {
   private final Database database;
   private final EventLog eventLog;
 
-  /** Tells this node's own notifications apart from other nodes'. */
-  private final String origin = UUID.randomUUID().toString().substring(0, 8);
-
+  private final Notifications notifications = new Notifications();
   private final Map<String, Set<EventSubscription>> byTask = new ConcurrentHashMap<>();
-  private final Map<Long, Set<Consumer<Task>>> byUser = new ConcurrentHashMap<>();
 
   public EventHub(Database database, EventLog eventLog) {
     this.database = database;
     this.eventLog = eventLog;
-    database.listen(EVENTS, this::remoteEvent);
-    database.listen(TASKS, this::remoteTask);
-    database.listen(DELTAS, this::remoteDelta);
+    database.listen(EVENTS, notifications.fromOthers(this::remoteEvent));
+    database.listen(DELTAS, notifications.fromOthers(this::remoteDelta));
   }
 
   /**
@@ -81,41 +67,23 @@ public final class EventHub {
     return handle;
   }
 
-  /** Every status change of the user's tasks (the {@code tasks} topic). */
-  public AutoCloseable subscribeTasks(long userId, Consumer<Task> listener) {
-    byUser.compute(
-        userId,
-        (id, set) -> {
-          Set<Consumer<Task>> live = set == null ? ConcurrentHashMap.newKeySet() : set;
-          live.add(listener);
-          return live;
-        });
-    return () ->
-        byUser.computeIfPresent(
-            userId, (id, set) -> set.remove(listener) && set.isEmpty() ? null : set);
-  }
-
   /** Live output of {@code stream}, never stored. */
   public void publishDelta(String taskId, DeltaStream stream, String text) {
     deliverDelta(taskId, stream, text);
     if (database.postgres()) {
       for (String piece : pieces(text)) {
-        ObjectNode payload = payload(taskId).put("k", stream.wire()).put("x", piece);
-        database.jdbi().useHandle(handle -> database.notify(handle, DELTAS, payload.toString()));
+        String payload =
+            notifications.payload(taskId).put("k", stream.wire()).put("x", piece).toString();
+        database.jdbi().useHandle(handle -> database.notify(handle, DELTAS, payload));
       }
     }
   }
 
   /** Publishes {@code event} to every node once the transaction of {@code handle} commits. */
   public void publishOnCommit(Handle handle, Event event) {
-    database.notify(handle, EVENTS, payload(event.taskId()).put("s", event.seq()).toString());
+    String payload = notifications.payload(event.taskId()).put("s", event.seq()).toString();
+    database.notify(handle, EVENTS, payload);
     handle.afterCommit(() -> deliverEvent(event));
-  }
-
-  /** Publishes the task's new state to its owner's topic once the transaction commits. */
-  public void taskChangedOnCommit(Handle handle, Task task) {
-    database.notify(handle, TASKS, payload(task.id()).toString());
-    handle.afterCommit(() -> deliverTask(task));
   }
 
   private void deliverEvent(Event event) {
@@ -132,63 +100,19 @@ public final class EventHub {
     }
   }
 
-  private void deliverTask(Task task) {
-    Set<Consumer<Task>> listeners = byUser.get(task.userId());
-    if (listeners == null) {
-      return;
-    }
-    for (Consumer<Task> listener : listeners) {
-      try {
-        listener.accept(task);
-      } catch (RuntimeException e) {
-        log.warn("task listener failed", e);
-      }
-    }
-  }
-
-  private void remoteEvent(String text) {
-    JsonNode payload = remote(text);
-    if (payload != null && byTask.containsKey(payload.path("t").asText())) {
+  private void remoteEvent(JsonNode payload) {
+    if (byTask.containsKey(payload.path("t").asText())) {
       eventLog
           .get(payload.path("t").asText(), payload.path("s").asLong())
           .ifPresent(this::deliverEvent);
     }
   }
 
-  private void remoteTask(String text) {
-    JsonNode payload = remote(text);
-    if (payload != null && !byUser.isEmpty()) {
-      database
-          .jdbi()
-          .withHandle(handle -> TaskRows.find(handle, payload.path("t").asText()))
-          .filter(task -> byUser.containsKey(task.userId()))
-          .ifPresent(this::deliverTask);
-    }
-  }
-
-  private void remoteDelta(String text) {
-    JsonNode payload = remote(text);
-    if (payload != null) {
-      deliverDelta(
-          payload.path("t").asText(),
-          DeltaStream.ofWire(payload.path("k").asText()),
-          payload.path("x").asText());
-    }
-  }
-
-  /** The parsed payload of another node's notification; null for this node's own or a bad one. */
-  private JsonNode remote(String text) {
-    try {
-      JsonNode payload = Json.MAPPER.readTree(text);
-      return origin.equals(payload.path("o").asText()) ? null : payload;
-    } catch (Exception e) {
-      log.warn("ignoring malformed notification");
-      return null;
-    }
-  }
-
-  private ObjectNode payload(String taskId) {
-    return Json.MAPPER.createObjectNode().put("o", origin).put("t", taskId);
+  private void remoteDelta(JsonNode payload) {
+    deliverDelta(
+        payload.path("t").asText(),
+        DeltaStream.ofWire(payload.path("k").asText()),
+        payload.path("x").asText());
   }
 
   /** Cuts text into pieces of at most MAX_DELTA_BYTES UTF-8 bytes, never inside a character. */

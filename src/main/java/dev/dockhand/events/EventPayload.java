@@ -5,7 +5,6 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dockhand.Json;
-import dev.dockhand.queue.Usage;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;

@@ -1,7 +1,7 @@
 package dev.dockhand.metrics;
 
+import dev.dockhand.events.Usage;
 import dev.dockhand.queue.TaskStatus;
-import dev.dockhand.queue.Usage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;

@@ -5,6 +5,7 @@ import dev.dockhand.events.Event;
 import dev.dockhand.events.EventKind;
 import dev.dockhand.events.EventPayload;
 import dev.dockhand.events.TaskEvents;
+import dev.dockhand.events.Usage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package dev.dockhand.queue;
 
+import dev.dockhand.events.Usage;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

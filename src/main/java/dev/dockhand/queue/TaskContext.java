@@ -1,6 +1,7 @@
 package dev.dockhand.queue;
 
 import dev.dockhand.events.TaskEvents;
+import dev.dockhand.events.Usage;
 import java.util.List;
 import java.util.Optional;
 

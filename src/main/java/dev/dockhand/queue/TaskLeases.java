@@ -3,6 +3,7 @@ package dev.dockhand.queue;
 import dev.dockhand.events.Event;
 import dev.dockhand.events.EventData;
 import dev.dockhand.events.EventPayload;
+import dev.dockhand.events.Usage;
 import dev.dockhand.store.Database;
 import dev.dockhand.store.DbClock;
 import java.time.Clock;

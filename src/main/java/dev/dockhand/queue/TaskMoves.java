@@ -6,6 +6,7 @@ import dev.dockhand.events.EventPayload.TaskFailed;
 import dev.dockhand.events.EventPayload.TaskQueued;
 import dev.dockhand.events.EventPayload.TaskRetrying;
 import dev.dockhand.events.EventPayload.TaskSucceeded;
+import dev.dockhand.events.Usage;
 import dev.dockhand.queue.TaskTransitions.Move;
 import java.time.Instant;
 import java.util.HashMap;

@@ -30,6 +30,7 @@ public final class TaskQueue {
   private final Database database;
   private final EventLog eventLog;
   private final EventHub hub;
+  private final TaskHub taskHub;
   private final QueueSettings settings;
   private final SubmitRules rules;
   private final Clock clock;
@@ -64,10 +65,11 @@ public final class TaskQueue {
     this.database = database;
     this.eventLog = eventLog;
     this.hub = hub;
+    this.taskHub = new TaskHub(database);
     this.settings = settings;
     this.rules = rules;
     this.clock = clock;
-    this.transitions = new TaskTransitions(database, eventLog, hub, clock);
+    this.transitions = new TaskTransitions(database, eventLog, hub, taskHub, clock);
     this.leases = new TaskLeases(database, transitions, settings, clock, dbClock);
     this.active = new ActiveTasks(database, rules.maxActivePerUser());
     this.submissions = new Submissions(transitions, settings, rules, active);
@@ -260,6 +262,11 @@ public final class TaskQueue {
 
   void onCancelRequested(Consumer<String> listener) {
     cancelListeners.add(listener);
+  }
+
+  /** Every status change of a user's tasks (the {@code tasks} topic), from every node. */
+  public TaskHub taskHub() {
+    return taskHub;
   }
 
   TaskLeases leases() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JavaType;
 import dev.dockhand.Json;
+import dev.dockhand.events.Usage;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;

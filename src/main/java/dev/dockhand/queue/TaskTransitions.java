@@ -27,6 +27,7 @@ final class TaskTransitions {
   private final Database database;
   private final EventLog eventLog;
   private final EventHub hub;
+  private final TaskHub taskHub;
   private final Clock clock;
   private final List<Runnable> wakeListeners = new CopyOnWriteArrayList<>();
 
@@ -36,10 +37,12 @@ final class TaskTransitions {
    */
   record Move(TaskStatus to, Map<String, Object> columns, EventPayload event) {}
 
-  TaskTransitions(Database database, EventLog eventLog, EventHub hub, Clock clock) {
+  TaskTransitions(
+      Database database, EventLog eventLog, EventHub hub, TaskHub taskHub, Clock clock) {
     this.database = database;
     this.eventLog = eventLog;
     this.hub = hub;
+    this.taskHub = taskHub;
     this.clock = clock;
     database.listen(WAKE, ignored -> wakeListeners.forEach(Runnable::run));
   }
@@ -169,7 +172,7 @@ final class TaskTransitions {
     hub.publishOnCommit(
         handle,
         eventLog.insertTaken(handle, task.id(), row.lastSeq(), payload, Instant.ofEpochMilli(at)));
-    hub.taskChangedOnCommit(handle, task);
+    taskHub.changedOnCommit(handle, task);
     if (wake) {
       database.notify(handle, WAKE, "");
       handle.afterCommit(() -> wakeListeners.forEach(Runnable::run));

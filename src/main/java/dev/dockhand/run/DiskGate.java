@@ -12,12 +12,12 @@ import org.slf4j.LoggerFactory;
  * still grow to (their images are sparse), and says so in the log when it holds claiming back and
  * when it lets go. Thread-safe.
  */
-final class DiskGate implements ClaimGate {
+public final class DiskGate implements ClaimGate {
   private static final Logger log = LoggerFactory.getLogger(DiskGate.class);
   private final TaskDisks disks;
   private final AtomicBoolean holding = new AtomicBoolean();
 
-  DiskGate(TaskDisks disks) {
+  public DiskGate(TaskDisks disks) {
     this.disks = disks;
   }
 

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * and rescuing the first one's live work. An incarnation whose lease ran out, a node that crashed,
  * may be taken over; a graceful stop gives the id up at once. Thread-safe.
  */
-final class Incarnation implements AutoCloseable {
+public final class Incarnation implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Incarnation.class);
 
   private static final String TAKE =
@@ -61,7 +61,7 @@ final class Incarnation implements AutoCloseable {
    *
    * @throws ConfigException naming DOCKHAND_NODE_ID when a live incarnation holds the id
    */
-  static Incarnation register(
+  public static Incarnation register(
       Database database,
       String nodeId,
       Duration lease,
@@ -94,12 +94,12 @@ final class Incarnation implements AutoCloseable {
   }
 
   /** The random id of this incarnation, on its containers' labels. */
-  String id() {
+  public String id() {
     return id;
   }
 
   /** Whether {@code incarnation} holds its node id with a lease that has not run out. */
-  boolean isLive(String incarnation) {
+  public boolean isLive(String incarnation) {
     return database
         .jdbi()
         .withHandle(

@@ -2,7 +2,6 @@ package dev.dockhand.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.dockhand.config.Config;
 import dev.dockhand.config.ConfigException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,11 +30,10 @@ public final class Database implements AutoCloseable {
     jdbi.getConfig(SqlStatements.class).setUnusedBindingAllowed(true);
   }
 
-  /** Creates the data directory, opens the pool and migrates the schema. */
-  public static Database open(Config config) {
-    return open(config.dbUrl(), config.dataDir());
-  }
-
+  /**
+   * Creates the data directory, opens the pool on {@code dbUrl} (DOCKHAND_DB_URL: jdbc:sqlite: or
+   * jdbc:postgresql:) and migrates the schema.
+   */
   public static Database open(String dbUrl, Path dataDir) {
     try {
       Files.createDirectories(dataDir);

@@ -3,7 +3,6 @@ package dev.dockhand.web;
 import dev.dockhand.Json;
 import dev.dockhand.auth.Auth;
 import dev.dockhand.auth.UserAdmin;
-import dev.dockhand.config.Config;
 import dev.dockhand.env.EnvironmentStore;
 import dev.dockhand.events.EventHub;
 import dev.dockhand.events.EventLog;
@@ -34,26 +33,26 @@ import java.util.function.Function;
  * {@link #start()} once, {@link #stop()} once.
  */
 public final class ApiServer {
-  private final Config config;
+  private final ServerSettings settings;
   private final Javalin app;
   private final LiveSocket socket;
   private final SseStream sse;
   private final ScheduledExecutorService timer;
 
   private ApiServer(Builder parts) {
-    this.config = parts.config;
+    this.settings = parts.settings;
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("dockhand-web-timer").factory());
-    WebLimits limits = config.web();
+    WebLimits limits = settings.limits();
     Metrics metrics = parts.metrics;
     metrics.taskCountSource(parts.queue::countByStatus);
-    HostCookie cookie = new HostCookie(HostCookie.SESSION, config.publicUrl());
-    Authentication authentication = new Authentication(parts.auth, cookie, config.publicUrl());
+    HostCookie cookie = new HostCookie(HostCookie.SESSION, settings.publicUrl());
+    Authentication authentication = new Authentication(parts.auth, cookie, settings.publicUrl());
     LiveConnection.LiveParts live =
         new LiveConnection.LiveParts(parts.queue, parts.log, parts.hub, limits, metrics);
-    ClientAddress address = new ClientAddress(config.auth().trustedProxies());
-    StreamSlots streams = new StreamSlots(config.streams(), address);
+    ClientAddress address = new ClientAddress(settings.auth().trustedProxies());
+    StreamSlots streams = new StreamSlots(settings.streams(), address);
     this.socket = new LiveSocket(authentication, live, timer, streams);
     this.sse = new SseStream(live, streams);
     TaskRoutes tasks =
@@ -64,10 +63,10 @@ public final class ApiServer {
             new TaskSubmission(
                 parts.repoValidator,
                 limits.maxPromptChars(),
-                config.egress().userAdd(),
-                config.agent().ceilings()),
+                settings.egressUserAdd(),
+                settings.ceilings()),
             new SubmitLimiter(
-                parts.clock, config.auth().submitRatePerMinute(), config.auth().submitBurst()),
+                parts.clock, settings.auth().submitRatePerMinute(), settings.auth().submitBurst()),
             limits,
             sse);
     AccountRoutes account =
@@ -76,7 +75,7 @@ public final class ApiServer {
         new LoginRoutes(
             parts.auth,
             cookie,
-            new HostCookie(HostCookie.LOGIN, config.publicUrl()),
+            new HostCookie(HostCookie.LOGIN, settings.publicUrl()),
             authentication,
             this::origin,
             new LoginLimiter(parts.clock),
@@ -95,10 +94,10 @@ public final class ApiServer {
         new EnvironmentRoutes(
             authentication,
             new EnvironmentStore(parts.database, parts.clock),
-            config.git(),
+            settings.git(),
             parts.envCacheDrop,
             limits.maxBodyBytes());
-    SecurityHeaders headers = new SecurityHeaders(config.publicUrl());
+    SecurityHeaders headers = new SecurityHeaders(settings.publicUrl());
     this.app =
         Javalin.create(
             javalin -> {
@@ -123,8 +122,8 @@ public final class ApiServer {
     javalin.concurrency.useVirtualThreads = true;
     javalin.jsonMapper(new JavalinJackson(Json.MAPPER, true));
     javalin.http.maxRequestSize = limits.maxBodyBytes();
-    javalin.jetty.host = config.host();
-    javalin.jetty.port = config.port();
+    javalin.jetty.host = settings.host();
+    javalin.jetty.port = settings.port();
     javalin.jetty.modifyWebSocketServletFactory(
         factory -> {
           factory.setMaxTextMessageSize(limits.wsMaxMessageBytes());
@@ -149,8 +148,13 @@ public final class ApiServer {
   }
 
   public static Builder builder(
-      Config config, Database database, TaskQueue queue, EventLog log, EventHub hub, Auth auth) {
-    return new Builder(config, database, queue, log, hub, auth);
+      ServerSettings settings,
+      Database database,
+      TaskQueue queue,
+      EventLog log,
+      EventHub hub,
+      Auth auth) {
+    return new Builder(settings, database, queue, log, hub, auth);
   }
 
   public ApiServer start() {
@@ -172,9 +176,9 @@ public final class ApiServer {
 
   /** Where people reach this server: DOCKHAND_PUBLIC_URL, else the address it listens on. */
   public URI origin() {
-    return config
+    return settings
         .publicUrl()
-        .orElseGet(() -> URI.create("http://" + hostForUrl(config.host()) + ":" + port()));
+        .orElseGet(() -> URI.create("http://" + hostForUrl(settings.host()) + ":" + port()));
   }
 
   private static String hostForUrl(String host) {
@@ -197,7 +201,7 @@ public final class ApiServer {
 
   /** The parts the server needs; optional ones have working defaults. */
   public static final class Builder {
-    private final Config config;
+    private final ServerSettings settings;
     private final Database database;
     private final TaskQueue queue;
     private final EventLog log;
@@ -211,8 +215,13 @@ public final class ApiServer {
     private Optional<BiConsumer<Long, RepoUrl>> envCacheDrop = Optional.empty();
 
     private Builder(
-        Config config, Database database, TaskQueue queue, EventLog log, EventHub hub, Auth auth) {
-      this.config = config;
+        ServerSettings settings,
+        Database database,
+        TaskQueue queue,
+        EventLog log,
+        EventHub hub,
+        Auth auth) {
+      this.settings = settings;
       this.database = database;
       this.queue = queue;
       this.log = log;
@@ -264,8 +273,8 @@ public final class ApiServer {
       if (repos == null) {
         repos =
             auth.localMode()
-                ? GitHubRepos.local(config.git())
-                : GitHubRepos.signedIn(auth.users(), config.git().githubApiUrl());
+                ? GitHubRepos.local(settings.git())
+                : GitHubRepos.signedIn(auth.users(), settings.git().githubApiUrl());
       }
       return new ApiServer(this);
     }

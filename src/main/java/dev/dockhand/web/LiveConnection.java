@@ -133,7 +133,7 @@ final class LiveConnection implements FollowerSink {
       return;
     }
     tasksTopic =
-        parts.hub().subscribeTasks(caller.userId(), task -> outbox.send(Frames.task(task)));
+        parts.queue().taskHub().subscribe(caller.userId(), task -> outbox.send(Frames.task(task)));
   }
 
   private synchronized void unsubscribeTasks() {

@@ -1,7 +1,7 @@
 package dev.dockhand.web;
 
+import dev.dockhand.events.Usage;
 import dev.dockhand.queue.Task;
-import dev.dockhand.queue.Usage;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.dockhand.agent.PriceTable.ModelPrice;
 import dev.dockhand.config.ConfigException;
 import dev.dockhand.config.Env;
-import dev.dockhand.queue.Usage;
+import dev.dockhand.events.Usage;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

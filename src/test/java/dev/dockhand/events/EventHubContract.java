@@ -105,7 +105,7 @@ abstract class EventHubContract {
   void theTasksTopicCarriesOnlyTheUsersStatusChanges() throws Exception {
     long bob = node.user("bob");
     BlockingQueue<Task> seen = new LinkedBlockingQueue<>();
-    try (AutoCloseable subscription = node.hub.subscribeTasks(ann, seen::add)) {
+    try (AutoCloseable subscription = node.queue.taskHub().subscribe(ann, seen::add)) {
       node.submit(bob, "not ann's");
       Task task = node.submit(ann, "ann's");
       assertThat(seen.poll(30, TimeUnit.SECONDS).status()).isEqualTo(TaskStatus.QUEUED);

@@ -21,7 +21,6 @@ import dev.dockhand.events.EventPayload.ToolCall;
 import dev.dockhand.events.EventPayload.ToolResult;
 import dev.dockhand.events.EventPayload.Unreadable;
 import dev.dockhand.events.EventPayload.UserMessage;
-import dev.dockhand.queue.Usage;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

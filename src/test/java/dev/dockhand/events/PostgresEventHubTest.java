@@ -28,7 +28,7 @@ class PostgresEventHubTest extends EventHubContract {
       Recorder recorder = new Recorder();
       BlockingQueue<Task> statuses = new LinkedBlockingQueue<>();
       try (AutoCloseable events = node.hub.subscribe(task.id(), 0, recorder);
-          AutoCloseable tasks = node.hub.subscribeTasks(ann, statuses::add)) {
+          AutoCloseable tasks = node.queue.taskHub().subscribe(ann, statuses::add)) {
         assertThat(recorder.next().kind()).isEqualTo(EventKind.TASK_QUEUED);
         Lease lease = lease(other, task);
         other.leases().append(lease, new EventPayload.ToolCall("t", "bash", null));

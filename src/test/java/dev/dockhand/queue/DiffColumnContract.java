@@ -3,6 +3,7 @@ package dev.dockhand.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dockhand.events.EventPayload;
+import dev.dockhand.events.Usage;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSetMetaData;

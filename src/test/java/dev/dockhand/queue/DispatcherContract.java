@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dockhand.DockhandException;
 import dev.dockhand.events.EventPayload;
+import dev.dockhand.events.Usage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -8,6 +8,7 @@ import dev.dockhand.ConflictException;
 import dev.dockhand.InvalidInputException;
 import dev.dockhand.events.EventKind;
 import dev.dockhand.events.EventPayload;
+import dev.dockhand.events.Usage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -3,6 +3,7 @@ package dev.dockhand.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dockhand.events.Usage;
 import dev.dockhand.store.Database;
 import dev.dockhand.store.DbClock;
 import java.nio.file.Path;

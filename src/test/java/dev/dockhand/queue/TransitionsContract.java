@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.dockhand.events.Event;
 import dev.dockhand.events.EventKind;
 import dev.dockhand.events.EventPayload;
+import dev.dockhand.events.Usage;
 import dev.dockhand.queue.TaskTransitions.Move;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,7 +33,8 @@ abstract class TransitionsContract {
   void open() {
     node =
         new QueueFixture(freshDatabaseUrl(dir), dir, QueueFixture.settings(1000, 1000, 3), clock);
-    transitions = new TaskTransitions(node.database, node.eventLog, node.hub, clock);
+    transitions =
+        new TaskTransitions(node.database, node.eventLog, node.hub, node.queue.taskHub(), clock);
     ann = node.user("ann");
   }
 

@@ -2,8 +2,8 @@ package dev.dockhand.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dockhand.Json;
-import dev.dockhand.config.Config;
-import dev.dockhand.run.Node;
+import dev.dockhand.app.Config;
+import dev.dockhand.app.Node;
 import dev.dockhand.sandbox.TestTrees;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,8 +1,8 @@
 package dev.dockhand.testkit;
 
+import dev.dockhand.events.Usage;
 import dev.dockhand.queue.Task;
 import dev.dockhand.queue.TaskStatus;
-import dev.dockhand.queue.Usage;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

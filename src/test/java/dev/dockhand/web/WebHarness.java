@@ -2,10 +2,10 @@ package dev.dockhand.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dockhand.Json;
+import dev.dockhand.app.Config;
 import dev.dockhand.auth.Auth;
 import dev.dockhand.auth.GitHubUser;
 import dev.dockhand.auth.User;
-import dev.dockhand.config.Config;
 import dev.dockhand.config.Secret;
 import dev.dockhand.events.Event;
 import dev.dockhand.events.EventHub;
@@ -58,7 +58,7 @@ public final class WebHarness implements AutoCloseable {
     env.putIfAbsent("DOCKHAND_PORT", "0");
     keys(limits).forEach(env::putIfAbsent);
     this.config = Config.load(env);
-    this.database = Database.open(config);
+    this.database = Database.open(config.dbUrl(), config.dataDir());
     this.log = new EventLog(database);
     this.hub = new EventHub(database, log);
     this.queue =
@@ -69,10 +69,17 @@ public final class WebHarness implements AutoCloseable {
             config.queue(),
             config.agent().submitRules(config.auth().maxActiveTasksPerUser()),
             clock);
-    this.auth = Auth.create(config, database, Clock.systemUTC());
+    this.auth =
+        Auth.create(
+            config.auth(),
+            config.dataDir(),
+            config.git().githubUrl(),
+            config.git().githubApiUrl(),
+            database,
+            Clock.systemUTC());
     this.adminToken = auth.bootstrapLocalAdmin();
     this.server =
-        ApiServer.builder(config, database, queue, log, hub, auth)
+        ApiServer.builder(config.server(), database, queue, log, hub, auth)
             .metrics(metrics)
             .clock(clock)
             .build()

@@ -1,4 +1,4 @@
-package dev.dockhand.run;
+package dev.dockhand.app;
 
 import static dev.dockhand.testkit.ScriptedTurn.bash;
 import static dev.dockhand.testkit.ScriptedTurn.create;
@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.dockhand.config.Config;
 import dev.dockhand.config.ConfigException;
 import dev.dockhand.store.TestDatabases;
 import dev.dockhand.testkit.LiveClient;

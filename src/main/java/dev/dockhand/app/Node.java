@@ -1,10 +1,9 @@
-package dev.dockhand.run;
+package dev.dockhand.app;
 
 import dev.dockhand.agent.AgentLoop;
 import dev.dockhand.auth.Auth;
 import dev.dockhand.auth.User;
 import dev.dockhand.auth.Users;
-import dev.dockhand.config.Config;
 import dev.dockhand.egress.Resolver;
 import dev.dockhand.env.EnvironmentStore;
 import dev.dockhand.env.Environments;
@@ -17,6 +16,12 @@ import dev.dockhand.git.RepoUrl;
 import dev.dockhand.metrics.Metrics;
 import dev.dockhand.queue.Dispatcher;
 import dev.dockhand.queue.TaskQueue;
+import dev.dockhand.run.AttemptNetwork;
+import dev.dockhand.run.DiskGate;
+import dev.dockhand.run.Incarnation;
+import dev.dockhand.run.SetupPhase;
+import dev.dockhand.run.TaskOwner;
+import dev.dockhand.run.TaskPipeline;
 import dev.dockhand.sandbox.ContainerReaper;
 import dev.dockhand.sandbox.DockerSandbox;
 import dev.dockhand.sandbox.SandboxHealth;
@@ -78,7 +83,14 @@ public final class Node implements AutoCloseable {
             config.queue(),
             config.agent().submitRules(config.auth().maxActiveTasksPerUser()),
             clock);
-    auth = Auth.create(config, database, clock);
+    auth =
+        Auth.create(
+            config.auth(),
+            config.dataDir(),
+            config.git().githubUrl(),
+            config.git().githubApiUrl(),
+            database,
+            clock);
     sandbox = new DockerSandbox(config.sandbox(), config.nodeId(), incarnation.id());
     SandboxHealth health = sandbox.health();
     if (!health.ready()) {
@@ -122,7 +134,7 @@ public final class Node implements AutoCloseable {
       log.info("released {} task disks left by an earlier run of this node", leftovers);
     }
     api =
-        ApiServer.builder(config, database, queue, eventLog, hub, auth)
+        ApiServer.builder(config.server(), database, queue, eventLog, hub, auth)
             .readiness(readiness(database, sandbox, disks))
             .repoValidator(input -> RepoUrl.parse(input, config.git()).toString())
             .metrics(metrics)
@@ -137,7 +149,7 @@ public final class Node implements AutoCloseable {
   /** Builds and starts a node; the caller closes it. */
   public static Node start(Config config, PrintStream out) {
     Clock clock = Clock.systemUTC();
-    Database database = Database.open(config);
+    Database database = Database.open(config.dbUrl(), config.dataDir());
     Incarnation incarnation = null;
     Node node;
     try {

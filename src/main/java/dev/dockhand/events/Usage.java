@@ -1,4 +1,4 @@
-package dev.dockhand.queue;
+package dev.dockhand.events;
 
 /** Model usage of a task (all attempts), and its cost at the configured prices. */
 public record Usage(

@@ -1,11 +1,14 @@
-package dev.dockhand.config;
+package dev.dockhand.app;
 
 import dev.dockhand.agent.AgentSettings;
 import dev.dockhand.auth.AuthSettings;
+import dev.dockhand.config.ConfigException;
+import dev.dockhand.config.Env;
 import dev.dockhand.egress.EgressSettings;
 import dev.dockhand.git.GitSettings;
 import dev.dockhand.queue.QueueSettings;
 import dev.dockhand.sandbox.SandboxSettings;
+import dev.dockhand.web.ServerSettings;
 import dev.dockhand.web.StreamCaps;
 import dev.dockhand.web.WebLimits;
 import java.io.IOException;
@@ -91,6 +94,12 @@ public record Config(
         AuthSettings.from(env),
         StreamCaps.from(env),
         WebLimits.from(env));
+  }
+
+  /** What the HTTP server takes from this configuration. */
+  public ServerSettings server() {
+    return new ServerSettings(
+        host, port, publicUrl, web, streams, auth, git, egress.userAdd(), agent.ceilings());
   }
 
   public boolean postgres() {

@@ -1,9 +1,10 @@
-package dev.dockhand.config;
+package dev.dockhand.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dockhand.agent.Ceilings;
+import dev.dockhand.config.ConfigException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,8 +1,9 @@
-package dev.dockhand.config;
+package dev.dockhand.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dockhand.config.ConfigException;
 import dev.dockhand.web.WebLimits;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
