@@ -6,6 +6,8 @@ import dev.dockhand.queue.TaskContext;
 import dev.dockhand.sandbox.SandboxContainer;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Claude working inside a task's container: a streaming tool-use loop over the Messages API with
@@ -47,7 +49,30 @@ public final class AgentLoop implements AutoCloseable {
   public AgentOutcome run(
       Task task, SandboxContainer container, TaskContext context, List<Event> priorEvents) {
     return new AgentRun(settings, prices, clock, model, toolbox, task, container, context)
-        .execute(Conversation.fromEvents(priorEvents));
+        .execute(
+            Conversation.fromEvents(priorEvents),
+            CompletableFuture.completedFuture(SystemPrompt.readGuidance(container)));
+  }
+
+  /** Reads a file of the commit the task starts from: at most {@code maxBytes + 1} bytes. */
+  @FunctionalInterface
+  public interface StartFiles {
+    Optional<byte[]> read(String path, int maxBytes);
+  }
+
+  /**
+   * The same, started before the container is ready (a warm start): the first model turn goes out
+   * at once, every tool call waits for {@code container}, and the repository's guidance joins the
+   * system prompt from the first turn after {@code files} is known (the clone has finished).
+   */
+  public AgentOutcome run(
+      Task task,
+      SandboxContainer container,
+      TaskContext context,
+      List<Event> priorEvents,
+      CompletableFuture<StartFiles> files) {
+    return new AgentRun(settings, prices, clock, model, toolbox, task, container, context)
+        .execute(Conversation.fromEvents(priorEvents), files.thenApply(SystemPrompt::readGuidance));
   }
 
   @Override

@@ -5,7 +5,6 @@ import com.anthropic.models.messages.ContentBlock;
 import com.anthropic.models.messages.Message;
 import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.models.messages.StopReason;
-import com.anthropic.models.messages.TextBlockParam;
 import com.anthropic.models.messages.ToolUseBlock;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dockhand.DockhandException;
@@ -22,6 +21,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +47,7 @@ final class AgentRun {
   private final Instant deadline;
 
   private Conversation conversation;
-  private List<TextBlockParam> system;
+  private SystemBlocks system;
   private int turns;
   private Usage usage = Usage.ZERO;
   private boolean firstTokenSeen;
@@ -75,14 +76,18 @@ final class AgentRun {
     this.deadline = started.plus(settings.maxDuration());
   }
 
-  AgentOutcome execute(Conversation resumed) {
+  /**
+   * @param guidance the repository's guidance once it is known; until then the system prompt holds
+   *     the rules alone, and it changes once, on the first turn after
+   */
+  AgentOutcome execute(
+      Conversation resumed, CompletableFuture<Optional<SystemPrompt.Guidance>> guidance) {
     context.onCancel(stream::cancel);
+    system = new SystemBlocks(task, settings.promptCaching(), guidance);
     conversation = resumed;
     if (conversation.isEmpty()) {
       say(task.prompt(), false);
     }
-    system =
-        SystemPrompt.build(task, SystemPrompt.readGuidance(container), settings.promptCaching());
     boolean ended = false;
     while (true) {
       stopIfCancelled();
@@ -166,7 +171,7 @@ final class AgentRun {
     return MessageCreateParams.builder()
         .model(modelName)
         .maxTokens(settings.maxTokens())
-        .system(MessageCreateParams.System.ofTextBlockParams(system))
+        .system(MessageCreateParams.System.ofTextBlockParams(system.current()))
         .tools(Toolbox.definitions(cache))
         .messages(conversation.toParams(cache))
         .build();
@@ -260,6 +265,8 @@ final class AgentRun {
       stopIfCancelled(); // a cancel kills the container under the command: report the cancel
       throw failure;
     }
+    // Stopped while the command ran (or waited for the container): its result is no answer.
+    stopIfCancelled();
     long durationMs = Duration.between(began, clock.instant()).toMillis();
     context
         .events()

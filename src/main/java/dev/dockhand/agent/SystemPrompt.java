@@ -8,6 +8,7 @@ import dev.dockhand.queue.Task;
 import dev.dockhand.sandbox.ExecRequest;
 import dev.dockhand.sandbox.ExecResult;
 import dev.dockhand.sandbox.SandboxContainer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,7 +73,29 @@ final class SystemPrompt {
   }
 
   /** A guidance file's text, cut to the cap with a marker when longer. */
-  record Guidance(String file, String text) {}
+  record Guidance(String file, String text) {
+    /** {@code content} of the repository's file {@code file}, capped. */
+    static Guidance of(String file, String content) {
+      return new Guidance(file, cap(content.strip()));
+    }
+  }
+
+  /**
+   * The first of CLAUDE.md and AGENTS.md that the starting commit holds as a regular file, read
+   * from the coordinator's own copy of the repository (never through a link).
+   */
+  static Optional<Guidance> readGuidance(AgentLoop.StartFiles files) {
+    for (String file : GUIDANCE_FILES) {
+      Optional<byte[]> content = files.read(file, GUIDANCE_CAP_CHARS * 4);
+      if (content.isPresent()) {
+        String text = new String(content.get(), StandardCharsets.UTF_8);
+        if (!text.isBlank()) {
+          return Optional.of(Guidance.of(file, text));
+        }
+      }
+    }
+    return Optional.empty();
+  }
 
   /** The first of CLAUDE.md and AGENTS.md that is a regular file inside /workspace. */
   static Optional<Guidance> readGuidance(SandboxContainer container) {
@@ -96,7 +119,7 @@ final class SystemPrompt {
                   "--",
                   resolved.path()));
       if (result.exitCode() == 0 && !result.output().isBlank()) {
-        return Optional.of(new Guidance(file, cap(result.output().strip())));
+        return Optional.of(Guidance.of(file, result.output()));
       }
     }
     return Optional.empty();

@@ -5,9 +5,8 @@ import dev.dockhand.agent.AgentLimitException;
 import dev.dockhand.agent.AgentLoop;
 import dev.dockhand.agent.AgentOutcome;
 import dev.dockhand.config.Secret;
-import dev.dockhand.env.DevContainer;
 import dev.dockhand.env.Environments;
-import dev.dockhand.env.RepoEnvironment;
+import dev.dockhand.events.Event;
 import dev.dockhand.events.EventLog;
 import dev.dockhand.events.EventPayload.GitPushed;
 import dev.dockhand.events.EventPayload.PrOpened;
@@ -19,6 +18,7 @@ import dev.dockhand.git.PublishResult;
 import dev.dockhand.git.RepoUrl;
 import dev.dockhand.git.WorkspaceLimits;
 import dev.dockhand.metrics.Metrics;
+import dev.dockhand.queue.EventLimitException;
 import dev.dockhand.queue.FailureWithResult;
 import dev.dockhand.queue.Task;
 import dev.dockhand.queue.TaskContext;
@@ -29,7 +29,10 @@ import dev.dockhand.sandbox.Sandbox;
 import dev.dockhand.sandbox.TaskDisk;
 import dev.dockhand.sandbox.TaskDisks;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -43,11 +46,12 @@ public final class TaskPipeline implements TaskStep {
   private final GitSettings git;
   private final TaskOwner.Lookup owners;
   private final TaskDisks disks;
-  private final Environments environments;
-  private final ContainerPhase inContainer;
-  private final SetupPhase setup;
+  private final Preparation.Parts parts;
+  private final AgentLoop agent;
   private final Function<RepoUrl, GitPublisher> publishers;
   private final TaskQueue queue;
+  private final EventLog eventLog;
+  private final Metrics metrics;
   private final Clock clock;
   private final WorkspaceLimits limits;
 
@@ -68,11 +72,14 @@ public final class TaskPipeline implements TaskStep {
     this.git = git;
     this.owners = owners;
     this.disks = disks;
-    this.environments = environments;
-    this.setup = setup;
-    this.inContainer = new ContainerPhase(network, sandbox, setup, agent, eventLog, metrics, clock);
+    this.parts =
+        new Preparation.Parts(
+            environments, setup, network, sandbox, metrics, clock, new AtomicInteger());
+    this.agent = agent;
     this.publishers = publishers;
     this.queue = queue;
+    this.eventLog = eventLog;
+    this.metrics = metrics;
     this.clock = clock;
     this.limits =
         disks.settings().bounded()
@@ -88,25 +95,17 @@ public final class TaskPipeline implements TaskStep {
     Secret token = tokenOf(owner);
     stopIfOwnerAtSpendLimit(context);
     // Everything the attempt writes, the host-side clone included, lives on its own bounded disk.
-    try (TaskDisk disk = disks.create(task.id() + "-" + task.attempt())) {
-      // A resumed task continues on its pushed branch; the base stays what was submitted.
-      GitWorkspace workspace =
-          timed(
-              context,
-              "clone",
-              () ->
-                  GitWorkspace.clone(
-                      repo,
-                      task.branch(),
-                      task.headBranch(),
-                      disk.repo(),
-                      disk.workspace(),
-                      token,
-                      limits));
-      RepoEnvironment environment = environmentOf(task, repo, workspace);
-      stopIfCancelled(context);
+    try (TaskDisk disk = disks.create(task.id() + "-" + task.attempt());
+        Preparation preparation =
+            Preparation.start(
+                parts, new Preparation.Attempt(context, task, repo, token, disk, limits))) {
+      AgentEnd end = runAgent(context, task, preparation);
+      // Every tool call waited for the container; an agent that called none waits here, so the
+      // work tree is checked out (and set up) before the host reads it.
+      GitWorkspace workspace = preparation.awaitReady();
+      preparation.closeContainer();
       AgentOutcome outcome =
-          switch (inContainer.run(context, task, disk, workspace, repo, environment)) {
+          switch (end) {
             case AgentEnd.Finished finished -> finished.outcome();
             case AgentEnd.Limited limited ->
                 throw keepWork(context, task, repo, owner, token, workspace, limited.limit());
@@ -171,19 +170,30 @@ public final class TaskPipeline implements TaskStep {
   }
 
   /**
-   * The owner's settings for the repository, else its devcontainer.json read from the host's own
-   * clone; a devcontainer.json that cannot be used fails the task before a container is paid for.
+   * The agent, started with the preparation still under way: its first model turn goes out at once
+   * and each tool call waits for the container. A preparation that fails stops it, and the attempt
+   * ends with what the preparation failed with.
    */
-  private RepoEnvironment environmentOf(Task task, RepoUrl repo, GitWorkspace workspace) {
+  private AgentEnd runAgent(TaskContext context, Task task, Preparation preparation) {
+    TaskContext agentContext = new AttemptContext(context, preparation);
+    List<Event> history = AttemptHistory.of(eventLog, task.id());
+    CompletableFuture<AgentLoop.StartFiles> files =
+        preparation.cloned().thenApply(workspace -> workspace::startFile);
     try {
-      return environments.resolve(task.userId(), repo.cloneUrl(), workspace::startFile);
-    } catch (DevContainer.Unreadable e) {
-      throw new DockhandException(
-          "setup_failed",
-          e.getMessage()
-              + ". Fix the file, or save this repository's setup in Dockhand (it takes the file's"
-              + " place) at "
-              + setup.settingsLink(repo));
+      AgentOutcome outcome =
+          timed(
+              context,
+              "agent",
+              () -> agent.run(task, preparation.container(), agentContext, history, files));
+      metrics.modelUsage(outcome.usage());
+      return new AgentEnd.Finished(outcome);
+    } catch (AgentLimitException | EventLimitException limit) {
+      return new AgentEnd.Limited(limit);
+    } catch (DockhandException stopped) {
+      if (preparation.failed()) {
+        preparation.awaitReady(); // throws what the preparation failed with
+      }
+      throw stopped;
     }
   }
 
@@ -223,6 +233,8 @@ public final class TaskPipeline implements TaskStep {
   }
 
   private static void stopIfCancelled(TaskContext context) {
-    ContainerPhase.stopIfCancelled(context);
+    if (context.cancelled()) {
+      throw new DockhandException("cancelled", "the task was cancelled");
+    }
   }
 }

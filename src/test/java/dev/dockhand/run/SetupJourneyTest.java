@@ -74,7 +74,7 @@ class SetupJourneyTest {
       assertThat(events)
           .extracting(event -> event.path("kind").asText())
           .containsSubsequence(
-              "task.started", "setup.started", "setup.finished", "tool.call", "task.succeeded");
+              "task.started", "setup.started", "setup.finished", "tool.result", "task.succeeded");
       JsonNode started = ofKind(events, "setup.started");
       assertThat(started.path("data").path("source").asText()).isEqualTo("settings");
       JsonNode finished = ofKind(events, "setup.finished").path("data");
@@ -135,6 +135,8 @@ class SetupJourneyTest {
         "echo step one; for i in $(seq 1 400); do echo \"noise $i\"; done;"
             + " echo 'npm ERR! missing: left-pad' >&2; exit 3";
     harness.call("PUT", ENVIRONMENT, Map.of("setup", failing));
+    // The first model turn goes out while the container is prepared; its tool call waits.
+    harness.model.script(tools(bash("ls")));
     try (LiveClient client = harness.live()) {
       String id = harness.submit("acme/widgets", "Anything").path("id").asText();
       client.subscribe(id, 0);
@@ -148,7 +150,10 @@ class SetupJourneyTest {
           .contains("exited with 3", "npm ERR! missing: left-pad", "noise 400")
           .doesNotContain("\nstep one\n") // only the output's tail is quoted
           .contains("/#/repos/acme/widgets/environment");
-      assertThat(harness.model.requests()).as("the agent never started").isEmpty();
+      assertThat(client.events(id))
+          .as("the agent's command never ran")
+          .noneMatch(event -> event.path("kind").asText().equals("tool.result"));
+      assertThat(harness.model.requests()).as("one model turn, sent at once").hasSize(1);
     }
 
     harness.call("PUT", ENVIRONMENT, Map.of("setup", failing, "continueOnSetupFailure", true));
