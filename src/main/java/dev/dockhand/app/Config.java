@@ -5,6 +5,7 @@ import dev.dockhand.auth.AuthSettings;
 import dev.dockhand.config.ConfigException;
 import dev.dockhand.config.Env;
 import dev.dockhand.egress.EgressSettings;
+import dev.dockhand.env.EnvSettings;
 import dev.dockhand.git.GitSettings;
 import dev.dockhand.queue.QueueSettings;
 import dev.dockhand.sandbox.SandboxSettings;
@@ -47,6 +48,7 @@ public record Config(
     AgentSettings agent,
     GitSettings git,
     EgressSettings egress,
+    EnvSettings env,
     AuthSettings auth,
     StreamCaps streams,
     WebLimits web) {
@@ -91,6 +93,7 @@ public record Config(
         AgentSettings.from(env),
         git,
         EgressSettings.from(env, git.allowedHosts()),
+        EnvSettings.from(env),
         AuthSettings.from(env),
         StreamCaps.from(env),
         WebLimits.from(env));

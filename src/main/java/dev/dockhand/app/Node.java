@@ -115,7 +115,7 @@ public final class Node implements AutoCloseable {
             owners(config, auth),
             disks,
             new Environments(new EnvironmentStore(database, clock)),
-            new SetupPhase(SetupPhase.DEFAULT_TIMEOUT, config.publicUrl(), clock),
+            new SetupPhase(config.env().setupTimeout(), config.publicUrl(), clock),
             network,
             sandbox,
             agent,

@@ -38,9 +38,6 @@ public final class SetupPhase {
   private final Optional<URI> publicUrl;
   private final Clock clock;
 
-  /** DOCKHAND_SETUP_TIMEOUT's default: the longest a whole setup may run. */
-  public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
-
   /**
    * @param timeout the longest the whole setup may run
    * @param publicUrl DOCKHAND_PUBLIC_URL, for the link to the settings in a failure's reason

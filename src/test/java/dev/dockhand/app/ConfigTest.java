@@ -34,6 +34,7 @@ class ConfigTest {
     assertThat(config.git().allowedHosts()).containsExactly("github.com");
     assertThat(config.git().allowHttp()).isFalse();
     assertThat(config.web()).isEqualTo(WebLimits.DEFAULTS);
+    assertThat(config.env().setupTimeout()).isEqualTo(Duration.ofMinutes(30));
   }
 
   @Test
@@ -86,6 +87,7 @@ class ConfigTest {
         "DOCKHAND_MAX_PROMPT_CHARS|lots|DOCKHAND_MAX_PROMPT_CHARS: must be a whole number, got 'lots'",
         "DOCKHAND_OUTBOUND_MAX_KB|-1|DOCKHAND_OUTBOUND_MAX_KB: must be between 1 and 4194304, got -1",
         "DOCKHAND_PING_INTERVAL|1ms|DOCKHAND_PING_INTERVAL: must be between PT0.1S and PT10M, got 1ms",
+        "DOCKHAND_SETUP_TIMEOUT|7h|DOCKHAND_SETUP_TIMEOUT: must be between PT10S and PT6H, got 7h",
       })
   void aBadValueIsOneMessageNamingTheKey(String key, String value, String message) {
     assertThatThrownBy(() -> Config.load(Map.of("DOCKHAND_DATA_DIR", dir.toString(), key, value)))
