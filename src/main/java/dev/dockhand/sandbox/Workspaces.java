@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Map;
 
 /**
  * Hands a task's workspace to the sandbox user. The coordinator clones as root on the host, and the
@@ -97,9 +98,18 @@ final class Workspaces {
       return FileVisitResult.CONTINUE;
     }
 
-    /** False when the path was gone before its owner could be changed. */
+    /**
+     * False when the path was gone before its owner could be changed. A path the user owns already
+     * is left alone: on a restored environment's overlay even a change to the same owner would copy
+     * the file up into the task's disk.
+     */
     private boolean chown(Path path) throws IOException {
       try {
+        Map<String, Object> owner =
+            Files.readAttributes(path, "unix:uid,gid", LinkOption.NOFOLLOW_LINKS);
+        if (owner.get("uid").equals(user.uid()) && owner.get("gid").equals(user.gid())) {
+          return true;
+        }
         Files.setAttribute(path, "unix:uid", user.uid(), LinkOption.NOFOLLOW_LINKS);
         Files.setAttribute(path, "unix:gid", user.gid(), LinkOption.NOFOLLOW_LINKS);
         return true;
