@@ -31,21 +31,6 @@ import org.slf4j.LoggerFactory;
  * @param tracked every file, link and submodule path of the commit, '/'-separated
  */
 public record BaseTree(SortedMap<String, byte[]> lockfiles, Set<String> tracked) {
-  /** Lockfile names looked for at any depth when the settings name none; '*' matches any run. */
-  public static final List<String> DEFAULT_LOCKFILES =
-      List.of(
-          "package-lock.json",
-          "pnpm-lock.yaml",
-          "yarn.lock",
-          "poetry.lock",
-          "uv.lock",
-          "requirements*.txt",
-          "Cargo.lock",
-          "go.sum",
-          "pom.xml",
-          "build.gradle*",
-          "Gemfile.lock");
-
   static final long MAX_LOCKFILE_BYTES = 32L << 20;
   static final long MAX_LOCKFILES_BYTES = 64L << 20;
   static final int MAX_LOCKFILES = 1000;
@@ -62,7 +47,9 @@ public record BaseTree(SortedMap<String, byte[]> lockfiles, Set<String> tracked)
    * when the commit holds more lockfiles, lockfile bytes or paths than the caps allow: such a task
    * runs its setup every time rather than hold that much in memory.
    *
-   * @param patterns file names ('*' matches any run of characters) looked for at any depth
+   * @param patterns file names ('*' matches any run of characters) looked for at any depth: the
+   *     settings' {@link RepoEnvironment#lockfiles()}, by default {@link
+   *     EnvironmentSettings#DEFAULT_LOCKFILES}
    * @throws IOException when the repository or the commit cannot be read
    */
   public static Optional<BaseTree> read(Path hostRepo, String commit, List<String> patterns)

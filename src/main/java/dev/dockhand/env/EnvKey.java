@@ -41,7 +41,7 @@ public record EnvKey(long userId, String repo, String hex) {
    * The key of the environment that {@code setup} makes.
    *
    * @param imageId the worker image's id ({@code sha256:…}), not its tag: a rebuilt image is new
-   * @param setup each setup command's argv, in the order they run
+   * @param setup the setup commands, in the order they run (each by its argv)
    * @param env the non-secret variables the setup sees
    * @param lockfiles each lockfile's path in the repository and its bytes at the base commit
    */
@@ -49,7 +49,7 @@ public record EnvKey(long userId, String repo, String hex) {
       String imageId,
       long userId,
       RepoUrl repo,
-      List<List<String>> setup,
+      List<EnvCommand> setup,
       Map<String, String> env,
       SortedMap<String, byte[]> lockfiles) {
     MessageDigest digest = sha256();
@@ -61,9 +61,9 @@ public record EnvKey(long userId, String repo, String hex) {
       out.writeLong(userId);
       field(out, repoName(repo));
       out.writeInt(setup.size());
-      for (List<String> command : setup) {
-        out.writeInt(command.size());
-        for (String argument : command) {
+      for (EnvCommand command : setup) {
+        out.writeInt(command.argv().size());
+        for (String argument : command.argv()) {
           field(out, argument);
         }
       }

@@ -34,7 +34,7 @@ final class Restores {
 
   private Restores() {}
 
-  /** The kernel or the host refused the overlay mount itself (not root, no overlay support). */
+  /** No overlay can be mounted here: not root, no overlay support, or paths it cannot name. */
   static final class OverlayUnavailable extends IOException {
     OverlayUnavailable(String message, IOException cause) {
       super(message, cause);

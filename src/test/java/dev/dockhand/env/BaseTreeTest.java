@@ -29,7 +29,8 @@ class BaseTreeTest {
     Files.createSymbolicLink(work.resolve("yarn.lock"), Path.of("/etc/passwd"));
     String commit = commit(work);
 
-    BaseTree base = BaseTree.read(work.resolve(".git"), commit, BaseTree.DEFAULT_LOCKFILES).get();
+    BaseTree base =
+        BaseTree.read(work.resolve(".git"), commit, EnvironmentSettings.DEFAULT_LOCKFILES).get();
 
     assertThat(base.lockfiles())
         .containsOnlyKeys(
@@ -83,7 +84,8 @@ class BaseTreeTest {
     }
     String commit = commit(work);
 
-    assertThat(BaseTree.read(work.resolve(".git"), commit, BaseTree.DEFAULT_LOCKFILES)).isEmpty();
+    assertThat(BaseTree.read(work.resolve(".git"), commit, EnvironmentSettings.DEFAULT_LOCKFILES))
+        .isEmpty();
   }
 
   @Test
@@ -93,7 +95,9 @@ class BaseTreeTest {
     commit(work);
 
     assertThatThrownBy(
-            () -> BaseTree.read(work.resolve(".git"), "0".repeat(40), BaseTree.DEFAULT_LOCKFILES))
+            () ->
+                BaseTree.read(
+                    work.resolve(".git"), "0".repeat(40), EnvironmentSettings.DEFAULT_LOCKFILES))
         .isInstanceOf(IOException.class);
     assertThatThrownBy(() -> BaseTree.read(work.resolve(".git"), "HEAD", List.of()))
         .isInstanceOf(IOException.class);

@@ -38,7 +38,7 @@ final class CacheFixture {
         "sha256:image",
         userId,
         repo(repo),
-        List.of(List.of("bash", "-lc", setup)),
+        List.of(new EnvCommand.Shell(setup)),
         Map.of(),
         new TreeMap<>());
   }

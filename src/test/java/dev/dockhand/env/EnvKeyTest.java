@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,11 +15,11 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class EnvKeyTest {
-  private static final List<List<String>> SETUP = List.of(List.of("bash", "-lc", "npm ci"));
+  private static final List<EnvCommand> SETUP = List.of(new EnvCommand.Shell("npm ci"));
 
   @Test
   void theSameInputsGiveTheSameKeyWhateverTheOrderOfTheEnvironmentVariables() {
-    Map<String, String> env = new java.util.LinkedHashMap<>();
+    Map<String, String> env = new LinkedHashMap<>();
     env.put("B", "2");
     env.put("A", "1");
 
@@ -45,7 +46,7 @@ class EnvKeyTest {
                 "sha256:img",
                 7,
                 repo("o/app"),
-                List.of(List.of("bash", "-lc", "npm install")),
+                List.of(new EnvCommand.Shell("npm install")),
                 Map.of(),
                 lockfiles("v1"))
             .hex());
@@ -63,12 +64,29 @@ class EnvKeyTest {
   @Test
   void argumentsCannotRunTogetherIntoAnotherCommand() {
     EnvKey split =
-        EnvKey.of("i", 1, repo("o/a"), List.of(List.of("npm", "ci")), Map.of(), new TreeMap<>());
+        EnvKey.of(
+            "i",
+            1,
+            repo("o/a"),
+            List.of(new EnvCommand.Argv(List.of("npm", "ci"))),
+            Map.of(),
+            new TreeMap<>());
     EnvKey joined =
-        EnvKey.of("i", 1, repo("o/a"), List.of(List.of("npm ci")), Map.of(), new TreeMap<>());
+        EnvKey.of(
+            "i",
+            1,
+            repo("o/a"),
+            List.of(new EnvCommand.Argv(List.of("npm ci"))),
+            Map.of(),
+            new TreeMap<>());
     EnvKey twoCommands =
         EnvKey.of(
-            "i", 1, repo("o/a"), List.of(List.of("npm"), List.of("ci")), Map.of(), new TreeMap<>());
+            "i",
+            1,
+            repo("o/a"),
+            List.of(new EnvCommand.Argv(List.of("npm")), new EnvCommand.Argv(List.of("ci"))),
+            Map.of(),
+            new TreeMap<>());
 
     assertThat(Set.of(split.hex(), joined.hex(), twoCommands.hex())).hasSize(3);
   }
