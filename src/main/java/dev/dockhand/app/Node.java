@@ -2,47 +2,37 @@ package dev.dockhand.app;
 
 import dev.dockhand.agent.AgentLoop;
 import dev.dockhand.auth.Auth;
-import dev.dockhand.auth.User;
-import dev.dockhand.auth.Users;
 import dev.dockhand.egress.Resolver;
+import dev.dockhand.env.EnvironmentCache;
 import dev.dockhand.env.EnvironmentStore;
 import dev.dockhand.env.Environments;
 import dev.dockhand.events.EventHub;
 import dev.dockhand.events.EventLog;
-import dev.dockhand.git.GitHost;
-import dev.dockhand.git.GitIdentity;
-import dev.dockhand.git.GitPublisher;
 import dev.dockhand.git.RepoUrl;
 import dev.dockhand.metrics.Metrics;
 import dev.dockhand.queue.Dispatcher;
 import dev.dockhand.queue.TaskQueue;
 import dev.dockhand.run.AttemptNetwork;
 import dev.dockhand.run.DiskGate;
+import dev.dockhand.run.EnvironmentPhase;
 import dev.dockhand.run.Incarnation;
 import dev.dockhand.run.SetupPhase;
-import dev.dockhand.run.TaskOwner;
 import dev.dockhand.run.TaskPipeline;
 import dev.dockhand.sandbox.ContainerReaper;
 import dev.dockhand.sandbox.DockerSandbox;
 import dev.dockhand.sandbox.SandboxHealth;
 import dev.dockhand.sandbox.SandboxNetwork;
-import dev.dockhand.sandbox.TaskDiskRoom;
+import dev.dockhand.sandbox.SandboxUser;
 import dev.dockhand.sandbox.TaskDisks;
 import dev.dockhand.store.Database;
 import dev.dockhand.store.DbClock;
 import dev.dockhand.web.ApiServer;
-import dev.dockhand.web.DatabaseReadiness;
-import dev.dockhand.web.Readiness;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,17 +99,22 @@ public final class Node implements AutoCloseable {
             Resolver.SYSTEM);
     Metrics metrics = new Metrics();
     agent = new AgentLoop(config.agent(), clock);
+    EnvironmentCache envCache = new EnvironmentCache(config.dataDir(), config.env().cache(), clock);
     TaskPipeline pipeline =
         new TaskPipeline(
             config.git(),
-            owners(config, auth),
+            Wiring.owners(config, auth),
             disks,
             new Environments(new EnvironmentStore(database, clock)),
-            new SetupPhase(config.env().setupTimeout(), config.publicUrl(), clock),
+            new EnvironmentPhase(
+                envCache,
+                new SetupPhase(config.env().setupTimeout(), config.publicUrl(), clock),
+                sandbox,
+                SandboxUser.parse(config.sandbox().user())),
             network,
             sandbox,
             agent,
-            publishers(config),
+            Wiring.publishers(config),
             queue,
             eventLog,
             metrics,
@@ -135,10 +130,11 @@ public final class Node implements AutoCloseable {
     }
     api =
         ApiServer.builder(config.server(), database, queue, eventLog, hub, auth)
-            .readiness(readiness(database, sandbox, disks))
+            .readiness(Wiring.readiness(database, sandbox, disks))
             .repoValidator(input -> RepoUrl.parse(input, config.git()).toString())
             .metrics(metrics)
             .clock(clock)
+            .envCacheDrop(envCache.enabled() ? envCache::drop : null)
             .build();
     adminToken = auth.bootstrapLocalAdmin();
     api.start();
@@ -251,47 +247,5 @@ public final class Node implements AutoCloseable {
     if (!config.sandbox().disk().bounded()) {
       log.warn(config.sandbox().disk().describe());
     }
-  }
-
-  /** A task runs only while its owner may still use the server (not disabled, still allowed). */
-  private static TaskOwner.Lookup owners(Config config, Auth auth) {
-    Users users = auth.users();
-    return userId -> {
-      User user = auth.confirmStillAllowed(userId);
-      if (user.local()) {
-        return new TaskOwner(
-            new GitIdentity(user.displayName(), "local@dockhand.invalid"),
-            config.git().localToken());
-      }
-      return new TaskOwner(
-          new GitIdentity(user.displayName(), user.login() + "@users.noreply.github.com"),
-          users.gitToken(userId));
-    };
-  }
-
-  private static Function<RepoUrl, GitPublisher> publishers(Config config) {
-    HttpClient http = HttpClient.newHttpClient();
-    return repo -> new GitPublisher(GitHost.forRepo(repo, config.git(), http), config.publicUrl());
-  }
-
-  private static Readiness readiness(Database database, DockerSandbox sandbox, TaskDisks disks) {
-    DatabaseReadiness databaseCheck = new DatabaseReadiness(database);
-    return () -> {
-      List<Readiness.Check> checks = new ArrayList<>(databaseCheck.check());
-      TaskDiskRoom room = disks.room();
-      checks.add(new Readiness.Check("disk", room.enough(), room.sentence()));
-      SandboxHealth health = sandbox.health();
-      checks.add(
-          new Readiness.Check(
-              "docker",
-              health.engineReachable(),
-              health.engineReachable() ? "engine reachable" : health.summary()));
-      checks.add(
-          new Readiness.Check(
-              "worker-image",
-              health.imagePresent(),
-              health.imagePresent() ? "present" : health.summary()));
-      return checks;
-    };
   }
 }

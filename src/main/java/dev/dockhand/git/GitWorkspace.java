@@ -125,6 +125,11 @@ public final class GitWorkspace {
     }
   }
 
+  /** The commit the work tree was checked out at: a follow-up's branch head, else the base. */
+  public String startCommit() {
+    return start.name();
+  }
+
   /** The host-only repository. */
   public Path repoDir() {
     return repoDir;

@@ -3,9 +3,6 @@ package dev.dockhand.git;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Optional;
-import java.util.SortedMap;
-import java.util.TreeMap;
-import java.util.function.Predicate;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectLoader;
@@ -36,30 +33,6 @@ final class StartFiles {
       }
       return Optional.of(bounded(reader.open(tree.getObjectId(0)), maxBytes + 1));
     }
-  }
-
-  /**
-   * Every regular file whose name (its last path segment) {@code name} accepts, by path, each cut
-   * at {@code maxBytes + 1} bytes; at most {@code maxFiles} of them, the first by path order.
-   */
-  static SortedMap<String, byte[]> matching(
-      Repository repository, ObjectId commit, Predicate<String> name, int maxFiles, int maxBytes)
-      throws IOException {
-    SortedMap<String, byte[]> found = new TreeMap<>();
-    try (ObjectReader reader = repository.newObjectReader();
-        RevWalk walk = new RevWalk(reader);
-        TreeWalk tree = new TreeWalk(reader)) {
-      tree.addTree(walk.parseCommit(commit).getTree());
-      tree.setRecursive(true);
-      while (tree.next() && found.size() < maxFiles) {
-        FileMode mode = tree.getFileMode(0);
-        if ((mode == FileMode.REGULAR_FILE || mode == FileMode.EXECUTABLE_FILE)
-            && name.test(tree.getNameString())) {
-          found.put(tree.getPathString(), bounded(reader.open(tree.getObjectId(0)), maxBytes + 1));
-        }
-      }
-    }
-    return found;
   }
 
   private static byte[] bounded(ObjectLoader loader, int max) throws IOException {

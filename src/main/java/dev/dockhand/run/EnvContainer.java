@@ -43,6 +43,16 @@ final class EnvContainer implements SandboxContainer {
   }
 
   @Override
+  public void freeze() {
+    container.freeze();
+  }
+
+  @Override
+  public void thaw() {
+    container.thaw();
+  }
+
+  @Override
   public void close() {
     container.close();
   }

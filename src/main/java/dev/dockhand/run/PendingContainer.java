@@ -30,6 +30,16 @@ final class PendingContainer implements SandboxContainer {
     return container().exec(request);
   }
 
+  @Override
+  public void freeze() {
+    container().freeze();
+  }
+
+  @Override
+  public void thaw() {
+    container().thaw();
+  }
+
   /** The preparation owns the container and closes it. */
   @Override
   public void close() {}

@@ -38,7 +38,7 @@ final class Preparation implements AutoCloseable {
   /** What every attempt of a node prepares with. */
   record Parts(
       Environments environments,
-      SetupPhase setup,
+      EnvironmentPhase environment,
       AttemptNetwork network,
       Sandbox sandbox,
       Metrics metrics,
@@ -64,6 +64,7 @@ final class Preparation implements AutoCloseable {
   private AttemptEgress egress;
   private SandboxContainer container;
   private boolean containerClosed;
+  private volatile EnvironmentPhase.Plan plan = EnvironmentPhase.Plan.NONE;
 
   private Preparation(Parts parts, Attempt attempt) {
     this.parts = parts;
@@ -124,9 +125,16 @@ final class Preparation implements AutoCloseable {
       cloned.complete(workspace);
       RepoEnvironment environment = environmentOf(workspace);
       stopIfStopping();
+      // A restore must be in place before the container starts: the engine binds what it sees.
+      plan =
+          parts
+              .environment()
+              .restore(
+                  context, attempt.task(), attempt.repo(), attempt.disk(), workspace, environment);
+      stopIfStopping();
       SandboxContainer started = startContainer();
       checkOut(started, workspace);
-      parts.setup().run(context, started, environment, attempt.repo());
+      parts.environment().run(context, started, environment, attempt.repo(), attempt.disk(), plan);
       stopIfStopping();
       ready.complete(EnvContainer.of(started, environment.env()));
     } catch (Throwable failure) {
@@ -165,7 +173,7 @@ final class Preparation implements AutoCloseable {
           e.getMessage()
               + ". Fix the file, or save this repository's setup in Dockhand (it takes the file's"
               + " place) at "
-              + parts.setup().settingsLink(attempt.repo()));
+              + parts.environment().setup().settingsLink(attempt.repo()));
     }
   }
 
@@ -232,7 +240,8 @@ final class Preparation implements AutoCloseable {
 
   /**
    * Stops what is still being prepared (a running setup ends with its container), waits for the
-   * worker, and removes the container. The clone's own deadline bounds the wait.
+   * worker, removes the container and lets a restored environment go. The clone's own deadline
+   * bounds the wait.
    */
   @Override
   public void close() {
@@ -248,5 +257,7 @@ final class Preparation implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     closeContainer();
+    // The commit has read the work tree by now; a restored environment's layers can go.
+    plan.close();
   }
 }

@@ -53,11 +53,37 @@ public final class SetupPhase {
     static final Result NOTHING = new Result(false, 0, 0);
   }
 
+  /** The environment's setup, in a container that has none yet. */
   Result run(
       TaskContext context, SandboxContainer container, RepoEnvironment environment, RepoUrl repo) {
     if (environment.setup().isEmpty()) {
       return Result.NOTHING;
     }
+    return commands(context, container, environment, repo, environment.setup(), false, 0);
+  }
+
+  /**
+   * After a cached environment was restored in {@code restoreMs}: its maintenance commands (if any)
+   * instead of the setup, framed by the same events, {@code setup.finished} saying cached.
+   */
+  Result afterRestore(
+      TaskContext context,
+      SandboxContainer container,
+      RepoEnvironment environment,
+      RepoUrl repo,
+      long restoreMs) {
+    return commands(
+        context, container, environment, repo, environment.maintenance(), true, restoreMs);
+  }
+
+  private Result commands(
+      TaskContext context,
+      SandboxContainer container,
+      RepoEnvironment environment,
+      RepoUrl repo,
+      List<EnvCommand> commands,
+      boolean cached,
+      long earlierMs) {
     context
         .events()
         .append(new SetupStarted(environment.source(), environment.file().orElse(null)));
@@ -67,7 +93,7 @@ public final class SetupPhase {
     EnvCommand failed = null;
     boolean timedOut = false;
     try (LiveOutput live = new LiveOutput(context.events(), DeltaStream.SETUP)) {
-      for (EnvCommand command : environment.setup()) {
+      for (EnvCommand command : commands) {
         live.accept("$ " + command.display() + "\n");
         long left = deadline - clock.millis();
         ExecResult result =
@@ -94,9 +120,16 @@ public final class SetupPhase {
     }
     long took = clock.millis() - start;
     context.timing("setup", took);
-    context.events().append(new SetupFinished(exitCode, took, false));
+    context.events().append(new SetupFinished(exitCode, earlierMs + took, cached));
     if (failed != null && !environment.continueOnSetupFailure()) {
-      throw failure(container, environment, repo, failed, exitCode, timedOut);
+      throw failure(
+          container,
+          environment,
+          repo,
+          cached ? "maintenance" : "setup",
+          failed,
+          exitCode,
+          timedOut);
     }
     return new Result(true, exitCode, took);
   }
@@ -113,10 +146,11 @@ public final class SetupPhase {
       SandboxContainer container,
       RepoEnvironment environment,
       RepoUrl repo,
+      String what,
       EnvCommand failed,
       int exitCode,
       boolean timedOut) {
-    String what = cut(failed.display(), 200);
+    String command = cut(failed.display(), 200);
     String how = timedOut ? "did not finish within " + minutes(timeout) : "exited with " + exitCode;
     String tail = tail(container);
     String from =
@@ -131,8 +165,9 @@ public final class SetupPhase {
             .orElse("");
     return new DockhandException(
         "setup_failed",
-        "setup failed: `"
-            + what
+        what
+            + " failed: `"
+            + command
             + "` "
             + how
             + "."

@@ -60,7 +60,7 @@ public final class TaskPipeline implements TaskStep {
       TaskOwner.Lookup owners,
       TaskDisks disks,
       Environments environments,
-      SetupPhase setup,
+      EnvironmentPhase environment,
       AttemptNetwork network,
       Sandbox sandbox,
       AgentLoop agent,
@@ -74,7 +74,7 @@ public final class TaskPipeline implements TaskStep {
     this.disks = disks;
     this.parts =
         new Preparation.Parts(
-            environments, setup, network, sandbox, metrics, clock, new AtomicInteger());
+            environments, environment, network, sandbox, metrics, clock, new AtomicInteger());
     this.agent = agent;
     this.publishers = publishers;
     this.queue = queue;

@@ -246,6 +246,26 @@ final class DockerContainer implements SandboxContainer {
   }
 
   @Override
+  public void freeze() {
+    try {
+      engine.run(() -> client.pauseContainerCmd(id).exec());
+    } catch (RuntimeException e) {
+      throw new SandboxException(
+          "cannot pause container of task " + taskId + ": " + SandboxException.rootMessage(e), e);
+    }
+  }
+
+  @Override
+  public void thaw() {
+    try {
+      engine.run(() -> client.unpauseContainerCmd(id).exec());
+    } catch (RuntimeException e) {
+      throw new SandboxException(
+          "cannot unpause container of task " + taskId + ": " + SandboxException.rootMessage(e), e);
+    }
+  }
+
+  @Override
   public void close() {
     restarts.markClosed();
     try {

@@ -70,6 +70,20 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
     return container;
   }
 
+  @Override
+  public String imageId() {
+    try {
+      return engine.call(() -> engine.client().inspectImageCmd(settings.image()).exec()).getId();
+    } catch (NotFoundException missing) {
+      throw SandboxException.imageMissing(settings.image());
+    } catch (SandboxException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new SandboxException(
+          "cannot inspect image " + settings.image() + ": " + SandboxException.rootMessage(e), e);
+    }
+  }
+
   /**
    * The agent's first command may reach for the network at once, so the relay to the egress proxy
    * must be listening before the container is handed over.

@@ -10,6 +10,12 @@ public interface Sandbox {
    */
   SandboxContainer start(String taskId, TaskFiles files);
 
+  /**
+   * The id ({@code sha256:…}) of the image task containers run now: what a cached environment was
+   * made in. Throws {@code SandboxException} (retryable) when the engine cannot say.
+   */
+  String imageId();
+
   /** A container with only {@code workspace} (a host directory) mounted, at /workspace. */
   default SandboxContainer start(String taskId, Path workspace) {
     return start(taskId, TaskFiles.workspaceOnly(workspace));

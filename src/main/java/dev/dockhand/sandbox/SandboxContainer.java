@@ -6,6 +6,11 @@ public interface SandboxContainer extends AutoCloseable {
 
   ExecResult exec(ExecRequest request);
 
+  /** Freezes every process in the container (nothing in it runs or writes) until {@link #thaw}. */
+  void freeze();
+
+  void thaw();
+
   @Override
   void close();
 }

@@ -1,8 +1,8 @@
 package dev.dockhand.sandbox;
 
 /** The numeric uid:gid commands run as; parsed from {@link SandboxSettings#user()}. */
-record SandboxUser(int uid, int gid) {
-  static SandboxUser parse(String spec) {
+public record SandboxUser(int uid, int gid) {
+  public static SandboxUser parse(String spec) {
     String[] parts = spec.split(":", -1);
     try {
       int uid = Integer.parseInt(parts[0]);

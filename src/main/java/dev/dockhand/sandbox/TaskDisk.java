@@ -58,6 +58,14 @@ public final class TaskDisk implements AutoCloseable {
     return fs.resolve("home");
   }
 
+  /**
+   * The coordinator's scratch space on this disk: a restored environment's own layers (on the same
+   * file system as the workspace, as an overlay needs). Host-only, never mounted into a container.
+   */
+  public Path scratch() {
+    return fs.resolve("env");
+  }
+
   /** The coordinator's clone: host-only, never mounted into a container. */
   public Path repo() {
     return fs.resolve("repo");

@@ -102,11 +102,13 @@ public final class TaskDisks {
   }
 
   private static void layOut(TaskDisk disk) throws IOException {
-    for (Path area : new Path[] {disk.workspace(), disk.tmp(), disk.home(), disk.repo()}) {
+    for (Path area :
+        new Path[] {disk.workspace(), disk.tmp(), disk.home(), disk.repo(), disk.scratch()}) {
       Files.createDirectory(area);
     }
     Files.setAttribute(disk.tmp(), "unix:mode", 01777, LinkOption.NOFOLLOW_LINKS);
     Files.setAttribute(disk.repo(), "unix:mode", 0700, LinkOption.NOFOLLOW_LINKS);
+    Files.setAttribute(disk.scratch(), "unix:mode", 0700, LinkOption.NOFOLLOW_LINKS);
   }
 
   /**

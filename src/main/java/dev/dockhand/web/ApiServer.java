@@ -260,7 +260,7 @@ public final class ApiServer {
      * How {@code POST …/environment/rebuild} drops a user's cached environments of a repository.
      */
     public Builder envCacheDrop(BiConsumer<Long, RepoUrl> drop) {
-      this.envCacheDrop = Optional.of(drop);
+      this.envCacheDrop = Optional.ofNullable(drop);
       return this;
     }
 
