@@ -57,7 +57,7 @@ export function conversationReducer(state, frame) {
     case "task.queued":
       return add({ type: "system", text: "Queued" });
     case "task.started":
-      return add({ type: "system", text: `Attempt ${data.attempt ?? ""} started` });
+      return add({ type: "system", text: `Attempt ${data.attempt ?? ""} started`, attemptStart: true });
     case "task.retrying":
       return add({ type: "system", tone: "warn", text: `Will retry (attempt ${data.attempt}): ${data.reason || "a passing failure"}` });
     case "git.pushed":

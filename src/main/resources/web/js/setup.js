@@ -24,7 +24,16 @@ export function startSetup(state, frame) {
   const item = { seq: frame.seq, at: frame.at, type: "setup", running: true, source: data.source, file: data.file };
   // Output that came just before its event (a subscription's first moments) is this setup's.
   const stopped = stopSetup(state, false);
-  return { ...stopped, items: [...stopped.items, item] };
+  return { ...stopped, items: afterAttemptStart(stopped.items, item) };
+}
+
+/**
+ * The setup's place: right after its attempt's start. The first model turn goes out while the
+ * setup runs (a warm start), so its messages may be logged before setup.started.
+ */
+function afterAttemptStart(items, item) {
+  const start = items.findLastIndex((known) => known.attemptStart);
+  return start < 0 ? [...items, item] : [...items.slice(0, start + 1), item, ...items.slice(start + 1)];
 }
 
 export function finishSetup(state, frame) {
@@ -34,7 +43,7 @@ export function finishSetup(state, frame) {
   if (settled !== state) return settled;
   // A cached environment may be restored without a setup.started.
   const item = { seq: frame.seq, at: frame.at, type: "setup", running: false, ...result, output: state.setupOutput, cut: state.setupCut };
-  return { ...state, items: [...state.items, item], setupOutput: "", setupCut: false };
+  return { ...state, items: afterAttemptStart(state.items, item), setupOutput: "", setupCut: false };
 }
 
 /** Ends a setup left running (the attempt ended or was retried): it stopped, its output kept. */
@@ -52,7 +61,7 @@ function settle(state, result) {
 
 /** The item's one line and its tone. */
 export function setupSummary(item) {
-  if (item.running) return { state: "running", tone: "", text: "Setting up the environment…" };
+  if (item.running) return { state: "running", tone: "", text: "Setup running…" };
   if (item.stopped) return { state: "stopped", tone: "warn", text: "Setup stopped" };
   if (item.cached) return { state: "cached", tone: "good", text: `Environment restored from cache in ${seconds(item.durationMs)}` };
   if (item.exitCode === 0) return { state: "done", tone: "good", text: `Setup done in ${seconds(item.durationMs)}` };

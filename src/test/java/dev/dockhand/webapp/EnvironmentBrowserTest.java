@@ -141,8 +141,17 @@ class EnvironmentBrowserTest {
   void aTaskPageShowsTheSetupOutputAsItComesThenItsSummary() throws Exception {
     Task task = harness.submit(harness.local());
     harness.append(task.id(), new EventPayload.TaskStarted(1));
+    harness.append(task.id(), new EventPayload.UserMessage("Fix the tests"));
+    // A warm start: the first model turn goes out while the container and its setup are prepared.
+    harness.append(
+        task.id(),
+        new EventPayload.AssistantMessage(
+            WebHarness.json("[{\"type\":\"text\",\"text\":\"I will run the tests.\"}]"),
+            "tool_use",
+            Usage.ZERO));
     browser.go("/tasks/" + task.id());
-    browser.find(By.xpath("//li[contains(@class,'system')][contains(.,'Attempt 1 started')]"));
+    browser.find(
+        By.xpath("//li[contains(@class,'assistant')][contains(.,'I will run the tests.')]"));
     browser.script("window.sameDocument = true");
 
     harness.append(task.id(), new EventPayload.SetupStarted("settings", null));
@@ -156,7 +165,7 @@ class EnvironmentBrowserTest {
         .as("the model's text keeps to its own bubble")
         .contains("Looking at the tests");
     assertThat(setupOutput()).doesNotContain("Looking at the tests");
-    assertThat(summary()).isEqualTo("Setting up the environment…");
+    assertThat(summary()).isEqualTo("Setup running…");
     assertThat(browser.script("return document.scrollingElement.scrollWidth")).isEqualTo(375L);
     browser.screenshot("task-setup-running-phone");
 
@@ -169,9 +178,8 @@ class EnvironmentBrowserTest {
     assertThat(setupOutput()).contains("$ npm ci", "added 12 packages in 3s");
     assertThat(logItems())
         .as("the setup comes after the attempt's start, before the conversation")
-        .containsSubsequence("Queued", "Attempt 1 started", "setup")
-        .last()
-        .isEqualTo("setup");
+        .containsExactly(
+            "Queued", "Attempt 1 started", "setup", "Fix the tests", "I will run the tests.");
     assertThat(browser.script("return window.sameDocument === true")).isEqualTo(true);
     browser.screenshot("task-setup-done-phone");
   }
