@@ -2,11 +2,12 @@
 // network. Never caches the API, the login routes or anything else: those always go to the server.
 // Shell files are fetched from the network first, so a new version shows as soon as it is online.
 
-const CACHE = "dockhand-shell-v2";
+const CACHE = "dockhand-shell-v3";
 const SHELL = [
   "/",
   "/index.html",
   "/app.css",
+  "/environment.css",
   "/manifest.webmanifest",
   "/icons/icon.svg",
   "/icons/icon-192.png",
@@ -14,6 +15,8 @@ const SHELL = [
   "/js/api.js",
   "/js/conversation.js",
   "/js/diffview.js",
+  "/js/environment.js",
+  "/js/envvars.js",
   "/js/format.js",
   "/js/html.js",
   "/js/items.js",
@@ -22,6 +25,7 @@ const SHELL = [
   "/js/notify.js",
   "/js/outbox.js",
   "/js/scroll.js",
+  "/js/setup.js",
   "/js/signin.js",
   "/js/tasklist.js",
   "/js/taskview.js",

@@ -86,11 +86,19 @@ export const api = {
     }),
   diff: (id) => request("GET", `/tasks/${encodeURIComponent(id)}/diff`, { as: "text" }),
   repos: () => request("GET", "/repos"),
+  environment: (repo) => request("GET", `${repoPath(repo)}/environment`),
+  saveEnvironment: (repo, settings) => request("PUT", `${repoPath(repo)}/environment`, { body: settings }),
+  rebuildEnvironment: (repo) => request("POST", `${repoPath(repo)}/environment/rebuild`),
   users: (cursor) =>
     request("GET", `/admin/users?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`),
   disableUser: (id) => request("POST", `/admin/users/${encodeURIComponent(id)}/disable`),
   enableUser: (id) => request("POST", `/admin/users/${encodeURIComponent(id)}/enable`),
 };
+
+/** "/repos/owner/name" for {owner, name}. */
+function repoPath({ owner, name }) {
+  return `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(name)}`;
+}
 
 /** Ends a cookie session; a pasted token is only forgotten (it stays valid on the server). */
 export async function signOut() {

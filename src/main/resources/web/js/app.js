@@ -10,11 +10,16 @@ import { TaskList } from "./tasklist.js";
 import { NewTask } from "./newtask.js";
 import { TaskView } from "./taskview.js";
 import { Users } from "./users.js";
+import { Environment } from "./environment.js";
 
 function parseRoute(hash) {
   const path = hash.replace(/^#/, "") || "/";
   const task = path.match(/^\/tasks\/([^/]+)(\/changes)?$/);
   if (task) return { name: "task", id: decodeURIComponent(task[1]), tab: task[2] ? "changes" : "conversation" };
+  const environment = path.match(/^\/repos\/([^/]+)\/([^/]+)\/environment$/);
+  if (environment) {
+    return { name: "environment", owner: decodeURIComponent(environment[1]), repo: decodeURIComponent(environment[2]) };
+  }
   if (path === "/new") return { name: "new" };
   if (path === "/users") return { name: "users" };
   return { name: "list" };
@@ -92,7 +97,7 @@ function App() {
   }, [me]);
 
   useEffect(() => {
-    const screen = { task: "Task", new: "New task", users: "Users" }[route.name] || "Tasks";
+    const screen = { task: "Task", new: "New task", users: "Users", environment: "Environment" }[route.name] || "Tasks";
     document.title = me ? `${screen} · Dockhand` : "Dockhand";
   }, [route, me]);
 
@@ -119,6 +124,7 @@ function App() {
       ${route.name === "new" && html`<${NewTask} me=${me} />`}
       ${route.name === "task" && html`<${TaskView} id=${route.id} tab=${route.tab} online=${online} />`}
       ${route.name === "users" && html`<${Users} me=${me} />`}
+      ${route.name === "environment" && html`<${Environment} key=${`${route.owner}/${route.repo}`} owner=${route.owner} name=${route.repo} />`}
     </main>
   `;
 }

@@ -1,14 +1,23 @@
-// The conversation as events arrive: a reducer from the task's event log (plus live text
-// deltas) to the items the task view shows.
+// The conversation as events arrive: a reducer from the task's event log (plus live deltas of
+// the model's text and the setup's output) to the items the task view shows.
+
+import { finishSetup, startSetup, stopSetup, withOutput } from "./setup.js";
 
 // blocked: the hosts the sandbox's proxy refused, by "host:port", in the order first seen.
-export const initialConversation = { items: [], tools: {}, streaming: "", lastSeq: 0, blocked: {} };
+// setupOutput: the running setup's live output (its end, see setup.js); setupCut: its start dropped.
+export const initialConversation = {
+  items: [], tools: {}, streaming: "", lastSeq: 0, blocked: {}, setupOutput: "", setupCut: false,
+};
+
+/** Kinds that end an attempt: a setup still shown as running has stopped. */
+const ATTEMPT_ENDS = new Set(["task.started", "task.retrying", "task.succeeded", "task.failed", "task.cancelled"]);
 
 export function conversationReducer(state, frame) {
   if (frame.type === "reset") return initialConversation;
-  if (frame.type === "delta") return { ...state, streaming: state.streaming + frame.text };
+  if (frame.type === "delta") return withDelta(state, frame);
   if (frame.type !== "event" || frame.seq <= state.lastSeq) return state;
-  const next = { ...state, lastSeq: frame.seq };
+  const moved = { ...state, lastSeq: frame.seq };
+  const next = ATTEMPT_ENDS.has(frame.kind) ? stopSetup(moved) : moved;
   const data = frame.data || {};
   const add = (item) => ({ ...next, items: [...next.items, { seq: frame.seq, at: frame.at, ...item }] });
   switch (frame.kind) {
@@ -41,10 +50,14 @@ export function conversationReducer(state, frame) {
       const where = hostPort(data.host, data.port);
       return { ...next, blocked: { ...next.blocked, [where]: { host: String(data.host ?? ""), port: data.port, count: data.count ?? 1 } } };
     }
+    case "setup.started":
+      return startSetup(next, frame);
+    case "setup.finished":
+      return finishSetup(next, frame);
     case "task.queued":
       return add({ type: "system", text: "Queued" });
     case "task.started":
-      return add({ type: "system", text: `Attempt ${data.attempt ?? ""} started` });
+      return add({ type: "system", text: `Attempt ${data.attempt ?? ""} started`, attemptStart: true });
     case "task.retrying":
       return add({ type: "system", tone: "warn", text: `Will retry (attempt ${data.attempt}): ${data.reason || "a passing failure"}` });
     case "git.pushed":
@@ -54,12 +67,23 @@ export function conversationReducer(state, frame) {
     case "task.succeeded":
       return add({ type: "system", tone: "good", text: "Succeeded", end: true, ...(data.reason ? { detail: data.reason } : {}) });
     case "task.failed":
-      return add({ type: "system", tone: "bad", text: "Failed", detail: data.reason, end: true });
+      return add({ type: "system", tone: "bad", text: "Failed", detail: data.reason, code: data.code, end: true });
     case "task.cancelled":
       return add({ type: "system", tone: "warn", text: "Cancelled", detail: data.reason, end: true });
     default:
       return next;
   }
+}
+
+/**
+ * The model's text (stream "text", or none from an older server) streams into its bubble; setup
+ * output into the running setup's item. Checks output is not shown yet (no item to put it in).
+ */
+function withDelta(state, frame) {
+  const stream = frame.stream ?? "text";
+  if (stream === "text") return { ...state, streaming: state.streaming + (frame.text ?? "") };
+  if (stream === "setup") return withOutput(state, frame.text ?? "");
+  return state;
 }
 
 /** "host:port", with an IPv6 address in brackets. */

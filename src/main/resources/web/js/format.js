@@ -9,6 +9,16 @@ export function repoName(url) {
   return parts.length >= 2 ? `${parts[parts.length - 2]}/${parts[parts.length - 1]}` : trimmed;
 }
 
+const OWNER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*\/[A-Za-z0-9_.-]+$/;
+
+/** The page of a repository's environment (repo: owner/name or a clone URL), or null for none. */
+export function environmentHref(repo) {
+  const name = repoName((repo || "").trim());
+  if (!OWNER_NAME.test(name)) return null;
+  const [owner, rest] = name.split("/");
+  return `#/repos/${encodeURIComponent(owner)}/${encodeURIComponent(rest)}/environment`;
+}
+
 export function firstLine(text, max = 120) {
   const line = (text || "").trim().split("\n")[0];
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;

@@ -6,6 +6,7 @@ import { useStickToBottom } from "./scroll.js";
 import * as outbox from "./outbox.js";
 import { duration } from "./format.js";
 import { toolEdit, toolSummary } from "./conversation.js";
+import { Reason, SetupItem } from "./setup.js";
 
 export function Conversation({ task, conversation }) {
   const [waiting, setWaiting] = useState(outbox.pending(task.id));
@@ -13,15 +14,19 @@ export function Conversation({ task, conversation }) {
     setWaiting(outbox.pending(task.id));
     return outbox.onChange(() => setWaiting(outbox.pending(task.id)));
   }, [task.id]);
-  useStickToBottom(conversation.items.length + conversation.streaming.length + waiting.length);
+  const { items, tools, streaming, setupOutput, setupCut } = conversation;
+  useStickToBottom(items.length + streaming.length + setupOutput.length + waiting.length);
 
-  const { items, tools, streaming } = conversation;
   const hasPrompt = items.some((item) => item.type === "user");
   return html`
     <div class="conversation">
       <ol class="log" role="log" aria-live="polite" aria-relevant="additions" aria-label="Conversation">
         ${!hasPrompt && html`<li class="msg user"><div class="bubble">${task.prompt}</div></li>`}
-        ${items.map((item) => html`<${Item} key=${item.seq} item=${item} tools=${tools} />`)}
+        ${items.map((item) =>
+          item.type === "setup"
+            ? html`<${SetupItem} key=${item.seq} item=${item} output=${setupOutput} cut=${setupCut} />`
+            : html`<${Item} key=${item.seq} item=${item} tools=${tools} />`,
+        )}
       </ol>
       ${streaming &&
       html`<div class="msg assistant streaming" aria-live="off">
@@ -48,7 +53,9 @@ function Item({ item, tools }) {
     default:
       return html`<li class=${`system ${item.tone || ""}${item.end ? " end" : ""}`} data-kind=${item.end ? "end" : "note"}>
         <span>${item.text}</span>
-        ${item.detail && html`<span class="detail">: ${item.detail}</span>`}
+        ${item.detail && item.code === "setup_failed"
+          ? html`<p class="reason"><${Reason} text=${item.detail} code=${item.code} /></p>`
+          : item.detail && html`<span class="detail">: ${item.detail}</span>`}
         ${item.link && html` <a href=${item.link} target="_blank" rel="noopener">${item.link}</a>`}
       </li>`;
   }

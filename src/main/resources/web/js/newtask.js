@@ -5,6 +5,7 @@
 import { html, useState, useEffect, useMemo, useRef } from "./html.js";
 import { api, ApiError, newKey } from "./api.js";
 import { askPermission, watch } from "./notify.js";
+import { environmentHref } from "./format.js";
 
 const MODELS = ["claude-sonnet-4-5", "claude-opus-4-1", "claude-haiku-4-5"];
 const FIELDS = ["repo", "branch", "prompt", "model", "egressAllow"];
@@ -17,6 +18,16 @@ export function newTaskFrom(task, hosts) {
   const draft = { repo: task.repo, branch: task.branch || "", prompt: task.prompt, model: task.model || "", egressAllow: allowed.join(", ") };
   sessionStorage.setItem(DRAFT, JSON.stringify(draft));
   location.hash = "#/new";
+}
+
+/** Opens the form on a repository, or on the draft kept when its environment page was opened. */
+export function newTaskOn(repo) {
+  if (!sessionStorage.getItem(DRAFT)) sessionStorage.setItem(DRAFT, JSON.stringify({ ...EMPTY, repo }));
+  location.hash = "#/new";
+}
+
+function keepDraft(values) {
+  sessionStorage.setItem(DRAFT, JSON.stringify(values));
 }
 
 function takeDraft() {
@@ -101,12 +112,15 @@ export function NewTask({ me }) {
   };
 
   const pickable = repos.length > 0;
+  const environment = environmentHref(values.repo);
   return html`
     <section aria-labelledby="new-title">
       <h1 id="new-title">New task</h1>
       <form ref=${form} class="stack" onSubmit=${submit} novalidate>
         ${formError && html`<p class="alert" role="alert">${formError}</p>`}
         <${Field} name="repo" label="Repository" error=${errors.repo}
+          aside=${environment && html`<a class="aside-link" href=${environment} onClick=${() => keepDraft(values)}
+            aria-label=${`Environment of ${values.repo.trim()}`} data-environment-link>Environment</a>`}
           hint=${pickable ? "Search your repositories, or paste a clone URL." : "The clone URL, e.g. https://github.com/owner/repo.git"}>
           <input id="repo" name="repo" type="text" inputmode="url" autocomplete="off" spellcheck="false"
             autocapitalize="off" placeholder=${pickable ? "Search or paste a URL" : "https://github.com/owner/repo.git"}
@@ -162,10 +176,13 @@ function aria(name, error, hasHint = true) {
   };
 }
 
-function Field({ name, label, hint, error, children }) {
+/** aside: a link beside the label (its row keeps its height whether or not there is one). */
+function Field({ name, label, hint, error, aside, children }) {
   return html`
     <div class=${`field${error ? " invalid" : ""}`}>
-      <label for=${name}>${label}</label>
+      ${aside === undefined
+        ? html`<label for=${name}>${label}</label>`
+        : html`<div class="label-row"><label for=${name}>${label}</label>${aside}</div>`}
       ${hint && html`<p class="hint" id=${`${name}-hint`}>${hint}</p>`}
       ${children}
       ${error && html`<p class="field-error" id=${`${name}-error`} role="alert">${error}</p>`}

@@ -6,12 +6,13 @@ import { api, ApiError } from "./api.js";
 import { live } from "./live.js";
 import * as outbox from "./outbox.js";
 import { watch } from "./notify.js";
-import { TERMINAL, age, cost, count, repoName, tokens } from "./format.js";
+import { TERMINAL, age, cost, count, environmentHref, repoName, tokens } from "./format.js";
 import { conversationReducer, initialConversation } from "./conversation.js";
 import { Badge } from "./tasklist.js";
 import { Conversation } from "./items.js";
 import { DiffView } from "./diffview.js";
 import { newTaskFrom } from "./newtask.js";
+import { Reason } from "./setup.js";
 
 const REFRESH_ON = new Set(["task.started", "git.pushed", "pr.opened", "task.succeeded", "task.failed", "task.cancelled", "task.retrying"]);
 
@@ -83,6 +84,7 @@ function TaskHeader({ task, onChanged }) {
     }
   };
   const used = tokens(task.usage);
+  const environment = environmentHref(task.repo);
   return html`
     <header class="task-head">
       <div class="row-top">
@@ -96,10 +98,11 @@ function TaskHeader({ task, onChanged }) {
         <div><dt>Started</dt><dd>${age(task.createdAt)}</dd></div>
         <div class="wide"><dt>Branch</dt><dd class="mono">${task.headBranch || task.branch || "default"}</dd></div>
         <div class="wide"><dt>Model</dt><dd class="mono">${task.model}</dd></div>
+        ${environment && html`<div class="wide"><dt>Environment</dt><dd><a href=${environment} data-environment-link>Setup, checks, variables</a></dd></div>`}
         ${task.egressAllow?.length > 0 &&
         html`<div class="wide"><dt>Extra hosts</dt><dd class="mono" data-fact="egress">${task.egressAllow.join(", ")}</dd></div>`}
       </dl>
-      ${task.error && html`<p class="alert" role="alert">${task.error.message || task.error.code}</p>`}
+      ${task.error && html`<p class="alert reason" role="alert"><${Reason} text=${task.error.message || task.error.code} code=${task.error.code} /></p>`}
       ${error && html`<p class="alert" role="alert">${error}</p>`}
       <div class="actions">
         ${task.prUrl && html`<a class="button primary" href=${task.prUrl} target="_blank" rel="noopener">Open pull request</a>`}
