@@ -44,7 +44,7 @@ final class LocalNpmRegistry implements AutoCloseable {
   static LocalNpmRegistry start(Path verdaccio) throws Exception {
     Path home = Files.createTempDirectory("dockhand-bench-registry-");
     int port;
-    try (ServerSocket probe = new ServerSocket(0)) {
+    try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getByName(ADDRESS))) {
       port = probe.getLocalPort();
     }
     Files.writeString(
@@ -60,7 +60,7 @@ final class LocalNpmRegistry implements AutoCloseable {
           '**':
             access: $all
             publish: $authenticated
-        listen: 127.0.0.1:%d
+        listen: 127.0.0.2:%d
         max_body_size: 100mb
         log: { type: stdout, format: pretty, level: warn }
         """
@@ -77,10 +77,16 @@ final class LocalNpmRegistry implements AutoCloseable {
     return registry;
   }
 
-  /** The registry's URL, as the host (and, through the egress proxy, a task) reaches it. */
+  /**
+   * The registry's URL, as the host (and, through the egress proxy, a task) reaches it: on
+   * 127.0.0.2, since inside a container 127.0.0.1 is the container's own loopback and bypasses the
+   * proxy.
+   */
   URI url() {
-    return URI.create("http://127.0.0.1:" + port + "/");
+    return URI.create("http://" + ADDRESS + ":" + port + "/");
   }
+
+  static final String ADDRESS = "127.0.0.2";
 
   int port() {
     return port;

@@ -53,7 +53,7 @@ public final class WarmStartBench {
           });
 
       Map<String, String> environment = new HashMap<>(harness.environment("bench"));
-      environment.put("DOCKHAND_EGRESS_ALLOW", "127.0.0.1:" + registry.port());
+      environment.put("DOCKHAND_EGRESS_ALLOW", LocalNpmRegistry.ADDRESS + ":" + registry.port());
       environment.put("DOCKHAND_WARM_POOL", "0");
       environment.put("DOCKHAND_LEASE", "60s");
       environment.put("DOCKHAND_HEARTBEAT", "10s");
@@ -72,6 +72,8 @@ public final class WarmStartBench {
         harness.call("POST", "/repos/acme/app/environment/rebuild", null);
         Run run = run(harness, "acme/app", "cold " + round, firstRequest);
         cold.add(run.firstToolMs());
+        System.out.printf(
+            Locale.ROOT, "cold run %d: first tool call after %d ms%n", round, run.firstToolMs());
         for (int again = 0; again < 3; again++) {
           Run warm = run(harness, "acme/app", "cached " + round + "." + again, firstRequest);
           cached.add(warm.firstToolMs());
@@ -165,10 +167,13 @@ public final class WarmStartBench {
     throw new IllegalStateException("task " + id + " ran no tool");
   }
 
+  private static final java.util.regex.Pattern MARKER =
+      java.util.regex.Pattern.compile("\\[([a-z][a-z .0-9]*)\\]");
+
+  /** The run's name, which its prompt carries in brackets. */
   private static String marker(String prompt) {
-    int open = prompt.indexOf('[');
-    int close = prompt.indexOf(']', open + 1);
-    return open < 0 || close < 0 ? "" : prompt.substring(open + 1, close);
+    java.util.regex.Matcher found = MARKER.matcher(prompt);
+    return found.find() ? found.group(1) : "";
   }
 
   private static long median(List<Long> values) {

@@ -108,7 +108,11 @@ public final class Node implements AutoCloseable {
             new Environments(new EnvironmentStore(database, clock)),
             new EnvironmentPhase(
                 envCache,
-                new SetupPhase(config.env().setupTimeout(), config.publicUrl(), clock),
+                new SetupPhase(
+                    config.env().setupTimeout(),
+                    config.sandbox().execTimeout(),
+                    config.publicUrl(),
+                    clock),
                 sandbox,
                 SandboxUser.parse(config.sandbox().user())),
             network,

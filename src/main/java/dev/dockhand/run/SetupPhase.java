@@ -35,15 +35,19 @@ public final class SetupPhase {
   private static final Duration TAIL_TIMEOUT = Duration.ofSeconds(30);
 
   private final Duration timeout;
+  private final Duration commandCeiling;
   private final Optional<URI> publicUrl;
   private final Clock clock;
 
   /**
-   * @param timeout the longest the whole setup may run
+   * @param timeout the longest the whole setup may run (DOCKHAND_SETUP_TIMEOUT)
+   * @param commandCeiling the longest the sandbox lets any one command run (DOCKHAND_EXEC_TIMEOUT)
    * @param publicUrl DOCKHAND_PUBLIC_URL, for the link to the settings in a failure's reason
    */
-  public SetupPhase(Duration timeout, Optional<URI> publicUrl, Clock clock) {
+  public SetupPhase(
+      Duration timeout, Duration commandCeiling, Optional<URI> publicUrl, Clock clock) {
     this.timeout = timeout;
+    this.commandCeiling = commandCeiling;
     this.publicUrl = publicUrl;
     this.clock = clock;
   }
@@ -91,11 +95,12 @@ public final class SetupPhase {
     long deadline = start + timeout.toMillis();
     int exitCode = 0;
     EnvCommand failed = null;
-    boolean timedOut = false;
+    String timedOut = null;
     try (LiveOutput live = new LiveOutput(context.events(), DeltaStream.SETUP)) {
       for (EnvCommand command : commands) {
         live.accept("$ " + command.display() + "\n");
         long left = deadline - clock.millis();
+        boolean ceiling = commandCeiling.toMillis() < left;
         ExecResult result =
             left <= 0
                 ? new ExecResult(-1, "", false, true, 0)
@@ -111,8 +116,14 @@ public final class SetupPhase {
           throw new DockhandException("cancelled", "the task was cancelled");
         }
         if (result.timedOut() || result.exitCode() != 0) {
-          timedOut = result.timedOut();
-          exitCode = timedOut ? -1 : result.exitCode();
+          timedOut =
+              !result.timedOut()
+                  ? null
+                  : ceiling
+                      ? minutes(commandCeiling)
+                          + " (DOCKHAND_EXEC_TIMEOUT, any one command's limit)"
+                      : minutes(timeout) + " (DOCKHAND_SETUP_TIMEOUT)";
+          exitCode = result.timedOut() ? -1 : result.exitCode();
           failed = command;
           break;
         }
@@ -149,9 +160,9 @@ public final class SetupPhase {
       String what,
       EnvCommand failed,
       int exitCode,
-      boolean timedOut) {
+      String timedOut) {
     String command = cut(failed.display(), 200);
-    String how = timedOut ? "did not finish within " + minutes(timeout) : "exited with " + exitCode;
+    String how = timedOut != null ? "did not finish within " + timedOut : "exited with " + exitCode;
     String tail = tail(container);
     String from =
         environment

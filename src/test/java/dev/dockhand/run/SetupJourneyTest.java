@@ -168,6 +168,25 @@ class SetupJourneyTest {
   }
 
   @Test
+  void aSetupThatRunsPastItsTimeoutIsStoppedAndTheTaskSaysWhichLimitItMet() throws Exception {
+    harness.git.createRepo("acme/widgets", Map.of("README.md", "# Widgets\n"));
+    Map<String, String> environment = new java.util.HashMap<>(harness.environment("a"));
+    environment.put("DOCKHAND_SETUP_TIMEOUT", "10s");
+    harness.start(environment);
+    harness.call("PUT", ENVIRONMENT, Map.of("setup", "echo waiting; sleep 600"));
+    harness.model.script(tools(bash("ls")));
+    try (LiveClient client = harness.live()) {
+      String id = harness.submit("acme/widgets", "Anything").path("id").asText();
+      client.subscribe(id, 0);
+      client.awaitEvent(id, "task.failed", WAIT);
+      assertThat(ofKind(client.events(id), "setup.finished").path("data").path("exitCode").asInt())
+          .isEqualTo(-1);
+      assertThat(harness.task(id).path("error").path("message").asText())
+          .contains("did not finish within 10 s (DOCKHAND_SETUP_TIMEOUT)", "waiting");
+    }
+  }
+
+  @Test
   void aHostileDevcontainerJsonReachesNeitherTheHostNorMoreOfTheNetwork() throws Exception {
     try (ServerSocket hostService = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       int port = hostService.getLocalPort();
