@@ -188,12 +188,15 @@ public final class TaskQueue {
         });
   }
 
-  /** Resumes a finished task that has follow-ups its last attempt never took. */
-  void resumeIfFinished(String id) {
+  /**
+   * Resumes a task that {@code attempt} finished with follow-ups it never took, unless a later
+   * attempt (a resume by the follow-up itself) came meanwhile.
+   */
+  void resumeIfFinished(String id, int attempt) {
     database.write(
         handle -> {
           Task task = TaskRows.find(handle, id).orElseThrow();
-          if (task.status().terminal()) {
+          if (task.status().terminal() && task.attempt() == attempt) {
             resume(handle, task);
           }
           return null;
