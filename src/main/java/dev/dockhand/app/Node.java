@@ -202,10 +202,6 @@ public final class Node implements AutoCloseable {
     return auth;
   }
 
-  public Dispatcher dispatcher() {
-    return dispatcher;
-  }
-
   /** The admin token made at this start, in local mode on a fresh data dir. */
   public Optional<String> adminToken() {
     return adminToken;

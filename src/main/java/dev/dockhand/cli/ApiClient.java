@@ -34,11 +34,6 @@ public final class ApiClient {
     return send(request(path).GET(), path);
   }
 
-  public String getText(String path) {
-    HttpResponse<String> response = exchange(request(path).GET(), path);
-    return response.body();
-  }
-
   public JsonNode post(String path, Object body, Map<String, String> headers) {
     HttpRequest.Builder builder =
         request(path)

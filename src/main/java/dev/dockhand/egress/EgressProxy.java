@@ -92,11 +92,6 @@ public final class EgressProxy implements AutoCloseable {
     return allowlist;
   }
 
-  /** Connections being served now. */
-  public int openConnections() {
-    return workers.size();
-  }
-
   /**
    * Stops accepting, closes every live connection, waits briefly for their threads, reports any
    * refusal totals not yet reported and deletes the socket file.

@@ -19,12 +19,6 @@ public record GitIdentity(String name, String email) {
     }
   }
 
-  /** A GitHub user, credited through the no-reply address GitHub links to their account. */
-  public static GitIdentity gitHubUser(String login, long gitHubId, String displayName) {
-    String name = displayName == null || displayName.isBlank() ? login : displayName;
-    return new GitIdentity(name, gitHubId + "+" + login + "@users.noreply.github.com");
-  }
-
   /** The trailer line that credits this person as co-author. */
   public String coAuthorTrailer() {
     return "Co-authored-by: " + name + " <" + email + ">";

@@ -42,11 +42,6 @@ public record WorkspaceLimits(
     }
   }
 
-  public WorkspaceLimits withCloneDeadline(Duration deadline) {
-    return new WorkspaceLimits(
-        deadline, maxDepth, maxPathBytes, maxEntries, maxFileBytes, maxTotalBytes);
-  }
-
   /** The task disk's size is a natural bound for the bytes a commit can hold. */
   public WorkspaceLimits withMaxTotalBytes(long bytes) {
     return new WorkspaceLimits(

@@ -9,7 +9,10 @@ import dev.dockhand.store.Dialect;
 final class ClaimSql {
   private ClaimSql() {}
 
-  /** A claim's common table expressions ({@code with}, may be empty) and its WHERE clause. */
+  /**
+   * A claim's common table expressions ({@code with}, may be empty) and its WHERE clause; {@code
+   * :runnableAt} is the database's now.
+   */
   record Selection(String with, String where) {}
 
   /**
@@ -31,7 +34,7 @@ final class ClaimSql {
               PARTITION BY head.user_id ORDER BY head.run_after, head.created_at, head.id) AS user_rank
             FROM (
               SELECT id, user_id, run_after, created_at FROM tasks
-              WHERE status = 'queued' AND run_after <= :now
+              WHERE status = 'queued' AND run_after <= :runnableAt
                 AND user_id NOT IN (SELECT user_id FROM busy WHERE running >= :perUser)
               ORDER BY run_after, created_at, id
               LIMIT :head) head) ranked
@@ -59,7 +62,7 @@ final class ClaimSql {
         """
         WHERE id IN (
           SELECT id FROM tasks
-          WHERE status = 'queued' AND run_after <= :now
+          WHERE status = 'queued' AND run_after <= :runnableAt
           ORDER BY run_after, created_at, id
           LIMIT :limit
           %s)\

@@ -2,7 +2,6 @@ package dev.dockhand.queue;
 
 import dev.dockhand.store.Database;
 import dev.dockhand.store.DbClock;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -11,28 +10,21 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * Claims the oldest runnable tasks within the global and per-user limits. Claims are serialised
- * across nodes, so the limits hold exactly. Which tasks are runnable is judged by the node's clock
- * (it wrote their {@code run_after}); the lease they get ends by the database's. Thread-safe.
+ * across nodes, so the limits hold exactly. Which tasks are runnable (their {@code run_after}) and
+ * when the lease they get ends are both judged by the database's clock. Thread-safe.
  */
 final class Claims {
   private final Database database;
   private final TaskTransitions transitions;
   private final QueueSettings settings;
-  private final Clock clock;
   private final DbClock dbClock;
   private final ClaimSql.Selection rankedClaim;
   private final ClaimSql.Selection claimWithinLimits;
 
-  Claims(
-      Database database,
-      TaskTransitions transitions,
-      QueueSettings settings,
-      Clock clock,
-      DbClock dbClock) {
+  Claims(Database database, TaskTransitions transitions, QueueSettings settings, DbClock dbClock) {
     this.database = database;
     this.transitions = transitions;
     this.settings = settings;
-    this.clock = clock;
     this.dbClock = dbClock;
     this.rankedClaim = ClaimSql.ranked(database.dialect());
     this.claimWithinLimits = ClaimSql.withinLimits(database.dialect());
@@ -42,24 +34,25 @@ final class Claims {
   List<Task> claim(String owner, int max) {
     int head = Math.max(64, max * 4);
     // A read, so an idle node does not take the write lock to find nothing.
-    int runnable = database.jdbi().withHandle(handle -> runnable(handle, clock.millis(), head + 1));
+    int runnable =
+        database.jdbi().withHandle(handle -> runnable(handle, dbClock.millis(handle), head + 1));
     if (runnable == 0) {
       return List.of();
     }
     return database.write(
         handle -> {
           database.dialect().lockClaims(handle);
-          long now = clock.millis();
           long[] running = running(handle); // all, and those of the busiest user
           int limit = (int) Math.min(max, settings.maxConcurrentTasks() - running[0]);
           if (limit <= 0) {
             return List.of();
           }
-          long until = dbClock.millis(handle) + settings.lease().toMillis();
+          long now = dbClock.millis(handle);
+          long until = now + settings.lease().toMillis();
           List<Task> tasks =
               new ArrayList<>(
                   running[1] + limit <= settings.maxTasksPerUser()
-                      ? claim(handle, claimWithinLimits, owner, until, limit, head)
+                      ? claim(handle, claimWithinLimits, owner, now, until, limit, head)
                       : claimRanked(handle, owner, now, until, limit, head, runnable > head));
           tasks.sort(Comparator.comparing(Task::runAfter).thenComparing(Task::createdAt));
           return tasks;
@@ -83,7 +76,7 @@ final class Claims {
     List<Task> claimed = new ArrayList<>();
     List<Task> batch;
     do {
-      batch = claim(handle, rankedClaim, owner, until, limit - claimed.size(), head);
+      batch = claim(handle, rankedClaim, owner, now, until, limit - claimed.size(), head);
       claimed.addAll(batch);
     } while (claimed.size() < limit
         && !batch.isEmpty()
@@ -92,14 +85,21 @@ final class Claims {
     return claimed;
   }
 
-  /** Claims for {@code owner} until {@code until}, by the database's clock. */
+  /** Claims tasks runnable at {@code now} for {@code owner} until {@code until}. */
   private List<Task> claim(
-      Handle handle, ClaimSql.Selection sql, String owner, long until, int limit, int head) {
+      Handle handle,
+      ClaimSql.Selection sql,
+      String owner,
+      long now,
+      long until,
+      int limit,
+      int head) {
     return transitions.claim(
         handle,
         sql,
         Map.of(
             "owner", owner,
+            "runnableAt", now,
             "until", until,
             "perUser", settings.maxTasksPerUser(),
             "limit", limit,

@@ -1,19 +1,26 @@
 package dev.dockhand.queue;
 
 import dev.dockhand.DockhandException;
+import dev.dockhand.events.Usage;
+import dev.dockhand.queue.AttemptOutcome.Cancelled;
+import dev.dockhand.queue.AttemptOutcome.Failed;
+import dev.dockhand.queue.AttemptOutcome.HandedBack;
+import dev.dockhand.queue.AttemptOutcome.LeaseLost;
+import dev.dockhand.queue.AttemptOutcome.Retryable;
+import dev.dockhand.queue.AttemptOutcome.Stopped;
+import dev.dockhand.queue.AttemptOutcome.Succeeded;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,16 +33,12 @@ import org.slf4j.LoggerFactory;
 public final class Dispatcher {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
-  /** How an attempt ended on this node; {@code status} is empty when its lease was lost. */
-  public record AttemptEnd(String taskId, int attempt, Optional<TaskStatus> status) {}
-
   private final TaskQueue queue;
   private final TaskLeases leases;
   private final TaskStep step;
   private final QueueSettings settings;
   private final String nodeId;
   private final Map<String, RunningAttempt> running = new ConcurrentHashMap<>();
-  private final List<Consumer<AttemptEnd>> endListeners = new CopyOnWriteArrayList<>();
   private final Semaphore wakeups = new Semaphore(0);
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean stopping = new AtomicBoolean();
@@ -89,22 +92,9 @@ public final class Dispatcher {
     wakeups.release();
   }
 
-  /** Called with every attempt this node ends, after its state is stored. */
-  public void onAttemptEnded(Consumer<AttemptEnd> listener) {
-    endListeners.add(listener);
-  }
-
-  public int runningCount() {
-    return running.size();
-  }
-
-  /** Whether an attempt of this task runs on this node now. */
+  /** Whether an attempt of this task runs on this node now (the container reaper asks). */
   public boolean isRunning(String taskId) {
     return running.containsKey(taskId);
-  }
-
-  public String nodeId() {
-    return nodeId;
   }
 
   /**
@@ -120,7 +110,7 @@ public final class Dispatcher {
     if (started.get()) {
       joinQuietly(loop);
     }
-    running.values().forEach(attempt -> attempt.stop(RunningAttempt.Stop.SHUTDOWN));
+    running.values().forEach(attempt -> attempt.stop(new HandedBack()));
     long deadline = System.nanoTime() + settings.heartbeat().toNanos();
     for (RunningAttempt attempt : List.copyOf(running.values())) {
       if (!awaitEnd(attempt, deadline)) {
@@ -168,16 +158,13 @@ public final class Dispatcher {
   }
 
   private void run(RunningAttempt attempt) {
-    Throwable failure = null;
-    TaskResult result = null;
-    try {
-      result = step.run(attempt);
-    } catch (Throwable e) {
-      failure = e;
-    }
+    AttemptOutcome ran = runStep(attempt);
+    // A stop wins over what the step made of it (a stopped step often just throws).
+    Optional<Stopped> stop = attempt.stopped();
+    AttemptOutcome outcome = stop.isPresent() ? stop.get() : ran;
     Optional<Task> after = Optional.empty();
     try {
-      after = settle(attempt, result, failure);
+      after = record(attempt, outcome);
     } catch (LeaseLostException e) {
       log.info("task {}: attempt {} ended after its lease was lost", e.taskId(), e.attempt());
     } catch (RuntimeException e) {
@@ -188,39 +175,40 @@ public final class Dispatcher {
       wake();
     }
     resumeIfMessagesWaiting(attempt, after);
-    AttemptEnd end =
-        new AttemptEnd(attempt.task().id(), attempt.lease().attempt(), after.map(Task::status));
-    endListeners.forEach(listener -> listener.accept(end));
   }
 
-  private Optional<Task> settle(RunningAttempt attempt, TaskResult result, Throwable failure) {
+  /** The one place where what a step throws becomes an outcome. */
+  private AttemptOutcome runStep(RunningAttempt attempt) {
+    try {
+      return Objects.requireNonNull(step.run(attempt), "the step returned no outcome");
+    } catch (DockhandException known) {
+      return known.retryable()
+          ? new Retryable(known.code(), known.getMessage())
+          : new Failed(known.code(), known.getMessage());
+    } catch (Throwable e) {
+      if (attempt.stopped().isEmpty()) {
+        // Foreign messages may quote secrets; keep them in the log, not in the task.
+        log.error("task {} failed unexpectedly", attempt.task().id(), e);
+      }
+      return new Failed("internal", "internal error (" + e.getClass().getSimpleName() + ")");
+    }
+  }
+
+  /** Stores how the attempt ended; empty when its lease was lost and nothing may be written. */
+  private Optional<Task> record(RunningAttempt attempt, AttemptOutcome outcome) {
     Lease lease = attempt.lease();
-    var usage = attempt.totalUsage();
-    var timings = attempt.timings();
+    Usage usage = attempt.totalUsage();
+    Map<String, Long> timings = attempt.timings();
     return Optional.ofNullable(
-        switch (attempt.stopReason()) {
-          case LEASE_LOST -> null;
-          case SHUTDOWN -> leases.handBack(lease, usage, timings);
-          case CANCELLED -> leases.cancelled(lease, usage, timings);
-          case NONE -> {
-            if (failure == null) {
-              TaskResult done = result == null ? TaskResult.NOTHING : result;
-              yield leases.complete(attempt.task(), done, usage, timings);
-            }
-            if (failure instanceof FailureWithResult kept) {
-              String reason = kept.getMessage();
-              yield leases.fail(lease, kept.code(), reason, usage, timings, kept.result());
-            }
-            if (failure instanceof DockhandException known) {
-              yield known.retryable()
-                  ? leases.retry(lease, known.code(), known.getMessage(), usage, timings)
-                  : leases.fail(lease, known.code(), known.getMessage(), usage, timings);
-            }
-            // Foreign messages may quote secrets; keep them in the log, not in the task.
-            log.error("task {} failed unexpectedly", lease.taskId(), failure);
-            String reason = "internal error (" + failure.getClass().getSimpleName() + ")";
-            yield leases.fail(lease, "internal", reason, usage, timings);
-          }
+        switch (outcome) {
+          case Succeeded done -> leases.complete(attempt.task(), done.result(), usage, timings);
+          case Failed failed ->
+              leases.fail(lease, failed.code(), failed.message(), usage, timings, failed.kept());
+          case Retryable fault ->
+              leases.retry(lease, fault.code(), fault.message(), usage, timings);
+          case Cancelled cancelled -> leases.cancelled(lease, usage, timings);
+          case HandedBack handedBack -> leases.handBack(lease, usage, timings);
+          case LeaseLost lost -> null;
         });
   }
 
@@ -231,7 +219,7 @@ public final class Dispatcher {
             && after.get().status() != TaskStatus.CANCELLED;
     try {
       if (finished && attempt.hasUntakenMessages()) {
-        queue.resumeIfFinished(attempt.task().id());
+        queue.resumeIfFinished(attempt.task().id(), attempt.lease().attempt());
       }
     } catch (RuntimeException e) {
       log.warn("task {}: cannot resume for waiting follow-ups", attempt.task().id(), e);
@@ -242,10 +230,10 @@ public final class Dispatcher {
     for (RunningAttempt attempt : running.values()) {
       try {
         if (leases.heartbeat(attempt.lease(), attempt.totalUsage())) {
-          attempt.stop(RunningAttempt.Stop.CANCELLED);
+          attempt.stop(new Cancelled());
         }
       } catch (LeaseLostException e) {
-        attempt.stop(RunningAttempt.Stop.LEASE_LOST);
+        attempt.stop(new LeaseLost());
       } catch (RuntimeException e) {
         log.warn("heartbeat of task {} failed: {}", attempt.task().id(), e.toString());
       }
@@ -255,7 +243,7 @@ public final class Dispatcher {
   private void cancelRequested(String taskId) {
     RunningAttempt attempt = running.get(taskId);
     if (attempt != null) {
-      attempt.stop(RunningAttempt.Stop.CANCELLED);
+      attempt.stop(new Cancelled());
     }
   }
 

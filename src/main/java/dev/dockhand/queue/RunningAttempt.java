@@ -21,18 +21,10 @@ import org.slf4j.LoggerFactory;
 final class RunningAttempt implements TaskContext {
   private static final Logger log = LoggerFactory.getLogger(RunningAttempt.class);
 
-  /** Why the attempt is being stopped; NONE while it runs on its own. */
-  enum Stop {
-    NONE,
-    CANCELLED,
-    LEASE_LOST,
-    SHUTDOWN
-  }
-
   private final Task task;
   private final Lease lease;
   private final TaskQueue queue;
-  private final AtomicReference<Stop> stop = new AtomicReference<>(Stop.NONE);
+  private final AtomicReference<AttemptOutcome.Stopped> stop = new AtomicReference<>();
   private final List<Runnable> cancelActions = new ArrayList<>();
   private final Set<Long> ownMessages = ConcurrentHashMap.newKeySet();
   private final Map<String, Long> timings;
@@ -65,7 +57,7 @@ final class RunningAttempt implements TaskContext {
 
   @Override
   public boolean cancelled() {
-    return stop.get() != Stop.NONE;
+    return stop.get() != null;
   }
 
   @Override
@@ -133,11 +125,15 @@ final class RunningAttempt implements TaskContext {
   }
 
   /** Stops the attempt for {@code reason} and runs its cancel actions; the first reason wins. */
-  void stop(Stop reason) {
-    if (!stop.compareAndSet(Stop.NONE, reason)) {
+  void stop(AttemptOutcome.Stopped reason) {
+    if (!stop.compareAndSet(null, reason)) {
       return;
     }
-    log.info("stopping task {} attempt {}: {}", task.id(), lease.attempt(), reason);
+    log.info(
+        "stopping task {} attempt {}: {}",
+        task.id(),
+        lease.attempt(),
+        reason.getClass().getSimpleName());
     List<Runnable> actions;
     synchronized (cancelActions) {
       actions = List.copyOf(cancelActions);
@@ -146,8 +142,9 @@ final class RunningAttempt implements TaskContext {
     actions.forEach(RunningAttempt::runQuietly);
   }
 
-  Stop stopReason() {
-    return stop.get();
+  /** Why the attempt was stopped; empty while it runs on its own. */
+  Optional<AttemptOutcome.Stopped> stopped() {
+    return Optional.ofNullable(stop.get());
   }
 
   Lease lease() {
@@ -190,14 +187,14 @@ final class RunningAttempt implements TaskContext {
         }
         return event;
       } catch (LeaseLostException e) {
-        stop(Stop.LEASE_LOST);
+        stop(new AttemptOutcome.LeaseLost());
         throw e;
       }
     }
 
     @Override
     public void delta(DeltaStream stream, String text) {
-      if (stop.get() != Stop.LEASE_LOST) {
+      if (!(stop.get() instanceof AttemptOutcome.LeaseLost)) {
         queue.hub().publishDelta(task.id(), stream, text);
       }
     }

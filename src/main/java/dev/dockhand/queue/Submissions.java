@@ -2,6 +2,7 @@ package dev.dockhand.queue;
 
 import dev.dockhand.ConflictException;
 import dev.dockhand.InvalidInputException;
+import dev.dockhand.store.DbClock;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -20,13 +21,19 @@ final class Submissions {
   private final QueueSettings settings;
   private final SubmitRules rules;
   private final ActiveTasks active;
+  private final DbClock dbClock;
 
   Submissions(
-      TaskTransitions transitions, QueueSettings settings, SubmitRules rules, ActiveTasks active) {
+      TaskTransitions transitions,
+      QueueSettings settings,
+      SubmitRules rules,
+      ActiveTasks active,
+      DbClock dbClock) {
     this.transitions = transitions;
     this.settings = settings;
     this.rules = rules;
     this.active = active;
+    this.dbClock = dbClock;
   }
 
   static void validate(NewTask task, Optional<String> key) {
@@ -69,7 +76,7 @@ final class Submissions {
       }
     }
     active.requireRoom(handle, task.userId());
-    Task queued = transitions.insertQueued(handle, columns(task));
+    Task queued = transitions.insertQueued(handle, columns(task, dbClock.millis(handle)));
     if (key.isPresent()) {
       int stored =
           handle.execute(
@@ -87,10 +94,14 @@ final class Submissions {
     return queued;
   }
 
-  /** The new row, with the defaults of what the submission left out. */
-  private Map<String, Object> columns(NewTask task) {
+  /**
+   * The new row, runnable from {@code runAfter} (by the database's clock, as claims judge it), with
+   * the defaults of what the submission left out.
+   */
+  private Map<String, Object> columns(NewTask task, long runAfter) {
     Map<String, Object> columns = new LinkedHashMap<>();
     columns.put("id", TaskIds.next());
+    columns.put("run_after", runAfter);
     columns.put("user_id", task.userId());
     columns.put("max_attempts", settings.maxAttempts());
     columns.put("repo", task.repo());

@@ -16,9 +16,10 @@ import org.jdbi.v3.core.Handle;
  * The owner side of the queue: claim, heartbeat, append, finish, retry, hand back, and the rescue
  * of tasks whose owner stopped heartbeating. Every write after the claim is guarded by the lease
  * (owner and attempt): a stale owner gets {@link LeaseLostException} and changes nothing. Status
- * changes go through {@link TaskTransitions}. A lease's expiry is set and judged by the database's
- * clock ({@link DbClock}), so nodes whose clocks disagree neither steal a live lease nor keep a
- * dead one; every other timestamp is the node's. Thread-safe.
+ * changes go through {@link TaskTransitions}. A lease's expiry and a retry's {@code run_after} are
+ * set and judged by the database's clock ({@link DbClock}), so nodes whose clocks disagree neither
+ * steal a live lease nor keep a dead one, and a retry waits out its backoff on any node; every
+ * other timestamp is the node's. Thread-safe.
  */
 public final class TaskLeases {
   private final Database database;
@@ -41,7 +42,7 @@ public final class TaskLeases {
     this.settings = settings;
     this.clock = clock;
     this.dbClock = dbClock;
-    this.claims = new Claims(database, transitions, settings, clock, dbClock);
+    this.claims = new Claims(database, transitions, settings, dbClock);
     this.backoff = new Backoff(settings.backoffBase(), settings.backoffCap());
     this.caps = new EventCaps(settings);
   }
@@ -230,7 +231,7 @@ public final class TaskLeases {
       String reason,
       Usage usage,
       Map<String, Long> timings) {
-    long runAfter = clock.millis() + delay;
+    long runAfter = dbClock.millis(handle) + delay;
     return transitions.applyLeased(
         handle, task, TaskMoves.requeued(attempt, runAfter, reason, usage, timings));
   }

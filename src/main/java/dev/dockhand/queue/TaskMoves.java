@@ -87,13 +87,16 @@ final class TaskMoves {
     return new Move(TaskStatus.QUEUED, columns, event);
   }
 
-  /** A finished task resumed by a follow-up: a new attempt that always gets to run. */
-  static Move resumed(Task task, int freshAttempts, long now) {
+  /**
+   * A finished task resumed by a follow-up: a new attempt that always gets to run, from {@code
+   * runAfter}.
+   */
+  static Move resumed(Task task, int freshAttempts, long runAfter) {
     int attempt = task.attempt() + 1;
     Map<String, Object> columns = new LinkedHashMap<>();
     columns.put("attempt", attempt);
     columns.put("max_attempts", Math.max(task.maxAttempts(), attempt - 1 + freshAttempts));
-    columns.put("run_after", now);
+    columns.put("run_after", runAfter);
     columns.put("finished_at", null);
     columns.put("error_code", null);
     columns.put("error_message", null);

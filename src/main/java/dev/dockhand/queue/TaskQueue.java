@@ -34,6 +34,7 @@ public final class TaskQueue {
   private final QueueSettings settings;
   private final SubmitRules rules;
   private final Clock clock;
+  private final DbClock dbClock;
   private final TaskTransitions transitions;
   private final TaskLeases leases;
   private final Submissions submissions;
@@ -53,7 +54,10 @@ public final class TaskQueue {
     this(database, eventLog, hub, settings, rules, clock, DbClock.of(database));
   }
 
-  /** As above, with leases judged by {@code dbClock} instead of the database's clock. */
+  /**
+   * As above, with leases and {@code run_after} judged by {@code dbClock} instead of the database's
+   * clock.
+   */
   TaskQueue(
       Database database,
       EventLog eventLog,
@@ -69,10 +73,11 @@ public final class TaskQueue {
     this.settings = settings;
     this.rules = rules;
     this.clock = clock;
+    this.dbClock = dbClock;
     this.transitions = new TaskTransitions(database, eventLog, hub, taskHub, clock);
     this.leases = new TaskLeases(database, transitions, settings, clock, dbClock);
     this.active = new ActiveTasks(database, rules.maxActivePerUser());
-    this.submissions = new Submissions(transitions, settings, rules, active);
+    this.submissions = new Submissions(transitions, settings, rules, active, dbClock);
     this.lists = new TaskLists(database);
     this.caps = new EventCaps(settings);
     this.spend = new UserSpend(database, clock, rules);
@@ -188,12 +193,15 @@ public final class TaskQueue {
         });
   }
 
-  /** Resumes a finished task that has follow-ups its last attempt never took. */
-  void resumeIfFinished(String id) {
+  /**
+   * Resumes a task that {@code attempt} finished with follow-ups it never took, unless a later
+   * attempt (a resume by the follow-up itself) came meanwhile.
+   */
+  void resumeIfFinished(String id, int attempt) {
     database.write(
         handle -> {
           Task task = TaskRows.find(handle, id).orElseThrow();
-          if (task.status().terminal()) {
+          if (task.status().terminal() && task.attempt() == attempt) {
             resume(handle, task);
           }
           return null;
@@ -203,7 +211,7 @@ public final class TaskQueue {
   private void resume(Handle handle, Task task) {
     // Empty when another writer resumed it first: then there is nothing left to do.
     transitions.apply(
-        handle, task, TaskMoves.resumed(task, settings.maxAttempts(), clock.millis()));
+        handle, task, TaskMoves.resumed(task, settings.maxAttempts(), dbClock.millis(handle)));
   }
 
   /** Queued plus running tasks of the user. */

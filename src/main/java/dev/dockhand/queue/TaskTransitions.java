@@ -103,7 +103,10 @@ final class TaskTransitions {
     return apply(handle, task, move).orElseThrow(() -> Lease.of(task).lost());
   }
 
-  /** Inserts a new task as {@code queued}, with {@code task.queued} as its first event. */
+  /**
+   * Inserts a new task as {@code queued}, with {@code task.queued} as its first event; {@code
+   * columns} include its {@code run_after}.
+   */
   Task insertQueued(Handle handle, Map<String, Object> columns) {
     long now = clock.millis();
     String names = String.join(", ", columns.keySet());
@@ -111,9 +114,9 @@ final class TaskTransitions {
     Task queued =
         handle
             .createQuery(
-                "INSERT INTO tasks(status, attempt, created_at, updated_at, run_after, last_seq, "
+                "INSERT INTO tasks(status, attempt, created_at, updated_at, last_seq, "
                     + names
-                    + ") VALUES ('queued', 1, :now, :now, :now, 1, "
+                    + ") VALUES ('queued', 1, :now, :now, 1, "
                     + values
                     + ") RETURNING "
                     + TaskRows.COLUMNS)

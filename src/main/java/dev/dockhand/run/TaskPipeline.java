@@ -18,8 +18,8 @@ import dev.dockhand.git.PublishResult;
 import dev.dockhand.git.RepoUrl;
 import dev.dockhand.git.WorkspaceLimits;
 import dev.dockhand.metrics.Metrics;
+import dev.dockhand.queue.AttemptOutcome;
 import dev.dockhand.queue.EventLimitException;
-import dev.dockhand.queue.FailureWithResult;
 import dev.dockhand.queue.Task;
 import dev.dockhand.queue.TaskContext;
 import dev.dockhand.queue.TaskQueue;
@@ -88,7 +88,7 @@ public final class TaskPipeline implements TaskStep {
   }
 
   @Override
-  public TaskResult run(TaskContext context) {
+  public AttemptOutcome.Finished run(TaskContext context) {
     Task task = context.task();
     RepoUrl repo = RepoUrl.parse(task.repo(), git);
     TaskOwner owner = owners.of(task.userId());
@@ -104,25 +104,23 @@ public final class TaskPipeline implements TaskStep {
       // work tree is checked out (and set up) before the host reads it.
       GitWorkspace workspace = preparation.awaitReady();
       preparation.closeContainer();
-      AgentOutcome outcome =
-          switch (end) {
-            case AgentEnd.Finished finished -> finished.outcome();
-            case AgentEnd.Limited limited ->
-                throw keepWork(context, task, repo, owner, token, workspace, limited.limit());
-          };
-      stopIfCancelled(context);
-      PublishRequest request =
-          new PublishRequest(
-              task.id(),
-              task.shortId(),
-              task.prompt(),
-              outcome.summary(),
-              owner.identity(),
-              token,
-              true);
-      PublishResult published =
-          timed(context, "push", () -> publishers.apply(repo).publish(workspace, request));
-      return record(context, task, workspace, published);
+      return switch (end) {
+        case AgentEnd.Finished finished -> {
+          stopIfCancelled(context);
+          PublishRequest request =
+              new PublishRequest(
+                  task.id(),
+                  task.shortId(),
+                  task.prompt(),
+                  finished.outcome().summary(),
+                  owner.identity(),
+                  token,
+                  true);
+          yield new AttemptOutcome.Succeeded(publish(context, task, repo, workspace, request));
+        }
+        case AgentEnd.Limited limited ->
+            keepWork(context, task, repo, owner, token, workspace, limited.limit());
+      };
     }
   }
 
@@ -130,7 +128,7 @@ public final class TaskPipeline implements TaskStep {
    * A task stopped by a limit fails, but what the agent did so far is pushed to the task's branch
    * (no pull request: the work is unfinished), so nothing is lost and a follow-up continues there.
    */
-  private FailureWithResult keepWork(
+  private AttemptOutcome.Failed keepWork(
       TaskContext context,
       Task task,
       RepoUrl repo,
@@ -143,18 +141,26 @@ public final class TaskPipeline implements TaskStep {
         new PublishRequest(
             task.id(), task.shortId(), task.prompt(), "", owner.identity(), token, false);
     try {
-      PublishResult published =
-          timed(context, "push", () -> publishers.apply(repo).publish(workspace, request));
-      TaskResult kept = record(context, task, workspace, published);
+      TaskResult kept = publish(context, task, repo, workspace, request);
       String where =
           kept.headBranch().map(branch -> "; the work so far is on branch " + branch).orElse("");
-      return new FailureWithResult(limit.code(), limit.getMessage() + where, kept);
+      return new AttemptOutcome.Failed(limit.code(), limit.getMessage() + where, kept);
     } catch (DockhandException pushFailed) {
-      return new FailureWithResult(
+      return new AttemptOutcome.Failed(
           limit.code(),
-          limit.getMessage() + "; pushing the work so far failed: " + pushFailed.getMessage(),
-          TaskResult.NOTHING);
+          limit.getMessage() + "; pushing the work so far failed: " + pushFailed.getMessage());
     }
+  }
+
+  private TaskResult publish(
+      TaskContext context,
+      Task task,
+      RepoUrl repo,
+      GitWorkspace workspace,
+      PublishRequest request) {
+    PublishResult published =
+        timed(context, "push", () -> publishers.apply(repo).publish(workspace, request));
+    return record(context, task, workspace, published);
   }
 
   private static Secret tokenOf(TaskOwner owner) {

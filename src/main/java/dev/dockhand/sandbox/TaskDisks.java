@@ -176,12 +176,4 @@ public final class TaskDisks {
     }
     return new TaskDiskRoom(root, free, promised, open.size(), settings.imageBytes(), MARGIN_BYTES);
   }
-
-  public boolean hasRoomForOneTask() {
-    return room().enough();
-  }
-
-  public long freeBytes() {
-    return room().freeBytes();
-  }
 }

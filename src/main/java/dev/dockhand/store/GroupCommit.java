@@ -102,16 +102,6 @@ final class GroupCommit {
         });
   }
 
-  /** Writes waiting for a group (their callbacks not yet run). */
-  int queuedWrites() {
-    return underState(queued::size);
-  }
-
-  /** Whether a writer leads a group now. */
-  boolean writing() {
-    return underState(() -> leading);
-  }
-
   private <T> T underState(Supplier<T> work) {
     state.lock();
     try {

@@ -86,16 +86,6 @@ final class SqliteDialect implements Dialect {
     return group.write(jdbi, callback);
   }
 
-  /** Writes waiting for a group (their callbacks not yet run). */
-  int queuedWrites() {
-    return group.queuedWrites();
-  }
-
-  /** Whether a writer leads a group now. */
-  boolean writing() {
-    return group.writing();
-  }
-
   @Override
   public String claimLock() {
     return "";

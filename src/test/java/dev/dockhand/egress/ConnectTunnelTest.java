@@ -1,10 +1,12 @@
 package dev.dockhand.egress;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -80,7 +82,7 @@ class ConnectTunnelTest {
   }
 
   @Test
-  void closingTheProxyEndsLiveTunnelsAndRemovesTheSocket() throws IOException {
+  void closingTheProxyEndsLiveTunnelsAtBothEndsAndRemovesTheSocket() throws Exception {
     try (ProxyClient client = new ProxyClient(socket)) {
       client.send("CONNECT 127.0.0.1:" + echo.port() + " HTTP/1.1\r\n\r\n");
       assertThat(client.readHead()).startsWith("HTTP/1.1 200 ");
@@ -88,8 +90,13 @@ class ConnectTunnelTest {
       proxy.close();
 
       assertThat(client.readToEnd()).isEmpty();
+      assertThatThrownBy(() -> client.send("more"))
+          .as("the proxy closed its end, not only stopped sending")
+          .isInstanceOf(IOException.class);
+      assertThat(echo.connectionEnded(Duration.ofSeconds(10)))
+          .as("the server behind the tunnel sees it closed")
+          .isTrue();
       assertThat(socket).doesNotExist();
-      assertThat(proxy.openConnections()).isZero();
     }
   }
 }

@@ -6,6 +6,9 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -15,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class EchoServer implements AutoCloseable {
   private final ServerSocket server;
   final AtomicInteger accepted = new AtomicInteger();
+  private final Semaphore ended = new Semaphore(0);
 
   EchoServer() throws IOException {
     server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -37,7 +41,12 @@ final class EchoServer implements AutoCloseable {
     }
   }
 
-  private static void echo(Socket socket) {
+  /** Whether a connection it accepted ended (its client went away) within {@code timeout}. */
+  boolean connectionEnded(Duration timeout) throws InterruptedException {
+    return ended.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void echo(Socket socket) {
     try (socket) {
       InputStream in = socket.getInputStream();
       OutputStream out = socket.getOutputStream();
@@ -49,6 +58,8 @@ final class EchoServer implements AutoCloseable {
       socket.shutdownOutput();
     } catch (IOException e) {
       // The tunnel closed; the test sees that from its side.
+    } finally {
+      ended.release();
     }
   }
 

@@ -25,7 +25,8 @@ class GitPublisherTest {
   private static final String REPO = "acme/widgets";
   private static final String TASK_ID = "5f0c2a9e-1111-4222-8333-944455556666";
   private static final String SHORT_ID = "5f0c2a9e";
-  private static final GitIdentity USER = GitIdentity.gitHubUser("ada", 42, "Ada Lovelace");
+  private static final GitIdentity USER =
+      new GitIdentity("Ada Lovelace", "ada@users.noreply.github.com");
   private static final URI PUBLIC_URL = URI.create("https://dockhand.example/");
 
   @TempDir Path temp;
@@ -63,7 +64,7 @@ class GitPublisherTest {
     assertThat(git.head(REPO, "dockhand/" + SHORT_ID).orElseThrow().message())
         .isEqualTo(
             "Make the widget square\n\nMake the widget square\n\nIt rolls away.\n\n"
-                + "Co-authored-by: Ada Lovelace <42+ada@users.noreply.github.com>\n");
+                + "Co-authored-by: Ada Lovelace <ada@users.noreply.github.com>\n");
     assertThat(result.diff()).contains("-round\n+square\n");
     assertThat(gitHub.pullRequests())
         .singleElement()

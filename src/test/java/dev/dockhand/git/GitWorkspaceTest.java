@@ -569,7 +569,15 @@ class GitWorkspaceTest {
                       "true",
                       "GITHUB_URL",
                       "http://" + host)));
-      WorkspaceLimits oneSecond = WorkspaceLimits.DEFAULT.withCloneDeadline(Duration.ofSeconds(1));
+      WorkspaceLimits defaults = WorkspaceLimits.DEFAULT;
+      WorkspaceLimits oneSecond =
+          new WorkspaceLimits(
+              Duration.ofSeconds(1),
+              defaults.maxDepth(),
+              defaults.maxPathBytes(),
+              defaults.maxEntries(),
+              defaults.maxFileBytes(),
+              defaults.maxTotalBytes());
 
       assertThatThrownBy(
               () ->

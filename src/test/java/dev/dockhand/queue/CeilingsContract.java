@@ -15,10 +15,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,9 +32,9 @@ abstract class CeilingsContract {
 
   @TempDir Path dir;
   final ManualClock clock = new ManualClock(Instant.parse("2030-01-31T22:00:00Z"));
-  final BlockingQueue<Dispatcher.AttemptEnd> ends = new LinkedBlockingQueue<>();
   QueueFixture node;
   Dispatcher dispatcher;
+  AttemptEnds ends;
   long ann;
   long bob;
 
@@ -55,27 +53,26 @@ abstract class CeilingsContract {
     node =
         new QueueFixture(freshDatabaseUrl(dir), dir, QueueFixture.settings(10, 5, 3), clock, agent);
     ann = node.user("ann");
+    ends = new AttemptEnds(node.hub);
     bob = node.user("bob");
   }
 
   @AfterEach
-  void close() {
+  void close() throws Exception {
     if (dispatcher != null) {
       dispatcher.shutdown();
     }
+    ends.close();
     node.close();
   }
 
   void run(TaskStep step) {
     dispatcher = new Dispatcher(node.queue, step, node.settings, "node-a", clock);
-    dispatcher.onAttemptEnded(ends::add);
     dispatcher.start();
   }
 
-  Dispatcher.AttemptEnd nextEnd() throws InterruptedException {
-    Dispatcher.AttemptEnd end = ends.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
-    assertThat(end).as("an attempt ended in time").isNotNull();
-    return end;
+  AttemptEnds.End nextEnd() throws InterruptedException {
+    return ends.next();
   }
 
   static Usage costing(double usd) {
@@ -105,11 +102,11 @@ abstract class CeilingsContract {
             context.usage(costing(total));
             seenAfterEachTurn.add(node.queue.spend().spent(ann).todayUsd());
           }
-          return TaskResult.NOTHING;
+          return new AttemptOutcome.Succeeded(TaskResult.NOTHING);
         });
-    Task task = node.submit(ann, "three turns");
+    Task task = ends.follow(node.submit(ann, "three turns"));
 
-    assertThat(nextEnd().status()).contains(TaskStatus.SUCCEEDED);
+    assertThat(nextEnd().status()).isEqualTo(TaskStatus.SUCCEEDED);
     assertThat(seenAfterEachTurn)
         .satisfiesExactly(
             first -> assertThat(first).isCloseTo(0.10, within(1e-9)),
@@ -132,14 +129,14 @@ abstract class CeilingsContract {
     run(
         context -> {
           context.usage(costing(0.40));
-          return TaskResult.NOTHING;
+          return new AttemptOutcome.Succeeded(TaskResult.NOTHING);
         });
-    Task task = node.submit(ann, "once");
-    assertThat(nextEnd().status()).contains(TaskStatus.SUCCEEDED);
+    Task task = ends.follow(node.submit(ann, "once"));
+    assertThat(nextEnd().status()).isEqualTo(TaskStatus.SUCCEEDED);
 
     clock.advance(Duration.ofHours(3)); // 2030-02-01T01:00Z
     node.queue.postMessage(task.id(), "and again");
-    assertThat(nextEnd().status()).contains(TaskStatus.SUCCEEDED);
+    assertThat(nextEnd().status()).isEqualTo(TaskStatus.SUCCEEDED);
 
     assertThat(node.get(task.id()).usage().costUsd()).isCloseTo(0.80, within(1e-9));
     assertThat(rows(ann))
@@ -173,10 +170,10 @@ abstract class CeilingsContract {
             context.usage(costing(turn * 0.02));
           }
           lastChecks.add(context.ownerSpendLimit());
-          return TaskResult.NOTHING;
+          return new AttemptOutcome.Succeeded(TaskResult.NOTHING);
         });
-    node.submit(ann, "one");
-    node.submit(ann, "two");
+    ends.follow(node.submit(ann, "one"));
+    ends.follow(node.submit(ann, "two"));
     nextEnd();
     nextEnd();
 
@@ -262,9 +259,9 @@ abstract class CeilingsContract {
             Thread.currentThread().interrupt();
           }
           checks.add(context.ownerSpendLimit());
-          return TaskResult.NOTHING;
+          return new AttemptOutcome.Succeeded(TaskResult.NOTHING);
         });
-    node.submit(ann, "watch the ledger");
+    ends.follow(node.submit(ann, "watch the ledger"));
     assertThat(checked.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
     node.queue.spend().add(ann, 2.10);
     spentElsewhere.countDown();

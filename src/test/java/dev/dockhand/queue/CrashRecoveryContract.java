@@ -13,10 +13,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -60,24 +58,30 @@ abstract class CrashRecoveryContract {
     }
 
     assertThat(node.leases().rescueExpired()).as("not before the lease expires").isZero();
-    // The worker's leases run on the database's clock (this machine's), which started a little
-    // after ours.
-    clock.advance(QueueWorkerMain.SETTINGS.lease().plusMinutes(1));
+    // The worker's leases run on the database's clock (this machine's), which has moved on since
+    // ours started by however long the worker took to start: catch up first.
+    Duration behind = Duration.between(clock.instant(), Instant.now());
+    clock.advance(behind.plus(QueueWorkerMain.SETTINGS.lease()).plusMinutes(1));
     assertThat(node.leases().rescueExpired()).isEqualTo(4);
     clock.advance(Duration.ofMinutes(5)); // past any backoff
 
-    CountDownLatch finished = new CountDownLatch(ids.size());
     Dispatcher survivor =
-        new Dispatcher(node.queue, context -> TaskResult.NOTHING, node.settings, "survivor", clock);
-    survivor.onAttemptEnded(
-        end -> {
-          if (end.status().equals(Optional.of(TaskStatus.SUCCEEDED))) {
-            finished.countDown();
-          }
-        });
-    survivor.start();
-    try {
-      assertThat(finished.await(60, TimeUnit.SECONDS)).isTrue();
+        new Dispatcher(
+            node.queue,
+            context -> new AttemptOutcome.Succeeded(TaskResult.NOTHING),
+            node.settings,
+            "survivor",
+            clock);
+    try (AttemptEnds ends = new AttemptEnds(node.hub)) {
+      ids.forEach(id -> ends.follow(node.get(id)));
+      survivor.start();
+      Set<String> succeeded = new HashSet<>();
+      while (succeeded.size() < ids.size()) {
+        AttemptEnds.End end = ends.next();
+        if (end.status() == TaskStatus.SUCCEEDED) {
+          succeeded.add(end.taskId());
+        }
+      }
     } finally {
       survivor.shutdown();
     }

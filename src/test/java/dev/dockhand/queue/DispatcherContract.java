@@ -8,9 +8,11 @@ import dev.dockhand.events.Usage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -27,11 +29,11 @@ abstract class DispatcherContract {
   static final Duration WAIT = Duration.ofSeconds(60);
   @TempDir Path dir;
   final ManualClock clock = new ManualClock();
-  final BlockingQueue<Dispatcher.AttemptEnd> ends = new LinkedBlockingQueue<>();
   final List<Dispatcher> dispatchers = new ArrayList<>();
   String url;
   QueueFixture node;
   long ann;
+  AttemptEnds ends;
 
   abstract String freshDatabaseUrl(Path dir);
 
@@ -41,26 +43,25 @@ abstract class DispatcherContract {
     // A one-minute poll: anything that happens sooner was woken, not polled.
     node = new QueueFixture(url, dir, QueueFixture.settings(50, 50, 3), clock);
     ann = node.user("ann");
+    ends = new AttemptEnds(node.hub);
   }
 
   @AfterEach
-  void close() {
+  void close() throws Exception {
     dispatchers.forEach(Dispatcher::shutdown);
+    ends.close();
     node.close();
   }
 
   Dispatcher start(QueueFixture fixture, String nodeId, TaskStep step) {
     Dispatcher dispatcher = new Dispatcher(fixture.queue, step, fixture.settings, nodeId, clock);
-    dispatcher.onAttemptEnded(ends::add);
     dispatchers.add(dispatcher);
     dispatcher.start();
     return dispatcher;
   }
 
-  Dispatcher.AttemptEnd nextEnd() throws InterruptedException {
-    Dispatcher.AttemptEnd end = ends.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
-    assertThat(end).as("an attempt ended in time").isNotNull();
-    return end;
+  AttemptEnds.End nextEnd() throws InterruptedException {
+    return ends.next();
   }
 
   @Test
@@ -71,11 +72,10 @@ abstract class DispatcherContract {
         context -> {
           context.events().append(new EventPayload.AssistantMessage(null, "end_turn", Usage.ZERO));
           context.usage(new Usage(1, 2, 0, 0, 0.01));
-          return TaskResult.NOTHING;
+          return new AttemptOutcome.Succeeded(TaskResult.NOTHING);
         });
-    Task task = node.submit(ann, "go");
-    assertThat(nextEnd())
-        .isEqualTo(new Dispatcher.AttemptEnd(task.id(), 1, Optional.of(TaskStatus.SUCCEEDED)));
+    Task task = ends.follow(node.submit(ann, "go"));
+    assertThat(nextEnd()).isEqualTo(new AttemptEnds.End(task.id(), 1, TaskStatus.SUCCEEDED));
     assertThat(node.kinds(task.id()))
         .containsExactly("task.queued", "task.started", "message.assistant", "task.succeeded");
     assertThat(node.get(task.id()).usage().outputTokens()).isEqualTo(2);
@@ -92,13 +92,40 @@ abstract class DispatcherContract {
           }
           throw new IllegalStateException("secret-looking detail");
         });
-    Task flaky = node.submit(ann, "flaky");
-    assertThat(nextEnd().status()).contains(TaskStatus.QUEUED);
+    Task flaky = ends.follow(node.submit(ann, "flaky"));
+    assertThat(nextEnd().status()).isEqualTo(TaskStatus.QUEUED);
     assertThat(node.get(flaky.id()).attempt()).isEqualTo(2);
-    Task broken = node.submit(ann, "broken");
-    assertThat(nextEnd().status()).contains(TaskStatus.FAILED);
+    Task broken = ends.follow(node.submit(ann, "broken"));
+    assertThat(nextEnd().status()).isEqualTo(TaskStatus.FAILED);
     assertThat(node.get(broken.id()).error().orElseThrow().message())
         .isEqualTo("internal error (IllegalStateException)");
+  }
+
+  @Test
+  void aStepThatFailsKeepingItsWorkFailsTheTaskAtOnceWithWhatItKeptRecorded() throws Exception {
+    String reason =
+        "the task reached its limit of 3 turns; the work so far is on branch dockhand/x";
+    start(
+        node,
+        "node-a",
+        context ->
+            new AttemptOutcome.Failed(
+                "max_turns",
+                reason,
+                new TaskResult(
+                    Optional.of("dockhand/x"),
+                    Optional.of("base"),
+                    Optional.of("c0ffee"),
+                    Optional.empty())));
+    Task task = ends.follow(node.submit(ann, "big"));
+
+    assertThat(nextEnd()).isEqualTo(new AttemptEnds.End(task.id(), 1, TaskStatus.FAILED));
+    Task failed = node.get(task.id());
+    assertThat(failed.error()).contains(new Task.TaskError("max_turns", reason));
+    assertThat(failed.headBranch()).contains("dockhand/x");
+    assertThat(failed.commit()).contains("c0ffee");
+    assertThat(node.eventLog.all(task.id()).getLast().data().path("code").asText())
+        .isEqualTo("max_turns");
   }
 
   @Test
@@ -112,12 +139,12 @@ abstract class DispatcherContract {
           context.onCancel(stopped::countDown);
           running.countDown();
           stopped.await();
-          return TaskResult.NOTHING;
+          return new AttemptOutcome.Succeeded(TaskResult.NOTHING);
         });
-    Task task = node.submit(ann, "long");
+    Task task = ends.follow(node.submit(ann, "long"));
     assertThat(running.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
     node.queue.cancel(task.id());
-    assertThat(nextEnd().status()).contains(TaskStatus.CANCELLED);
+    assertThat(nextEnd().status()).isEqualTo(TaskStatus.CANCELLED);
     assertThat(node.kinds(task.id())).last().isEqualTo("task.cancelled");
   }
 
@@ -135,20 +162,21 @@ abstract class DispatcherContract {
           posted.await();
           taken.add(context.takeMessages());
           taken.add(context.takeMessages());
-          return TaskResult.NOTHING;
+          return new AttemptOutcome.Succeeded(TaskResult.NOTHING);
         });
-    Task task = node.submit(ann, "chat");
+    Task task = ends.follow(node.submit(ann, "chat"));
     assertThat(running.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
     node.queue.postMessage(task.id(), "also add tests");
     posted.countDown();
     assertThat(taken.take()).containsExactly("also add tests");
     assertThat(taken.take()).isEmpty();
-    assertThat(nextEnd().status()).contains(TaskStatus.SUCCEEDED);
+    assertThat(nextEnd().status()).isEqualTo(TaskStatus.SUCCEEDED);
   }
 
   @Test
-  void shutdownHandsRunningTasksBackWithoutSpendingAnAttempt() throws Exception {
+  void shutdownStopsRunningTasksAndHandsThemBackWithoutSpendingAnAttempt() throws Exception {
     CountDownLatch running = new CountDownLatch(2);
+    CountDownLatch returned = new CountDownLatch(2);
     Dispatcher dispatcher =
         start(
             node,
@@ -158,7 +186,9 @@ abstract class DispatcherContract {
               context.onCancel(stopped::countDown);
               running.countDown();
               stopped.await();
-              return TaskResult.NOTHING;
+              Thread.sleep(100); // winding down takes a step a moment
+              returned.countDown();
+              return new AttemptOutcome.Succeeded(TaskResult.NOTHING);
             });
     Task one = node.submit(ann, "one");
     Task two = node.submit(ann, "two");
@@ -170,7 +200,7 @@ abstract class DispatcherContract {
       assertThat(back.attempt()).isEqualTo(1);
       assertThat(node.kinds(task.id())).last().isEqualTo("task.retrying");
     }
-    assertThat(dispatcher.runningCount()).isZero();
+    assertThat(returned.getCount()).as("every step was stopped before shutdown returned").isZero();
   }
 
   @Test
@@ -232,7 +262,7 @@ abstract class DispatcherContract {
             20_000,
             64L << 20);
     QueueFixture other = new QueueFixture(url, dir, quick, clock);
-    try {
+    try (AttemptEnds onBoth = new AttemptEnds(node.hub, other.hub)) {
       Map<String, String> runningOn = new ConcurrentHashMap<>();
       AtomicInteger overlaps = new AtomicInteger();
       TaskStep step =
@@ -243,16 +273,19 @@ abstract class DispatcherContract {
             }
             context.events().append(new EventPayload.ToolCall("t", "bash", null));
             runningOn.remove(context.task().id());
-            return TaskResult.NOTHING;
+            return new AttemptOutcome.Succeeded(TaskResult.NOTHING);
           };
       start(node, "node-a", step);
       start(other, "node-b", step);
       int tasks = 60;
       for (int i = 0; i < tasks; i++) {
-        (i % 2 == 0 ? node : other).submit(ann, "t" + i);
+        onBoth.follow((i % 2 == 0 ? node : other).submit(ann, "t" + i));
       }
+      Set<String> ended = new HashSet<>();
       for (int i = 0; i < tasks; i++) {
-        assertThat(nextEnd().status()).contains(TaskStatus.SUCCEEDED);
+        AttemptEnds.End end = onBoth.next();
+        assertThat(end.status()).isEqualTo(TaskStatus.SUCCEEDED);
+        assertThat(ended.add(end.taskId())).as("each task ends once").isTrue();
       }
       assertThat(overlaps).hasValue(0);
       assertThat(node.queue.countByStatus()).containsEntry(TaskStatus.SUCCEEDED, (long) tasks);

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,9 +31,9 @@ abstract class EventCapContract {
 
   @TempDir Path dir;
   final ManualClock clock = new ManualClock();
-  final BlockingQueue<Dispatcher.AttemptEnd> ends = new LinkedBlockingQueue<>();
   QueueFixture node;
   Dispatcher dispatcher;
+  AttemptEnds ends;
   long ann;
 
   abstract String freshDatabaseUrl(Path dir);
@@ -45,27 +44,26 @@ abstract class EventCapContract {
         QueueFixture.withEventCaps(QueueFixture.settings(10, 10, 3), MAX_EVENTS, MAX_BYTES);
     node = new QueueFixture(freshDatabaseUrl(dir), dir, settings, clock);
     ann = node.user("ann");
+    ends = new AttemptEnds(node.hub);
   }
 
   @AfterEach
-  void close() {
+  void close() throws Exception {
     if (dispatcher != null) {
       dispatcher.shutdown();
     }
+    ends.close();
     node.close();
   }
 
   /** Runs tasks with {@code step}; each attempt's end arrives in {@link #ends}. */
   void run(TaskStep step) {
     dispatcher = new Dispatcher(node.queue, step, node.settings, "node-a", clock);
-    dispatcher.onAttemptEnded(ends::add);
     dispatcher.start();
   }
 
-  Dispatcher.AttemptEnd nextEnd() throws InterruptedException {
-    Dispatcher.AttemptEnd end = ends.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
-    assertThat(end).as("an attempt ended in time").isNotNull();
-    return end;
+  AttemptEnds.End nextEnd() throws InterruptedException {
+    return ends.next();
   }
 
   /** A step that writes tool results of {@code size} characters until an append is refused. */
@@ -87,9 +85,9 @@ abstract class EventCapContract {
   @Test
   void aTaskThatWritesTooManyEventsFailsWithTheLimitAsReasonAndItsEndIsStored() throws Exception {
     run(runaway(10));
-    Task task = node.submit(ann, "loop forever");
+    Task task = ends.follow(node.submit(ann, "loop forever"));
 
-    assertThat(nextEnd().status()).contains(TaskStatus.FAILED);
+    assertThat(nextEnd().status()).isEqualTo(TaskStatus.FAILED);
     Task failed = node.get(task.id());
     assertThat(failed.error().orElseThrow())
         .isEqualTo(
@@ -110,9 +108,9 @@ abstract class EventCapContract {
   void aTaskThatWritesTooManyBytesOfEventsFailsWithTheLimitAsReasonAndItsEndIsStored()
       throws Exception {
     run(runaway(50_000));
-    Task task = node.submit(ann, "print forever");
+    Task task = ends.follow(node.submit(ann, "print forever"));
 
-    assertThat(nextEnd().status()).contains(TaskStatus.FAILED);
+    assertThat(nextEnd().status()).isEqualTo(TaskStatus.FAILED);
     assertThat(node.get(task.id()).error().orElseThrow().message())
         .isEqualTo(
             "the task wrote more than its limit of 1 MB of events (DOCKHAND_TASK_MAX_EVENT_MB);"
@@ -138,9 +136,9 @@ abstract class EventCapContract {
             throw full;
           }
         });
-    Task task = node.submit(ann, "loop, then push");
+    Task task = ends.follow(node.submit(ann, "loop, then push"));
 
-    assertThat(nextEnd().status()).contains(TaskStatus.FAILED);
+    assertThat(nextEnd().status()).isEqualTo(TaskStatus.FAILED);
     assertThat(pushed).hasSize(2);
     assertThat(node.kinds(task.id()))
         .hasSizeLessThanOrEqualTo(MAX_EVENTS)
@@ -150,8 +148,8 @@ abstract class EventCapContract {
   @Test
   void aFollowUpToATaskWhoseLogIsFullIsRefusedAndDoesNotResumeIt() throws Exception {
     run(runaway(10));
-    Task task = node.submit(ann, "loop forever");
-    assertThat(nextEnd().status()).contains(TaskStatus.FAILED);
+    Task task = ends.follow(node.submit(ann, "loop forever"));
+    assertThat(nextEnd().status()).isEqualTo(TaskStatus.FAILED);
     long stored = node.eventLog.all(task.id()).size();
 
     assertThatThrownBy(() -> node.queue.postMessage(task.id(), "try again"))

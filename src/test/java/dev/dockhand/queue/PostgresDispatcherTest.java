@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dockhand.store.TestDatabases;
 import java.nio.file.Path;
-import java.util.Optional;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -18,11 +17,10 @@ class PostgresDispatcherTest extends DispatcherContract {
   @Test
   void aSubmitOnAnotherNodeWakesThisNodesDispatcherThroughNotify() throws Exception {
     try (QueueFixture other = new QueueFixture(url, dir, node.settings, clock)) {
-      start(node, "node-a", context -> TaskResult.NOTHING);
+      start(node, "node-a", context -> new AttemptOutcome.Succeeded(TaskResult.NOTHING));
       // The poll is a minute: only the notification can make this run in time.
-      Task task = other.submit(ann, "from b");
-      assertThat(nextEnd())
-          .isEqualTo(new Dispatcher.AttemptEnd(task.id(), 1, Optional.of(TaskStatus.SUCCEEDED)));
+      Task task = ends.follow(other.submit(ann, "from b"));
+      assertThat(nextEnd()).isEqualTo(new AttemptEnds.End(task.id(), 1, TaskStatus.SUCCEEDED));
     }
   }
 }

@@ -41,7 +41,7 @@ public final class QueueWorkerMain {
           System.out.println("started " + context.task().id() + " " + context.task().attempt());
           System.out.flush();
           stopped.await();
-          return TaskResult.NOTHING;
+          return new AttemptOutcome.Succeeded(TaskResult.NOTHING);
         };
     Dispatcher dispatcher = new Dispatcher(node.queue, step, SETTINGS, args[2], clock);
     Runtime.getRuntime()

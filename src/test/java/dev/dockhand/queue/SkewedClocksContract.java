@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,10 +18,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two nodes on one database whose own clocks are ten minutes fast and ten minutes slow: leases are
- * judged by the database's clock, so neither steals the other's live lease and neither keeps a dead
- * one longer. The database's clock is read for real; the tests move it forward by an offset, so
- * they need not wait for a lease to run out.
+ * Two nodes on one database whose own clocks are ten minutes fast and ten minutes slow: leases and
+ * when a queued task may run are judged by the database's clock, so neither node steals the other's
+ * live lease or keeps a dead one longer, a task queued on one is runnable on the other at once, and
+ * a retry waits out its backoff, no less and no more, wherever it is claimed. The database's clock
+ * is read for real; the tests move it forward by an offset, so they need not wait for a lease or a
+ * backoff to run out.
  */
 abstract class SkewedClocksContract {
   static final Duration SKEW = Duration.ofMinutes(10);
@@ -30,6 +33,7 @@ abstract class SkewedClocksContract {
   QueueFixture fast;
   QueueFixture slow;
   Duration lease;
+  Duration backoff;
   long ann;
 
   abstract String freshDatabaseUrl(Path dir);
@@ -39,6 +43,7 @@ abstract class SkewedClocksContract {
     String url = freshDatabaseUrl(dir);
     QueueSettings settings = QueueFixture.settings(10, 10, 3);
     lease = settings.lease();
+    backoff = settings.backoffBase(); // the longest wait before a second attempt
     fast = new QueueFixture(url, dir, settings, skewed(SKEW), this::databaseClock);
     slow = new QueueFixture(url, dir, settings, skewed(SKEW.negated()), this::databaseClock);
     ann = slow.user("ann");
@@ -81,7 +86,7 @@ abstract class SkewedClocksContract {
 
   /** {@code holder} claims a task and stops renewing; {@code rescuer} puts it back on time. */
   private void leaseIsRescuedByTheDatabasesTime(QueueFixture holder, QueueFixture rescuer) {
-    Task task = slow.submit(ann, "build it"); // by the slow clock, so runnable on both nodes
+    Task task = slow.submit(ann, "build it");
     long claimedAt = databaseMillis();
     Task claimed = holder.leases().claim("holder", 1).getFirst();
     assertThat(claimed.leaseExpiresAt().orElseThrow())
@@ -101,6 +106,59 @@ abstract class SkewedClocksContract {
     assertThat(back.attempt()).isEqualTo(2);
     assertThatThrownBy(() -> holder.leases().heartbeat(Lease.of(claimed), Usage.ZERO))
         .isInstanceOf(LeaseLostException.class);
+  }
+
+  @Test
+  void aTaskQueuedOrResumedOnTheFastNodeIsClaimableAtOnceOnTheSlowNode() {
+    Task task = fast.submit(ann, "build it");
+    Task claimed = slow.leases().claim("slow", 1).getFirst();
+    assertThat(claimed.id()).isEqualTo(task.id());
+    slow.leases().complete(Lease.of(claimed), TaskResult.NOTHING, Usage.ZERO, Map.of());
+
+    fast.queue.postMessage(task.id(), "and the docs");
+
+    assertThat(slow.leases().claim("slow", 1))
+        .singleElement()
+        .satisfies(resumed -> assertThat(resumed.attempt()).isEqualTo(2));
+  }
+
+  @Test
+  void aRetryOnTheFastNodeIsClaimableOnTheSlowNodeOnceItsBackoffPassesByTheDatabasesClock() {
+    retryWaitsOutItsBackoffByTheDatabasesClock(fast, slow);
+  }
+
+  @Test
+  void aRetryOnTheSlowNodeIsNotClaimedEarlyByTheFastNode() {
+    retryWaitsOutItsBackoffByTheDatabasesClock(slow, fast);
+  }
+
+  /** {@code failing} retries a task; {@code claimer} gets it when, and only when, it may run. */
+  private void retryWaitsOutItsBackoffByTheDatabasesClock(
+      QueueFixture failing, QueueFixture claimer) {
+    Task task = failing.submit(ann, "flaky");
+    Lease held = Lease.of(failing.leases().claim("failing", 1).getFirst());
+    long failedAt = databaseMillis();
+    Task back =
+        failing.leases().retry(held, "model_overloaded", "overloaded", Usage.ZERO, Map.of());
+    assertThat(back.status()).isEqualTo(TaskStatus.QUEUED);
+    assertThat(back.runAfter())
+        .as("the backoff counts from the database's now")
+        .isBetween(
+            Instant.ofEpochMilli(failedAt).plus(backoff.dividedBy(2)),
+            Instant.ofEpochMilli(databaseMillis()).plus(backoff));
+
+    assertThat(claimer.leases().claim("claimer", 1)).as("within the backoff").isEmpty();
+    assertThat(failing.leases().claim("failing", 1)).as("within the backoff").isEmpty();
+
+    advanceDatabase(backoff.plusSeconds(1));
+    assertThat(claimer.leases().claim("claimer", 1))
+        .as("once the backoff passed")
+        .singleElement()
+        .satisfies(
+            retried -> {
+              assertThat(retried.id()).isEqualTo(task.id());
+              assertThat(retried.attempt()).isEqualTo(2);
+            });
   }
 
   private static Clock skewed(Duration skew) {

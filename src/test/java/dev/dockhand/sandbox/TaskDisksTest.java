@@ -275,7 +275,7 @@ class TaskDisksTest {
     TaskDisk disk = create(disks, "promised");
 
     assertThat(disks.room().promisedBytes()).isGreaterThan(60 * MB);
-    assertThat(disks.hasRoomForOneTask()).isTrue();
+    assertThat(disks.room().enough()).isTrue();
     disk.close();
     assertThat(disks.room().promisedBytes()).isZero();
   }
@@ -285,7 +285,7 @@ class TaskDisksTest {
     TaskDisks disks =
         new TaskDisks(root, new DiskSettings(DiskSettings.MAX_LIMIT_MB * MB, 500_000));
 
-    assertThat(disks.hasRoomForOneTask()).isFalse();
+    assertThat(disks.room().enough()).isFalse();
     assertThat(disks.room().sentence())
         .contains("data disk at " + root)
         .contains("GB free")

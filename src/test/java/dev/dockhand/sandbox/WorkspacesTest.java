@@ -3,6 +3,8 @@ package dev.dockhand.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.dockhand.queue.AttemptEnds;
+import dev.dockhand.queue.AttemptOutcome;
 import dev.dockhand.queue.Dispatcher;
 import dev.dockhand.queue.ManualClock;
 import dev.dockhand.queue.QueueFixture;
@@ -17,10 +19,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -74,30 +73,27 @@ class WorkspacesTest {
   @Test
   void aTaskWhoseWorkspaceHitsAHostFaultIsRetriedNotFailed() throws Exception {
     Path workspace = Files.createDirectory(temp.resolve("ws"));
-    BlockingQueue<Dispatcher.AttemptEnd> ends = new LinkedBlockingQueue<>();
     ManualClock clock = new ManualClock();
     try (QueueFixture node =
-        new QueueFixture(
-            TestDatabases.sqliteUrl(temp), temp, QueueFixture.settings(5, 5, 3), clock)) {
+            new QueueFixture(
+                TestDatabases.sqliteUrl(temp), temp, QueueFixture.settings(5, 5, 3), clock);
+        AttemptEnds ends = new AttemptEnds(node.hub)) {
       nestTooDeepForAPath(workspace);
       Dispatcher dispatcher =
           new Dispatcher(
               node.queue,
               context -> {
                 Workspaces.giveTo(workspace, SANDBOX);
-                return TaskResult.NOTHING;
+                return new AttemptOutcome.Succeeded(TaskResult.NOTHING);
               },
               node.settings,
               "node-a",
               clock);
-      dispatcher.onAttemptEnded(ends::add);
       dispatcher.start();
       try {
-        Task task = node.submit(node.user("ann"), "go");
+        Task task = ends.follow(node.submit(node.user("ann"), "go"));
 
-        Dispatcher.AttemptEnd end = ends.poll(60, TimeUnit.SECONDS);
-        assertThat(end)
-            .isEqualTo(new Dispatcher.AttemptEnd(task.id(), 1, Optional.of(TaskStatus.QUEUED)));
+        assertThat(ends.next()).isEqualTo(new AttemptEnds.End(task.id(), 1, TaskStatus.QUEUED));
         assertThat(node.get(task.id()).attempt()).isEqualTo(2);
         assertThat(node.kinds(task.id())).last().isEqualTo("task.retrying");
       } finally {

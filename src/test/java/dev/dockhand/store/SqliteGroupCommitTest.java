@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -48,24 +49,19 @@ class SqliteGroupCommitTest {
   @Test
   void writersQueuedBehindACommitShareOneTransactionAndEachGetsItsOwnResult() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
-    Future<Integer> first = writers.submit(() -> database.write(holdUntil(release, "first")));
-    awaitQueued(0); // the first writer holds the lock
+    Future<Integer> first = holdingTheLock(release);
     Map<String, Long> seenByOthers = new ConcurrentHashMap<>();
     List<Future<Integer>> queued = new ArrayList<>();
     for (String id : List.of("b", "c", "d")) {
       queued.add(
-          writers.submit(
-              () ->
-                  database.write(
-                      h -> {
-                        int inserted = h.execute("INSERT INTO notes VALUES (?, 'x')", id);
-                        // Another connection does not see what this transaction wrote so far.
-                        seenByOthers.put(id, countFromAnotherThread());
-                        int count =
-                            h.select("SELECT COUNT(*) FROM notes").mapTo(Integer.class).one();
-                        return inserted + count;
-                      })));
-      awaitQueued(queued.size());
+          queue(
+              h -> {
+                int inserted = h.execute("INSERT INTO notes VALUES (?, 'x')", id);
+                // Another connection does not see what this transaction wrote so far.
+                seenByOthers.put(id, countFromAnotherThread());
+                int count = h.select("SELECT COUNT(*) FROM notes").mapTo(Integer.class).one();
+                return inserted + count;
+              }));
     }
 
     release.countDown();
@@ -85,22 +81,16 @@ class SqliteGroupCommitTest {
   @Test
   void aFailingWriteInAGroupFailsAloneAndOnlyCommittedWorkRunsItsCallbacks() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
-    Future<Integer> first = writers.submit(() -> database.write(holdUntil(release, "first")));
-    awaitQueued(0);
+    Future<Integer> first = holdingTheLock(release);
     List<String> afterCommit = new CopyOnWriteArrayList<>();
-    Future<Integer> before = writers.submit(() -> database.write(insert("before", afterCommit)));
-    awaitQueued(1);
+    Future<Integer> before = queue(insert("before", afterCommit));
     Future<Integer> failing =
-        writers.submit(
-            () ->
-                database.write(
-                    h -> {
-                      insert("doomed", afterCommit).withHandle(h);
-                      throw new IllegalStateException("the caller's own failure");
-                    }));
-    awaitQueued(2);
-    Future<Integer> after = writers.submit(() -> database.write(insert("after", afterCommit)));
-    awaitQueued(3);
+        queue(
+            h -> {
+              insert("doomed", afterCommit).withHandle(h);
+              throw new IllegalStateException("the caller's own failure");
+            });
+    Future<Integer> after = queue(insert("after", afterCommit));
 
     release.countDown();
 
@@ -122,8 +112,7 @@ class SqliteGroupCommitTest {
   @Test
   void aWriterThatMeetsAConflictFailsAloneAndTheOthersCommitExactlyOnce() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
-    Future<Integer> first = writers.submit(() -> database.write(holdUntil(release, "first")));
-    awaitQueued(0);
+    Future<Integer> first = holdingTheLock(release);
     Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
     List<String> afterCommit = new CopyOnWriteArrayList<>();
     List<String> ids = List.of("w0", "w1", "w2", "conflict", "w3", "w4");
@@ -132,18 +121,15 @@ class SqliteGroupCommitTest {
       HandleCallback<Integer, RuntimeException> insert = insert(id, afterCommit);
       queued.put(
           id,
-          writers.submit(
-              () ->
-                  database.write(
-                      h -> {
-                        runs.computeIfAbsent(id, ignored -> new AtomicInteger()).incrementAndGet();
-                        int inserted = insert.withHandle(h);
-                        if (id.equals("conflict")) {
-                          throw new ConflictException("task t-1 is already finished");
-                        }
-                        return inserted;
-                      })));
-      awaitQueued(queued.size());
+          queue(
+              h -> {
+                runs.computeIfAbsent(id, ignored -> new AtomicInteger()).incrementAndGet();
+                int inserted = insert.withHandle(h);
+                if (id.equals("conflict")) {
+                  throw new ConflictException("task t-1 is already finished");
+                }
+                return inserted;
+              }));
     }
 
     release.countDown();
@@ -169,26 +155,20 @@ class SqliteGroupCommitTest {
   void anActionAfterACommitThatThrowsNeitherReplaysTheGroupNorStopsTheOtherWritersActions()
       throws Exception {
     CountDownLatch release = new CountDownLatch(1);
-    Future<Integer> first = writers.submit(() -> database.write(holdUntil(release, "first")));
-    awaitQueued(0);
+    Future<Integer> first = holdingTheLock(release);
     List<String> afterCommit = new CopyOnWriteArrayList<>();
     List<Future<Integer>> queued = new ArrayList<>();
-    queued.add(writers.submit(() -> database.write(insert("before", afterCommit))));
-    awaitQueued(1);
+    queued.add(queue(insert("before", afterCommit)));
     queued.add(
-        writers.submit(
-            () ->
-                database.write(
-                    h -> {
-                      h.afterCommit(
-                          () -> {
-                            throw new IllegalStateException("a listener failed");
-                          });
-                      return h.execute("INSERT INTO notes VALUES ('loud', 'x')");
-                    })));
-    awaitQueued(2);
-    queued.add(writers.submit(() -> database.write(insert("after", afterCommit))));
-    awaitQueued(3);
+        queue(
+            h -> {
+              h.afterCommit(
+                  () -> {
+                    throw new IllegalStateException("a listener failed");
+                  });
+              return h.execute("INSERT INTO notes VALUES ('loud', 'x')");
+            }));
+    queued.add(queue(insert("after", afterCommit)));
 
     release.countDown();
 
@@ -240,15 +220,62 @@ class SqliteGroupCommitTest {
     assertThat(countFromAnotherConnection()).isEqualTo(16 * 50);
   }
 
-  private HandleCallback<Integer, RuntimeException> holdUntil(CountDownLatch release, String id) {
-    return h -> {
-      try {
-        release.await();
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
+  /** Starts a writer that holds the write lock until {@code release}; returns once it holds it. */
+  private Future<Integer> holdingTheLock(CountDownLatch release) throws InterruptedException {
+    CountDownLatch holding = new CountDownLatch(1);
+    Future<Integer> first =
+        writers.submit(
+            () ->
+                database.write(
+                    h -> {
+                      holding.countDown();
+                      try {
+                        release.await();
+                      } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                      }
+                      return h.execute("INSERT INTO notes VALUES ('first', 'x')");
+                    }));
+    assertThat(holding.await(10, TimeUnit.SECONDS)).as("the first writer holds the lock").isTrue();
+    return first;
+  }
+
+  /**
+   * Starts a writer of {@code callback} and returns once it waits behind the writer holding the
+   * lock: parked in {@link GroupCommit}'s write on the condition a group's end signals, which it
+   * waits on only once its work is queued.
+   */
+  private Future<Integer> queue(HandleCallback<Integer, RuntimeException> callback)
+      throws Exception {
+    CompletableFuture<Thread> writer = new CompletableFuture<>();
+    Future<Integer> write =
+        writers.submit(
+            () -> {
+              writer.complete(Thread.currentThread());
+              return database.write(callback);
+            });
+    Thread thread = writer.get(10, TimeUnit.SECONDS);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!waitingForAGroup(thread)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the writer did not queue: " + List.of(thread.getStackTrace()));
       }
-      return h.execute("INSERT INTO notes VALUES (?, 'x')", id);
-    };
+      Thread.sleep(1);
+    }
+    return write;
+  }
+
+  private static boolean waitingForAGroup(Thread writer) {
+    if (writer.getState() != Thread.State.WAITING) {
+      return false;
+    }
+    List<StackTraceElement> stack = List.of(writer.getStackTrace());
+    return stack.stream().anyMatch(frame -> frame.getClassName().endsWith("$ConditionObject"))
+        && stack.stream()
+            .anyMatch(
+                frame ->
+                    frame.getClassName().equals(GroupCommit.class.getName())
+                        && frame.getMethodName().equals("write"));
   }
 
   private static HandleCallback<Integer, RuntimeException> insert(String id, List<String> log) {
@@ -277,17 +304,5 @@ class SqliteGroupCommitTest {
     return database
         .jdbi()
         .withHandle(h -> h.select("SELECT id FROM notes").mapTo(String.class).list());
-  }
-
-  /** Waits until {@code count} writers wait behind the one holding the lock. */
-  private void awaitQueued(int count) throws InterruptedException {
-    SqliteDialect sqlite = (SqliteDialect) database.dialect();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (sqlite.queuedWrites() != count || (count == 0 && !sqlite.writing())) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("writers queued: " + sqlite.queuedWrites() + ", wanted " + count);
-      }
-      Thread.sleep(1);
-    }
   }
 }

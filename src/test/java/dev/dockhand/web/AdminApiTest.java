@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dockhand.events.EventPayload;
+import dev.dockhand.queue.AttemptEnds;
+import dev.dockhand.queue.AttemptOutcome;
 import dev.dockhand.queue.Dispatcher;
 import dev.dockhand.queue.Task;
 import dev.dockhand.queue.TaskResult;
@@ -23,10 +25,8 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -261,7 +261,7 @@ class AdminApiTest {
     WebHarness.Person bob = harness.person("bob");
     WebHarness.Person carol = harness.person("carol");
     CountDownLatch running = new CountDownLatch(1);
-    BlockingQueue<Dispatcher.AttemptEnd> ends = new LinkedBlockingQueue<>();
+    AttemptEnds ends = new AttemptEnds(harness.hub());
     Dispatcher dispatcher =
         new Dispatcher(
             harness.queue(),
@@ -270,15 +270,14 @@ class AdminApiTest {
               context.onCancel(stopped::countDown);
               running.countDown();
               stopped.await();
-              return TaskResult.NOTHING;
+              return new AttemptOutcome.Succeeded(TaskResult.NOTHING);
             },
             harness.config().queue(),
             "admin-test",
             Clock.systemUTC());
-    dispatcher.onAttemptEnded(ends::add);
     dispatchers.add(dispatcher);
     dispatcher.start();
-    Task runningTask = harness.submit(bob);
+    Task runningTask = ends.follow(harness.submit(bob));
     assertThat(running.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
     Task queuedTask = harness.submit(bob);
     Task carolsTask = harness.submit(carol);
@@ -304,10 +303,9 @@ class AdminApiTest {
         .isInstanceOfSatisfying(
             WebSocketHandshakeException.class,
             failure -> assertThat(failure.getResponse().statusCode()).isEqualTo(401));
-    assertThat(ends.poll(WAIT.toSeconds(), TimeUnit.SECONDS))
-        .isEqualTo(
-            new Dispatcher.AttemptEnd(
-                runningTask.id(), 1, java.util.Optional.of(TaskStatus.CANCELLED)));
+    assertThat(ends.next())
+        .isEqualTo(new AttemptEnds.End(runningTask.id(), 1, TaskStatus.CANCELLED));
+    ends.close();
     assertThat(harness.queue().get(queuedTask.id()).orElseThrow().status())
         .isEqualTo(TaskStatus.CANCELLED);
     assertThat(userEntry("bob").get("disabled").asBoolean()).isTrue();
