@@ -21,27 +21,27 @@ import java.util.concurrent.TimeoutException;
  * Tools are looked up in the sbin directories too, since a service's PATH often lacks them.
  * Stateless and thread-safe.
  */
-final class TaskDiskCommands {
+public final class TaskDiskCommands {
   private static final int OUTPUT_CAP = 4096;
   private static final List<String> TOOL_DIRS = List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin");
 
   private TaskDiskCommands() {}
 
   /** What one command did; {@code output} is its stdout and stderr together, cut to 4 KB. */
-  record Outcome(int exitCode, String output) {
-    boolean ok() {
+  public record Outcome(int exitCode, String output) {
+    public boolean ok() {
       return exitCode == 0;
     }
   }
 
   /** Thrown when the tool is not installed or could not be started at all. */
-  static final class ToolMissing extends IOException {
+  public static final class ToolMissing extends IOException {
     ToolMissing(String tool, Throwable cause) {
       super(tool + " not found", cause);
     }
   }
 
-  static Outcome run(Duration timeout, String tool, String... args)
+  public static Outcome run(Duration timeout, String tool, String... args)
       throws ToolMissing, TimeoutException {
     List<String> command = new ArrayList<>();
     command.add(resolve(tool));
