@@ -98,11 +98,14 @@ final class PoolMounts {
     }
   }
 
-  /** Binds the attempt's own directories (and egress socket) on the slot's. */
+  /**
+   * Binds the attempt's own directories (and egress socket) on the slot's, with what is mounted in
+   * them (a restored environment's overlay), as the engine binds a fresh container's.
+   */
   void bind(TaskFiles task, TaskFiles slotFiles) throws IOException {
-    mount("--bind", real(task.workspace()), slotFiles.workspace().toString());
-    mount("--bind", real(task.tmp().orElseThrow()), slotFiles.tmp().orElseThrow().toString());
-    mount("--bind", real(task.home().orElseThrow()), slotFiles.home().orElseThrow().toString());
+    mount("--rbind", real(task.workspace()), slotFiles.workspace().toString());
+    mount("--rbind", real(task.tmp().orElseThrow()), slotFiles.tmp().orElseThrow().toString());
+    mount("--rbind", real(task.home().orElseThrow()), slotFiles.home().orElseThrow().toString());
     if (slotFiles.egressSocket().isPresent()) {
       mount(
           "--bind",

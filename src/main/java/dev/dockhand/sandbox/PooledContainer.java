@@ -31,6 +31,16 @@ final class PooledContainer implements SandboxContainer {
   }
 
   @Override
+  public void freeze() {
+    container.freeze();
+  }
+
+  @Override
+  public void thaw() {
+    container.thaw();
+  }
+
+  @Override
   public void close() {
     if (!closing.compareAndSet(false, true)) {
       closed.join();

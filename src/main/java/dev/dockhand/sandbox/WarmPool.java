@@ -35,8 +35,8 @@ public final class WarmPool implements Sandbox, AutoCloseable {
     void handedOver(boolean fromPool);
   }
 
-  /** A started container waiting in the pool, over its slot's directories. */
-  private record Member(String slot, TaskFiles slotFiles, String containerId) {}
+  /** A started container waiting in the pool, over its slot's directories, made from an image. */
+  private record Member(String slot, TaskFiles slotFiles, String containerId, String imageId) {}
 
   private final DockerSandbox sandbox;
   private final SandboxSettings settings;
@@ -131,6 +131,11 @@ public final class WarmPool implements Sandbox, AutoCloseable {
     return handed;
   }
 
+  @Override
+  public String imageId() {
+    return sandbox.imageId();
+  }
+
   /** The pool's containers have all three areas on the task's disk, and a relay iff allowlist. */
   private boolean fits(TaskFiles files) {
     return files.tmp().isPresent()
@@ -141,6 +146,10 @@ public final class WarmPool implements Sandbox, AutoCloseable {
   private SandboxContainer handOver(Member member, String taskId, TaskFiles files)
       throws IOException {
     slots.put(member.slot(), taskId);
+    if (!member.imageId().equals(sandbox.imageId())) {
+      drain(); // All made before the worker image was built again: tasks get the new one.
+      throw new SandboxException("it was made from an earlier build of " + settings.image(), null);
+    }
     sandbox.giveToUser(files);
     mounts.bind(files, member.slotFiles());
     named(member.containerId(), taskId);
@@ -188,7 +197,19 @@ public final class WarmPool implements Sandbox, AutoCloseable {
         turnOff();
         return;
       }
-      idle.add(new Member(slot, slotFiles, container.id()));
+      String containerId = container.id();
+      String image =
+          sandbox
+              .engine()
+              .call(
+                  () ->
+                      sandbox
+                          .engine()
+                          .client()
+                          .inspectContainerCmd(containerId)
+                          .exec()
+                          .getImageId());
+      idle.add(new Member(slot, slotFiles, containerId, image));
       kept = true;
     } finally {
       if (!kept) {

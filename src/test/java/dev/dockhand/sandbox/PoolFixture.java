@@ -7,18 +7,13 @@ import dev.dockhand.config.Env;
 import dev.dockhand.egress.Allowlist;
 import dev.dockhand.egress.EgressProxy;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -42,18 +37,7 @@ final class PoolFixture implements AutoCloseable {
   PoolFixture(Path dataDir) throws IOException {
     this.dataDir = dataDir;
     this.disks = new TaskDisks(dataDir.resolve("tasks"), settings(Map.of()).disk());
-    registry = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    registry.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-    registry.createContext(
-        "/pkg",
-        exchange -> {
-          byte[] body = "registry says hi".getBytes(StandardCharsets.UTF_8);
-          exchange.sendResponseHeaders(200, body.length);
-          try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-          }
-        });
-    registry.start();
+    registry = SandboxFixture.registry();
   }
 
   static SandboxSettings settings(Map<String, String> overrides) {

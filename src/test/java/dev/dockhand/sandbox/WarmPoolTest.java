@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import dev.dockhand.sandbox.PoolFixture.Attempt;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -52,29 +53,37 @@ class WarmPoolTest {
     Files.writeString(attempt.disk().workspace().resolve("cloned.txt"), "the task's clone\n");
     Files.writeString(attempt.disk().tmp().resolve("scratch.txt"), "the task's tmp\n");
     Files.writeString(attempt.disk().home().resolve("note.txt"), "the task's home\n");
+    // What a restored environment mounts in the workspace comes along, as into a fresh container.
+    Path restored = Files.createDirectory(attempt.disk().workspace().resolve("node_modules"));
+    run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", restored.toString());
     String taskId = "pooled-" + System.nanoTime();
+    try {
+      Files.writeString(restored.resolve("left-pad.js"), "restored\n");
+      try (SandboxContainer container = pool.start(taskId, attempt.files())) {
+        ExecResult seen =
+            container.exec(
+                bash(
+                    SHORT,
+                    "cat /workspace/cloned.txt /tmp/scratch.txt ~/note.txt"
+                        + " /workspace/node_modules/left-pad.js;"
+                        + " echo by the agent > /workspace/written.txt; id -u"));
+        ExecResult viaProxy =
+            container.exec(bash(SHORT, "curl -sS --noproxy '' " + fixture.registryUrl()));
 
-    try (SandboxContainer container = pool.start(taskId, attempt.files())) {
-      ExecResult seen =
-          container.exec(
-              bash(
-                  SHORT,
-                  "cat /workspace/cloned.txt /tmp/scratch.txt ~/note.txt;"
-                      + " echo by the agent > /workspace/written.txt; id -u"));
-      ExecResult viaProxy =
-          container.exec(bash(SHORT, "curl -sS --noproxy '' " + fixture.registryUrl()));
-
-      assertThat(fixture.handOvers).containsExactly(true);
-      assertThat(seen.output())
-          .isEqualTo("the task's clone\nthe task's tmp\nthe task's home\n1000\n");
-      Path written = attempt.disk().workspace().resolve("written.txt");
-      assertThat(Files.readString(written)).isEqualTo("by the agent\n");
-      assertThat(Files.getAttribute(written, "unix:uid", LinkOption.NOFOLLOW_LINKS))
-          .isEqualTo(1000);
-      assertThat(viaProxy.output()).as(viaProxy.output()).isEqualTo("registry says hi");
-      assertThat(Files.readString(attempt.disk().home().resolve(".m2/settings.xml")))
-          .contains("<port>3128</port>");
-      assertThat(engineName(container.id())).isEqualTo("/" + ContainerSpec.containerName(taskId));
+        assertThat(fixture.handOvers).containsExactly(true);
+        assertThat(seen.output())
+            .isEqualTo("the task's clone\nthe task's tmp\nthe task's home\nrestored\n1000\n");
+        Path written = attempt.disk().workspace().resolve("written.txt");
+        assertThat(Files.readString(written)).isEqualTo("by the agent\n");
+        assertThat(Files.getAttribute(written, "unix:uid", LinkOption.NOFOLLOW_LINKS))
+            .isEqualTo(1000);
+        assertThat(viaProxy.output()).as(viaProxy.output()).isEqualTo("registry says hi");
+        assertThat(Files.readString(attempt.disk().home().resolve(".m2/settings.xml")))
+            .contains("<port>3128</port>");
+        assertThat(engineName(container.id())).isEqualTo("/" + ContainerSpec.containerName(taskId));
+      }
+    } finally {
+      run("umount", restored.toString());
     }
   }
 
@@ -167,6 +176,12 @@ class WarmPoolTest {
         .stream()
         .filter(container -> container.getNames()[0].startsWith("/dockhand-pool-"))
         .toList();
+  }
+
+  private static void run(String... command) throws Exception {
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor()).as(String.join(" ", command) + ": " + output).isZero();
   }
 
   private String engineName(String id) {
