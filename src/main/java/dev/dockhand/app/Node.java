@@ -24,6 +24,7 @@ import dev.dockhand.sandbox.SandboxHealth;
 import dev.dockhand.sandbox.SandboxNetwork;
 import dev.dockhand.sandbox.SandboxUser;
 import dev.dockhand.sandbox.TaskDisks;
+import dev.dockhand.sandbox.WarmPool;
 import dev.dockhand.store.Database;
 import dev.dockhand.store.DbClock;
 import dev.dockhand.web.ApiServer;
@@ -50,7 +51,7 @@ public final class Node implements AutoCloseable {
   private final EventLog eventLog;
   private final Auth auth;
   private final Incarnation incarnation;
-  private final DockerSandbox sandbox;
+  private final WarmPool pool;
   private final AgentLoop agent;
   private final Dispatcher dispatcher;
   private final ContainerReaper reaper;
@@ -81,7 +82,7 @@ public final class Node implements AutoCloseable {
             config.git().githubApiUrl(),
             database,
             clock);
-    sandbox = new DockerSandbox(config.sandbox(), config.nodeId(), incarnation.id());
+    DockerSandbox sandbox = new DockerSandbox(config.sandbox(), config.nodeId(), incarnation.id());
     SandboxHealth health = sandbox.health();
     if (!health.ready()) {
       out.println("dockhand: " + health.summary());
@@ -98,6 +99,8 @@ public final class Node implements AutoCloseable {
             config.dataDir().resolve("egress").resolve(config.nodeId()),
             Resolver.SYSTEM);
     Metrics metrics = new Metrics();
+    pool = WarmPool.start(sandbox, config.dataDir(), metrics::warmPoolHandOver);
+    metrics.warmPoolIdle(pool::idle);
     agent = new AgentLoop(config.agent(), clock);
     EnvironmentCache envCache = new EnvironmentCache(config.dataDir(), config.env().cache(), clock);
     TaskPipeline pipeline =
@@ -116,7 +119,7 @@ public final class Node implements AutoCloseable {
                 sandbox,
                 SandboxUser.parse(config.sandbox().user())),
             network,
-            sandbox,
+            pool,
             agent,
             Wiring.publishers(config),
             queue,
@@ -125,7 +128,7 @@ public final class Node implements AutoCloseable {
             clock);
     dispatcher = new Dispatcher(queue, pipeline, config.queue(), config.nodeId(), clock);
     dispatcher.gate(new DiskGate(disks));
-    reaper = new ContainerReaper(sandbox, dispatcher::isRunning, incarnation::isLive);
+    reaper = new ContainerReaper(pool, dispatcher::isRunning, incarnation::isLive);
     reaper.reapOnce();
     // After the reaper: a dead run's containers would keep its disks busy.
     int leftovers = disks.clearLeftovers();
@@ -221,7 +224,7 @@ public final class Node implements AutoCloseable {
     reaper.reapOnce();
     api.stop();
     agent.close();
-    sandbox.close();
+    pool.close();
     incarnation.close();
     database.close();
     log.info("node {} stopped", config.nodeId());

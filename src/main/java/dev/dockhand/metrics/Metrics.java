@@ -13,6 +13,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,6 +89,23 @@ public final class Metrics {
   /** Containers currently running tasks on this node (fed by the coordinator). */
   public void runningSandboxes(int count) {
     runningSandboxes.set(count);
+  }
+
+  /** A task's container came from the warm pool (a hit) or was made fresh while it was on. */
+  public void warmPoolHandOver(boolean fromPool) {
+    Counter.builder("dockhand.warm_pool.handovers")
+        .description("task containers taken from the warm pool (hit) or made fresh (miss)")
+        .tag("outcome", fromPool ? "hit" : "miss")
+        .register(registry)
+        .increment();
+  }
+
+  /** Reads the warm pool's waiting containers at each scrape. */
+  public void warmPoolIdle(IntSupplier idle) {
+    Gauge.builder("dockhand.warm_pool.idle", idle, IntSupplier::getAsInt)
+        .description("started task containers waiting in the warm pool")
+        .strongReference(true) // A method reference nothing else holds on to.
+        .register(registry);
   }
 
   /** Adds one model call's usage (a delta, not a running total). */

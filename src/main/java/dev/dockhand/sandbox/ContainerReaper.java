@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * this node are touched, so nodes sharing an engine never reap each other's work, and among those
  * it goes by incarnation: this run's own containers go once their task stops, an earlier run's once
  * that run is dead, and a live run's (another node wrongly given the same id) never. Containers
- * from before incarnations were labelled count as this run's. Thread-safe.
+ * from before incarnations were labelled count as this run's. This run's {@link WarmPool} members
+ * carry no task label: they go once the pool no longer needs them (waiting, or serving a task that
+ * runs), and after each round the slots of dead runs are released. Thread-safe.
  */
 public final class ContainerReaper implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ContainerReaper.class);
@@ -29,6 +31,7 @@ public final class ContainerReaper implements AutoCloseable {
   private final String incarnation;
   private final Predicate<String> taskIsRunning;
   private final Predicate<String> incarnationIsLive;
+  private final Optional<WarmPool> pool;
   private ScheduledExecutorService timer;
 
   /**
@@ -37,6 +40,21 @@ public final class ContainerReaper implements AutoCloseable {
    */
   public ContainerReaper(
       DockerSandbox sandbox, Predicate<String> taskIsRunning, Predicate<String> incarnationIsLive) {
+    this(sandbox, Optional.empty(), taskIsRunning, incarnationIsLive);
+  }
+
+  /** A reaper of {@code pool}'s node that also releases dead runs' pool slots. */
+  public ContainerReaper(
+      WarmPool pool, Predicate<String> taskIsRunning, Predicate<String> incarnationIsLive) {
+    this(pool.sandbox(), Optional.of(pool), taskIsRunning, incarnationIsLive);
+  }
+
+  private ContainerReaper(
+      DockerSandbox sandbox,
+      Optional<WarmPool> pool,
+      Predicate<String> taskIsRunning,
+      Predicate<String> incarnationIsLive) {
+    this.pool = pool;
     this.engine = sandbox.engine();
     this.nodeId = sandbox.nodeId();
     this.incarnation = sandbox.incarnation();
@@ -69,16 +87,19 @@ public final class ContainerReaper implements AutoCloseable {
                     .withShowAll(true)
                     .withLabelFilter(Map.of(ContainerSpec.NODE_LABEL, nodeId))
                     .exec());
-    return ours.stream()
-        .filter(this::abandoned)
-        .map(this::remove)
-        .flatMap(Optional::stream)
-        .toList();
+    List<String> removed =
+        ours.stream().filter(this::abandoned).map(this::remove).flatMap(Optional::stream).toList();
+    pool.ifPresent(members -> members.clearDeadSlots(incarnationIsLive));
+    return removed;
   }
 
   private boolean abandoned(Container container) {
     String run = label(container, ContainerSpec.INCARNATION_LABEL);
     if (run.isEmpty() || run.equals(incarnation)) {
+      String slot = label(container, ContainerSpec.POOL_LABEL);
+      if (!slot.isEmpty()) {
+        return pool.filter(members -> members.needs(slot, taskIsRunning)).isEmpty();
+      }
       return !taskIsRunning.test(taskOf(container));
     }
     return !incarnationIsLive.test(run);
@@ -86,6 +107,12 @@ public final class ContainerReaper implements AutoCloseable {
 
   private static String taskOf(Container container) {
     return label(container, ContainerSpec.TASK_LABEL);
+  }
+
+  /** For the log: the task, or the pool's slot (a pool's container carries no task label). */
+  private static String owner(Container container) {
+    String slot = label(container, ContainerSpec.POOL_LABEL);
+    return slot.isEmpty() ? "of task " + taskOf(container) : "of warm pool slot " + slot;
   }
 
   private static String label(Container container, String name) {
@@ -96,8 +123,7 @@ public final class ContainerReaper implements AutoCloseable {
     try {
       engine.run(
           () -> engine.client().removeContainerCmd(container.getId()).withForce(true).exec());
-      log.info(
-          "reaped container {} of task {} (not running)", container.getId(), taskOf(container));
+      log.info("reaped container {} {} (not running)", container.getId(), owner(container));
       return Optional.of(container.getId());
     } catch (NotFoundException alreadyGone) {
       return Optional.empty();

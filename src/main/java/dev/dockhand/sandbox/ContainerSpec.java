@@ -6,6 +6,8 @@ import com.github.dockerjava.api.model.AccessMode;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.PropagationMode;
+import com.github.dockerjava.api.model.SELContext;
 import com.github.dockerjava.api.model.Ulimit;
 import com.github.dockerjava.api.model.Volume;
 import java.nio.file.Path;
@@ -28,6 +30,10 @@ final class ContainerSpec {
   static final String TASK_LABEL = "dockhand.task";
   static final String NODE_LABEL = "dockhand.node";
   static final String INCARNATION_LABEL = "dockhand.incarnation";
+
+  /** On a {@link WarmPool}'s members instead of the task label: their slot in this run's pool. */
+  static final String POOL_LABEL = "dockhand.pool";
+
   static final String WORKSPACE = "/workspace";
   static final String HOME = "/home/agent";
   static final String EGRESS_SOCKET = "/run/dockhand/egress.sock";
@@ -47,12 +53,18 @@ final class ContainerSpec {
     return "dockhand-" + taskId.replaceAll("[^A-Za-z0-9_.-]", "_");
   }
 
+  /**
+   * @param name the container is named for it (a task's id, or a pool slot's)
+   * @param propagation of the binds: {@link PropagationMode#RSLAVE} for a pool's member, so what
+   *     the host mounts on its directories later reaches the container; else the engine's default
+   */
   static CreateContainerCmd create(
       DockerClient client,
       SandboxSettings settings,
-      String taskId,
+      String name,
       Map<String, String> labels,
-      TaskFiles files) {
+      TaskFiles files,
+      PropagationMode propagation) {
     SandboxUser user = SandboxUser.parse(settings.user());
     boolean relay = relays(settings, files);
     HostConfig host =
@@ -67,7 +79,7 @@ final class ContainerSpec {
             .withPidsLimit(settings.pidsLimit())
             .withReadonlyRootfs(true)
             .withTmpFs(tmpfs(files, user))
-            .withBinds(binds(files, relay))
+            .withBinds(binds(files, relay, propagation))
             .withNetworkMode(settings.network().dockerMode())
             .withIpcMode("private")
             .withAutoRemove(false);
@@ -85,7 +97,7 @@ final class ContainerSpec {
     CreateContainerCmd create =
         client
             .createContainerCmd(settings.image())
-            .withName(containerName(taskId))
+            .withName(containerName(name))
             .withWorkingDir(WORKSPACE)
             .withEnv(relay ? withProxy(ENV) : ENV)
             .withLabels(labels)
@@ -134,20 +146,25 @@ final class ContainerSpec {
     return tmpfs;
   }
 
-  private static List<Bind> binds(TaskFiles files, boolean relay) {
+  private static List<Bind> binds(TaskFiles files, boolean relay, PropagationMode propagation) {
     List<Bind> binds = new ArrayList<>();
-    binds.add(bind(files.workspace(), WORKSPACE));
-    files.tmp().ifPresent(tmp -> binds.add(bind(tmp, "/tmp")));
-    files.home().ifPresent(home -> binds.add(bind(home, HOME)));
+    binds.add(bind(files.workspace(), WORKSPACE, propagation));
+    files.tmp().ifPresent(tmp -> binds.add(bind(tmp, "/tmp", propagation)));
+    files.home().ifPresent(home -> binds.add(bind(home, HOME, propagation)));
     if (relay) {
-      binds.add(bind(files.egressSocket().orElseThrow(), EGRESS_SOCKET));
+      binds.add(bind(files.egressSocket().orElseThrow(), EGRESS_SOCKET, propagation));
     }
     return binds;
   }
 
-  private static Bind bind(Path hostPath, String containerPath) {
+  private static Bind bind(Path hostPath, String containerPath, PropagationMode propagation) {
     return new Bind(
-        hostPath.toAbsolutePath().normalize().toString(), new Volume(containerPath), AccessMode.rw);
+        hostPath.toAbsolutePath().normalize().toString(),
+        new Volume(containerPath),
+        AccessMode.rw,
+        SELContext.DEFAULT,
+        null,
+        propagation);
   }
 
   /**

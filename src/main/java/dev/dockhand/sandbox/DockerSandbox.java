@@ -4,6 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.PropagationMode;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -46,13 +47,32 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
 
   @Override
   public SandboxContainer start(String taskId, TaskFiles files) {
+    giveToUser(files);
+    DockerContainer container = launch(taskId, labels(taskId), files, PropagationMode.DEFAULT_MODE);
+    if (ContainerSpec.relays(settings, files)) {
+      writeProxySettings(container, taskId);
+    }
+    log.debug("started container {} for task {}", container.id(), taskId);
+    return container;
+  }
+
+  /** The workspace and home, as the host made them, become the sandbox user's. */
+  void giveToUser(TaskFiles files) {
     Workspaces.giveTo(files.workspace().toAbsolutePath().normalize(), user);
     files.home().ifPresent(home -> Workspaces.giveTo(home, user));
+  }
+
+  /**
+   * Creates and starts a container of {@link ContainerSpec}'s shape named for {@code name}; when it
+   * relays to the egress proxy, the relay listens by the time this returns.
+   */
+  DockerContainer launch(
+      String name, Map<String, String> labels, TaskFiles files, PropagationMode propagation) {
     DockerClient client = engine.client();
-    String id = createFresh(client, taskId, files);
+    String id = createFresh(client, name, labels, files, propagation);
     DockerContainer container =
         new DockerContainer(
-            engine, settings, id, taskId, files.tmp().isPresent() && files.home().isPresent());
+            engine, settings, id, name, files.tmp().isPresent() && files.home().isPresent());
     try {
       engine.run(() -> client.startContainerCmd(id).exec());
     } catch (RuntimeException e) {
@@ -60,13 +80,12 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
       throw e instanceof SandboxException sandboxError
           ? sandboxError
           : new SandboxException(
-              "container for task " + taskId + " did not start: " + SandboxException.rootMessage(e),
+              "container for task " + name + " did not start: " + SandboxException.rootMessage(e),
               e);
     }
     if (ContainerSpec.relays(settings, files)) {
-      awaitRelay(container, taskId);
+      awaitRelay(container, name);
     }
-    log.debug("started container {} for task {}", id, taskId);
     return container;
   }
 
@@ -99,44 +118,60 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
       throw new SandboxException(
           "the egress relay in the container of task " + taskId + " did not start listening", null);
     }
+  }
+
+  /** Into the task's own home, so only once the home mounted in the container is the task's. */
+  static void writeProxySettings(SandboxContainer container, String taskId) {
     ExecResult written = container.exec(ProxySettingsFiles.writeRequest());
     if (written.exitCode() != 0) {
       log.warn("task {}: Maven's proxy settings not written: {}", taskId, written.output());
     }
   }
 
-  private String createFresh(DockerClient client, String taskId, TaskFiles files) {
+  private String createFresh(
+      DockerClient client,
+      String name,
+      Map<String, String> labels,
+      TaskFiles files,
+      PropagationMode propagation) {
     try {
       try {
-        return create(client, taskId, files);
+        return create(client, name, labels, files, propagation);
       } catch (ConflictException nameTaken) {
-        removeLeftover(taskId);
-        return create(client, taskId, files);
+        removeLeftover(name);
+        return create(client, name, labels, files, propagation);
       }
     } catch (DockerException engineRefused) {
       // E.g. the earlier attempt's container is still being removed: a later try will find the
       // name free, so the queue retries this attempt with backoff.
       throw new SandboxException(
           "cannot create the container for task "
-              + taskId
+              + name
               + ": "
               + SandboxException.rootMessage(engineRefused),
           engineRefused);
     }
   }
 
-  private String create(DockerClient client, String taskId, TaskFiles files) {
+  private String create(
+      DockerClient client,
+      String name,
+      Map<String, String> labels,
+      TaskFiles files,
+      PropagationMode propagation) {
     try {
       return engine.call(
           () ->
-              ContainerSpec.create(client, settings, taskId, labels(taskId), files).exec().getId());
+              ContainerSpec.create(client, settings, name, labels, files, propagation)
+                  .exec()
+                  .getId());
     } catch (NotFoundException noImage) {
       throw SandboxException.imageMissing(settings.image());
     }
   }
 
   /** An earlier attempt of this task on this engine left its container (named for the task). */
-  private void removeLeftover(String taskId) {
+  void removeLeftover(String taskId) {
     try {
       engine.run(
           () ->
@@ -212,9 +247,13 @@ public final class DockerSandbox implements Sandbox, AutoCloseable {
     }
   }
 
-  /** The engine connection, for the {@link ContainerReaper} of the same node. */
+  /** The engine connection, for the {@link ContainerReaper} and {@link WarmPool} of this node. */
   DockerEngine engine() {
     return engine;
+  }
+
+  SandboxSettings settings() {
+    return settings;
   }
 
   public String nodeId() {

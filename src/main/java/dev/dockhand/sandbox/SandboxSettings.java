@@ -23,6 +23,8 @@ import java.util.Optional;
  * @param user DOCKHAND_SANDBOX_USER (default 1000:1000): the numeric, non-root uid:gid commands run
  *     as; the task's workspace is given to it before the container starts
  * @param disk DOCKHAND_SANDBOX_DISK_MB and DOCKHAND_SANDBOX_FILES: each attempt's own disk
+ * @param warmPool DOCKHAND_WARM_POOL (default 2, 0 to 16): started containers kept ready for the
+ *     next tasks ({@link WarmPool}); 0 turns the pool off
  */
 public record SandboxSettings(
     String dockerHost,
@@ -35,7 +37,8 @@ public record SandboxSettings(
     Duration execTimeout,
     int outputCapBytes,
     String user,
-    DiskSettings disk) {
+    DiskSettings disk,
+    int warmPool) {
 
   /**
    * Checks what the types cannot: the runtime is a plain name, and commands never run as root,
@@ -71,6 +74,7 @@ public record SandboxSettings(
             Duration.ofHours(6)),
         env.integer("DOCKHAND_EXEC_OUTPUT_CAP_KB", 256, 1, 64 * 1024) * 1024,
         env.string("DOCKHAND_SANDBOX_USER", "1000:1000"),
-        DiskSettings.from(env));
+        DiskSettings.from(env),
+        env.integer("DOCKHAND_WARM_POOL", 2, 0, 16));
   }
 }

@@ -1,12 +1,19 @@
 package dev.dockhand.sandbox;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.dockhand.config.Env;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
 /** Settings and requests shared by the sandbox tests; each test class gets its own node id. */
@@ -46,6 +53,24 @@ final class SandboxFixture {
     return runtimeFromEnvironment()
         .getOrDefault("DOCKHAND_SANDBOX_RUNTIME", "")
         .startsWith("runsc");
+  }
+
+  /** A loopback "registry" answering {@code /pkg} with "registry says hi"; the caller stops it. */
+  static HttpServer registry() throws IOException {
+    HttpServer registry =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    registry.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    registry.createContext(
+        "/pkg",
+        exchange -> {
+          byte[] body = "registry says hi".getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, body.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+          }
+        });
+    registry.start();
+    return registry;
   }
 
   static ExecRequest bash(Duration timeout, String script) {

@@ -8,18 +8,15 @@ import dev.dockhand.egress.Allowlist;
 import dev.dockhand.egress.Connector;
 import dev.dockhand.egress.EgressProxy;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -53,18 +50,7 @@ class SandboxNetworkTest {
 
   @BeforeAll
   static void start() throws IOException {
-    registry = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    registry.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-    registry.createContext(
-        "/pkg",
-        exchange -> {
-          byte[] body = "registry says hi".getBytes(StandardCharsets.UTF_8);
-          exchange.sendResponseHeaders(200, body.length);
-          try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-          }
-        });
-    registry.start();
+    registry = SandboxFixture.registry();
     Allowlist allowlist =
         Allowlist.parse(
             "127.0.0.1:" + port() + ",internal.example,*.private.example", "DOCKHAND_EGRESS_ALLOW");

@@ -51,5 +51,20 @@ class SandboxSettingsTest {
     assertThat(settings.memoryBytes()).isEqualTo(2048L * 1024 * 1024);
     assertThat(settings.pidsLimit()).isEqualTo(512);
     assertThat(settings.outputCapBytes()).isEqualTo(256 * 1024);
+    assertThat(settings.warmPool()).isEqualTo(2);
+  }
+
+  @Test
+  void theWarmPoolIsZeroToSixteenContainersNamingTheKeyOtherwise() {
+    assertThat(SandboxSettings.from(new Env(Map.of("DOCKHAND_WARM_POOL", "0"))).warmPool())
+        .isZero();
+    assertThat(SandboxSettings.from(new Env(Map.of("DOCKHAND_WARM_POOL", "16"))).warmPool())
+        .isEqualTo(16);
+    for (String count : new String[] {"-1", "17", "two"}) {
+      assertThatThrownBy(() -> SandboxSettings.from(new Env(Map.of("DOCKHAND_WARM_POOL", count))))
+          .as(count)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageStartingWith("DOCKHAND_WARM_POOL: ");
+    }
   }
 }

@@ -62,6 +62,9 @@ public final class ServerHarness implements AutoCloseable {
     env.put("DOCKHAND_SANDBOX_MEMORY_MB", "512");
     // Small task disks, so a machine with little free space still runs the journey.
     env.put("DOCKHAND_SANDBOX_DISK_MB", "1024");
+    // No warm pool: the journeys find a task's container by its task label, which a pooled one
+    // lacks, and idle containers would load a small machine; WarmPoolJourneyTest turns it on.
+    env.put("DOCKHAND_WARM_POOL", "0");
     return new HashMap<>(TestSandbox.withRuntime(env));
   }
 
