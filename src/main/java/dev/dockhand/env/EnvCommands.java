@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Runs mount, umount and cp for the cache, as the task disks run theirs ({@link
- * TaskDiskCommands}: argument lists, never a shell, with a time limit). Stateless and thread-safe.
+ * Runs mount, umount and cp for the cache, as the task disks run theirs ({@link TaskDiskCommands}:
+ * argument lists, never a shell, with a time limit). Stateless and thread-safe.
  */
 final class EnvCommands {
   private EnvCommands() {}
