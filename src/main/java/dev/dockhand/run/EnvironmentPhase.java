@@ -107,8 +107,14 @@ public final class EnvironmentPhase {
     }
     SetupPhase.Result result = setup.run(context, container, environment, repo);
     if (result.ran() && result.exitCode() == 0 && plan.key().isPresent()) {
-      // Frozen, nothing the setup left running can change the trees while they are copied.
-      container.freeze();
+      // Frozen, nothing the setup left running can change the trees while they are copied. A
+      // container that cannot be frozen is not copied from: the task goes on, uncached.
+      try {
+        container.freeze();
+      } catch (RuntimeException e) {
+        log.warn("task {}: its environment is not cached: {}", context.task().id(), e.getMessage());
+        return;
+      }
       try {
         cache.save(
             plan.key().get(),
