@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dockhand.testkit.ServerHarness;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -64,8 +65,21 @@ class WebAppBrowserTest {
     assertThat(harness.model.turnsLeft()).as("scripted model turns nobody asked for").isZero();
   }
 
+  /**
+   * The task's container, once it runs: the model's first turn goes out while the container is
+   * still being prepared, so its tool card can show before the container exists.
+   */
   private static String containerOf(String taskId) throws Exception {
-    return docker("ps", "-q", "--filter", "label=dockhand.task=" + taskId).strip();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    String id = "";
+    while (id.isEmpty() && System.nanoTime() < deadline) {
+      id = docker("ps", "-q", "--filter", "label=dockhand.task=" + taskId).strip();
+      if (id.isEmpty()) {
+        Thread.sleep(100); // a poll with a deadline, while the container starts
+      }
+    }
+    assertThat(id).as("the task's container").isNotEmpty();
+    return id;
   }
 
   /** The docker CLI, no code of ours in between. */
