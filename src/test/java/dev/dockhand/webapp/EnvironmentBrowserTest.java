@@ -79,7 +79,8 @@ class EnvironmentBrowserTest {
     assertThat(error.getText()).contains("1BAD");
     WebElement badName = nameInput(1);
     assertThat(badName.getAttribute("aria-invalid")).isEqualTo("true");
-    assertThat(browser.driver().switchTo().activeElement()).isEqualTo(badName);
+    // Focus moves to the refused field on the next animation frame.
+    browser.waitFor(d -> d.switchTo().activeElement().equals(badName));
     assertThat(nameInput(0).getAttribute("aria-invalid")).isNull();
     assertThat(browser.script("return document.scrollingElement.scrollWidth")).isEqualTo(375L);
     browser.screenshot("environment-field-error-phone");
@@ -235,8 +236,9 @@ class EnvironmentBrowserTest {
   private void addVariable(String name, String value) {
     int index = browser.all(By.cssSelector("[data-env-name]")).size();
     browser.find(By.cssSelector("[data-add]")).click();
+    // The page moves focus once the new row is drawn (the next animation frame).
+    browser.waitFor(d -> d.switchTo().activeElement().getAttribute("data-env-name") != null);
     WebElement field = browser.driver().switchTo().activeElement();
-    assertThat(field.getAttribute("data-env-name")).as("a new row's name has focus").isNotNull();
     assertThat(field).isEqualTo(nameInput(index));
     field.sendKeys(name);
     browser.all(By.cssSelector("[data-env-value]")).get(index).sendKeys(value);
