@@ -1,15 +1,11 @@
 package dev.dockhand.env;
 
+import dev.dockhand.sandbox.TaskDiskTrees;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,39 +24,13 @@ final class CacheFiles {
     }
   }
 
-  /** Deletes {@code top} and all below it; returns whether it is gone. Never throws. */
+  /**
+   * Deletes {@code top} and all below it; returns whether it is gone. Never throws. The trees are
+   * copies of what containers wrote, so this is the task disks' own delete: links removed, never
+   * followed, no mount entered, and any depth (a saved tree may be 128 levels deep, past what one
+   * path can name).
+   */
   static boolean delete(Path top) {
-    try {
-      if (!Files.exists(top, LinkOption.NOFOLLOW_LINKS)) {
-        return true;
-      }
-      Files.walkFileTree(
-          top,
-          new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes)
-                throws IOException {
-              Files.deleteIfExists(file);
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-              if (!(e instanceof NoSuchFileException)) {
-                throw e;
-              }
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-              Files.deleteIfExists(dir);
-              return FileVisitResult.CONTINUE;
-            }
-          });
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
+    return TaskDiskTrees.delete(top);
   }
 }

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * deeper than a path may be long is still deleted. Logs name the top and counts only: the names
  * below it are the container's choice. Stateless and thread-safe.
  */
-final class TaskDiskTrees {
+public final class TaskDiskTrees {
   private static final Logger log = LoggerFactory.getLogger(TaskDiskTrees.class);
 
   /**
@@ -47,7 +47,7 @@ final class TaskDiskTrees {
    * than moved, so a mount stays at its path for start-up cleanup to find; what is above a kept
    * directory stays too.
    */
-  static boolean delete(Path top) {
+  public static boolean delete(Path top) {
     try {
       if (!Files.exists(top, LinkOption.NOFOLLOW_LINKS)) {
         return true;
