@@ -54,6 +54,8 @@ export function conversationReducer(state, frame) {
       return startSetup(next, frame);
     case "setup.finished":
       return finishSetup(next, frame);
+    case "context.compacted":
+      return add({ type: "system", tone: "compacted", text: compactedText(data) });
     case "task.queued":
       return add({ type: "system", text: "Queued" });
     case "task.started":
@@ -84,6 +86,19 @@ function withDelta(state, frame) {
   if (stream === "text") return { ...state, streaming: state.streaming + (frame.text ?? "") };
   if (stream === "setup") return withOutput(state, frame.text ?? "");
   return state;
+}
+
+/**
+ * The marker where the model's context was made smaller: the log above it is whole, the model
+ * works from the summary (or without the old tool output) from here on.
+ */
+export function compactedText(data) {
+  const how = {
+    clear_tool_uses: "Old tool results cleared from the model's context",
+    summarize: "Earlier turns summarised to fit the model's context",
+  }[data.strategy] ?? "Context compacted";
+  const tokens = (n) => Number(n ?? 0).toLocaleString("en-US");
+  return `${how} (${tokens(data.tokensBefore)} → ${tokens(data.tokensAfter)} tokens)`;
 }
 
 /** "host:port", with an IPv6 address in brackets. */

@@ -1,11 +1,11 @@
 package dev.dockhand.agent;
 
 import com.anthropic.core.ObjectMappers;
-import com.anthropic.models.messages.ContentBlock;
-import com.anthropic.models.messages.Message;
-import com.anthropic.models.messages.MessageCreateParams;
-import com.anthropic.models.messages.StopReason;
-import com.anthropic.models.messages.ToolUseBlock;
+import com.anthropic.models.beta.messages.BetaContentBlock;
+import com.anthropic.models.beta.messages.BetaMessage;
+import com.anthropic.models.beta.messages.BetaStopReason;
+import com.anthropic.models.beta.messages.BetaToolUseBlock;
+import com.anthropic.models.beta.messages.MessageCreateParams;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dockhand.DockhandException;
 import dev.dockhand.events.EventPayload;
@@ -19,7 +19,6 @@ import dev.dockhand.sandbox.SandboxContainer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -42,9 +41,11 @@ final class AgentRun {
   private final SandboxContainer container;
   private final TaskContext context;
   private final String modelName;
+
   private final StreamHandle stream = new StreamHandle();
   private final Instant started;
   private final Instant deadline;
+  private final ContextKeeper keeper;
 
   private Conversation conversation;
   private SystemBlocks system;
@@ -74,6 +75,9 @@ final class AgentRun {
         task.model() == null || task.model().isBlank() ? settings.model() : task.model();
     this.started = clock.instant();
     this.deadline = started.plus(settings.maxDuration());
+    this.keeper =
+        new ContextKeeper(
+            settings.context(), new ContextSummary(model, stream), context, task.id());
   }
 
   /**
@@ -144,8 +148,11 @@ final class AgentRun {
     }
   }
 
-  /** One model turn, repeated when its stream breaks after it began. */
-  private Message turn() {
+  /**
+   * One model turn, repeated when its stream breaks after it began, and after the conversation was
+   * compacted when the API said it no longer fits.
+   */
+  private BetaMessage turn() {
     Duration backoff = settings.turnRetryBackoff();
     for (int attempt = 0; ; attempt++) {
       try {
@@ -161,20 +168,37 @@ final class AgentRun {
         backoff = backoff.multipliedBy(2);
       } catch (DockhandException failure) {
         stopIfCancelled();
-        throw failure;
+        if (failure.code().equals(ModelErrors.PROMPT_TOO_LONG)) {
+          summarise(failure);
+        } else if (!(failure.code().equals(ModelErrors.NO_CONTEXT_MANAGEMENT)
+            && keeper.dropServerSide(failure))) {
+          throw failure;
+        }
       }
     }
   }
 
+  private void summarise(DockhandException tooLong) {
+    spend(keeper.tooLong(tooLong, conversation, modelName, task.prompt(), prices));
+    checkLimits();
+  }
+
+  private void spend(Usage more) {
+    usage = usage.plus(more);
+    context.usage(usage);
+  }
+
   private MessageCreateParams request() {
     boolean cache = settings.promptCaching();
-    return MessageCreateParams.builder()
-        .model(modelName)
-        .maxTokens(settings.maxTokens())
-        .system(MessageCreateParams.System.ofTextBlockParams(system.current()))
-        .tools(Toolbox.definitions(cache))
-        .messages(conversation.toParams(cache))
-        .build();
+    MessageCreateParams.Builder request =
+        MessageCreateParams.builder()
+            .model(modelName)
+            .maxTokens(settings.maxTokens())
+            .systemOfBetaTextBlockParams(system.current())
+            .tools(Toolbox.definitions(cache))
+            .messages(conversation.toParams(cache));
+    keeper.configure(request);
+    return request.build();
   }
 
   private void firstToken() {
@@ -185,70 +209,47 @@ final class AgentRun {
   }
 
   /** Records the reply and runs its tool calls; true when the model ended its turn. */
-  private boolean answer(Message reply) {
+  private boolean answer(BetaMessage reply) {
     turns++;
-    stopReason = reply.stopReason().map(StopReason::asString).orElse("unknown");
+    stopReason = reply.stopReason().map(BetaStopReason::asString).orElse("unknown");
     Usage turnUsage = usageOf(reply);
-    usage = usage.plus(turnUsage);
-    context.usage(usage);
-    boolean cutOff = reply.stopReason().filter(StopReason.MAX_TOKENS::equals).isPresent();
-    List<ContentBlock> kept = kept(reply.content(), cutOff);
+    spend(turnUsage);
+    boolean windowFull = stopReason.equals(Replies.WINDOW_EXCEEDED);
+    boolean cutOff = Replies.cutOff(stopReason);
+    List<BetaContentBlock> kept = Replies.kept(reply.content(), cutOff);
     JsonNode content = ObjectMappers.jsonMapper().valueToTree(kept);
     context.events().append(new AssistantMessage(content, stopReason, turnUsage));
     if (!kept.isEmpty()) {
-      conversation.addAssistant(kept.stream().map(ContentBlock::toParam).toList());
+      conversation.addAssistant(kept.stream().map(BetaContentBlock::toParam).toList());
     }
-    List<ToolUseBlock> calls =
-        kept.stream().filter(ContentBlock::isToolUse).map(ContentBlock::asToolUse).toList();
-    for (ToolUseBlock call : calls) {
+    keeper.answered(reply, conversation);
+    List<BetaToolUseBlock> calls =
+        kept.stream().filter(BetaContentBlock::isToolUse).map(BetaContentBlock::asToolUse).toList();
+    for (BetaToolUseBlock call : calls) {
       runTool(call);
     }
     if (cutOff) {
       say(CONTINUE, true);
+      if (windowFull) {
+        summarise(
+            new DockhandException(
+                ModelErrors.PROMPT_TOO_LONG,
+                "the model's context window filled up while it answered (prompt is too long)",
+                false,
+                null));
+      }
       return false;
     }
     return calls.isEmpty();
   }
 
-  /**
-   * The blocks to keep: empty text blocks are dropped (the API refuses them in a request), and so
-   * is a tool call cut off by max_tokens, whose input is incomplete.
-   */
-  private static List<ContentBlock> kept(List<ContentBlock> content, boolean cutOff) {
-    List<ContentBlock> kept = new ArrayList<>();
-    for (ContentBlock block : content) {
-      if (!(block.isText() && block.asText().text().isEmpty())) {
-        kept.add(block);
-      }
-    }
-    if (cutOff && !kept.isEmpty() && kept.get(kept.size() - 1).isToolUse()) {
-      kept.remove(kept.size() - 1);
-    }
-    return kept;
-  }
-
-  private Usage usageOf(Message reply) {
-    com.anthropic.models.messages.Usage counted = reply.usage();
-    Usage turnUsage =
-        prices.usage(
-            modelName,
-            counted.inputTokens(),
-            counted.outputTokens(),
-            counted.cacheReadInputTokens().orElse(0L),
-            counted.cacheCreationInputTokens().orElse(0L));
-    log.info(
-        "task {} turn {}: {} input, {} output, {} cache read, {} cache write tokens, ${}",
-        task.id(),
-        turns,
-        turnUsage.inputTokens(),
-        turnUsage.outputTokens(),
-        turnUsage.cacheReadTokens(),
-        turnUsage.cacheWriteTokens(),
-        String.format("%.5f", turnUsage.costUsd()));
+  private Usage usageOf(BetaMessage reply) {
+    Usage turnUsage = TurnUsage.of(prices, modelName, reply.usage());
+    TurnUsage.log(task.id(), turns, turnUsage);
     return turnUsage;
   }
 
-  private void runTool(ToolUseBlock call) {
+  private void runTool(BetaToolUseBlock call) {
     stopIfCancelled();
     JsonNode input = call._input().convert(JsonNode.class);
     context.events().append(new ToolCall(call.id(), call.name(), input));

@@ -37,6 +37,8 @@ import java.util.Optional;
  *     is killed (never longer than what is left of maxDuration)
  * @param toolOutputCapChars DOCKHAND_TOOL_OUTPUT_CAP_CHARS (default 30000): characters of one tool
  *     result sent to the model; longer output keeps its head and tail around a marker
+ * @param context the API's context management (DOCKHAND_CONTEXT_COMPACT_AT,
+ *     DOCKHAND_CONTEXT_CLEAR_TOOLS_AT); see {@link ContextSettings}
  * @param ceilings what a request, a task and a person may not exceed; the defaults above must fit
  *     within them
  */
@@ -56,6 +58,7 @@ public record AgentSettings(
     Duration turnRetryBackoff,
     Duration toolTimeout,
     int toolOutputCapChars,
+    ContextSettings context,
     Ceilings ceilings) {
 
   public static AgentSettings from(Env env) {
@@ -100,6 +103,7 @@ public record AgentSettings(
             Duration.ofSeconds(1),
             Duration.ofHours(6)),
         env.integer("DOCKHAND_TOOL_OUTPUT_CAP_CHARS", 30_000, 1_000, 1_000_000),
+        ContextSettings.from(env),
         Ceilings.from(env, model, budgetUsd, maxTurns, prices));
   }
 

@@ -1,14 +1,15 @@
 package dev.dockhand.agent;
 
 import com.anthropic.core.ObjectMappers;
-import com.anthropic.models.messages.CacheControlEphemeral;
-import com.anthropic.models.messages.ContentBlock;
-import com.anthropic.models.messages.ContentBlockParam;
-import com.anthropic.models.messages.MessageParam;
-import com.anthropic.models.messages.ToolResultBlockParam;
+import com.anthropic.models.beta.messages.BetaCacheControlEphemeral;
+import com.anthropic.models.beta.messages.BetaContentBlock;
+import com.anthropic.models.beta.messages.BetaContentBlockParam;
+import com.anthropic.models.beta.messages.BetaMessageParam;
+import com.anthropic.models.beta.messages.BetaToolResultBlockParam;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dockhand.events.Event;
 import dev.dockhand.events.EventPayload.AssistantMessage;
+import dev.dockhand.events.EventPayload.ContextCompacted;
 import dev.dockhand.events.EventPayload.Finished;
 import dev.dockhand.events.EventPayload.GitPushed;
 import dev.dockhand.events.EventPayload.NetworkBlocked;
@@ -40,7 +41,10 @@ public final class Conversation {
       "The tool call was interrupted before it finished (the task was restarted). Run it again if"
           + " it is still needed.";
 
-  private record Entry(boolean user, List<ContentBlockParam> blocks) {}
+  /** What a cleared tool result says instead of its output. */
+  static final String CLEARED = ClearedResults.CLEARED;
+
+  private record Entry(boolean user, List<BetaContentBlockParam> blocks) {}
 
   private final List<Entry> entries = new ArrayList<>();
 
@@ -70,6 +74,7 @@ public final class Conversation {
         case NetworkBlocked p -> {}
         case SetupStarted p -> {}
         case SetupFinished p -> {}
+        case ContextCompacted compacted -> conversation.replay(compacted);
         case Finished p -> {}
         case Unreadable p -> {}
       }
@@ -79,13 +84,13 @@ public final class Conversation {
   }
 
   /** Content blocks stored as the API returned them, as request parameters. */
-  static List<ContentBlockParam> blocksOf(JsonNode content) {
-    List<ContentBlockParam> blocks = new ArrayList<>();
+  static List<BetaContentBlockParam> blocksOf(JsonNode content) {
+    List<BetaContentBlockParam> blocks = new ArrayList<>();
     if (content == null) {
       return blocks;
     }
     for (JsonNode block : content) {
-      blocks.add(ObjectMappers.jsonMapper().convertValue(block, ContentBlock.class).toParam());
+      blocks.add(ObjectMappers.jsonMapper().convertValue(block, BetaContentBlock.class).toParam());
     }
     return blocks;
   }
@@ -101,29 +106,88 @@ public final class Conversation {
 
   /** User text goes after any tool results of the same message. */
   public void addUserText(String text) {
-    userEntry().blocks().add(ContentBlockParam.ofText(text));
+    userEntry().blocks().add(BetaContentBlockParam.ofText(text));
   }
 
-  public void addAssistant(List<ContentBlockParam> blocks) {
+  /**
+   * An assistant message. One that opens with a compaction block (server-side compaction) makes
+   * every message before it moot: the API drops them from the prompt. They are dropped here too, so
+   * requests stay small, all but the first user message (the API wants the conversation to open
+   * with one; it is dropped again server-side, so it costs no tokens).
+   */
+  public void addAssistant(List<BetaContentBlockParam> blocks) {
     if (blocks.isEmpty()) {
       throw new IllegalArgumentException("an assistant message needs at least one block");
+    }
+    boolean compacted =
+        blocks.stream()
+            .anyMatch(block -> block.isCompaction() && block.asCompaction().content().isPresent());
+    if (compacted && !entries.isEmpty() && entries.get(0).user()) {
+      entries.subList(1, entries.size()).clear();
     }
     entries.add(new Entry(false, new ArrayList<>(blocks)));
   }
 
+  /**
+   * Clears the output of every tool result but the last {@code keep}, as the API's {@code
+   * clear_tool_uses} edit did to the request just answered: the next requests then send the same
+   * cleared prefix and read it from the cache, instead of the API clearing a little more (and
+   * breaking the cache) on every turn. Returns how many results it cleared.
+   */
+  public int clearToolResults(int keep) {
+    return ClearedResults.clear(entries.stream().map(Entry::blocks).toList(), keep);
+  }
+
+  /**
+   * Replaces every message before {@code keepFrom} (an assistant message's index) with one user
+   * message, {@code summary}: Dockhand's own compaction when the API says the prompt is too long.
+   */
+  public void replaceHead(int keepFrom, String summary) {
+    if (keepFrom <= 0 || keepFrom >= entries.size() || entries.get(keepFrom).user()) {
+      throw new IllegalArgumentException("the kept messages must start with an assistant message");
+    }
+    entries.subList(0, keepFrom).clear();
+    entries.add(
+        0, new Entry(true, new ArrayList<>(List.of(BetaContentBlockParam.ofText(summary)))));
+  }
+
+  /** Does again what a stored {@code context.compacted} event did to the conversation. */
+  private void replay(ContextCompacted compacted) {
+    switch (compacted.strategy()) {
+      case ContextCompacted.CLEAR_TOOL_USES -> clearToolResults(compacted.kept());
+      case ContextCompacted.SUMMARIZE -> {
+        int keepFrom = entries.size() - compacted.kept();
+        if (compacted.summary() != null && keepFrom > 0 && keepFrom < entries.size()) {
+          replaceHead(keepFrom, compacted.summary());
+        }
+      }
+      default -> {} // server-side compaction: its block is in the assistant message
+    }
+  }
+
+  /** The messages as they stand, oldest first: for Dockhand's own compaction to read. */
+  List<Message> messages() {
+    return entries.stream()
+        .map(entry -> new Message(entry.user(), List.copyOf(entry.blocks())))
+        .toList();
+  }
+
+  /** One message of {@link #messages()}. */
+  record Message(boolean user, List<BetaContentBlockParam> blocks) {}
+
   /** A result goes after earlier results of the same message and before its text. */
   public void addToolResult(String toolUseId, String output, boolean isError) {
-    List<ContentBlockParam> blocks = userEntry().blocks();
+    List<BetaContentBlockParam> blocks = userEntry().blocks();
     int position = 0;
     while (position < blocks.size() && blocks.get(position).isToolResult()) {
       position++;
     }
-    ToolResultBlockParam.Builder result =
-        ToolResultBlockParam.builder().toolUseId(toolUseId).content(output);
+    BetaToolResultBlockParam.Builder result =
+        BetaToolResultBlockParam.builder().toolUseId(toolUseId).content(output);
     if (isError) {
       result.isError(true);
     }
-    blocks.add(position, ContentBlockParam.ofToolResult(result.build()));
+    blocks.add(position, BetaContentBlockParam.ofToolResult(result.build()));
   }
 
   /** Answers, as interrupted, each tool use of the last assistant message that has no result. */
@@ -141,11 +205,11 @@ public final class Conversation {
       return ids;
     }
     entries.get(index).blocks().stream()
-        .filter(ContentBlockParam::isToolUse)
+        .filter(BetaContentBlockParam::isToolUse)
         .forEach(block -> ids.add(block.asToolUse().id()));
     if (index + 1 < entries.size()) {
       entries.get(index + 1).blocks().stream()
-          .filter(ContentBlockParam::isToolResult)
+          .filter(BetaContentBlockParam::isToolResult)
           .forEach(block -> ids.remove(block.asToolResult().toolUseId()));
     }
     return ids;
@@ -161,7 +225,7 @@ public final class Conversation {
         String.join(
             "\n",
             entries.get(index).blocks().stream()
-                .filter(ContentBlockParam::isText)
+                .filter(BetaContentBlockParam::isText)
                 .map(block -> block.asText().text())
                 .toList());
     return text.isBlank() ? Optional.empty() : Optional.of(text.strip());
@@ -172,32 +236,33 @@ public final class Conversation {
    * turn's moving end) and of the user message before it (the previous turn's end, already in the
    * cache) carry a breakpoint: two of the API's four, beside the tools and system prompt.
    */
-  public List<MessageParam> toParams(boolean cache) {
+  public List<BetaMessageParam> toParams(boolean cache) {
     int lastUser = entries.size() - 1;
     int previousUser = lastUser - 2;
-    List<MessageParam> messages = new ArrayList<>(entries.size());
+    List<BetaMessageParam> messages = new ArrayList<>(entries.size());
     for (int i = 0; i < entries.size(); i++) {
       Entry entry = entries.get(i);
-      List<ContentBlockParam> blocks = new ArrayList<>(entry.blocks());
+      List<BetaContentBlockParam> blocks = new ArrayList<>(entry.blocks());
       if (cache && entry.user() && (i == lastUser || i == previousUser)) {
         int end = blocks.size() - 1;
         blocks.set(end, withBreakpoint(blocks.get(end)));
       }
       messages.add(
           entry.user()
-              ? MessageParam.ofUserOfContentBlockParams(blocks)
-              : MessageParam.ofAssistantOfContentBlockParams(blocks));
+              ? BetaMessageParam.ofUserOfContentBlockParams(blocks)
+              : BetaMessageParam.ofAssistantOfContentBlockParams(blocks));
     }
     return messages;
   }
 
-  private static ContentBlockParam withBreakpoint(ContentBlockParam block) {
-    CacheControlEphemeral ephemeral = CacheControlEphemeral.builder().build();
+  private static BetaContentBlockParam withBreakpoint(BetaContentBlockParam block) {
+    BetaCacheControlEphemeral ephemeral = BetaCacheControlEphemeral.builder().build();
     if (block.isText()) {
-      return ContentBlockParam.ofText(block.asText().toBuilder().cacheControl(ephemeral).build());
+      return BetaContentBlockParam.ofText(
+          block.asText().toBuilder().cacheControl(ephemeral).build());
     }
     if (block.isToolResult()) {
-      return ContentBlockParam.ofToolResult(
+      return BetaContentBlockParam.ofToolResult(
           block.asToolResult().toBuilder().cacheControl(ephemeral).build());
     }
     return block;

@@ -4,20 +4,21 @@ import com.anthropic.client.AnthropicClient;
 import com.anthropic.client.okhttp.AnthropicOkHttpClient;
 import com.anthropic.core.Timeout;
 import com.anthropic.core.http.StreamResponse;
-import com.anthropic.helpers.MessageAccumulator;
-import com.anthropic.models.messages.Message;
-import com.anthropic.models.messages.MessageCreateParams;
-import com.anthropic.models.messages.RawMessageStreamEvent;
+import com.anthropic.helpers.BetaMessageAccumulator;
+import com.anthropic.models.beta.messages.BetaMessage;
+import com.anthropic.models.beta.messages.BetaRawMessageStreamEvent;
+import com.anthropic.models.beta.messages.MessageCreateParams;
 import dev.dockhand.DockhandException;
 import dev.dockhand.config.Secret;
 import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
- * One streaming Messages API call per turn, through the official SDK. The API key lives only in the
- * SDK client built here. The SDK retries failed requests itself ({@code sdkMaxRetries}); a stream
- * that breaks after it began cannot be retried by the SDK, so that failure is reported as {@link
- * StreamBroke} for the loop to repeat the turn. Thread-safe.
+ * One streaming Messages API call per turn, through the official SDK's beta Messages API (the one
+ * with context management; without betas named it is the plain Messages API). The API key lives
+ * only in the SDK client built here. The SDK retries failed requests itself ({@code
+ * sdkMaxRetries}); a stream that breaks after it began cannot be retried by the SDK, so that
+ * failure is reported as {@link StreamBroke} for the loop to repeat the turn. Thread-safe.
  */
 final class ModelClient implements AutoCloseable {
   /** A retryable failure after the stream had started. */
@@ -59,17 +60,18 @@ final class ModelClient implements AutoCloseable {
    * first) and handing each text delta to {@code onText}, and returns the whole message. The stream
    * is registered with {@code handle} so a cancel closes it.
    */
-  Message turn(
+  BetaMessage turn(
       MessageCreateParams params,
       StreamHandle handle,
       Runnable onFirstDelta,
       Consumer<String> onText) {
-    MessageAccumulator accumulator = MessageAccumulator.create();
+    BetaMessageAccumulator accumulator = BetaMessageAccumulator.create();
     boolean started = false;
-    try (StreamResponse<RawMessageStreamEvent> stream = client.messages().createStreaming(params)) {
+    try (StreamResponse<BetaRawMessageStreamEvent> stream =
+        client.beta().messages().createStreaming(params)) {
       handle.open(stream);
-      for (RawMessageStreamEvent event :
-          (Iterable<RawMessageStreamEvent>) stream.stream()::iterator) {
+      for (BetaRawMessageStreamEvent event :
+          (Iterable<BetaRawMessageStreamEvent>) stream.stream()::iterator) {
         started = true;
         accumulator.accumulate(event);
         if (event.isContentBlockDelta()) {

@@ -6,7 +6,10 @@ import com.anthropic.errors.AnthropicServiceException;
 import com.anthropic.errors.SseException;
 import com.anthropic.models.ErrorType;
 import dev.dockhand.DockhandException;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Turns what the SDK throws into a task outcome a person can read: overload, rate limits, server
@@ -17,6 +20,17 @@ final class ModelErrors {
   static final String UNAVAILABLE = "model_unavailable";
   static final String AUTH = "model_auth";
   static final String REJECTED = "model_rejected";
+
+  /** A 400 saying the prompt is longer than the model's context window. */
+  static final String PROMPT_TOO_LONG = "prompt_too_long";
+
+  /** A 400 refusing the request's context management (a model or account without the beta). */
+  static final String NO_CONTEXT_MANAGEMENT = "context_management_refused";
+
+  private static final Pattern TOO_LONG =
+      Pattern.compile("prompt is too long(?:: (\\d+) tokens > (\\d+) maximum)?");
+  private static final Pattern CONTEXT_MANAGEMENT =
+      Pattern.compile("context_management|compact_20260112|clear_tool_uses_20250919|compact-2026");
 
   private static final Set<String> RETRYABLE_TYPES =
       Set.of("overloaded_error", "api_error", "rate_limit_error", "timeout_error");
@@ -75,6 +89,7 @@ final class ModelErrors {
               "the Anthropic API is unavailable (" + status + ")" + detail(error),
               true,
               error);
+      case 400 -> badRequest(error);
       default ->
           new DockhandException(
               status >= 500 ? UNAVAILABLE : REJECTED,
@@ -82,6 +97,35 @@ final class ModelErrors {
               status >= 500,
               error);
     };
+  }
+
+  private static DockhandException badRequest(AnthropicServiceException error) {
+    String message = error.apiMessage().orElse("");
+    String code =
+        TOO_LONG.matcher(message).find()
+            ? PROMPT_TOO_LONG
+            : CONTEXT_MANAGEMENT.matcher(message).find() ? NO_CONTEXT_MANAGEMENT : REJECTED;
+    return new DockhandException(
+        code, "the Anthropic API rejected the request (400)" + detail(error), false, error);
+  }
+
+  /**
+   * The context window a "prompt is too long" message names ({@code N tokens > M maximum}), if it
+   * names one.
+   */
+  static OptionalLong contextWindow(DockhandException tooLong) {
+    Matcher matcher = TOO_LONG.matcher(String.valueOf(tooLong.getMessage()));
+    return matcher.find() && matcher.group(2) != null
+        ? OptionalLong.of(Long.parseLong(matcher.group(2)))
+        : OptionalLong.empty();
+  }
+
+  /** The prompt's size a "prompt is too long" message names, if it names one. */
+  static OptionalLong promptTokens(DockhandException tooLong) {
+    Matcher matcher = TOO_LONG.matcher(String.valueOf(tooLong.getMessage()));
+    return matcher.find() && matcher.group(1) != null
+        ? OptionalLong.of(Long.parseLong(matcher.group(1)))
+        : OptionalLong.empty();
   }
 
   private static String detail(AnthropicServiceException error) {

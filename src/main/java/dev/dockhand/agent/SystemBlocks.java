@@ -1,6 +1,6 @@
 package dev.dockhand.agent;
 
-import com.anthropic.models.messages.TextBlockParam;
+import com.anthropic.models.beta.messages.BetaTextBlockParam;
 import dev.dockhand.queue.Task;
 import java.util.List;
 import java.util.Optional;
@@ -15,7 +15,7 @@ final class SystemBlocks {
   private final Task task;
   private final boolean cache;
   private final CompletableFuture<Optional<SystemPrompt.Guidance>> guidance;
-  private List<TextBlockParam> blocks;
+  private List<BetaTextBlockParam> blocks;
   private boolean settled;
 
   SystemBlocks(
@@ -25,7 +25,7 @@ final class SystemBlocks {
     this.guidance = guidance;
   }
 
-  List<TextBlockParam> current() {
+  List<BetaTextBlockParam> current() {
     if (!settled) {
       boolean known = guidance.isDone();
       // A failed read (the clone failed) leaves the rules alone; the attempt ends on its own.

@@ -1,7 +1,7 @@
 package dev.dockhand.agent;
 
-import com.anthropic.models.messages.CacheControlEphemeral;
-import com.anthropic.models.messages.TextBlockParam;
+import com.anthropic.models.beta.messages.BetaCacheControlEphemeral;
+import com.anthropic.models.beta.messages.BetaTextBlockParam;
 import dev.dockhand.agent.WorkspacePaths.Kind;
 import dev.dockhand.agent.WorkspacePaths.Resolved;
 import dev.dockhand.queue.Task;
@@ -25,16 +25,17 @@ final class SystemPrompt {
 
   private SystemPrompt() {}
 
-  static List<TextBlockParam> build(Task task, Optional<Guidance> guidance, boolean cache) {
-    List<TextBlockParam> blocks = new ArrayList<>();
-    blocks.add(TextBlockParam.builder().text(rules(task)).build());
-    guidance.ifPresent(found -> blocks.add(TextBlockParam.builder().text(fence(found)).build()));
+  static List<BetaTextBlockParam> build(Task task, Optional<Guidance> guidance, boolean cache) {
+    List<BetaTextBlockParam> blocks = new ArrayList<>();
+    blocks.add(BetaTextBlockParam.builder().text(rules(task)).build());
+    guidance.ifPresent(
+        found -> blocks.add(BetaTextBlockParam.builder().text(fence(found)).build()));
     if (cache) {
       int last = blocks.size() - 1;
       blocks.set(
           last,
           blocks.get(last).toBuilder()
-              .cacheControl(CacheControlEphemeral.builder().build())
+              .cacheControl(BetaCacheControlEphemeral.builder().build())
               .build());
     }
     return blocks;
@@ -55,7 +56,8 @@ final class SystemPrompt {
     changes in /workspace, pushes them to a branch and opens a pull request.
     - The sandbox holds no credentials. Network access may be limited.
     - Keep going until the task is done, checking your work (build, tests) where you can.
-    - End with a short summary of what you changed; it becomes the pull request's description.
+    - After you finish, Dockhand may run the project's checks (its tests); if they fail, you     get their output and a chance to fix it.
+    - End with a short summary of what you changed: its first line is a title for the pull     request (under 72 characters, no markdown), then a few lines on what and why; it becomes     the pull request's description.
     """
         .formatted(task.repo(), branch);
   }

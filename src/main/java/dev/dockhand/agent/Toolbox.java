@@ -1,9 +1,9 @@
 package dev.dockhand.agent;
 
-import com.anthropic.models.messages.CacheControlEphemeral;
-import com.anthropic.models.messages.ToolBash20250124;
-import com.anthropic.models.messages.ToolTextEditor20250728;
-import com.anthropic.models.messages.ToolUnion;
+import com.anthropic.models.beta.messages.BetaCacheControlEphemeral;
+import com.anthropic.models.beta.messages.BetaToolBash20250124;
+import com.anthropic.models.beta.messages.BetaToolTextEditor20250728;
+import com.anthropic.models.beta.messages.BetaToolUnion;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dockhand.DockhandException;
 import dev.dockhand.sandbox.SandboxContainer;
@@ -25,14 +25,14 @@ final class Toolbox {
   }
 
   /** The tool definitions; with {@code cache} the last one carries the tools' breakpoint. */
-  static List<ToolUnion> definitions(boolean cache) {
-    ToolTextEditor20250728.Builder editorTool = ToolTextEditor20250728.builder();
+  static List<BetaToolUnion> definitions(boolean cache) {
+    BetaToolTextEditor20250728.Builder editorTool = BetaToolTextEditor20250728.builder();
     if (cache) {
-      editorTool.cacheControl(CacheControlEphemeral.builder().build());
+      editorTool.cacheControl(BetaCacheControlEphemeral.builder().build());
     }
     return List.of(
-        ToolUnion.ofBash20250124(ToolBash20250124.builder().build()),
-        ToolUnion.ofTextEditor20250728(editorTool.build()));
+        BetaToolUnion.ofBash20250124(BetaToolBash20250124.builder().build()),
+        BetaToolUnion.ofTextEditor20250728(editorTool.build()));
   }
 
   ToolResult run(SandboxContainer container, String name, JsonNode input, Duration commandTimeout) {

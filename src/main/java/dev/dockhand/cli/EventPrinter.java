@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.dockhand.events.EventPayload;
 import dev.dockhand.events.EventPayload.AssistantMessage;
+import dev.dockhand.events.EventPayload.ContextCompacted;
 import dev.dockhand.events.EventPayload.GitPushed;
 import dev.dockhand.events.EventPayload.NetworkBlocked;
 import dev.dockhand.events.EventPayload.PrOpened;
@@ -80,12 +81,30 @@ final class EventPrinter {
               bold("⚙ setup")
                   + dim(" (" + (setup.file() == null ? setup.source() : setup.file()) + ")"));
       case SetupFinished setup -> line(setupFinished(setup));
+      case ContextCompacted compacted -> line(compacted(compacted));
       case TaskSucceeded succeeded -> line(green(bold("✔ succeeded")));
       case TaskFailed failed ->
           line(red(bold("✘ failed")) + ": " + Objects.toString(failed.reason(), ""));
       case TaskCancelled cancelled -> line(yellow(bold("■ cancelled")));
       case Unreadable unreadable -> line(dim(kind + " " + data));
     }
+  }
+
+  private String compacted(ContextCompacted compacted) {
+    String how =
+        switch (compacted.strategy()) {
+          case ContextCompacted.CLEAR_TOOL_USES -> "old tool results cleared";
+          case ContextCompacted.SUMMARIZE -> "earlier turns summarised";
+          default -> "context compacted";
+        };
+    return dim(
+        "⋯ "
+            + how
+            + String.format(
+                Locale.ROOT,
+                " (%,d → %,d tokens)",
+                compacted.tokensBefore(),
+                compacted.tokensAfter()));
   }
 
   private String setupFinished(SetupFinished setup) {

@@ -1,6 +1,7 @@
 package dev.dockhand.events;
 
 import dev.dockhand.events.EventPayload.AssistantMessage;
+import dev.dockhand.events.EventPayload.ContextCompacted;
 import dev.dockhand.events.EventPayload.GitPushed;
 import dev.dockhand.events.EventPayload.NetworkBlocked;
 import dev.dockhand.events.EventPayload.PrOpened;
@@ -36,6 +37,7 @@ public enum EventKind {
   NETWORK_BLOCKED("network.blocked", NetworkBlocked.class),
   SETUP_STARTED("setup.started", SetupStarted.class),
   SETUP_FINISHED("setup.finished", SetupFinished.class),
+  CONTEXT_COMPACTED("context.compacted", ContextCompacted.class),
   TASK_SUCCEEDED("task.succeeded", TaskSucceeded.class),
   TASK_FAILED("task.failed", TaskFailed.class),
   TASK_CANCELLED("task.cancelled", TaskCancelled.class);
@@ -79,6 +81,7 @@ public enum EventKind {
       case NetworkBlocked p -> NETWORK_BLOCKED;
       case SetupStarted p -> SETUP_STARTED;
       case SetupFinished p -> SETUP_FINISHED;
+      case ContextCompacted p -> CONTEXT_COMPACTED;
       case TaskSucceeded p -> TASK_SUCCEEDED;
       case TaskFailed p -> TASK_FAILED;
       case TaskCancelled p -> TASK_CANCELLED;

@@ -99,6 +99,31 @@ public sealed interface EventPayload {
    */
   record SetupFinished(int exitCode, long durationMs, boolean cached) implements EventPayload {}
 
+  /**
+   * {@code context.compacted}: the conversation the model sees was made smaller. {@code strategy}
+   * says how: {@code compact} (the API summarised it, server-side compaction), {@code
+   * clear_tool_uses} (the API cleared old tool results, keeping the last {@code kept} tool uses) or
+   * {@code summarize} (the API answered that the prompt was too long and Dockhand summarised the
+   * older turns itself, keeping the last {@code kept} messages; {@code summary} is the message that
+   * took their place). Token counts are the prompt's before and after. The event log keeps every
+   * original message; only the model's view changes.
+   */
+  record ContextCompacted(
+      long tokensBefore,
+      long tokensAfter,
+      String strategy,
+      int kept,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String summary)
+      implements EventPayload {
+    public static final String COMPACT = "compact";
+    public static final String CLEAR_TOOL_USES = "clear_tool_uses";
+    public static final String SUMMARIZE = "summarize";
+
+    public ContextCompacted {
+      strategy = orEmpty(strategy);
+    }
+  }
+
   /** {@code network.blocked}: the egress proxy refused {@code host:port}, {@code count} times. */
   record NetworkBlocked(String host, int port, long count) implements EventPayload {
     public NetworkBlocked {

@@ -3,7 +3,7 @@ package dev.dockhand.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.anthropic.core.ObjectMappers;
-import com.anthropic.models.messages.MessageParam;
+import com.anthropic.models.beta.messages.BetaMessageParam;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dockhand.Json;
 import dev.dockhand.events.Event;
@@ -27,7 +27,7 @@ class ConversationTest {
         "type", "tool_use", "id", id, "name", "bash", "input", Map.of("command", command));
   }
 
-  static JsonNode json(List<MessageParam> messages) {
+  static JsonNode json(List<BetaMessageParam> messages) {
     return ObjectMappers.jsonMapper().valueToTree(messages);
   }
 
@@ -111,5 +111,75 @@ class ConversationTest {
     assertThat(messages.get(2).path("content").get(0).has("cache_control")).isTrue();
     assertThat(messages.get(4).path("content").get(0).has("cache_control")).isTrue();
     assertThat(json(conversation.toParams(false)).toString()).doesNotContain("cache_control");
+  }
+
+  @Test
+  void aStoredClearingIsDoneAgainOnResumeLeavingTheLastThreeResults() {
+    store(EventKind.MESSAGE_USER, Map.of("content", "Read everything"));
+    for (int i = 1; i <= 5; i++) {
+      store(EventKind.MESSAGE_ASSISTANT, Map.of("content", List.of(toolUse("toolu_" + i, "cat"))));
+      store(
+          EventKind.TOOL_RESULT,
+          Map.of("id", "toolu_" + i, "output", "output " + i, "isError", false, "durationMs", 1));
+    }
+    store(
+        EventKind.CONTEXT_COMPACTED,
+        Map.of(
+            "tokensBefore",
+            90_000,
+            "tokensAfter",
+            30_000,
+            "strategy",
+            "clear_tool_uses",
+            "kept",
+            3));
+
+    JsonNode messages = json(Conversation.fromEvents(events).toParams(false));
+
+    List<String> outputs = new ArrayList<>();
+    for (JsonNode message : messages) {
+      for (JsonNode block : message.path("content")) {
+        if (block.path("type").asText().equals("tool_result")) {
+          outputs.add(block.path("content").asText());
+        }
+      }
+    }
+    assertThat(outputs)
+        .containsExactly(
+            Conversation.CLEARED, Conversation.CLEARED, "output 3", "output 4", "output 5");
+  }
+
+  @Test
+  void aStoredSummaryReplacesTheOlderMessagesOnResume() {
+    store(EventKind.MESSAGE_USER, Map.of("content", "Fix the build"));
+    store(EventKind.MESSAGE_ASSISTANT, Map.of("content", List.of(toolUse("toolu_1", "make"))));
+    store(
+        EventKind.TOOL_RESULT,
+        Map.of("id", "toolu_1", "output", "huge", "isError", false, "durationMs", 1));
+    store(EventKind.MESSAGE_ASSISTANT, Map.of("content", List.of(toolUse("toolu_2", "make"))));
+    store(
+        EventKind.TOOL_RESULT,
+        Map.of("id", "toolu_2", "output", "ok", "isError", false, "durationMs", 1));
+    store(
+        EventKind.CONTEXT_COMPACTED,
+        Map.of(
+            "tokensBefore",
+            250_000,
+            "tokensAfter",
+            900,
+            "strategy",
+            "summarize",
+            "kept",
+            2,
+            "summary",
+            "Notes: make failed once, then passed."));
+
+    JsonNode messages = json(Conversation.fromEvents(events).toParams(false));
+
+    assertThat(messages).hasSize(3);
+    assertThat(messages.get(0).path("content").get(0).path("text").asText())
+        .isEqualTo("Notes: make failed once, then passed.");
+    assertThat(messages.get(1).path("content").get(0).path("id").asText()).isEqualTo("toolu_2");
+    assertThat(messages.get(2).path("content").get(0).path("content").asText()).isEqualTo("ok");
   }
 }

@@ -1,6 +1,8 @@
 package dev.dockhand.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -17,9 +19,11 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -91,9 +95,11 @@ public final class AnthropicStandIn implements AutoCloseable {
   private final ConcurrentLinkedDeque<ScriptedTurn> script = new ConcurrentLinkedDeque<>();
   private volatile Function<JsonNode, ScriptedTurn> responder;
   private final List<Recorded> requests = new CopyOnWriteArrayList<>();
+  private final List<Long> promptSizes = new CopyOnWriteArrayList<>();
   private final AtomicLong messageIds = new AtomicLong();
   private volatile UsageModel usageModel = BYTES_OVER_FOUR;
   private volatile Clock clock = Clock.systemUTC();
+  private volatile long contextWindow = 200_000;
   private volatile boolean closing;
 
   private AnthropicStandIn(String apiKey) throws IOException {
@@ -142,6 +148,12 @@ public final class AnthropicStandIn implements AutoCloseable {
     return this;
   }
 
+  /** The model's context window in tokens (default 200,000): larger prompts are refused. */
+  public AnthropicStandIn contextWindow(long tokens) {
+    this.contextWindow = tokens;
+    return this;
+  }
+
   public AnthropicStandIn clock(Clock clock) {
     this.clock = clock;
     return this;
@@ -149,6 +161,14 @@ public final class AnthropicStandIn implements AutoCloseable {
 
   public List<Recorded> requests() {
     return List.copyOf(requests);
+  }
+
+  /**
+   * The size in tokens of each prompt the model took (after context management), in order: the
+   * requests that got past the key, request and window checks.
+   */
+  public List<Long> promptSizes() {
+    return List.copyOf(promptSizes);
   }
 
   /** Requests to /v1/messages that passed the key and request checks and got a scripted turn. */
@@ -185,6 +205,18 @@ public final class AnthropicStandIn implements AutoCloseable {
         sendError(exchange, new Failure(400, "invalid_request_error", violation.get()));
         return;
       }
+      Failure refused = ContextEdits.refusal(body, betas(exchange.getRequestHeaders()));
+      if (refused != null) {
+        sendError(exchange, refused);
+        return;
+      }
+      ContextEdits.Outcome edited = ContextEdits.apply(body);
+      long tokens = PromptCacheSimulator.promptTokens(edited.effective());
+      if (tokens > contextWindow) {
+        sendError(exchange, ContextEdits.tooLong(tokens, contextWindow));
+        return;
+      }
+      promptSizes.add(tokens);
       Function<JsonNode, ScriptedTurn> answering = responder;
       ScriptedTurn turn = answering != null ? answering.apply(body) : script.poll();
       if (turn == null) {
@@ -193,21 +225,35 @@ public final class AnthropicStandIn implements AutoCloseable {
             new Failure(400, "invalid_request_error", "the stand-in has no scripted turn left"));
         return;
       }
-      answer(exchange, body, turn);
+      answer(exchange, edited, turn);
     }
   }
 
-  private void answer(HttpExchange exchange, JsonNode body, ScriptedTurn turn) throws IOException {
+  private static Set<String> betas(Headers headers) {
+    Set<String> betas = new HashSet<>();
+    for (String header : headers.getOrDefault("anthropic-beta", List.of())) {
+      for (String beta : header.split(",")) {
+        betas.add(beta.strip());
+      }
+    }
+    return betas;
+  }
+
+  private void answer(HttpExchange exchange, ContextEdits.Outcome edited, ScriptedTurn turn)
+      throws IOException {
+    JsonNode body = edited.effective();
     switch (turn) {
       case Failure failure -> sendError(exchange, failure);
-      case Reply reply -> stream(exchange, body, reply);
+      case Reply reply when edited.summary().isPresent() -> compact(exchange, edited, reply);
+      case Reply reply -> stream(exchange, body, reply, edited.applied());
       case BrokenStream broken -> streamBroken(exchange, body, broken);
       case Hang hang -> streamHang(exchange, body, hang);
       case DroppedStream dropped -> streamDropped(exchange, body, dropped);
     }
   }
 
-  private void stream(HttpExchange exchange, JsonNode body, Reply reply) throws IOException {
+  private void stream(HttpExchange exchange, JsonNode body, Reply reply, ArrayNode applied)
+      throws IOException {
     SseWriter sse = openStream(exchange);
     long replyBytes = Json.MAPPER.writeValueAsString(reply.content()).length();
     TokenCounts counts = usageModel.count(body, replyBytes, clock.instant());
@@ -216,8 +262,59 @@ public final class AnthropicStandIn implements AutoCloseable {
     for (int index = 0; index < reply.content().size(); index++) {
       sse.block(index, reply.content().get(index));
     }
-    sse.messageDelta(reply.stopReason(), counts);
+    sse.messageDelta(reply.stopReason(), counts, null, managed(applied));
     sse.messageStop();
+  }
+
+  /**
+   * A reply to a request past the compaction trigger: a compaction iteration summarises the whole
+   * prompt, then the message iteration answers from the summary alone; the reply opens with the
+   * compaction block, and its usage lists both iterations (the top-level counts are the last's).
+   */
+  private void compact(HttpExchange exchange, ContextEdits.Outcome edited, Reply reply)
+      throws IOException {
+    JsonNode body = edited.effective();
+    String summary = edited.summary().orElseThrow();
+    Instant now = clock.instant();
+    TokenCounts summarising = usageModel.count(body, summary.length(), now);
+    ObjectNode compacted = body.deepCopy();
+    ArrayNode messages = compacted.putArray("messages");
+    messages
+        .addObject()
+        .put("role", "assistant")
+        .putArray("content")
+        .addObject()
+        .put("type", "compaction")
+        .put("content", summary)
+        .put("encrypted_content", ContextEdits.seal(summary));
+    long replyBytes = edited.pause() ? 0 : Json.MAPPER.writeValueAsString(reply.content()).length();
+    TokenCounts answering = usageModel.count(compacted, replyBytes, now);
+    SseWriter sse = openStream(exchange);
+    sse.messageStart(nextMessageId(), body.path("model").asText(), answering);
+    sse.compaction(0, summary, ContextEdits.seal(summary));
+    if (!edited.pause()) {
+      for (int index = 0; index < reply.content().size(); index++) {
+        sse.block(index + 1, reply.content().get(index));
+      }
+    }
+    ArrayNode iterations = Json.MAPPER.createArrayNode();
+    iterations.add(SseWriter.iteration("compaction", summarising));
+    iterations.add(SseWriter.iteration("message", answering));
+    sse.messageDelta(
+        edited.pause() ? "compaction" : reply.stopReason(),
+        answering,
+        iterations,
+        managed(edited.applied()));
+    sse.messageStop();
+  }
+
+  private static JsonNode managed(ArrayNode applied) {
+    if (applied.isEmpty()) {
+      return null;
+    }
+    ObjectNode management = Json.MAPPER.createObjectNode();
+    management.set("applied_edits", applied);
+    return management;
   }
 
   private void streamBroken(HttpExchange exchange, JsonNode body, BrokenStream broken)

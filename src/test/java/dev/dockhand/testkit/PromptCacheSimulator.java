@@ -43,7 +43,7 @@ public final class PromptCacheSimulator implements AnthropicStandIn.UsageModel {
 
   @Override
   public synchronized TokenCounts count(JsonNode request, long replyBytes, Instant at) {
-    List<Block> blocks = prefixBlocks(request);
+    List<Block> blocks = prefixBlocks(request, true);
     long total = blocks.isEmpty() ? 0 : blocks.get(blocks.size() - 1).endTokens();
     long read = longestCachedPrefix(blocks, at);
     long written = read;
@@ -57,6 +57,12 @@ public final class PromptCacheSimulator implements AnthropicStandIn.UsageModel {
     }
     long output = Math.max(1, replyBytes / 4);
     return new TokenCounts(total - written, output, read, written - read);
+  }
+
+  /** The prompt's size in tokens, estimated the same way as the cache's figures. */
+  public static long promptTokens(JsonNode request) {
+    List<Block> blocks = prefixBlocks(request, false);
+    return blocks.isEmpty() ? 0 : blocks.get(blocks.size() - 1).endTokens();
   }
 
   /** Tokens of the longest cached prefix reachable from a breakpoint; refreshes its lifetime. */
@@ -81,7 +87,7 @@ public final class PromptCacheSimulator implements AnthropicStandIn.UsageModel {
     return best;
   }
 
-  private static List<Block> prefixBlocks(JsonNode request) {
+  private static List<Block> prefixBlocks(JsonNode request, boolean hashed) {
     List<JsonNode> raw = new ArrayList<>();
     request.path("tools").forEach(raw::add);
     JsonNode system = request.path("system");
@@ -113,7 +119,7 @@ public final class PromptCacheSimulator implements AnthropicStandIn.UsageModel {
           node.isObject()
               ? ((ObjectNode) node.deepCopy()).without("cache_control").toString()
               : node.toString();
-      hash = sha256(hash + "\u0000" + text);
+      hash = hashed ? sha256(hash + "\u0000" + text) : hash;
       tokens += text.getBytes(StandardCharsets.UTF_8).length / 4 + schemaTokens(node);
       blocks.add(new Block(hash, tokens, breakpoint));
     }

@@ -1,5 +1,6 @@
 package dev.dockhand.testkit;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dockhand.Json;
 import dev.dockhand.testkit.AnthropicStandIn.TokenCounts;
@@ -98,11 +99,54 @@ final class SseWriter {
   }
 
   void messageDelta(String stopReason, TokenCounts counts) throws IOException {
+    messageDelta(stopReason, counts, null, null);
+  }
+
+  /**
+   * The closing {@code message_delta}; {@code iterations} (the usage of each sampling iteration,
+   * when a compaction ran) and {@code contextManagement} (the edits applied) only when given.
+   */
+  void messageDelta(
+      String stopReason, TokenCounts counts, JsonNode iterations, JsonNode contextManagement)
+      throws IOException {
     ObjectNode delta =
         Json.MAPPER.createObjectNode().put("stop_reason", stopReason).putNull("stop_sequence");
+    ObjectNode usage = usage(counts, counts.output());
+    if (iterations != null) {
+      usage.set("iterations", iterations);
+    }
+    ObjectNode event = Json.MAPPER.createObjectNode().put("type", "message_delta");
+    event.set("delta", delta);
+    event.set("usage", usage);
+    if (contextManagement != null) {
+      event.set("context_management", contextManagement);
+    }
+    send("message_delta", event);
+  }
+
+  /**
+   * A compaction block: opened empty, its summary and opaque metadata in one {@code
+   * compaction_delta}, closed.
+   */
+  void compaction(int index, String summary, String encrypted) throws IOException {
+    ObjectNode block =
+        Json.MAPPER
+            .createObjectNode()
+            .put("type", "compaction")
+            .putNull("content")
+            .putNull("encrypted_content");
     send(
-        "message_delta",
-        Map.of("type", "message_delta", "delta", delta, "usage", usage(counts, counts.output())));
+        "content_block_start",
+        Map.of("type", "content_block_start", "index", index, "content_block", block));
+    delta(
+        index,
+        Map.of("type", "compaction_delta", "content", summary, "encrypted_content", encrypted));
+    stop(index);
+  }
+
+  /** The usage of one sampling iteration, as {@code usage.iterations} lists it. */
+  static ObjectNode iteration(String type, TokenCounts counts) {
+    return usage(counts, counts.output()).put("type", type);
   }
 
   void messageStop() throws IOException {
