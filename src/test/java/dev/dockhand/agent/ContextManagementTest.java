@@ -15,6 +15,7 @@ import dev.dockhand.testkit.AnthropicStandIn.Recorded;
 import dev.dockhand.testkit.LongTaskScript;
 import dev.dockhand.testkit.PromptCacheSimulator;
 import dev.dockhand.testkit.RecordingTaskContext;
+import dev.dockhand.testkit.ScriptedTurn;
 import dev.dockhand.testkit.TestSandbox;
 import dev.dockhand.testkit.TestTasks;
 import java.nio.file.Path;
@@ -201,6 +202,30 @@ class ContextManagementTest {
                 .path("text")
                 .asText())
         .isEqualTo(handOver);
+  }
+
+  @Test
+  void aReplyCutOffByAFullContextWindowIsSummarisedAndContinued() {
+    api.script(
+        new ScriptedTurn.Reply(
+            List.of(new ScriptedTurn.Text("I will read the logs")),
+            "model_context_window_exceeded"),
+        ScriptedTurn.text("Notes: the agent had begun reading the logs."),
+        ScriptedTurn.text("Done."));
+    Task task = TestTasks.running("Read the logs");
+    RecordingTaskContext context = new RecordingTaskContext(task);
+
+    AgentOutcome outcome = run(task, context, List.of());
+
+    assertThat(outcome.summary()).isEqualTo("Done.");
+    assertThat(strategies(context)).containsExactly("summarize");
+    JsonNode last = api.answered().get(2).body().path("messages");
+    assertThat(last.get(0).path("content").get(0).path("text").asText())
+        .contains("Read the logs", "Notes: the agent had begun reading the logs.");
+    assertThat(last.get(1).path("content").get(0).path("text").asText())
+        .isEqualTo("I will read the logs");
+    assertThat(last.get(2).path("content").get(0).path("text").asText())
+        .isEqualTo(AgentRun.CONTINUE);
   }
 
   @Test
