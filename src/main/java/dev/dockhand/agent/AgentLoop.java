@@ -6,8 +6,10 @@ import dev.dockhand.queue.TaskContext;
 import dev.dockhand.sandbox.SandboxContainer;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Claude working inside a task's container: a streaming tool-use loop over the Messages API with
@@ -28,6 +30,7 @@ public final class AgentLoop implements AutoCloseable {
   private final Clock clock;
   private final ModelClient model;
   private final Toolbox toolbox;
+  private final Map<String, ContextSettings> contextTaken = new ConcurrentHashMap<>();
 
   public AgentLoop(AgentSettings settings, Clock clock) {
     this(settings, settings.prices(), clock);
@@ -48,7 +51,8 @@ public final class AgentLoop implements AutoCloseable {
    */
   public AgentOutcome run(
       Task task, SandboxContainer container, TaskContext context, List<Event> priorEvents) {
-    return new AgentRun(settings, prices, clock, model, toolbox, task, container, context)
+    return new AgentRun(
+            settings, prices, clock, model, toolbox, contextTaken, task, container, context)
         .execute(
             Conversation.fromEvents(priorEvents),
             CompletableFuture.completedFuture(SystemPrompt.readGuidance(container)));
@@ -71,7 +75,8 @@ public final class AgentLoop implements AutoCloseable {
       TaskContext context,
       List<Event> priorEvents,
       CompletableFuture<StartFiles> files) {
-    return new AgentRun(settings, prices, clock, model, toolbox, task, container, context)
+    return new AgentRun(
+            settings, prices, clock, model, toolbox, contextTaken, task, container, context)
         .execute(Conversation.fromEvents(priorEvents), files.thenApply(SystemPrompt::readGuidance));
   }
 

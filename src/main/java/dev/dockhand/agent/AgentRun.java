@@ -3,6 +3,7 @@ package dev.dockhand.agent;
 import com.anthropic.core.ObjectMappers;
 import com.anthropic.models.beta.messages.BetaContentBlock;
 import com.anthropic.models.beta.messages.BetaMessage;
+import com.anthropic.models.beta.messages.BetaMessageParam;
 import com.anthropic.models.beta.messages.BetaStopReason;
 import com.anthropic.models.beta.messages.BetaToolUseBlock;
 import com.anthropic.models.beta.messages.MessageCreateParams;
@@ -20,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -60,6 +62,7 @@ final class AgentRun {
       Clock clock,
       ModelClient model,
       Toolbox toolbox,
+      Map<String, ContextSettings> taken,
       Task task,
       SandboxContainer container,
       TaskContext context) {
@@ -77,7 +80,12 @@ final class AgentRun {
     this.deadline = started.plus(settings.maxDuration());
     this.keeper =
         new ContextKeeper(
-            settings.context(), new ContextSummary(model, stream), context, task.id());
+            settings.context(),
+            taken,
+            modelName,
+            new ContextSummary(model, stream),
+            context,
+            task.id());
   }
 
   /**
@@ -190,14 +198,15 @@ final class AgentRun {
 
   private MessageCreateParams request() {
     boolean cache = settings.promptCaching();
+    List<BetaMessageParam> messages = conversation.toParams(cache);
     MessageCreateParams.Builder request =
         MessageCreateParams.builder()
             .model(modelName)
             .maxTokens(settings.maxTokens())
             .systemOfBetaTextBlockParams(system.current())
             .tools(Toolbox.definitions(cache))
-            .messages(conversation.toParams(cache));
-    keeper.configure(request);
+            .messages(messages);
+    keeper.configure(request, ContextKeeper.chars(messages));
     return request.build();
   }
 

@@ -10,6 +10,7 @@ import dev.dockhand.events.EventPayload.ContextCompacted;
 import dev.dockhand.events.Usage;
 import dev.dockhand.queue.TaskContext;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,54 +31,84 @@ final class ContextKeeper {
   /** Summaries in a row without a model turn in between before the run gives up. */
   private static final int MAX_SUMMARIES_IN_A_ROW = 3;
 
-  private final ContextSettings settings;
+  private final Map<String, ContextSettings> taken;
+  private final String model;
+  private ContextSettings settings;
   private final ContextSummary summary;
   private final TaskContext context;
   private final String taskId;
-  private boolean serverSide;
   private int summariesInARow;
+  private long lastPrompt;
+  private long lastChars;
+  private long requestChars;
 
+  /**
+   * @param taken what the API took for each model so far, shared by the node's runs: a refused edit
+   *     is not asked for again
+   */
   ContextKeeper(
-      ContextSettings settings, ContextSummary summary, TaskContext context, String taskId) {
-    this.settings = settings;
+      ContextSettings settings,
+      Map<String, ContextSettings> taken,
+      String model,
+      ContextSummary summary,
+      TaskContext context,
+      String taskId) {
+    this.taken = taken;
+    this.model = model;
+    this.settings = taken.getOrDefault(model, settings);
     this.summary = summary;
     this.context = context;
     this.taskId = taskId;
-    this.serverSide = settings.on();
   }
 
-  /** Adds the API's context management to a request, while the API takes it. */
-  void configure(MessageCreateParams.Builder request) {
-    if (serverSide) {
+  /**
+   * Adds the API's context management to a request, while the API takes it; {@code chars} is the
+   * size of the request's messages, for telling how large the prompt was when the API compacted.
+   */
+  void configure(MessageCreateParams.Builder request, long chars) {
+    requestChars = chars;
+    if (settings.on()) {
       request.betas(settings.betas());
       settings.config().ifPresent(request::contextManagement);
     }
   }
 
   /**
-   * The API refused the request's context management (a model or account without the beta): the run
-   * goes on without it, and Dockhand's own compaction guards the window. False when there was none
-   * to refuse.
+   * The API refused the request's context management (a model or account without the beta):
+   * compaction is dropped first, then clearing, for this run and the model's later runs on this
+   * node; Dockhand's own compaction guards the window. False when there was nothing to drop.
    */
   boolean dropServerSide(DockhandException refusal) {
-    if (!serverSide) {
+    if (!settings.on()) {
       return false;
     }
+    ContextSettings fewer =
+        settings.compactAt() > 0
+            ? new ContextSettings(0, settings.clearToolsAt())
+            : ContextSettings.OFF;
     log.warn(
-        "task {}: the API refused context management ({}); going on without it",
+        "task {}: the API refused context management for {} ({}); going on with {}",
         taskId,
-        refusal.getMessage());
-    serverSide = false;
+        model,
+        refusal.getMessage(),
+        fewer.on() ? "tool-result clearing only" : "none");
+    settings = fewer;
+    taken.put(model, fewer);
     return true;
   }
 
   /** Mirrors what the API did to the request {@code reply} answers; the reply is recorded. */
   void answered(BetaMessage reply, Conversation conversation) {
     summariesInARow = 0;
+    long prompt = TurnUsage.prompt(reply.usage());
     if (reply.content().stream().anyMatch(BetaContentBlock::isCompaction)) {
-      long[] sizes = TurnUsage.promptBeforeAndAfter(reply.usage());
-      record(new ContextCompacted(sizes[0], sizes[1], ContextCompacted.COMPACT, 0, null));
+      // The compaction's own usage does not tell the size of what it closed: the last measured
+      // prompt and what was added since do, and the trigger is a floor.
+      long before = Math.max(settings.compactAt(), lastPrompt + (requestChars - lastChars) / 4);
+      record(new ContextCompacted(before, prompt, ContextCompacted.COMPACT, 0, null));
     }
+    lastPrompt = prompt;
+    lastChars = requestChars;
     if (reply.contextManagement().isEmpty()) {
       return;
     }
@@ -86,11 +117,10 @@ final class ContextKeeper {
       if (edit.path("type").asText().startsWith("clear_tool_uses")
           && edit.path("cleared_tool_uses").asLong() > 0) {
         conversation.clearToolResults(ContextSettings.KEEP_TOOL_USES);
-        long after = TurnUsage.promptBeforeAndAfter(reply.usage())[1];
         record(
             new ContextCompacted(
-                after + edit.path("cleared_input_tokens").asLong(),
-                after,
+                prompt + edit.path("cleared_input_tokens").asLong(),
+                prompt,
                 ContextCompacted.CLEAR_TOOL_USES,
                 ContextSettings.KEEP_TOOL_USES,
                 null));
@@ -129,8 +159,12 @@ final class ContextKeeper {
 
   /** The conversation's size in tokens, estimated at four characters a token. */
   static long estimate(Conversation conversation) {
-    List<?> params = conversation.toParams(false);
-    return ObjectMappers.jsonMapper().valueToTree(params).toString().length() / 4;
+    return chars(conversation.toParams(false)) / 4;
+  }
+
+  /** The size of {@code messages} as JSON. */
+  static long chars(List<?> messages) {
+    return ObjectMappers.jsonMapper().valueToTree(messages).toString().length();
   }
 
   private void record(ContextCompacted compacted) {

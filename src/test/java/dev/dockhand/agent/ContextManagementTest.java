@@ -166,13 +166,20 @@ class ContextManagementTest {
     LongTaskScript script = new LongTaskScript(20, RESULT_CHARS);
     api.respondWith(script).contextWindow(60_000);
     // An older model: the stand-in refuses context management for it, as the API would.
-    Task task = TestTasks.running("Run the steps", 50, 100.0);
+    Task task = TestTasks.running("Run the steps", 50, 100.0, "claude-3-7-sonnet-20250219");
     RecordingTaskContext context = new RecordingTaskContext(task);
 
-    AgentOutcome outcome =
-        run(task, context, List.of(), "DOCKHAND_MODEL", "claude-3-7-sonnet-20250219");
+    AgentOutcome outcome = run(task, context, List.of());
 
     assertThat(outcome.summary()).isEqualTo(LongTaskScript.DONE);
+    // The refused edits are dropped one at a time, compaction first, and not asked for again.
+    List<String> edits =
+        api.answered().stream()
+            .map(r -> r.body().path("context_management").path("edits").toString())
+            .toList();
+    assertThat(edits.get(0)).contains("compact_20260112", "clear_tool_uses_20250919");
+    assertThat(edits.get(1)).contains("clear_tool_uses_20250919").doesNotContain("compact");
+    assertThat(edits.subList(2, edits.size())).allMatch(String::isEmpty);
     assertThat(script.summariesAsked()).isPositive();
     assertThat(strategies(context)).contains("summarize").doesNotContain("compact");
     Event summary =

@@ -89,7 +89,7 @@ class LongTaskJourneyTest {
           usage.path("inputTokens").asLong()
               + usage.path("cacheReadTokens").asLong()
               + usage.path("cacheWriteTokens").asLong();
-      assertThat(billed).isGreaterThan(compacted.path("tokensBefore").asLong());
+      assertThat(billed).isGreaterThan(10 * compacted.path("tokensAfter").asLong());
       assertThat(harness.task(id).path("usage").path("costUsd").asDouble()).isPositive();
     }
   }

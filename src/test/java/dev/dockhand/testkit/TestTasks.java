@@ -18,6 +18,11 @@ public final class TestTasks {
   }
 
   public static Task running(String prompt, int maxTurns, double budgetUsd) {
+    return running(prompt, maxTurns, budgetUsd, "claude-sonnet-4-5");
+  }
+
+  /** The same, asking for {@code model}. */
+  public static Task running(String prompt, int maxTurns, double budgetUsd, String model) {
     Instant now = Instant.now();
     return new Task(
         UUID.randomUUID().toString(),
@@ -28,7 +33,7 @@ public final class TestTasks {
         "github.com/acme/widgets",
         Optional.of("main"),
         prompt,
-        "claude-sonnet-4-5",
+        model,
         maxTurns,
         budgetUsd,
         List.of(),
