@@ -2,7 +2,7 @@
 // network. Never caches the API, the login routes or anything else: those always go to the server.
 // Shell files are fetched from the network first, so a new version shows as soon as it is online.
 
-const CACHE = "dockhand-shell-v3";
+const CACHE = "dockhand-shell-v4";
 const SHELL = [
   "/",
   "/index.html",
@@ -24,11 +24,13 @@ const SHELL = [
   "/js/newtask.js",
   "/js/notify.js",
   "/js/outbox.js",
+  "/js/push.js",
   "/js/scroll.js",
   "/js/setup.js",
   "/js/signin.js",
   "/js/tasklist.js",
   "/js/taskview.js",
+  "/js/usage.js",
   "/js/users.js",
   "/vendor/preact.js",
   "/vendor/hooks.js",
@@ -73,6 +75,36 @@ async function networkFirst(request, path) {
     const cached = await cache.match(path);
     if (cached) return cached;
     throw offline;
+  }
+}
+
+// A Web Push message from the server (push/PushMessage): {title, body, url, tag, …}. Every push is
+// shown; the tag is the task's, so a newer message about a task replaces the older one.
+self.addEventListener("push", (event) => {
+  let message = {};
+  try {
+    message = event.data ? event.data.json() : {};
+  } catch {
+    message = { title: "Dockhand", body: event.data?.text() || "" };
+  }
+  event.waitUntil(
+    self.registration.showNotification(message.title || "Dockhand", {
+      body: message.body || "",
+      tag: message.tag,
+      icon: "/icons/icon-192.png",
+      badge: "/icons/icon-192.png",
+      data: { url: sameOrigin(message.url), taskId: message.taskId },
+    }),
+  );
+});
+
+/** Only a path on this origin may be opened from a notification. */
+function sameOrigin(url) {
+  try {
+    const target = new URL(url || "/", self.location.origin);
+    return target.origin === self.location.origin ? target.pathname + target.search + target.hash : "/";
+  } catch {
+    return "/";
   }
 }
 

@@ -1,10 +1,12 @@
 package dev.dockhand;
 
 import dev.dockhand.cli.CancelCommand;
+import dev.dockhand.cli.LoginLinkCommand;
 import dev.dockhand.cli.ServeCommand;
 import dev.dockhand.cli.SubmitCommand;
 import dev.dockhand.cli.TasksCommand;
 import dev.dockhand.cli.TokenCommand;
+import dev.dockhand.cli.UsageCommand;
 import dev.dockhand.cli.UsersCommand;
 import dev.dockhand.cli.WatchCommand;
 import dev.dockhand.cli.WorkerImageCommand;
@@ -25,6 +27,8 @@ import picocli.CommandLine.Command;
       CancelCommand.class,
       TokenCommand.class,
       UsersCommand.class,
+      UsageCommand.class,
+      LoginLinkCommand.class,
       WorkerImageCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -93,7 +93,39 @@ export const api = {
     request("GET", `/admin/users?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`),
   disableUser: (id) => request("POST", `/admin/users/${encodeURIComponent(id)}/disable`),
   enableUser: (id) => request("POST", `/admin/users/${encodeURIComponent(id)}/enable`),
+  usage: ({ from, to, groupBy }) =>
+    request("GET", `/usage?${new URLSearchParams({ from, to, groupBy }).toString()}`),
+  pushKey: () => request("GET", "/push/key"),
+  subscribePush: (subscription) => request("POST", "/push/subscriptions", { body: subscription }),
+  unsubscribePush: (id) => request("DELETE", `/push/subscriptions/${encodeURIComponent(id)}`),
 };
+
+/** Which ways of signing in the server offers: {github}. Asked before anyone is signed in. */
+export async function signInMethods() {
+  try {
+    const response = await fetch("/auth/methods", { credentials: "same-origin", cache: "no-store" });
+    return response.ok ? await response.json() : { github: false };
+  } catch {
+    return { github: false };
+  }
+}
+
+/** Spends a one-time sign-in link: the browser gets a session cookie. */
+export async function signInWithLink(link) {
+  let response;
+  try {
+    response = await fetch("/auth/link", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ link }),
+      credentials: "same-origin",
+    });
+  } catch (cause) {
+    throw new NetworkError(cause.message);
+  }
+  if (!response.ok) throw await errorOf(response);
+  forgetToken();
+}
 
 /** "/repos/owner/name" for {owner, name}. */
 function repoPath({ owner, name }) {

@@ -5,12 +5,14 @@ import { api, ApiError, signOut, storedToken, forgetToken, SIGNED_OUT } from "./
 import { live } from "./live.js";
 import * as outbox from "./outbox.js";
 import { startNotifying } from "./notify.js";
-import { SignIn } from "./signin.js";
+import { PushOffer, keepSubscribed, unsubscribe } from "./push.js";
+import { SignIn, LinkSignIn } from "./signin.js";
 import { TaskList } from "./tasklist.js";
 import { NewTask } from "./newtask.js";
 import { TaskView } from "./taskview.js";
 import { Users } from "./users.js";
 import { Environment } from "./environment.js";
+import { Usage } from "./usage.js";
 
 function parseRoute(hash) {
   const path = hash.replace(/^#/, "") || "/";
@@ -20,7 +22,10 @@ function parseRoute(hash) {
   if (environment) {
     return { name: "environment", owner: decodeURIComponent(environment[1]), repo: decodeURIComponent(environment[2]) };
   }
+  const link = path.match(/^\/signin\/([A-Za-z0-9_-]+)$/);
+  if (link) return { name: "link", link: link[1] };
   if (path === "/new") return { name: "new" };
+  if (path === "/usage") return { name: "usage" };
   if (path === "/users") return { name: "users" };
   return { name: "list" };
 }
@@ -79,6 +84,7 @@ function App() {
   useEffect(() => {
     if (!me) return undefined;
     live.start();
+    keepSubscribed();
     const stopNotifying = startNotifying();
     const stopStatus = live.onStatus((up) => {
       if (up) {
@@ -97,10 +103,14 @@ function App() {
   }, [me]);
 
   useEffect(() => {
-    const screen = { task: "Task", new: "New task", users: "Users", environment: "Environment" }[route.name] || "Tasks";
+    const screen =
+      { task: "Task", new: "New task", users: "Users", environment: "Environment", usage: "Usage" }[route.name] || "Tasks";
     document.title = me ? `${screen} · Dockhand` : "Dockhand";
   }, [route, me]);
 
+  if (route.name === "link") {
+    return html`<${LinkSignIn} link=${route.link} onSignedIn=${check} />`;
+  }
   if (me === undefined) {
     return html`<main class="page"><p class="muted" role="status">Loading…</p></main>`;
   }
@@ -108,6 +118,7 @@ function App() {
     return html`<${SignIn} problem=${problem} onSignedIn=${check} />`;
   }
   const leave = async () => {
+    await unsubscribe();
     await signOut();
     outbox.clearAll();
     setMe(null);
@@ -120,10 +131,12 @@ function App() {
       ${everOnline ? "Offline — reconnecting…" : "Connecting…"}
     </div>`}
     <main id="main" class="page" tabindex="-1">
+      <${PushOffer} />
       ${route.name === "list" && html`<${TaskList} />`}
       ${route.name === "new" && html`<${NewTask} me=${me} />`}
       ${route.name === "task" && html`<${TaskView} id=${route.id} tab=${route.tab} online=${online} />`}
       ${route.name === "users" && html`<${Users} me=${me} />`}
+      ${route.name === "usage" && html`<${Usage} me=${me} />`}
       ${route.name === "environment" && html`<${Environment} key=${`${route.owner}/${route.repo}`} owner=${route.owner} name=${route.repo} />`}
     </main>
   `;
@@ -151,6 +164,7 @@ function Header({ me, route, onSignOut }) {
         </summary>
         <div class="menu">
           <p><strong>${me.name || me.login}</strong><br /><span class="muted">${me.mode === "local" ? "local mode" : `@${me.login}`}</span></p>
+          <a class="button block" href="#/usage" onClick=${closeMenu}>Usage</a>
           ${me.admin && html`<a class="button block" href="#/users" onClick=${closeMenu}>Users</a>`}
           <button type="button" class="button block" onClick=${onSignOut}>Sign out</button>
         </div>

@@ -1,8 +1,10 @@
-// A system notification when a task the person is watching ends while the page is hidden.
-// Permission is asked once, after the first task submitted — never on load.
+// A system notification when a task the person is watching ends while the page is hidden (push.js
+// covers the app being closed; both use the task's tag, so one replaces the other). Permission is
+// offered once, after the first task submitted — never on load.
 
 import { live } from "./live.js";
 import { TERMINAL, repoName, firstLine } from "./format.js";
+import { offerPush } from "./push.js";
 
 const watched = new Set();
 const told = new Set();
@@ -12,9 +14,7 @@ export function watch(taskId) {
 }
 
 export function askPermission() {
-  if ("Notification" in window && Notification.permission === "default") {
-    Notification.requestPermission().catch(() => {});
-  }
+  offerPush();
 }
 
 export function startNotifying() {
@@ -24,8 +24,8 @@ export function startNotifying() {
     if (document.visibilityState !== "hidden") return;
     if (!("Notification" in window) || Notification.permission !== "granted") return;
     told.add(once);
-    show(`Task ${task.status}`, {
-      body: `${repoName(task.repo)}: ${firstLine(task.prompt, 80)}`,
+    show(`Task ${task.status} · ${repoName(task.repo)}`, {
+      body: firstLine(task.prompt, 80),
       tag: `dockhand-${task.id}`,
       icon: "/icons/icon-192.png",
       data: { url: `/#/tasks/${task.id}` },

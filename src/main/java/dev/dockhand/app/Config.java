@@ -7,6 +7,7 @@ import dev.dockhand.config.Env;
 import dev.dockhand.egress.EgressSettings;
 import dev.dockhand.env.EnvSettings;
 import dev.dockhand.git.GitSettings;
+import dev.dockhand.push.PushSettings;
 import dev.dockhand.queue.QueueSettings;
 import dev.dockhand.sandbox.SandboxSettings;
 import dev.dockhand.web.ServerSettings;
@@ -50,6 +51,7 @@ public record Config(
     EgressSettings egress,
     EnvSettings env,
     AuthSettings auth,
+    PushSettings push,
     StreamCaps streams,
     WebLimits web) {
 
@@ -81,12 +83,13 @@ public record Config(
           "must be 1-63 letters, digits, '.', '_' or '-', got '" + nodeId + "'");
     }
     GitSettings git = GitSettings.from(env);
+    Optional<URI> publicUrl = env.url("DOCKHAND_PUBLIC_URL");
     return new Config(
         env.string("DOCKHAND_HOST", "127.0.0.1"),
         env.integer("DOCKHAND_PORT", 8080, 0, 65535),
         dataDir,
         dbUrl,
-        env.url("DOCKHAND_PUBLIC_URL"),
+        publicUrl,
         nodeId,
         QueueSettings.from(env),
         SandboxSettings.from(env),
@@ -95,6 +98,7 @@ public record Config(
         EgressSettings.from(env, git.allowedHosts()),
         EnvSettings.from(env),
         AuthSettings.from(env),
+        PushSettings.from(env, publicUrl),
         StreamCaps.from(env),
         WebLimits.from(env));
   }

@@ -10,6 +10,7 @@ import dev.dockhand.events.EventHub;
 import dev.dockhand.events.EventLog;
 import dev.dockhand.git.RepoUrl;
 import dev.dockhand.metrics.Metrics;
+import dev.dockhand.push.Push;
 import dev.dockhand.queue.Dispatcher;
 import dev.dockhand.queue.TaskQueue;
 import dev.dockhand.run.AttemptNetwork;
@@ -56,7 +57,9 @@ public final class Node implements AutoCloseable {
   private final Dispatcher dispatcher;
   private final ContainerReaper reaper;
   private final ApiServer api;
+  private final Push push;
   private final Optional<String> adminToken;
+  private final Optional<String> loginLink;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private Node(
@@ -135,8 +138,11 @@ public final class Node implements AutoCloseable {
     if (leftovers > 0) {
       log.info("released {} task disks left by an earlier run of this node", leftovers);
     }
+    push =
+        Push.start(config.push(), config.dataDir(), database, hub, queue, Resolver.SYSTEM, clock);
     api =
         ApiServer.builder(config.server(), database, queue, eventLog, hub, auth)
+            .push(push)
             .readiness(Wiring.readiness(database, sandbox, disks))
             .repoValidator(input -> RepoUrl.parse(input, config.git()).toString())
             .metrics(metrics)
@@ -145,6 +151,11 @@ public final class Node implements AutoCloseable {
             .build();
     adminToken = auth.bootstrapLocalAdmin();
     api.start();
+    loginLink =
+        auth.localMode() && config.auth().loginLinkAtStart()
+            ? Optional.of(
+                api.loginLinkUrl(auth.loginLinks().create(auth.users().local().id()).secret()))
+            : Optional.empty();
     dispatcher.start();
     reaper.start(REAP_INTERVAL);
   }
@@ -210,6 +221,11 @@ public final class Node implements AutoCloseable {
     return adminToken;
   }
 
+  /** In local mode, a one-time sign-in link made at this start (valid ten minutes). */
+  public Optional<String> loginLink() {
+    return loginLink;
+  }
+
   /**
    * Graceful stop (SIGTERM): stop claiming, hand running tasks back to the queue without spending
    * an attempt, remove this node's containers, close the server and the database.
@@ -223,6 +239,7 @@ public final class Node implements AutoCloseable {
     reaper.close();
     reaper.reapOnce();
     api.stop();
+    push.close();
     agent.close();
     pool.close();
     incarnation.close();

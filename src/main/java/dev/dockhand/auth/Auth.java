@@ -16,6 +16,7 @@ public final class Auth {
   private final Users users;
   private final Sessions sessions;
   private final ApiTokens tokens;
+  private final LoginLinks loginLinks;
   private final Optional<GitHubLogin> github;
   private final Optional<AccessRecheck> recheck;
 
@@ -25,6 +26,7 @@ public final class Auth {
       Users users,
       Sessions sessions,
       ApiTokens tokens,
+      LoginLinks loginLinks,
       Optional<GitHubLogin> github,
       Optional<AccessRecheck> recheck) {
     this.settings = settings;
@@ -32,6 +34,7 @@ public final class Auth {
     this.users = users;
     this.sessions = sessions;
     this.tokens = tokens;
+    this.loginLinks = loginLinks;
     this.github = github;
     this.recheck = recheck;
   }
@@ -71,6 +74,7 @@ public final class Auth {
         users,
         new Sessions(database, clock, settings.sessionTtl()),
         new ApiTokens(database, clock),
+        new LoginLinks(database, clock),
         github,
         recheck);
   }
@@ -85,6 +89,10 @@ public final class Auth {
 
   public ApiTokens tokens() {
     return tokens;
+  }
+
+  public LoginLinks loginLinks() {
+    return loginLinks;
   }
 
   /** Present unless the server runs in local mode. */

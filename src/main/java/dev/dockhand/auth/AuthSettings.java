@@ -31,6 +31,9 @@ import java.util.stream.Collectors;
  * @param trustedProxies DOCKHAND_TRUSTED_PROXIES (comma-separated IP addresses, default none): the
  *     reverse proxies whose {@code X-Forwarded-For} names the caller's address for per-address
  *     limits; without it every request behind a proxy shares the proxy's address
+ * @param loginLinkAtStart DOCKHAND_LOGIN_LINK_AT_START (default true): in local mode, {@code serve}
+ *     prints a one-time sign-in link (and its QR code) valid for ten minutes; false when the output
+ *     goes where people who should not sign in can read it
  */
 public record AuthSettings(
     Optional<String> githubClientId,
@@ -41,7 +44,8 @@ public record AuthSettings(
     int submitBurst,
     int maxActiveTasksPerUser,
     AccessRules access,
-    Set<InetAddress> trustedProxies) {
+    Set<InetAddress> trustedProxies,
+    boolean loginLinkAtStart) {
 
   public static AuthSettings from(Env env) {
     AuthSettings settings =
@@ -58,7 +62,8 @@ public record AuthSettings(
             env.integer("DOCKHAND_SUBMIT_BURST", 10, 1, 100_000),
             env.integer("DOCKHAND_MAX_ACTIVE_TASKS_PER_USER", 50, 1, 100_000),
             AccessRules.from(env),
-            trustedProxies(env));
+            trustedProxies(env),
+            env.bool("DOCKHAND_LOGIN_LINK_AT_START", true));
     if (settings.githubClientId.isPresent() != settings.githubClientSecret.isPresent()) {
       String missing =
           settings.githubClientId.isPresent() ? "GITHUB_CLIENT_SECRET" : "GITHUB_CLIENT_ID";

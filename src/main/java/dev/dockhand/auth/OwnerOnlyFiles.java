@@ -8,15 +8,18 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
-/** Writes files that only their owner may read: keys and the admin token. */
-final class OwnerOnlyFiles {
+/**
+ * Writes files that only their owner may read: keys (the secret key, VAPID keys) and the admin
+ * token.
+ */
+public final class OwnerOnlyFiles {
   private OwnerOnlyFiles() {}
 
   /**
    * Creates {@code file} with mode 0600 from the start (never world-readable, not even briefly);
    * fails with {@code FileAlreadyExistsException} if it exists.
    */
-  static void create(Path file, String content) throws IOException {
+  public static void create(Path file, String content) throws IOException {
     Files.createDirectories(file.toAbsolutePath().getParent());
     if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
       Files.createFile(

@@ -25,6 +25,7 @@ public final class ServeCommand implements Callable<Integer> {
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Node node = Node.start(config, System.out);
+    node.loginLink().ifPresent(link -> SignInLink.print(System.out, link, "for ten minutes"));
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(

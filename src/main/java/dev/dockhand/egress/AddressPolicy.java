@@ -6,9 +6,10 @@ import java.net.InetAddress;
  * Which addresses a container may reach: public unicast ones, or exactly the address an operator
  * named as a literal entry. Everything that leads back into the host, the local networks or the
  * cloud's metadata service is refused, including IPv6 spellings that carry an IPv4 address (mapped,
- * compatible, NAT64, 6to4). Stateless.
+ * compatible, NAT64, 6to4). The push sender applies {@link #isPublic} to the addresses of a push
+ * service, which a browser (so anyone) names. Stateless.
  */
-final class AddressPolicy {
+public final class AddressPolicy {
   /** Whether {@code address}, found for a host that {@code entry} matched, may be connected to. */
   static boolean permitted(InetAddress address, EgressEntry entry) {
     if (entry.addressLiteral()) {
@@ -18,7 +19,7 @@ final class AddressPolicy {
   }
 
   /** Whether the address is public unicast: not loopback, private, link-local, multicast, … */
-  static boolean isPublic(InetAddress address) {
+  public static boolean isPublic(InetAddress address) {
     byte[] bytes = address.getAddress();
     return bytes.length == 4 ? publicV4(bytes, 0) : publicV6(bytes);
   }

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -29,6 +31,7 @@ public final class EventHub {
 
   private final Notifications notifications = new Notifications();
   private final Map<String, Set<EventSubscription>> byTask = new ConcurrentHashMap<>();
+  private final List<Consumer<Event>> observers = new CopyOnWriteArrayList<>();
 
   public EventHub(Database database, EventLog eventLog) {
     this.database = database;
@@ -67,6 +70,16 @@ public final class EventHub {
     return handle;
   }
 
+  /**
+   * Every event this node stores, of any task, once its transaction commits; not the events other
+   * nodes store, so across nodes each event reaches exactly one node's observers (push
+   * notifications are sent once). Runs on the publisher's thread: hand the event on and return.
+   */
+  public AutoCloseable observe(Consumer<Event> observer) {
+    observers.add(observer);
+    return () -> observers.remove(observer);
+  }
+
   /** Live output of {@code stream}, never stored. */
   public void publishDelta(String taskId, DeltaStream stream, String text) {
     deliverDelta(taskId, stream, text);
@@ -83,7 +96,11 @@ public final class EventHub {
   public void publishOnCommit(Handle handle, Event event) {
     String payload = notifications.payload(event.taskId()).put("s", event.seq()).toString();
     database.notify(handle, EVENTS, payload);
-    handle.afterCommit(() -> deliverEvent(event));
+    handle.afterCommit(
+        () -> {
+          deliverEvent(event);
+          observers.forEach(observer -> observer.accept(event));
+        });
   }
 
   private void deliverEvent(Event event) {

@@ -46,6 +46,13 @@ public record Task(
   /** Why a task failed or was cancelled; {@code code} is stable, {@code message} for people. */
   public record TaskError(String code, String message) {}
 
+  /** "owner/name" of a clone URL such as {@code https://github.com/owner/name.git}, for people. */
+  public static String repoName(String repo) {
+    String path = repo.replaceFirst("^[a-zA-Z][a-zA-Z0-9+.-]*://[^/]*/", "");
+    path = path.replaceFirst("\\.git$", "").replaceFirst("/+$", "");
+    return path.isEmpty() ? repo : path;
+  }
+
   /** The first 8 characters of the id, used in branch names. */
   public String shortId() {
     return id.substring(0, Math.min(8, id.length()));

@@ -1,6 +1,5 @@
 package dev.dockhand.web;
 
-import dev.dockhand.Json;
 import dev.dockhand.auth.Auth;
 import dev.dockhand.auth.UserAdmin;
 import dev.dockhand.env.EnvironmentStore;
@@ -8,13 +7,12 @@ import dev.dockhand.events.EventHub;
 import dev.dockhand.events.EventLog;
 import dev.dockhand.git.RepoUrl;
 import dev.dockhand.metrics.Metrics;
+import dev.dockhand.push.Push;
 import dev.dockhand.queue.TaskQueue;
 import dev.dockhand.store.Database;
+import dev.dockhand.usage.UsageQuery;
 import io.javalin.Javalin;
-import io.javalin.config.JavalinConfig;
 import io.javalin.http.HandlerType;
-import io.javalin.http.staticfiles.Location;
-import io.javalin.json.JavalinJackson;
 import io.javalin.websocket.WsHandlerType;
 import java.net.URI;
 import java.time.Clock;
@@ -38,6 +36,7 @@ public final class ApiServer {
   private final LiveSocket socket;
   private final SseStream sse;
   private final ScheduledExecutorService timer;
+  private final LinkRoutes links;
 
   private ApiServer(Builder parts) {
     this.settings = parts.settings;
@@ -71,6 +70,7 @@ public final class ApiServer {
             sse);
     AccountRoutes account =
         new AccountRoutes(authentication, parts.auth, parts.repos, limits.maxBodyBytes());
+    LoginLimiter loginLimiter = new LoginLimiter(parts.clock);
     LoginRoutes login =
         new LoginRoutes(
             parts.auth,
@@ -78,8 +78,17 @@ public final class ApiServer {
             new HostCookie(HostCookie.LOGIN, settings.publicUrl()),
             authentication,
             this::origin,
-            new LoginLimiter(parts.clock),
+            loginLimiter,
             address);
+    this.links =
+        new LinkRoutes(
+            parts.auth,
+            cookie,
+            authentication,
+            this::origin,
+            loginLimiter,
+            address,
+            limits.maxBodyBytes());
     OpsRoutes ops = new OpsRoutes(authentication, parts.readiness, metrics);
     AdminRoutes admin =
         new AdminRoutes(
@@ -101,7 +110,7 @@ public final class ApiServer {
     this.app =
         Javalin.create(
             javalin -> {
-              configureServer(javalin, limits, metrics);
+              ServerConfiguration.apply(javalin, settings, metrics);
               javalin.routes.before(headers::apply);
               javalin.routes.before("/api/v1/*", authentication::check);
               ErrorMapper.register(javalin.routes);
@@ -110,41 +119,16 @@ public final class ApiServer {
               admin.register(javalin.routes);
               environments.register(javalin.routes);
               login.register(javalin.routes);
+              links.register(javalin.routes);
+              new PushRoutes(authentication, parts.push, limits.maxBodyBytes())
+                  .register(javalin.routes);
+              new UsageRoutes(
+                      authentication, parts.auth, new UsageQuery(parts.database), parts.clock)
+                  .register(javalin.routes);
               ops.register(javalin.routes);
               socket.register(javalin.routes);
               javalin.routes.after(ctx -> UnreadBodies.drain(ctx, limits.maxBodyBytes()));
             });
-  }
-
-  private void configureServer(JavalinConfig javalin, WebLimits limits, Metrics metrics) {
-    javalin.startup.showJavalinBanner = false;
-    javalin.startup.showOldJavalinVersionWarning = false;
-    javalin.concurrency.useVirtualThreads = true;
-    javalin.jsonMapper(new JavalinJackson(Json.MAPPER, true));
-    javalin.http.maxRequestSize = limits.maxBodyBytes();
-    javalin.jetty.host = settings.host();
-    javalin.jetty.port = settings.port();
-    javalin.jetty.modifyWebSocketServletFactory(
-        factory -> {
-          factory.setMaxTextMessageSize(limits.wsMaxMessageBytes());
-          factory.setMaxBinaryMessageSize(limits.wsMaxMessageBytes());
-          factory.setIdleTimeout(limits.pingInterval().multipliedBy(4));
-        });
-    javalin.staticFiles.add(
-        files -> {
-          files.hostedPath = "/";
-          files.directory = "/web";
-          files.location = Location.CLASSPATH;
-          // Jetty knows no type for the web app manifest; browsers expect this one.
-          files.mimeTypes.add("application/manifest+json", "webmanifest");
-        });
-    javalin.requestLogger.http(
-        (ctx, millis) ->
-            metrics.httpRequest(
-                ctx.method().name(),
-                RouteNames.of(ctx),
-                ctx.statusCode(),
-                java.time.Duration.ofNanos((long) (millis * 1_000_000))));
   }
 
   public static Builder builder(
@@ -181,6 +165,11 @@ public final class ApiServer {
         .orElseGet(() -> URI.create("http://" + hostForUrl(settings.host()) + ":" + port()));
   }
 
+  /** The one-time sign-in link for a secret from {@code Auth.loginLinks()}. */
+  public String loginLinkUrl(String secret) {
+    return links.url(secret);
+  }
+
   private static String hostForUrl(String host) {
     String reachable = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
     return reachable.contains(":") ? "[" + reachable + "]" : reachable;
@@ -213,6 +202,7 @@ public final class ApiServer {
     private Function<String, String> repoValidator = TaskSubmission::basicRepoCheck;
     private Clock clock = Clock.systemUTC();
     private Optional<BiConsumer<Long, RepoUrl>> envCacheDrop = Optional.empty();
+    private Optional<Push> push = Optional.empty();
 
     private Builder(
         ServerSettings settings,
@@ -261,6 +251,12 @@ public final class ApiServer {
      */
     public Builder envCacheDrop(BiConsumer<Long, RepoUrl> drop) {
       this.envCacheDrop = Optional.ofNullable(drop);
+      return this;
+    }
+
+    /** Without it the push routes answer 404. */
+    public Builder push(Push push) {
+      this.push = Optional.of(push);
       return this;
     }
 

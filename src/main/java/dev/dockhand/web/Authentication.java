@@ -111,6 +111,17 @@ final class Authentication {
   }
 
   /**
+   * Whether a request that brings no credential yet (a sign-in) comes from our own pages: its
+   * {@code Origin} is ours, or, without one, {@code Sec-Fetch-Site} says same-origin.
+   */
+  boolean fromOwnPages(Context ctx) {
+    String origin = ctx.header("Origin");
+    return origin != null
+        ? ownOrigin(ctx, origin)
+        : "same-origin".equals(ctx.header("Sec-Fetch-Site"));
+  }
+
+  /**
    * The WebSocket rule, stricter than the HTTP one: a cookie session must show an Origin that is
    * ours (browsers always send one on WebSocket upgrades, and {@code null} is never ours).
    */

@@ -73,6 +73,36 @@ abstract class CredentialStoreContract {
   }
 
   @Test
+  void aSignInLinkSignsInOnceWithinTenMinutesAndIsStoredOnlyAsAHash() {
+    LoginLinks links = new LoginLinks(database, clock);
+    User ann = person(7, "ann");
+    LoginLinks.Created link = links.create(ann.id());
+    assertThat(link.expiresAt()).isEqualTo(clock.instant().plus(Duration.ofMinutes(10)));
+    String stored =
+        database
+            .jdbi()
+            .withHandle(
+                handle ->
+                    handle
+                        .createQuery("SELECT id_hash FROM login_links")
+                        .mapTo(String.class)
+                        .one());
+    assertThat(stored).doesNotContain(link.secret()).hasSize(64);
+
+    assertThat(links.spend(link.secret())).contains(ann.id());
+    assertThat(links.spend(link.secret())).as("spent").isEmpty();
+
+    LoginLinks.Created late = links.create(ann.id());
+    clock.advance(Duration.ofMinutes(10));
+    assertThat(links.spend(late.secret())).as("expired at ten minutes").isEmpty();
+    LoginLinks.Created inTime = links.create(ann.id());
+    clock.advance(Duration.ofMinutes(9).plusSeconds(59));
+    assertThat(links.spend(inTime.secret())).contains(ann.id());
+    assertThat(links.spend("dhl_" + "A".repeat(43))).isEmpty();
+    assertThat(links.spend("")).isEmpty();
+  }
+
+  @Test
   void aTokenYieldsItsScopeUntilItExpiresAndNotAfterRevocation() {
     User ann = person(1, "ann");
     Instant expiry = clock.instant().plus(Duration.ofDays(30));

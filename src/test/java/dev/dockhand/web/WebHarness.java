@@ -7,11 +7,13 @@ import dev.dockhand.auth.Auth;
 import dev.dockhand.auth.GitHubUser;
 import dev.dockhand.auth.User;
 import dev.dockhand.config.Secret;
+import dev.dockhand.egress.Resolver;
 import dev.dockhand.events.Event;
 import dev.dockhand.events.EventHub;
 import dev.dockhand.events.EventLog;
 import dev.dockhand.events.EventPayload;
 import dev.dockhand.metrics.Metrics;
+import dev.dockhand.push.Push;
 import dev.dockhand.queue.NewTask;
 import dev.dockhand.queue.Task;
 import dev.dockhand.queue.TaskQueue;
@@ -46,11 +48,13 @@ public final class WebHarness implements AutoCloseable {
   private final EventHub hub;
   private final Auth auth;
   private final Metrics metrics = new Metrics();
+  private final Push push;
   private final ApiServer server;
   private final Optional<String> adminToken;
   private final HttpClient http = HttpClient.newHttpClient();
 
-  private WebHarness(Map<String, String> environment, WebLimits limits, Clock clock)
+  private WebHarness(
+      Map<String, String> environment, WebLimits limits, Clock clock, Resolver resolver)
       throws IOException {
     this.dataDir = Files.createTempDirectory("dockhand-web-");
     Map<String, String> env = new HashMap<>(environment);
@@ -78,8 +82,10 @@ public final class WebHarness implements AutoCloseable {
             database,
             Clock.systemUTC());
     this.adminToken = auth.bootstrapLocalAdmin();
+    this.push = Push.start(config.push(), config.dataDir(), database, hub, queue, resolver, clock);
     this.server =
         ApiServer.builder(config.server(), database, queue, log, hub, auth)
+            .push(push)
             .metrics(metrics)
             .clock(clock)
             .build()
@@ -114,13 +120,19 @@ public final class WebHarness implements AutoCloseable {
 
   public static WebHarness start(Map<String, String> environment, WebLimits limits)
       throws IOException {
-    return new WebHarness(environment, limits, Clock.systemUTC());
+    return new WebHarness(environment, limits, Clock.systemUTC(), Resolver.SYSTEM);
+  }
+
+  /** The same, with push services' names looked up by {@code resolver}. */
+  public static WebHarness start(Map<String, String> environment, Resolver resolver)
+      throws IOException {
+    return new WebHarness(environment, WebLimits.DEFAULTS, Clock.systemUTC(), resolver);
   }
 
   /** The same, with the queue and the server on {@code clock} (spend days, rate buckets). */
   public static WebHarness start(Map<String, String> environment, WebLimits limits, Clock clock)
       throws IOException {
-    return new WebHarness(environment, limits, clock);
+    return new WebHarness(environment, limits, clock, Resolver.SYSTEM);
   }
 
   public URI url(String path) {
@@ -161,6 +173,10 @@ public final class WebHarness implements AutoCloseable {
 
   public Auth auth() {
     return auth;
+  }
+
+  public Push push() {
+    return push;
   }
 
   public Metrics metrics() {
@@ -280,6 +296,7 @@ public final class WebHarness implements AutoCloseable {
     try {
       http.shutdownNow();
       server.stop();
+      push.close();
       database.close();
     } finally {
       TestTrees.delete(dataDir);

@@ -35,7 +35,7 @@ final class Browser implements AutoCloseable {
   private final ChromeDriver driver;
   private final URI base;
 
-  private Browser(URI base, Dimension size) throws IOException {
+  private Browser(URI base, Dimension size, boolean notificationsAllowed) throws IOException {
     System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
     System.setProperty("SE_OFFLINE", "true");
     this.base = base;
@@ -54,9 +54,11 @@ final class Browser implements AutoCloseable {
         "--hide-scrollbars",
         "--user-data-dir=" + profile,
         "--window-size=" + size.width + "," + size.height);
-    // The page asks for notifications after a submit; answer as a person who said yes.
-    options.setExperimentalOption(
-        "prefs", Map.of("profile.default_content_setting_values.notifications", 1));
+    if (notificationsAllowed) {
+      // The page asks for notifications after a submit; answer as a person who said yes.
+      options.setExperimentalOption(
+          "prefs", Map.of("profile.default_content_setting_values.notifications", 1));
+    }
     ChromeDriverService service =
         new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
     this.driver = new ChromeDriver(service, options);
@@ -69,7 +71,12 @@ final class Browser implements AutoCloseable {
   }
 
   static Browser open(URI base, Dimension size) throws IOException {
-    return new Browser(base, size);
+    return new Browser(base, size, true);
+  }
+
+  /** A browser that has not been asked about notifications yet (their permission: default). */
+  static Browser openUndecided(URI base, Dimension size) throws IOException {
+    return new Browser(base, size, false);
   }
 
   ChromeDriver driver() {
