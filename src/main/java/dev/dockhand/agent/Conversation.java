@@ -238,7 +238,8 @@ public final class Conversation {
    */
   public List<BetaMessageParam> toParams(boolean cache) {
     int lastUser = entries.size() - 1;
-    int previousUser = lastUser - 2;
+    // The first message before a compaction block is dropped by the API: no breakpoint there.
+    int previousUser = lastUser - 2 == 0 && openedByCompaction(1) ? -1 : lastUser - 2;
     List<BetaMessageParam> messages = new ArrayList<>(entries.size());
     for (int i = 0; i < entries.size(); i++) {
       Entry entry = entries.get(i);
@@ -253,6 +254,12 @@ public final class Conversation {
               : BetaMessageParam.ofAssistantOfContentBlockParams(blocks));
     }
     return messages;
+  }
+
+  private boolean openedByCompaction(int index) {
+    return index < entries.size()
+        && !entries.get(index).blocks().isEmpty()
+        && entries.get(index).blocks().get(0).isCompaction();
   }
 
   private static BetaContentBlockParam withBreakpoint(BetaContentBlockParam block) {

@@ -182,4 +182,30 @@ class ConversationTest {
     assertThat(messages.get(1).path("content").get(0).path("id").asText()).isEqualTo("toolu_2");
     assertThat(messages.get(2).path("content").get(0).path("content").asText()).isEqualTo("ok");
   }
+
+  @Test
+  void aCompactionBlockDropsWhatCameBeforeItAndTheDroppedPromptCarriesNoBreakpoint() {
+    Conversation conversation = new Conversation();
+    conversation.addUserText("Do the long thing");
+    conversation.addAssistant(
+        Conversation.blocksOf(Json.MAPPER.valueToTree(List.of(toolUse("toolu_1", "ls")))));
+    conversation.addToolResult("toolu_1", "a lot of output", false);
+    conversation.addAssistant(
+        Conversation.blocksOf(
+            Json.MAPPER.valueToTree(
+                List.of(
+                    Map.of("type", "compaction", "content", "Summary.", "encrypted_content", "x"),
+                    toolUse("toolu_2", "ls")))));
+    conversation.addToolResult("toolu_2", "b", false);
+
+    JsonNode messages = json(conversation.toParams(true));
+
+    assertThat(messages).hasSize(3);
+    assertThat(messages.get(0).path("content").get(0).path("text").asText())
+        .isEqualTo("Do the long thing");
+    assertThat(messages.get(0).toString()).doesNotContain("cache_control");
+    assertThat(messages.get(1).path("content").get(0).path("encrypted_content").asText())
+        .isEqualTo("x");
+    assertThat(messages.get(2).path("content").get(0).has("cache_control")).isTrue();
+  }
 }
