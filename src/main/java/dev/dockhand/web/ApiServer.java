@@ -16,6 +16,7 @@ import io.javalin.http.HandlerType;
 import io.javalin.websocket.WsHandlerType;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -23,6 +24,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP server: REST API, WebSocket, SSE and the web app, configured in one place. Every route
@@ -31,6 +34,8 @@ import java.util.function.Function;
  * {@link #start()} once, {@link #stop()} once.
  */
 public final class ApiServer {
+  private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+  private static final Duration STOP_WAIT = Duration.ofSeconds(15);
   private final ServerSettings settings;
   private final Javalin app;
   private final LiveSocket socket;
@@ -146,11 +151,24 @@ public final class ApiServer {
     return this;
   }
 
-  /** Ends realtime streams (clients reconnect elsewhere or later), then the server. */
+  /**
+   * Ends realtime streams (clients reconnect elsewhere or later), then the server. Jetty's stop
+   * waits for each selector to acknowledge; one whose thread is gone would hold a shutdown forever,
+   * so the wait is bounded and the server left to the exiting process.
+   */
   public void stop() {
     socket.closeAll();
     sse.closeAll();
-    app.stop();
+    Thread stopping = Thread.ofPlatform().daemon().name("dockhand-web-stop").start(app::stop);
+    try {
+      if (!stopping.join(STOP_WAIT)) {
+        log.warn(
+            "the web server did not stop within {}s; leaving it to the exiting process",
+            STOP_WAIT.toSeconds());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     timer.shutdownNow();
   }
 
