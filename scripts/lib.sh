@@ -1,30 +1,41 @@
-# Shared by scripts/run.sh and scripts/test.sh: locate the project and a JDK 21+.
+# Shared by scripts/run.sh, scripts/test.sh and scripts/jdk-up.sh: locate the project and a JDK 21+.
 # shellcheck shell=bash
 DOCKHAND_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export DOCKHAND_ROOT
+# The Java lookup the dockhand command uses: java_major, find_java, java_package, java_advice.
+source "$DOCKHAND_ROOT/scripts/dockhand"
 
-java_major() { # prints the major version of the java binary $1
-  "$1" -version 2>&1 | awk -F'"' '/version/ {split($2, v, "."); print (v[1] == "1" ? v[2] : v[1]); exit}'
-}
-
-# Sets JAVA_HOME to a JDK of version 21 or newer, or stops with one line saying what is missing.
+# Sets JAVA_HOME to a JDK of version 21 or newer, installing the distribution's where it has one
+# (as Docker and Maven are installed), or stops with one line saying what to run instead.
 find_jdk() {
-  local candidate
-  for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*; do
-    [ -n "$candidate" ] && [ -x "$candidate/bin/javac" ] || continue
-    if [ "$(java_major "$candidate/bin/java")" -ge 21 ] 2>/dev/null; then
-      export JAVA_HOME="$candidate"
-      export PATH="$JAVA_HOME/bin:$PATH"
+  find_java javac && return 0
+  local package
+  package=$(java_package jdk)
+  if [[ -n $package && $(id -u) == 0 ]]; then
+    echo "dockhand: installing a JDK 21 (apt-get install $package)" >&2
+    if apt_install "$package" && find_java javac; then
       return 0
     fi
-  done
-  echo "dockhand: no JDK 21 or newer found; install one (e.g. apt-get install openjdk-21-jdk) or set JAVA_HOME" >&2
+    echo "dockhand: apt-get could not install $package; install a JDK 21 or newer and set JAVA_HOME to it" >&2
+    exit 1
+  fi
+  java_advice jdk >&2
   exit 1
 }
 
+# apt-get install, quietly, after refreshing the package lists.
+apt_install() {
+  apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/dev/null
+}
+
 need_maven() {
-  command -v mvn >/dev/null 2>&1 && return 0
-  echo "dockhand: installing Maven (apt-get install maven)" >&2
-  apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q maven >/dev/null ||
-    { echo "dockhand: Maven is missing and could not be installed; install maven" >&2; exit 1; }
+  if ! command -v mvn >/dev/null 2>&1; then
+    echo "dockhand: installing Maven (apt-get install maven)" >&2
+    apt_install maven || { echo "dockhand: Maven is missing and could not be installed; install maven" >&2; exit 1; }
+  fi
+  # Debian's Maven carries a Guava that calls sun.misc.Unsafe, which a JDK 24 or newer warns about
+  # on every build: Maven's own, nothing an operator can act on (and an older JDK refuses the flag).
+  if (($(java_major "$JAVA_HOME/bin/java") >= 24)); then
+    export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+  fi
 }

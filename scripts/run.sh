@@ -17,4 +17,4 @@ if [[ ${DOCKHAND_SANDBOX_RUNTIME:-} == runsc ]]; then
 fi
 # Builds the worker image on first run (about two minutes) and again when its build files change.
 scripts/worker-image.sh
-exec java -jar "$jar" serve "$@"
+exec scripts/dockhand serve "$@"

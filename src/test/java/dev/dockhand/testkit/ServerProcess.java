@@ -41,15 +41,27 @@ public final class ServerProcess implements AutoCloseable {
    */
   public static ServerProcess start(Map<String, String> environment, List<String> jvmArguments)
       throws IOException, InterruptedException {
+    List<String> launch = new ArrayList<>(jvmArguments);
+    launch.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.dockhand.Main"));
+    return launch(environment, launch);
+  }
+
+  /** The same as {@code java -jar jar serve}, as an operator starts it. */
+  public static ServerProcess startJar(Map<String, String> environment, Path jar)
+      throws IOException, InterruptedException {
+    return launch(environment, List.of("-jar", jar.toString()));
+  }
+
+  private static ServerProcess launch(Map<String, String> environment, List<String> launch)
+      throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Path log = Files.createTempFile("dockhand-serve-", ".log");
     // SQLite's native library goes where the harness deletes it, not the system temp folder (a
     // killed server never removes its copy).
     Path dataDir = Files.createDirectories(Path.of(environment.get("DOCKHAND_DATA_DIR")));
     List<String> command = new ArrayList<>(List.of(java, "-Dorg.sqlite.tmpdir=" + dataDir));
-    command.addAll(jvmArguments);
-    command.addAll(
-        List.of("-cp", System.getProperty("java.class.path"), "dev.dockhand.Main", "serve"));
+    command.addAll(launch);
+    command.add("serve");
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
