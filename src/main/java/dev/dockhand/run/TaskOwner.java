@@ -2,14 +2,19 @@ package dev.dockhand.run;
 
 import dev.dockhand.config.Secret;
 import dev.dockhand.git.GitIdentity;
+import dev.dockhand.git.RepoUrl;
 import java.util.Optional;
 
-/** Who a task runs for: credited as co-author, and whose git token clones and pushes. */
+/**
+ * Who a task runs for: credited as co-author, and the git token that clones and pushes for them
+ * there (the GitHub App's installation token where the App is installed on the repository, else
+ * their own).
+ */
 public record TaskOwner(GitIdentity identity, Optional<Secret> gitToken) {
 
   /** Finds the owner of a user's tasks. Implementations are thread-safe. */
   @FunctionalInterface
   public interface Lookup {
-    TaskOwner of(long userId);
+    TaskOwner of(long userId, RepoUrl repo);
   }
 }

@@ -6,6 +6,7 @@ import dev.dockhand.env.EnvironmentStore;
 import dev.dockhand.events.EventHub;
 import dev.dockhand.events.EventLog;
 import dev.dockhand.git.RepoUrl;
+import dev.dockhand.githubapp.GitHubApp;
 import dev.dockhand.metrics.Metrics;
 import dev.dockhand.push.Push;
 import dev.dockhand.queue.TaskQueue;
@@ -106,6 +107,9 @@ public final class ApiServer {
             settings.git(),
             parts.envCacheDrop,
             limits.maxBodyBytes());
+    Optional<GitHubAppRoutes> githubApp =
+        parts.githubApp.map(
+            app -> new GitHubAppRoutes(app, authentication, settings.git(), limits.maxBodyBytes()));
     SecurityHeaders headers = new SecurityHeaders(settings.publicUrl());
     this.app =
         Javalin.create(
@@ -118,6 +122,7 @@ public final class ApiServer {
               account.register(javalin.routes);
               admin.register(javalin.routes);
               environments.register(javalin.routes);
+              githubApp.ifPresent(routes -> routes.register(javalin.routes));
               login.register(javalin.routes);
               links.register(javalin.routes);
               new PushRoutes(authentication, parts.push, limits.maxBodyBytes())
@@ -203,6 +208,7 @@ public final class ApiServer {
     private Clock clock = Clock.systemUTC();
     private Optional<BiConsumer<Long, RepoUrl>> envCacheDrop = Optional.empty();
     private Optional<Push> push = Optional.empty();
+    private Optional<GitHubApp> githubApp = Optional.empty();
 
     private Builder(
         ServerSettings settings,
@@ -257,6 +263,12 @@ public final class ApiServer {
     /** Without it the push routes answer 404. */
     public Builder push(Push push) {
       this.push = Optional.of(push);
+      return this;
+    }
+
+    /** The GitHub App, whose webhook and repository settings the server then serves. */
+    public Builder githubApp(GitHubApp app) {
+      this.githubApp = Optional.ofNullable(app);
       return this;
     }
 
