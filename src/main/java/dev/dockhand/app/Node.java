@@ -224,6 +224,11 @@ public final class Node implements AutoCloseable {
     return auth;
   }
 
+  /** The GitHub App, where one is configured. */
+  public Optional<GitHubApp> githubApp() {
+    return githubApp;
+  }
+
   /** The admin token made at this start, in local mode on a fresh data dir. */
   public Optional<String> adminToken() {
     return adminToken;

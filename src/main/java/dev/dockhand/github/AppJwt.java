@@ -40,7 +40,7 @@ public final class AppJwt {
         new JWTClaimsSet.Builder()
             .issueTime(Date.from(now.minus(BACKDATE)))
             .expirationTime(Date.from(now.plus(LIFETIME)))
-            .claim("iss", appId)
+            .issuer(Long.toString(appId))
             .build();
     SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256), claims);
     try {

@@ -54,10 +54,12 @@ final class GitHubLinks implements PublishTarget.Lookup {
                     .map(
                         (row, ctx) -> {
                           int issue = row.getInt("closes_issue");
+                          Optional<Integer> closes =
+                              row.wasNull() ? Optional.empty() : Optional.of(issue);
                           return new PublishTarget(
                               Optional.ofNullable(row.getString("push_branch")),
                               Optional.ofNullable(row.getString("pull_url")),
-                              row.wasNull() ? Optional.empty() : Optional.of(issue));
+                              closes);
                         })
                     .findOne()
                     .orElse(PublishTarget.OWN_BRANCH));

@@ -23,7 +23,7 @@ final class Mentions {
   static Optional<String> request(String slug, String text) {
     Pattern mention =
         Pattern.compile(
-            "(?<![A-Za-z0-9_.@/-])@" + Pattern.quote(slug) + "(?![A-Za-z0-9_-])",
+            "(?<![A-Za-z0-9_.@/-])@" + Pattern.quote(slug) + "(?![A-Za-z0-9_\\[-])",
             Pattern.CASE_INSENSITIVE);
     List<String> lines = text.lines().toList();
     boolean inFence = false;
