@@ -107,9 +107,8 @@ public final class ApiServer {
             settings.git(),
             parts.envCacheDrop,
             limits.maxBodyBytes());
-    Optional<GitHubAppRoutes> githubApp =
-        parts.githubApp.map(
-            app -> new GitHubAppRoutes(app, authentication, settings.git(), limits.maxBodyBytes()));
+    GitHubAppRoutes githubApp =
+        new GitHubAppRoutes(parts.githubApp, authentication, settings.git(), limits.maxBodyBytes());
     SecurityHeaders headers = new SecurityHeaders(settings.publicUrl());
     this.app =
         Javalin.create(
@@ -122,7 +121,7 @@ public final class ApiServer {
               account.register(javalin.routes);
               admin.register(javalin.routes);
               environments.register(javalin.routes);
-              githubApp.ifPresent(routes -> routes.register(javalin.routes));
+              githubApp.register(javalin.routes);
               login.register(javalin.routes);
               links.register(javalin.routes);
               new PushRoutes(authentication, parts.push, limits.maxBodyBytes())

@@ -3,6 +3,7 @@ package dev.dockhand.web;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dockhand.InvalidInputException;
 import dev.dockhand.Json;
+import dev.dockhand.NotFoundException;
 import dev.dockhand.git.GitSettings;
 import dev.dockhand.git.RepoUrl;
 import dev.dockhand.githubapp.GitHubApp;
@@ -18,18 +19,19 @@ import java.util.Optional;
  * token: the body's signature is the credential, checked before anything reads the body; bodies
  * over {@link Webhooks#MAX_BODY_BYTES} are refused with 413), and {@code GET/PUT
  * /api/v1/repos/{owner}/{name}/github}, a repository's App settings (whether failing CI sends fix
- * rounds), which only admins may change.
+ * rounds), which only admins may change. Without a GitHub App configured, all answer 404.
  */
 final class GitHubAppRoutes {
   static final String WEBHOOK = "/webhooks/github";
   private static final String SETTINGS = "/api/v1/repos/{owner}/{name}/github";
 
-  private final GitHubApp app;
+  private final Optional<GitHubApp> app;
   private final Authentication authentication;
   private final GitSettings git;
   private final int maxBodyBytes;
 
-  GitHubAppRoutes(GitHubApp app, Authentication authentication, GitSettings git, int maxBodyBytes) {
+  GitHubAppRoutes(
+      Optional<GitHubApp> app, Authentication authentication, GitSettings git, int maxBodyBytes) {
     this.app = app;
     this.authentication = authentication;
     this.git = git;
@@ -42,7 +44,15 @@ final class GitHubAppRoutes {
     routes.put(SETTINGS, this::saveSettings);
   }
 
+  private GitHubApp app() {
+    return app.orElseThrow(
+        () ->
+            new NotFoundException(
+                "a GitHub App", "configuration (GITHUB_APP_ID and the keys beside it)"));
+  }
+
   private void deliver(Context ctx) {
+    GitHubApp app = app();
     int cap = Webhooks.MAX_BODY_BYTES;
     if (ctx.req().getContentLengthLong() > cap) {
       throw ApiException.tooLarge(cap);
@@ -81,7 +91,7 @@ final class GitHubAppRoutes {
 
   private void settings(Context ctx) {
     authentication.require(ctx);
-    ctx.json(view(repo(ctx)));
+    ctx.json(view(app(), repo(ctx)));
   }
 
   private void saveSettings(Context ctx) {
@@ -89,6 +99,7 @@ final class GitHubAppRoutes {
     if (!caller.admin()) {
       throw ApiException.forbidden("a repository's GitHub App settings are changed by admins");
     }
+    GitHubApp app = app();
     RepoUrl repo = repo(ctx);
     JsonBody body = JsonBody.read(ctx, maxBodyBytes);
     body.fieldNames()
@@ -103,10 +114,10 @@ final class GitHubAppRoutes {
         body.optionalBoolean("ciFix")
             .orElseThrow(() -> new InvalidInputException("ciFix", "ciFix is required"));
     app.repoSettings().setCiFix(repo.fullName(), ciFix);
-    ctx.json(view(repo));
+    ctx.json(view(app, repo));
   }
 
-  private ObjectNode view(RepoUrl repo) {
+  private static ObjectNode view(GitHubApp app, RepoUrl repo) {
     return Json.MAPPER
         .createObjectNode()
         .put("repo", repo.fullName())

@@ -216,6 +216,9 @@ class GitHubAppJourneyTest {
     assertThat(app.deliverForged(harness.origin(), "issue_comment", mention)).isEqualTo(401);
     assertThat(app.post(harness.origin(), "issue_comment", "d-unsigned", "", new byte[] {'{', '}'}))
         .isEqualTo(401);
+    byte[] huge = new byte[Webhooks.MAX_BODY_BYTES + 1];
+    assertThat(app.post(harness.origin(), "issue_comment", "d-huge", "sha256=00", huge))
+        .isEqualTo(413);
     assertThat(pending()).isZero();
     assertThat(allTasks()).isEmpty();
 
