@@ -50,14 +50,26 @@ final class Wiring {
    */
   static TaskOwner.Lookup owners(Config config, Auth auth, Optional<InstallationTokens> app) {
     Users users = auth.users();
-    return (userId, repo) -> {
-      User user = auth.confirmStillAllowed(userId);
-      Optional<Secret> own = user.local() ? config.git().localToken() : users.gitToken(userId);
-      GitIdentity identity =
-          user.local()
-              ? new GitIdentity(user.displayName(), "local@dockhand.invalid")
-              : new GitIdentity(user.displayName(), user.login() + "@users.noreply.github.com");
-      return new TaskOwner(identity, appToken(config, app, repo, own.isPresent()).or(() -> own));
+    return new TaskOwner.Lookup() {
+      @Override
+      public TaskOwner of(long userId, RepoUrl repo) {
+        User user = auth.confirmStillAllowed(userId);
+        GitIdentity identity =
+            user.local()
+                ? new GitIdentity(user.displayName(), "local@dockhand.invalid")
+                : new GitIdentity(user.displayName(), user.login() + "@users.noreply.github.com");
+        return new TaskOwner(identity, token(user, repo));
+      }
+
+      @Override
+      public Optional<Secret> pushToken(long userId, RepoUrl repo) {
+        return users.find(userId).flatMap(user -> token(user, repo));
+      }
+
+      private Optional<Secret> token(User user, RepoUrl repo) {
+        Optional<Secret> own = user.local() ? config.git().localToken() : users.gitToken(user.id());
+        return appToken(config, app, repo, own.isPresent()).or(() -> own);
+      }
     };
   }
 

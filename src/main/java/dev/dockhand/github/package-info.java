@@ -8,7 +8,7 @@
  * is sorted into one {@link dev.dockhand.github.GitHubResponse.Outcome} so every caller reads
  * refusals, rate limits and outages alike. The token goes only to GITHUB_API_URL's origin:
  * redirects are never followed and a {@code rel="next"} link elsewhere is not taken; the one
- * address GitHub hands out on purpose (a job log's signed download) is fetched with no credential. No message
- * this package makes contains a token.
+ * address GitHub hands out on purpose (a job log's signed download) is fetched with no credential.
+ * No message this package makes contains a token.
  */
 package dev.dockhand.github;

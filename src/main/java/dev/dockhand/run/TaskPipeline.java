@@ -159,7 +159,8 @@ public final class TaskPipeline implements TaskStep {
       GitWorkspace workspace,
       PublishRequest request) {
     // An installation token lives an hour: the push takes a fresh one, not the clone's.
-    PublishRequest fresh = request.withToken(tokenOf(owners.of(task.userId(), repo)));
+    PublishRequest fresh =
+        owners.pushToken(task.userId(), repo).map(request::withToken).orElse(request);
     PublishResult published =
         timed(context, "push", () -> publishers.apply(repo).publish(workspace, fresh));
     return record(context, task, workspace, published);

@@ -127,6 +127,7 @@ class GitHubAppJourneyTest {
             .toString();
     assertThat(toolOutput).contains("PATH=");
     String logged = logs.toString(StandardCharsets.UTF_8);
+    assertThat(logged).contains("GitHub delivery", "(issues): task " + task.id());
     for (String token : tokens) {
       assertThat(events).doesNotContain(token);
       assertThat(logged).doesNotContain(token);
