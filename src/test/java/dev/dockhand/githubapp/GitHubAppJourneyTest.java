@@ -44,6 +44,7 @@ class GitHubAppJourneyTest {
   private GitHubAppStandIn app;
   private final ByteArrayOutputStream logs = new ByteArrayOutputStream();
   private final PrintStream originalErr = System.err;
+  private Map<String, String> env;
 
   @BeforeEach
   void start() {
@@ -56,10 +57,14 @@ class GitHubAppJourneyTest {
     app.role("rob", "read");
     app.onTokenIssued(harness.git::acceptToken);
     harness.git.onlyAccept();
-    Map<String, String> env = harness.environment("a");
+    env = harness.environment("a");
     env.putAll(app.environment(harness.dataDir("app")));
     env.put("DOCKHAND_ALLOWED_USERS", "alice,rob");
     env.put("DOCKHAND_CI_FIX_ROUNDS", "1");
+  }
+
+  /** Starts the server; a test may change {@link #env} before. */
+  private void serve() {
     harness.start(env);
   }
 
@@ -75,6 +80,7 @@ class GitHubAppJourneyTest {
   @Test
   void anIssueMentionOpensAPullRequestThatFixesTheIssueWithTheInstallationTokenKeptOutOfEverything()
       throws Exception {
+    serve();
     harness.model.script(
         reply(
             "Looking around.",
@@ -145,6 +151,7 @@ class GitHubAppJourneyTest {
   @Test
   void aCommentOnSomeonesPullRequestPushesToItsBranchAndOpensNoSecondPullRequest()
       throws Exception {
+    serve();
     harness.git.commit(REPO, "feature/greet", Map.of("greeting.txt", "hi\n"), "A greeting");
     int number =
         harness.github.openPull(
@@ -171,6 +178,7 @@ class GitHubAppJourneyTest {
   @Test
   void oneReviewWithThreeCommentsBecomesOneFollowUpOnTheSameBranchAndPullRequest()
       throws Exception {
+    serve();
     Task first = issueTaskWithPullRequest();
     int number = harness.github.pullRequests().getFirst().number();
     List<GitHubAppStandIn.ReviewComment> inline =
@@ -212,6 +220,7 @@ class GitHubAppJourneyTest {
 
   @Test
   void aForgedDeliveryIsRefusedAndARedeliveryStartsNothingNew() throws Exception {
+    serve();
     Map<String, Object> mention =
         app.issueComment(REPO, 3, false, "@dockhand-bot fix the typo", ALICE);
     assertThat(app.deliverForged(harness.origin(), "issue_comment", mention)).isEqualTo(401);
@@ -234,6 +243,7 @@ class GitHubAppJourneyTest {
 
   @Test
   void aReadOnlyCommenterStartsNoTaskAndHearsNothing() throws Exception {
+    serve();
     app.deliver(
         harness.origin(),
         "issue_comment",
@@ -250,7 +260,32 @@ class GitHubAppJourneyTest {
   }
 
   @Test
+  void aStrangerGetsOnePoliteReplyWhereTheServerSaysSo() throws Exception {
+    env.put("DOCKHAND_GITHUB_REPLY_TO_STRANGERS", "true");
+    serve();
+    app.role("mallory", "write");
+    Map<String, Object> mention =
+        app.issueComment(REPO, 5, false, "@dockhand-bot spend money", new Person("mallory", 503));
+    app.deliver(harness.origin(), "issue_comment", mention);
+    app.deliver(harness.origin(), "issue_comment", mention);
+    app.deliver(
+        harness.origin(),
+        "issue_comment",
+        app.issueComment(REPO, 5, false, "@dockhand-bot now", ROB));
+    awaitThat(() -> pending() == 0);
+    assertThat(allTasks()).isEmpty();
+    assertThat(app.comments())
+        .extracting(GitHubAppStandIn.Comment::body)
+        .containsExactlyInAnyOrder(
+            "Sorry, I can't take this on: @mallory is not on this Dockhand server's list of people"
+                + " who may use it.",
+            "Sorry, I can't take this on: only people with write access to acme/widgets can ask me"
+                + " for changes.");
+  }
+
+  @Test
   void failingCiSendsOneFixRoundWithTheFailedJobsLogThenStopsAtTheLimit() throws Exception {
+    serve();
     Task first = issueTaskWithPullRequest();
     int number = harness.github.pullRequests().getFirst().number();
     String branch = "dockhand/" + first.shortId();
