@@ -6,16 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.dockhand.DockhandException;
 import dev.dockhand.config.Env;
 import dev.dockhand.config.Secret;
+import dev.dockhand.queue.ManualClock;
 import dev.dockhand.testkit.GitHubAppStandIn;
 import dev.dockhand.testkit.GitHubStandIn;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,7 +23,7 @@ class InstallationTokensTest {
   @TempDir Path dir;
   private GitHubStandIn github;
   private GitHubAppStandIn app;
-  private final AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
+  private final ManualClock now = new ManualClock(Instant.now());
   private InstallationTokens tokens;
 
   @BeforeEach
@@ -33,29 +31,12 @@ class InstallationTokensTest {
     github = GitHubStandIn.start();
     app = github.installApp("dockhand-bot");
     AppSettings settings = AppSettings.from(new Env(app.environment(dir))).orElseThrow();
-    Clock cache =
-        new Clock() {
-          @Override
-          public ZoneId getZone() {
-            return ZoneOffset.UTC;
-          }
-
-          @Override
-          public Clock withZone(ZoneId zone) {
-            return this;
-          }
-
-          @Override
-          public Instant instant() {
-            return now.get();
-          }
-        };
     // The JWT keeps real time (the stand-in checks it); the caches follow the test's clock.
     tokens =
         new InstallationTokens(
             GitHubClient.create(github.apiUrl(), Duration.ofSeconds(5)),
             new AppJwt(settings.appId(), settings.privateKey(), Clock.systemUTC()),
-            cache);
+            now);
   }
 
   @AfterEach
@@ -83,9 +64,9 @@ class InstallationTokensTest {
                       "{\"contents\":\"write\",\"pull_requests\":\"write\",\"issues\":\"write\",\"checks\":\"write\"}");
             });
 
-    now.set(now.get().plus(Duration.ofMinutes(54)));
+    now.advance(Duration.ofMinutes(54));
     assertThat(tokens.forRepository("acme", "widgets")).contains(first);
-    now.set(now.get().plus(Duration.ofMinutes(2)));
+    now.advance(Duration.ofMinutes(2));
     Secret second = tokens.forRepository("acme", "widgets").orElseThrow();
     assertThat(second).isNotEqualTo(first);
     assertThat(app.tokenRequests()).hasSize(2);

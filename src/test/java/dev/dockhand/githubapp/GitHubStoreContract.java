@@ -3,14 +3,12 @@ package dev.dockhand.githubapp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dockhand.git.PublishTarget;
+import dev.dockhand.queue.ManualClock;
 import dev.dockhand.store.Database;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,24 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 abstract class GitHubStoreContract {
   @TempDir Path dir;
   private Database database;
-  private final AtomicLong now = new AtomicLong(1_700_000_000_000L);
-  private final Clock clock =
-      new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-          return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-          return this;
-        }
-
-        @Override
-        public Instant instant() {
-          return Instant.ofEpochMilli(now.get());
-        }
-      };
+  private final ManualClock clock = new ManualClock(Instant.ofEpochMilli(1_700_000_000_000L));
 
   abstract String freshDatabaseUrl(Path dir);
 
@@ -62,7 +43,7 @@ abstract class GitHubStoreContract {
     assertThat(claimed).hasValueSatisfying(d -> assertThat(d.attempts()).isEqualTo(1));
     assertThat(deliveries.claim("node-b")).isEmpty();
 
-    now.addAndGet(Deliveries.LEASE.toMillis() + 1);
+    clock.advance(Deliveries.LEASE.plusMillis(1));
     assertThat(deliveries.claim("node-b"))
         .hasValueSatisfying(d -> assertThat(d.attempts()).isEqualTo(2));
   }
@@ -74,16 +55,16 @@ abstract class GitHubStoreContract {
     deliveries.claim("node-a");
     deliveries.retryAfter("d-2", Duration.ofSeconds(10), "GitHub answered 502");
     assertThat(deliveries.claim("node-a")).isEmpty();
-    now.addAndGet(10_001);
+    clock.advance(Duration.ofMillis(10_001));
     Delivery again = deliveries.claim("node-a").orElseThrow();
     assertThat(again.payload()).isEqualTo("{\"a\":1}");
 
     deliveries.done("d-2", "task t1");
-    now.addAndGet(Deliveries.LEASE.toMillis() * 2);
+    clock.advance(Deliveries.LEASE.multipliedBy(2));
     assertThat(deliveries.claim("node-a")).isEmpty();
     assertThat(deliveries.pending()).isZero();
     assertThat(deliveries.record("d-2", "issue_comment", "{}")).isFalse();
-    now.addAndGet(Duration.ofDays(8).toMillis());
+    clock.advance(Duration.ofDays(8));
     assertThat(deliveries.prune(Duration.ofDays(7))).isEqualTo(1);
   }
 

@@ -108,8 +108,19 @@ public final class GitHubStandIn implements AutoCloseable {
   /** A pull request someone opened from {@code head} into {@code base}; returns its number. */
   public synchronized int openPull(
       String owner, String repo, String head, String base, String title, String body) {
+    return addPull(owner, repo, head, base, title, body, "person").number();
+  }
+
+  private synchronized PullRequest addPull(
+      String owner,
+      String repo,
+      String head,
+      String base,
+      String title,
+      String body,
+      String authorization) {
     int number = pulls.size() + 1;
-    pulls.add(
+    PullRequest pull =
         new PullRequest(
             number,
             owner,
@@ -120,8 +131,9 @@ public final class GitHubStandIn implements AutoCloseable {
             body,
             "open",
             apiUrl() + "/" + owner + "/" + repo + "/pull/" + number,
-            "person"));
-    return number;
+            authorization);
+    pulls.add(pull);
+    return pull;
   }
 
   /** Adds a repository to what {@code GET /user/repos} lists. */
@@ -286,20 +298,15 @@ public final class GitHubStandIn implements AutoCloseable {
                 "custom", "A pull request already exists for " + owner + ":" + head + "."));
         return;
       }
-      int number = pulls.size() + 1;
       PullRequest pull =
-          new PullRequest(
-              number,
+          addPull(
               owner,
               repo,
               head,
               base,
               title,
               request.path("body").asText(""),
-              "open",
-              apiUrl() + "/" + owner + "/" + repo + "/pull/" + number,
               call.authorization().orElse(""));
-      pulls.add(pull);
       reply(exchange, 201, json(pull));
     }
   }
