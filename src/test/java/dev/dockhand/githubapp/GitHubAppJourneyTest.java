@@ -13,6 +13,7 @@ import dev.dockhand.queue.Task;
 import dev.dockhand.queue.TaskStatus;
 import dev.dockhand.testkit.GitHubAppStandIn;
 import dev.dockhand.testkit.GitHubAppStandIn.Person;
+import dev.dockhand.testkit.ScriptedTurn;
 import dev.dockhand.testkit.ServerHarness;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -324,6 +325,71 @@ class GitHubAppJourneyTest {
     awaitThat(() -> pending() == 0);
     assertThat(userMessages(first.id())).hasSize(2);
     assertThat(harness.github.pullRequests()).hasSize(1);
+  }
+
+  @Test
+  void anotherAppsFailingCheckSuiteSendsItsChecksOutput() throws Exception {
+    serve();
+    Task first = issueTaskWithPullRequest();
+    harness.call("PUT", "/repos/acme/widgets/github", Map.of("ciFix", true));
+    long suite =
+        app.checkSuite(List.of(app.job("lint", "failure", "src/a.js:3 no-unused-vars 'x'")));
+    harness.model.script(text("Removed it."));
+
+    app.deliver(
+        harness.origin(),
+        "check_suite",
+        app.checkSuiteCompleted(
+            REPO, suite, "dockhand/" + first.shortId(), "c".repeat(40), "failure"));
+    awaitThat(() -> userMessages(first.id()).size() == 2);
+    assertThat(userMessages(first.id()).get(1)).contains("### lint", "no-unused-vars");
+  }
+
+  @Test
+  void anOrganisationMemberMayAskAndSomeoneOutsideItMayNot() throws Exception {
+    env.remove("DOCKHAND_ALLOWED_USERS");
+    env.put("DOCKHAND_ALLOWED_ORGS", "acme");
+    serve();
+    app.installOnOrg("acme");
+    app.member("acme", "carol");
+    app.role("carol", "write");
+    app.role("dave", "maintain");
+    harness.model.script(text("Nothing to change."));
+
+    app.deliver(
+        harness.origin(),
+        "issue_comment",
+        app.issueComment(REPO, 8, false, "@dockhand-bot look", new Person("dave", 604)));
+    app.deliver(
+        harness.origin(),
+        "issue_comment",
+        app.issueComment(REPO, 8, false, "@dockhand-bot look", new Person("carol", 603)));
+    Task task = awaitTask(t -> t.status() == TaskStatus.SUCCEEDED);
+    awaitThat(() -> pending() == 0);
+    assertThat(allTasks()).hasSize(1);
+    assertThat(harness.node().auth().users().find(task.userId()).orElseThrow().login())
+        .isEqualTo("carol");
+    assertThat(app.tokenRequests())
+        .anySatisfy(
+            request -> {
+              assertThat(request.has("repositories")).isFalse();
+              assertThat(request.path("permissions").toString())
+                  .isEqualTo("{\"members\":\"read\"}");
+            });
+  }
+
+  @Test
+  void aTaskThatFailsSaysWhyInItsComment() throws Exception {
+    serve();
+    harness.model.script(ScriptedTurn.status(400));
+    app.deliver(
+        harness.origin(),
+        "issue_comment",
+        app.issueComment(REPO, 6, false, "@dockhand-bot try", ALICE));
+    Task task = awaitTask(t -> t.status() == TaskStatus.FAILED);
+    awaitThat(() -> app.comments().stream().anyMatch(comment -> comment.edits() > 0));
+    assertThat(app.comments().getFirst().body())
+        .contains("❌ Failed", task.id(), task.error().orElseThrow().message(), "Cost:");
   }
 
   /** An issue mention that ends with a pull request, the ground the follow-ups stand on. */

@@ -57,6 +57,7 @@ public final class GitHubAppStandIn {
       Pattern.compile("/app/installations/([0-9]+)/access_tokens");
   private static final Pattern REPO = Pattern.compile("/repos/([^/]+)/([^/]+)/(.+)");
   private static final Pattern LOGS = Pattern.compile("/_logs/([0-9]+)");
+  private static final Pattern ORG_MEMBER = Pattern.compile("/orgs/([^/]+)/members/([^/]+)");
 
   private final GitHubStandIn github;
   private final String slug;
@@ -68,6 +69,9 @@ public final class GitHubAppStandIn {
   private final Map<String, String> roles = new ConcurrentHashMap<>();
   private final Map<Long, Review> reviews = new ConcurrentHashMap<>();
   private final Map<Long, List<Job>> runs = new ConcurrentHashMap<>();
+  private final Map<Long, List<Job>> suites = new ConcurrentHashMap<>();
+  private final Map<String, Long> orgInstallations = new ConcurrentHashMap<>();
+  private final Map<String, java.util.Set<String>> members = new ConcurrentHashMap<>();
   private final Map<Long, Comment> comments = new ConcurrentHashMap<>();
   private final List<String> reactions = new ArrayList<>();
   private final List<String> refusals = new ArrayList<>();
@@ -136,6 +140,20 @@ public final class GitHubAppStandIn {
     return id;
   }
 
+  /** Installs the App on organisation {@code org} too (for its members: read permission). */
+  public long installOnOrg(String org) {
+    long id = ids.incrementAndGet();
+    orgInstallations.put(org.toLowerCase(Locale.ROOT), id);
+    return id;
+  }
+
+  /** {@code login} is a member of {@code org}. */
+  public void member(String org, String login) {
+    members
+        .computeIfAbsent(org.toLowerCase(Locale.ROOT), key -> ConcurrentHashMap.newKeySet())
+        .add(login.toLowerCase(Locale.ROOT));
+  }
+
   public long installationOf(String fullName) {
     return installations.get(fullName.toLowerCase(Locale.ROOT));
   }
@@ -161,6 +179,13 @@ public final class GitHubAppStandIn {
   public long run(List<Job> jobs) {
     long id = ids.incrementAndGet();
     runs.put(id, List.copyOf(jobs));
+    return id;
+  }
+
+  /** Another app's check suite whose check runs are {@code checks} (a job's log is its output). */
+  public long checkSuite(List<Job> checks) {
+    long id = ids.incrementAndGet();
+    suites.put(id, List.copyOf(checks));
     return id;
   }
 
@@ -320,6 +345,22 @@ public final class GitHubAppStandIn {
     return payload;
   }
 
+  /** {@code check_suite} / {@code completed}, of an app other than GitHub Actions. */
+  public Map<String, Object> checkSuiteCompleted(
+      String fullName, long suiteId, String branch, String sha, String conclusion) {
+    Map<String, Object> payload = envelope("completed", fullName, new Person("octo-ci", 77));
+    Map<String, Object> suite = new LinkedHashMap<>();
+    suite.put("id", suiteId);
+    suite.put("head_branch", branch);
+    suite.put("head_sha", sha);
+    suite.put("status", "completed");
+    suite.put("conclusion", conclusion);
+    suite.put("app", Map.of("id", 31, "slug", "circle-ci", "name", "CircleCI"));
+    suite.put("pull_requests", List.of());
+    payload.put("check_suite", suite);
+    return payload;
+  }
+
   private Map<String, Object> envelope(String action, String fullName, Person sender) {
     String[] parts = fullName.split("/", 2);
     Map<String, Object> repository = new LinkedHashMap<>();
@@ -442,15 +483,40 @@ public final class GitHubAppStandIn {
                     "account",
                     Map.of("login", repoInstallation.group(1))));
       } else {
-        GitHubStandIn.reply(exchange, 404, GitHubStandIn.error("Not Found"));
+        Long id = orgInstallations.get(orgInstallation.group(1).toLowerCase(Locale.ROOT));
+        GitHubStandIn.reply(
+            exchange,
+            id == null ? 404 : 200,
+            id == null ? GitHubStandIn.error("Not Found") : Map.of("id", id, "app_id", APP_ID));
+      }
+      return true;
+    }
+    Optional<Grant> bearer =
+        call.authorization()
+            .map(value -> value.replaceFirst("^(Bearer|token) ", ""))
+            .map(grants::get);
+    Matcher member = ORG_MEMBER.matcher(path);
+    if (member.matches() && bearer.isPresent()) {
+      String org = member.group(1).toLowerCase(Locale.ROOT);
+      if (!Long.valueOf(bearer.get().installation()).equals(orgInstallations.get(org))) {
+        // Another installation's token sees public members only: a redirect to that list.
+        exchange
+            .getResponseHeaders()
+            .add(
+                "Location",
+                github.apiUrl() + "/orgs/" + org + "/public_members/" + member.group(2));
+        exchange.sendResponseHeaders(302, -1);
+      } else if (needs(exchange, bearer.get(), "members")) {
+        boolean isMember =
+            members
+                .getOrDefault(org, java.util.Set.of())
+                .contains(member.group(2).toLowerCase(Locale.ROOT));
+        exchange.sendResponseHeaders(isMember ? 204 : 404, -1);
       }
       return true;
     }
     Matcher repo = REPO.matcher(path);
-    Optional<Grant> grant =
-        call.authorization()
-            .map(value -> value.replaceFirst("^(Bearer|token) ", ""))
-            .map(grants::get);
+    Optional<Grant> grant = bearer;
     if (!repo.matches() || grant.isEmpty()) {
       return false;
     }
@@ -552,6 +618,34 @@ public final class GitHubAppStandIn {
                                 job.conclusion()))
                     .toList()));
       }
+    } else if (rest.matches("check-suites/[0-9]+/check-runs") && method.equals("GET")) {
+      if (needs(exchange, grant, "checks")) {
+        List<Job> checks = suites.getOrDefault(Long.parseLong(parts[1]), List.of());
+        GitHubStandIn.reply(
+            exchange,
+            200,
+            Map.of(
+                "total_count",
+                checks.size(),
+                "check_runs",
+                checks.stream()
+                    .map(
+                        check ->
+                            Map.of(
+                                "id", check.id(),
+                                "name", check.name(),
+                                "status", "completed",
+                                "conclusion", check.conclusion(),
+                                "output",
+                                    Map.of(
+                                        "title",
+                                        check.name() + " failed",
+                                        "summary",
+                                        "",
+                                        "text",
+                                        check.log())))
+                    .toList()));
+      }
     } else if (rest.matches("actions/jobs/[0-9]+/logs") && method.equals("GET")) {
       if (needs(exchange, grant, "actions")) {
         exchange
@@ -584,7 +678,8 @@ public final class GitHubAppStandIn {
     synchronized (this) {
       tokenRequests.add(request);
     }
-    if (!installations.containsValue(installation)) {
+    if (!installations.containsValue(installation)
+        && !orgInstallations.containsValue(installation)) {
       refuse(exchange, 404, "Not Found");
       return;
     }
