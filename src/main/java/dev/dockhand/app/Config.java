@@ -7,6 +7,7 @@ import dev.dockhand.config.Env;
 import dev.dockhand.egress.EgressSettings;
 import dev.dockhand.env.EnvSettings;
 import dev.dockhand.git.GitSettings;
+import dev.dockhand.github.AppSettings;
 import dev.dockhand.push.PushSettings;
 import dev.dockhand.queue.QueueSettings;
 import dev.dockhand.sandbox.SandboxSettings;
@@ -36,6 +37,7 @@ import java.util.Properties;
  * @param publicUrl DOCKHAND_PUBLIC_URL: the URL people reach the server at (links, OAuth callback,
  *     cookie security)
  * @param nodeId DOCKHAND_NODE_ID (default the host name): this node's name in leases and labels
+ * @param githubApp the GitHub App (GITHUB_APP_*, GITHUB_WEBHOOK_SECRET), when one is configured
  */
 public record Config(
     String host,
@@ -53,7 +55,8 @@ public record Config(
     AuthSettings auth,
     PushSettings push,
     StreamCaps streams,
-    WebLimits web) {
+    WebLimits web,
+    Optional<AppSettings> githubApp) {
 
   /** The file named by this key, if set, supplies keys the environment does not. */
   public static final String CONFIG_FILE_KEY = "DOCKHAND_CONFIG_FILE";
@@ -84,6 +87,15 @@ public record Config(
     }
     GitSettings git = GitSettings.from(env);
     Optional<URI> publicUrl = env.url("DOCKHAND_PUBLIC_URL");
+    AuthSettings auth = AuthSettings.from(env);
+    Optional<AppSettings> githubApp = AppSettings.from(env);
+    if (githubApp.isPresent() && auth.access().closedToEveryone()) {
+      throw new ConfigException(
+          "DOCKHAND_ALLOWED_USERS",
+          "the GitHub App is configured but neither DOCKHAND_ALLOWED_USERS nor"
+              + " DOCKHAND_ALLOWED_ORGS names anyone who may ask it for work; set one (or"
+              + " DOCKHAND_ALLOW_ANY_GITHUB_USER=true)");
+    }
     return new Config(
         env.string("DOCKHAND_HOST", "127.0.0.1"),
         env.integer("DOCKHAND_PORT", 8080, 0, 65535),
@@ -97,10 +109,11 @@ public record Config(
         git,
         EgressSettings.from(env, git.allowedHosts()),
         EnvSettings.from(env),
-        AuthSettings.from(env),
+        auth,
         PushSettings.from(env, publicUrl),
         StreamCaps.from(env),
-        WebLimits.from(env));
+        WebLimits.from(env),
+        githubApp);
   }
 
   /** What the HTTP server takes from this configuration. */

@@ -9,6 +9,8 @@ import dev.dockhand.env.Environments;
 import dev.dockhand.events.EventHub;
 import dev.dockhand.events.EventLog;
 import dev.dockhand.git.RepoUrl;
+import dev.dockhand.github.InstallationTokens;
+import dev.dockhand.githubapp.GitHubApp;
 import dev.dockhand.metrics.Metrics;
 import dev.dockhand.push.Push;
 import dev.dockhand.queue.Dispatcher;
@@ -58,6 +60,7 @@ public final class Node implements AutoCloseable {
   private final ContainerReaper reaper;
   private final ApiServer api;
   private final Push push;
+  private final Optional<GitHubApp> githubApp;
   private final Optional<String> adminToken;
   private final Optional<String> loginLink;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -106,10 +109,13 @@ public final class Node implements AutoCloseable {
     metrics.warmPoolIdle(pool::idle);
     agent = new AgentLoop(config.agent(), clock);
     EnvironmentCache envCache = new EnvironmentCache(config.dataDir(), config.env().cache(), clock);
+    Optional<InstallationTokens> appTokens = Wiring.installationTokens(config, clock);
+    githubApp =
+        Wiring.githubApp(config, appTokens, database, queue, eventLog, auth, this::origin, clock);
     TaskPipeline pipeline =
         new TaskPipeline(
             config.git(),
-            Wiring.owners(config, auth),
+            Wiring.owners(config, auth, appTokens),
             disks,
             new Environments(new EnvironmentStore(database, clock)),
             new EnvironmentPhase(
@@ -124,7 +130,7 @@ public final class Node implements AutoCloseable {
             network,
             pool,
             agent,
-            Wiring.publishers(config),
+            Wiring.publishers(config, githubApp),
             queue,
             eventLog,
             metrics,
@@ -148,6 +154,7 @@ public final class Node implements AutoCloseable {
             .metrics(metrics)
             .clock(clock)
             .envCacheDrop(envCache.enabled() ? envCache::drop : null)
+            .githubApp(githubApp.orElse(null))
             .build();
     adminToken = auth.bootstrapLocalAdmin();
     api.start();
@@ -156,6 +163,7 @@ public final class Node implements AutoCloseable {
             ? Optional.of(
                 api.loginLinkUrl(auth.loginLinks().create(auth.users().local().id()).secret()))
             : Optional.empty();
+    githubApp.ifPresent(GitHubApp::start);
     dispatcher.start();
     reaper.start(REAP_INTERVAL);
   }
@@ -216,6 +224,11 @@ public final class Node implements AutoCloseable {
     return auth;
   }
 
+  /** The GitHub App, where one is configured. */
+  public Optional<GitHubApp> githubApp() {
+    return githubApp;
+  }
+
   /** The admin token made at this start, in local mode on a fresh data dir. */
   public Optional<String> adminToken() {
     return adminToken;
@@ -235,6 +248,7 @@ public final class Node implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    githubApp.ifPresent(GitHubApp::close);
     dispatcher.shutdown();
     reaper.close();
     reaper.reapOnce();

@@ -52,7 +52,9 @@ final class AccessRecheck {
       return;
     }
     Users.AccessState state = users.accessState(user.id()).orElseThrow();
-    if (!state.hasGitToken()) {
+    // Without a token (dropped when access ended, or never given: someone who only asked through
+    // the GitHub App), only a fresh pass of the allowlist lets them on.
+    if (!state.hasGitToken() && !fresh(state, clock.millis())) {
       throw AccessRevokedException.signInAgain("your access to this server has ended");
     }
     if (rules.allowsLogin(user.login())) {

@@ -55,7 +55,7 @@ public record AccessRules(
   }
 
   /** True when neither list names anyone and nobody said that every account may come in. */
-  boolean closedToEveryone() {
+  public boolean closedToEveryone() {
     return allowedUsers.isEmpty() && allowedOrgs.isEmpty() && !anyGithubUser;
   }
 

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Everything about who is calling: users, sessions, API tokens and, when an OAuth app is
@@ -172,6 +173,22 @@ public final class Auth {
     }
     recheck.ifPresent(check -> check.confirm(user));
     return user;
+  }
+
+  /**
+   * Someone who asked for work through the GitHub App, by GitHub's id and login for them: their
+   * user, made on first use, when the allowlist lets them in (DOCKHAND_ALLOWED_USERS, or an
+   * organisation or team on DOCKHAND_ALLOWED_ORGS that {@code member} confirms) and no admin has
+   * disabled them; else empty, and nothing is stored.
+   */
+  public Optional<User> admitFromGitHubApp(
+      long githubId, String login, Predicate<AccessRules.OrgRule> member) {
+    if (users.byGitHubId(githubId).filter(User::disabled).isPresent()) {
+      return Optional.empty();
+    }
+    boolean allowed =
+        access().allowsLogin(login) || access().allowedOrgs().stream().anyMatch(member);
+    return allowed ? Optional.of(users.admittedByApp(githubId, login)) : Optional.empty();
   }
 
   private Optional<User> stillAllowed(Optional<User> found) {

@@ -103,23 +103,7 @@ public final class Users {
     return database.write(
         handle -> {
           long now = clock.millis();
-          // GitHub logins can be renamed and reused: the github_id is the identity, and a stale
-          // row still holding this login gives it up.
-          handle
-              .createUpdate(
-                  "UPDATE users SET login = login || '~' || id, updated_at = :now WHERE login ="
-                      + " :login AND (github_id IS NULL OR github_id <> :githubId)")
-              .bind("login", github.login())
-              .bind("githubId", github.id())
-              .bind("now", now)
-              .execute();
-          Optional<Long> existing =
-              handle
-                  .createQuery("SELECT id FROM users WHERE github_id = :githubId")
-                  .bind("githubId", github.id())
-                  .mapTo(Long.class)
-                  .findOne();
-          long id = existing.orElseGet(() -> insert(handle, github, now));
+          long id = claim(handle, github, now);
           handle
               .createUpdate(
                   "UPDATE users SET login = :login, name = :name, avatar_url = :avatar,"
@@ -135,6 +119,65 @@ public final class Users {
               .execute();
           return byId(handle, id).orElseThrow();
         });
+  }
+
+  /**
+   * Creates or renames the user GitHub said wrote to the App ({@code sender} of a webhook), with no
+   * token of theirs, and records that the allowlist let them in now ({@code access_checked_at}),
+   * which lets their tasks run until the recheck interval passes. Call only once the allowlist and
+   * the repository's permissions let them in.
+   */
+  User admittedByApp(long githubId, String login) {
+    return database.write(
+        handle -> {
+          long now = clock.millis();
+          long id =
+              claim(
+                  handle, new GitHubUser(githubId, login, Optional.empty(), Optional.empty()), now);
+          handle
+              .createUpdate(
+                  "UPDATE users SET login = :login, access_checked_at = :now, updated_at = :now"
+                      + " WHERE id = :id")
+              .bind("login", login)
+              .bind("now", now)
+              .bind("id", id)
+              .execute();
+          return byId(handle, id).orElseThrow();
+        });
+  }
+
+  /** The user of a GitHub account, if one was ever made. */
+  Optional<User> byGitHubId(long githubId) {
+    return database
+        .jdbi()
+        .withHandle(
+            handle ->
+                handle
+                    .createQuery("SELECT " + COLUMNS + " FROM users WHERE github_id = :githubId")
+                    .bind("githubId", githubId)
+                    .map(Users::user)
+                    .findOne());
+  }
+
+  /**
+   * The id of the GitHub account's row, made if missing. GitHub logins can be renamed and reused:
+   * the github_id is the identity, and a stale row still holding this login gives it up.
+   */
+  private static long claim(Handle handle, GitHubUser github, long now) {
+    handle
+        .createUpdate(
+            "UPDATE users SET login = login || '~' || id, updated_at = :now WHERE login ="
+                + " :login AND (github_id IS NULL OR github_id <> :githubId)")
+        .bind("login", github.login())
+        .bind("githubId", github.id())
+        .bind("now", now)
+        .execute();
+    return handle
+        .createQuery("SELECT id FROM users WHERE github_id = :githubId")
+        .bind("githubId", github.id())
+        .mapTo(Long.class)
+        .findOne()
+        .orElseGet(() -> insert(handle, github, now));
   }
 
   /**

@@ -15,21 +15,37 @@ public final class GitPublisher {
 
   private final GitHost host;
   private final Optional<URI> publicUrl;
+  private final PublishTarget.Lookup targets;
 
   /** {@code publicUrl} (DOCKHAND_PUBLIC_URL) makes the pull request link back to the task. */
   public GitPublisher(GitHost host, Optional<URI> publicUrl) {
+    this(host, publicUrl, PublishTarget.Lookup.NONE);
+  }
+
+  /**
+   * As above, with the tasks whose work goes elsewhere than their own branch found in {@code
+   * targets}.
+   */
+  public GitPublisher(GitHost host, Optional<URI> publicUrl, PublishTarget.Lookup targets) {
     this.host = host;
     this.publicUrl = publicUrl;
+    this.targets = targets;
   }
 
   public PublishResult publish(GitWorkspace workspace, PublishRequest request) {
-    String branch = RefNames.taskBranch(request.shortId());
+    PublishTarget target = targets.of(request.taskId());
+    String branch = target.branch().orElseGet(() -> RefNames.taskBranch(request.shortId()));
     Optional<String> commit =
         workspace.commitAll(commitMessage(request.prompt()), GitIdentity.AGENT, request.user());
     if (commit.isEmpty()) {
       return PublishResult.NOTHING;
     }
     String diff = workspace.diff(workspace.baseCommit(), commit.get());
+    if (target.branch().isPresent()) {
+      // Someone else's branch: never replace what they pushed meanwhile.
+      workspace.pushFastForward(branch, request.token());
+      return new PublishResult(commit, Optional.of(branch), target.pullRequestUrl(), diff);
+    }
     workspace.push(branch, request.token());
     if (!request.pullRequest()) {
       return new PublishResult(commit, Optional.of(branch), Optional.empty(), diff);
@@ -40,7 +56,7 @@ public final class GitPublisher {
             branch,
             workspace.baseBranch(),
             subject(request.prompt()),
-            pullRequestBody(request),
+            pullRequestBody(request, target),
             request.token());
     return new PublishResult(commit, Optional.of(branch), pullRequest, diff);
   }
@@ -71,7 +87,7 @@ public final class GitPublisher {
     return whole.isEmpty() || whole.equals(subject) ? subject : subject + "\n\n" + whole;
   }
 
-  private String pullRequestBody(PublishRequest request) {
+  private String pullRequestBody(PublishRequest request, PublishTarget target) {
     String summary = request.summary() == null ? "" : request.summary().strip();
     StringBuilder body = new StringBuilder();
     body.append(summary.isEmpty() ? "The agent left no summary." : cut(summary, PROMPT_LIMIT));
@@ -80,6 +96,7 @@ public final class GitPublisher {
         .lines()
         .forEach(line -> body.append("> ").append(line).append('\n'));
     body.append("\nOpened by Dockhand for ").append(taskReference(request.taskId())).append(".\n");
+    target.closesIssue().ifPresent(issue -> body.append("\nFixes #").append(issue).append("\n"));
     return body.toString();
   }
 

@@ -212,6 +212,19 @@ public final class GitWorkspace {
    * belongs to the task, and a retry pushes again. Returns the pushed commit.
    */
   public String push(String branch, Secret token) {
+    return push(branch, token, true);
+  }
+
+  /**
+   * Pushes the host's head to {@code refs/heads/<branch>} only where that moves the branch forward:
+   * a branch someone else also pushes to (a pull request's head) keeps what they pushed, and the
+   * push is rejected instead.
+   */
+  public String pushFastForward(String branch, Secret token) {
+    return push(branch, token, false);
+  }
+
+  private String push(String branch, Secret token, boolean force) {
     RefNames.requireBranch(branch);
     try (Repository repository = openHost();
         Transport transport = Transport.open(repository, new URIish(repo.cloneUrl()))) {
@@ -219,7 +232,7 @@ public final class GitWorkspace {
       transport.setTimeout(NETWORK_TIMEOUT_SECONDS);
       String remoteRef = Constants.R_HEADS + branch;
       RemoteRefUpdate update =
-          new RemoteRefUpdate(repository, null, head, remoteRef, true, null, null);
+          new RemoteRefUpdate(repository, null, head, remoteRef, force, null, null);
       PushResult result = transport.push(NullProgressMonitor.INSTANCE, List.of(update));
       PushOutcome.check(result.getRemoteUpdate(remoteRef), branch, result.getMessages());
       return head.name();

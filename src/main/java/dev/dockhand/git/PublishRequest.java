@@ -21,4 +21,10 @@ public record PublishRequest(
     String summary,
     GitIdentity user,
     Secret token,
-    boolean pullRequest) {}
+    boolean pullRequest) {
+
+  /** The same request, pushed with {@code other} (a token fresher than the clone's). */
+  public PublishRequest withToken(Secret other) {
+    return new PublishRequest(taskId, shortId, prompt, summary, user, other, pullRequest);
+  }
+}

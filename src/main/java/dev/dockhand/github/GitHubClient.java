@@ -36,6 +36,9 @@ public final class GitHubClient {
   /** The most pages {@link #getPages} follows, whatever its caller asks. */
   public static final int MAX_PAGES = 10;
 
+  /** The most of one download read, whatever part of it is kept. */
+  public static final long MAX_DOWNLOAD_BYTES = 64L * 1024 * 1024;
+
   private final URI apiUrl;
   private final HttpClient http;
   private final Duration timeout;
@@ -70,18 +73,49 @@ public final class GitHubClient {
 
   /** {@code POST} of {@code body}, written as JSON, to {@code path} under the API's base. */
   public GitHubResponse post(String path, Object body, Secret token) {
-    byte[] json;
-    try {
-      json = Json.MAPPER.writeValueAsBytes(body);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("cannot write a GitHub request body", e);
-    }
     HttpRequest request =
         request(resolve(apiUrl, path), token)
             .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(json))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(json(body)))
             .build();
     return send(request);
+  }
+
+  /** {@code PATCH} of {@code body}, written as JSON, to {@code path} under the API's base. */
+  public GitHubResponse patch(String path, Object body, Secret token) {
+    HttpRequest request =
+        request(resolve(apiUrl, path), token)
+            .header("Content-Type", "application/json")
+            .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(json(body)))
+            .build();
+    return send(request);
+  }
+
+  /**
+   * The last {@code keep} bytes of what {@code url} holds, fetched with no credential at all: for
+   * the signed, short-lived addresses GitHub redirects a download to (a job's log). Only https is
+   * followed, or the API's own scheme and host (a stand-in on loopback); at most {@link
+   * #MAX_DOWNLOAD_BYTES} are read.
+   */
+  public String downloadTail(URI url, int keep) {
+    boolean https = "https".equalsIgnoreCase(url.getScheme());
+    boolean sameOrigin =
+        apiUrl.getScheme().equalsIgnoreCase(url.getScheme())
+            && apiUrl.getHost().equalsIgnoreCase(url.getHost());
+    if (!https && !sameOrigin) {
+      throw new GitHubUnavailableException(
+          "GitHub pointed a download at a plain-http address elsewhere; not followed", null);
+    }
+    HttpRequest request =
+        HttpRequest.newBuilder(url).timeout(timeout).header("User-Agent", "dockhand").GET().build();
+    CompletableFuture<HttpResponse<String>> answer =
+        http.sendAsync(request, info -> new TailBody(keep, MAX_DOWNLOAD_BYTES));
+    HttpResponse<String> response = await(answer);
+    if (response.statusCode() != 200) {
+      throw new GitHubUnavailableException(
+          "the download GitHub pointed at answered " + response.statusCode(), null);
+    }
+    return response.body();
   }
 
   /**
@@ -120,16 +154,28 @@ public final class GitHubClient {
         .header("User-Agent", "dockhand");
   }
 
+  private static byte[] json(Object body) {
+    try {
+      return Json.MAPPER.writeValueAsBytes(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("cannot write a GitHub request body", e);
+    }
+  }
+
   private GitHubResponse send(HttpRequest request) {
     CompletableFuture<HttpResponse<byte[]>> answer =
         http.sendAsync(request, info -> new CappedBody(MAX_BODY_BYTES));
+    HttpResponse<byte[]> response = await(answer);
+    return new GitHubResponse(
+        response.statusCode(),
+        GitHubResponse.classify(response.statusCode(), response.headers()),
+        response.headers(),
+        json(response.body()));
+  }
+
+  private <T> HttpResponse<T> await(CompletableFuture<HttpResponse<T>> answer) {
     try {
-      HttpResponse<byte[]> response = answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      return new GitHubResponse(
-          response.statusCode(),
-          GitHubResponse.classify(response.statusCode(), response.headers()),
-          response.headers(),
-          json(response.body()));
+      return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       answer.cancel(true);
       throw new GitHubUnavailableException(late(), e);
@@ -159,6 +205,9 @@ public final class GitHubClient {
   }
 
   private static Optional<JsonNode> json(byte[] body) {
+    if (body == null) {
+      return Optional.empty();
+    }
     if (body.length == 0) {
       return Optional.empty();
     }

@@ -24,6 +24,7 @@ public final class TaskHub {
   private final Database database;
   private final Notifications notifications = new Notifications();
   private final Map<Long, Set<Consumer<Task>>> byUser = new ConcurrentHashMap<>();
+  private final Set<Consumer<Task>> everyone = ConcurrentHashMap.newKeySet();
 
   TaskHub(Database database) {
     this.database = database;
@@ -44,6 +45,12 @@ public final class TaskHub {
             userId, (id, set) -> set.remove(listener) && set.isEmpty() ? null : set);
   }
 
+  /** Every status change of every user's tasks (the GitHub App's progress reports). */
+  public AutoCloseable subscribeAll(Consumer<Task> listener) {
+    everyone.add(listener);
+    return () -> everyone.remove(listener);
+  }
+
   /** Publishes the task's new state to its owner's topic once the transaction commits. */
   void changedOnCommit(Handle handle, Task task) {
     database.notify(handle, TASKS, notifications.payload(task.id()).toString());
@@ -51,11 +58,8 @@ public final class TaskHub {
   }
 
   private void deliver(Task task) {
-    Set<Consumer<Task>> listeners = byUser.get(task.userId());
-    if (listeners == null) {
-      return;
-    }
-    for (Consumer<Task> listener : listeners) {
+    Set<Consumer<Task>> listeners = byUser.getOrDefault(task.userId(), Set.of());
+    for (Consumer<Task> listener : everyone.isEmpty() ? listeners : both(listeners)) {
       try {
         listener.accept(task);
       } catch (RuntimeException e) {
@@ -64,12 +68,18 @@ public final class TaskHub {
     }
   }
 
+  private Set<Consumer<Task>> both(Set<Consumer<Task>> listeners) {
+    Set<Consumer<Task>> all = new java.util.HashSet<>(listeners);
+    all.addAll(everyone);
+    return all;
+  }
+
   private void remote(String taskId) {
-    if (!byUser.isEmpty()) {
+    if (!byUser.isEmpty() || !everyone.isEmpty()) {
       database
           .jdbi()
           .withHandle(handle -> TaskRows.find(handle, taskId))
-          .filter(task -> byUser.containsKey(task.userId()))
+          .filter(task -> !everyone.isEmpty() || byUser.containsKey(task.userId()))
           .ifPresent(this::deliver);
     }
   }

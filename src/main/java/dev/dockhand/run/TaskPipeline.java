@@ -91,7 +91,7 @@ public final class TaskPipeline implements TaskStep {
   public AttemptOutcome.Finished run(TaskContext context) {
     Task task = context.task();
     RepoUrl repo = RepoUrl.parse(task.repo(), git);
-    TaskOwner owner = owners.of(task.userId());
+    TaskOwner owner = owners.of(task.userId(), repo);
     Secret token = tokenOf(owner);
     stopIfOwnerAtSpendLimit(context);
     // Everything the attempt writes, the host-side clone included, lives on its own bounded disk.
@@ -158,8 +158,11 @@ public final class TaskPipeline implements TaskStep {
       RepoUrl repo,
       GitWorkspace workspace,
       PublishRequest request) {
+    // An installation token lives an hour: the push takes a fresh one, not the clone's.
+    PublishRequest fresh =
+        owners.pushToken(task.userId(), repo).map(request::withToken).orElse(request);
     PublishResult published =
-        timed(context, "push", () -> publishers.apply(repo).publish(workspace, request));
+        timed(context, "push", () -> publishers.apply(repo).publish(workspace, fresh));
     return record(context, task, workspace, published);
   }
 

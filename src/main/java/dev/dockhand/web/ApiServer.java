@@ -6,6 +6,7 @@ import dev.dockhand.env.EnvironmentStore;
 import dev.dockhand.events.EventHub;
 import dev.dockhand.events.EventLog;
 import dev.dockhand.git.RepoUrl;
+import dev.dockhand.githubapp.GitHubApp;
 import dev.dockhand.metrics.Metrics;
 import dev.dockhand.push.Push;
 import dev.dockhand.queue.TaskQueue;
@@ -111,6 +112,8 @@ public final class ApiServer {
             settings.git(),
             parts.envCacheDrop,
             limits.maxBodyBytes());
+    GitHubAppRoutes githubApp =
+        new GitHubAppRoutes(parts.githubApp, authentication, settings.git(), limits.maxBodyBytes());
     SecurityHeaders headers = new SecurityHeaders(settings.publicUrl());
     this.app =
         Javalin.create(
@@ -123,6 +126,7 @@ public final class ApiServer {
               account.register(javalin.routes);
               admin.register(javalin.routes);
               environments.register(javalin.routes);
+              githubApp.register(javalin.routes);
               login.register(javalin.routes);
               links.register(javalin.routes);
               new PushRoutes(authentication, parts.push, limits.maxBodyBytes())
@@ -221,6 +225,7 @@ public final class ApiServer {
     private Clock clock = Clock.systemUTC();
     private Optional<BiConsumer<Long, RepoUrl>> envCacheDrop = Optional.empty();
     private Optional<Push> push = Optional.empty();
+    private Optional<GitHubApp> githubApp = Optional.empty();
 
     private Builder(
         ServerSettings settings,
@@ -275,6 +280,12 @@ public final class ApiServer {
     /** Without it the push routes answer 404. */
     public Builder push(Push push) {
       this.push = Optional.of(push);
+      return this;
+    }
+
+    /** The GitHub App, whose webhook and repository settings the server then serves. */
+    public Builder githubApp(GitHubApp app) {
+      this.githubApp = Optional.ofNullable(app);
       return this;
     }
 

@@ -96,6 +96,32 @@ class ConfigTest {
   }
 
   @Test
+  void theGitHubAppInLocalModeNeedsSomeoneOnTheListsAndIsOffWithoutItsKeys() {
+    assertThat(Config.load(Map.of("DOCKHAND_DATA_DIR", dir.toString())).githubApp()).isEmpty();
+    Map<String, String> app = new java.util.HashMap<>();
+    app.put("DOCKHAND_DATA_DIR", dir.toString());
+    try (dev.dockhand.testkit.GitHubStandIn github = dev.dockhand.testkit.GitHubStandIn.start()) {
+      app.putAll(github.installApp("dockhand-bot").environment(dir));
+    }
+    assertThatThrownBy(() -> Config.load(app))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("DOCKHAND_ALLOWED_USERS")
+        .hasMessageNotContaining("\n");
+    app.put("DOCKHAND_ALLOWED_USERS", "alice");
+    app.put("DOCKHAND_CI_FIX_ROUNDS", "3");
+    Config config = Config.load(app);
+    assertThat(config.githubApp())
+        .hasValueSatisfying(
+            settings -> {
+              assertThat(settings.slug()).isEqualTo("dockhand-bot");
+              assertThat(settings.ciFixRounds()).isEqualTo(3);
+              assertThat(settings.replyToStrangers()).isFalse();
+            });
+    app.put("DOCKHAND_CI_FIX_ROUNDS", "99");
+    assertThatThrownBy(() -> Config.load(app)).hasMessageContaining("DOCKHAND_CI_FIX_ROUNDS");
+  }
+
+  @Test
   void gitHubSignInWithNobodyAllowedStopsStartUpNamingBothLists() {
     Map<String, String> github =
         Map.of(

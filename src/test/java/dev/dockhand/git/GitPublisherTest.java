@@ -192,6 +192,74 @@ class GitPublisherTest {
     assertThat(GitPublisher.subject("\n\n  Fix\tthe   bug \n")).isEqualTo("Fix the bug");
   }
 
+  @Test
+  void workOnSomeonesPullRequestBranchFastForwardsItAndNeverReplacesWhatTheyPushed() {
+    git.commit(REPO, "feature/x", Map.of("src/widget.txt", "oval\n"), "Oval");
+    String pull = "https://github.example/acme/widgets/pull/3";
+    PublishTarget target =
+        new PublishTarget(Optional.of("feature/x"), Optional.of(pull), Optional.empty());
+    RepoUrl repo = RepoUrl.parse(git.url(REPO), settings);
+    GitPublisher publisher =
+        new GitPublisher(
+            GitHost.forRepo(repo, settings, HttpClient.newHttpClient()),
+            Optional.of(PUBLIC_URL),
+            taskId -> target);
+
+    GitWorkspace first = onBranch("feature/x", Map.of("NOTES.md", "one\n"));
+    PublishResult result = publisher.publish(first, request("Add notes"));
+    assertThat(result.headBranch()).contains("feature/x");
+    assertThat(result.prUrl()).contains(pull);
+    assertThat(git.files(REPO, "feature/x"))
+        .containsEntry("NOTES.md", "one\n")
+        .containsEntry("src/widget.txt", "oval\n");
+    assertThat(git.branches(REPO)).containsExactlyInAnyOrder("main", "feature/x");
+    assertThat(gitHub.pullRequests()).isEmpty();
+
+    GitWorkspace stale = onBranch("feature/x", Map.of("NOTES.md", "two\n"));
+    String theirs = git.commit(REPO, "feature/x", Map.of("THEIRS.md", "mine\n"), "Theirs");
+    assertThatThrownBy(() -> publisher.publish(stale, request("Change notes")))
+        .isInstanceOf(GitException.class)
+        .hasMessageContaining("feature/x");
+    assertThat(git.head(REPO, "feature/x").orElseThrow().id()).isEqualTo(theirs);
+  }
+
+  @Test
+  void aPullRequestThatClosesAnIssueSaysSo() {
+    RepoUrl repo = RepoUrl.parse(git.url(REPO), settings);
+    GitPublisher publisher =
+        new GitPublisher(
+            GitHost.forRepo(repo, settings, HttpClient.newHttpClient()),
+            Optional.of(PUBLIC_URL),
+            taskId -> new PublishTarget(Optional.empty(), Optional.empty(), Optional.of(12)));
+    publisher.publish(attempt(Map.of("src/widget.txt", "square\n")), request("Square it"));
+    assertThat(gitHub.pullRequests().getFirst().body()).contains("Fixes #12");
+  }
+
+  private GitWorkspace onBranch(String branch, Map<String, String> edits) {
+    return clone(Optional.of(branch), edits);
+  }
+
+  private GitWorkspace clone(Optional<String> branch, Map<String, String> edits) {
+    RepoUrl repo = RepoUrl.parse(git.url(REPO), settings);
+    GitWorkspace workspace =
+        TaskClones.cloneAndCheckOut(
+            repo,
+            branch,
+            Optional.empty(),
+            temp.resolve("attempt-" + ++attempts),
+            new Secret(TOKEN),
+            WorkspaceLimits.DEFAULT);
+    edits.forEach(
+        (path, content) -> {
+          try {
+            Files.writeString(workspace.workTree().resolve(path), content);
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+    return workspace;
+  }
+
   private GitPublisher publisher() {
     RepoUrl repo = RepoUrl.parse(git.url(REPO), settings);
     return new GitPublisher(
@@ -216,23 +284,6 @@ class GitPublisherTest {
 
   /** A fresh clone, as each attempt gets, with the agent's edits applied. */
   private GitWorkspace attempt(Map<String, String> edits) {
-    RepoUrl repo = RepoUrl.parse(git.url(REPO), settings);
-    GitWorkspace workspace =
-        TaskClones.cloneAndCheckOut(
-            repo,
-            Optional.empty(),
-            Optional.empty(),
-            temp.resolve("attempt-" + ++attempts),
-            new Secret(TOKEN),
-            WorkspaceLimits.DEFAULT);
-    edits.forEach(
-        (path, content) -> {
-          try {
-            Files.writeString(workspace.workTree().resolve(path), content);
-          } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-          }
-        });
-    return workspace;
+    return clone(Optional.empty(), edits);
   }
 }

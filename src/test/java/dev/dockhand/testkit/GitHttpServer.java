@@ -17,7 +17,9 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.Stream;
@@ -58,8 +60,11 @@ public final class GitHttpServer implements AutoCloseable {
   private final String token;
   private final Path root;
   private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
+  private final Set<String> accepted = ConcurrentHashMap.newKeySet();
+  private final Set<String> used = ConcurrentHashMap.newKeySet();
   private ExecutorService executor;
   private HttpServer server;
+  private volatile boolean refuseStartToken;
 
   /** One request as the server saw it; {@code user} is empty when it was refused. */
   public record Request(String method, String path, Optional<String> user) {}
@@ -123,6 +128,24 @@ public final class GitHttpServer implements AutoCloseable {
         "DOCKHAND_GIT_HOSTS", hostAndPort(),
         "DOCKHAND_ALLOW_HTTP_GIT", "true",
         "GITHUB_URL", baseUrl());
+  }
+
+  /**
+   * Also lets {@code other} in, as GitHub lets an App's installation token in beside a person's;
+   * {@link #onlyAccept} can then take the configured one away.
+   */
+  public void acceptToken(String other) {
+    accepted.add(other);
+  }
+
+  /** Refuses the token the server started with: only those given to {@link #acceptToken} work. */
+  public void onlyAccept() {
+    refuseStartToken = true;
+  }
+
+  /** Whether a request authenticated with {@code secret}. */
+  public boolean sawToken(String secret) {
+    return used.contains(secret);
   }
 
   /** Every request so far, oldest first. */
@@ -326,9 +349,12 @@ public final class GitHttpServer implements AutoCloseable {
       return Optional.empty();
     }
     int colon = decoded.indexOf(':');
-    if (colon < 1 || !decoded.substring(colon + 1).equals(token)) {
+    String password = colon < 1 ? "" : decoded.substring(colon + 1);
+    boolean known = (password.equals(token) && !refuseStartToken) || accepted.contains(password);
+    if (colon < 1 || !known) {
       return Optional.empty();
     }
+    used.add(password);
     return Optional.of(decoded.substring(0, colon));
   }
 }

@@ -32,6 +32,7 @@ import java.util.regex.Pattern;
  */
 public final class GitHubStandIn implements AutoCloseable {
   private static final Pattern PULLS = Pattern.compile("/repos/([^/]+)/([^/]+)/pulls");
+  private static final Pattern PULL = Pattern.compile("/repos/([^/]+)/([^/]+)/pulls/([0-9]+)");
 
   private final Set<String> tokens = ConcurrentHashMap.newKeySet();
   private final List<Call> calls = new ArrayList<>();
@@ -41,6 +42,7 @@ public final class GitHubStandIn implements AutoCloseable {
   private final Map<String, Canned> canned = new ConcurrentHashMap<>();
   private ExecutorService executor;
   private HttpServer server;
+  private volatile GitHubAppStandIn app;
 
   /** One request: its path as sent (prefix included), the headers that matter, the body. */
   public record Call(
@@ -95,6 +97,43 @@ public final class GitHubStandIn implements AutoCloseable {
 
   public void acceptToken(String token) {
     tokens.add(token);
+  }
+
+  /** The GitHub App's endpoints, served here from now on (see {@link GitHubAppStandIn}). */
+  public GitHubAppStandIn installApp(String slug) {
+    app = new GitHubAppStandIn(this, slug);
+    return app;
+  }
+
+  /** A pull request someone opened from {@code head} into {@code base}; returns its number. */
+  public synchronized int openPull(
+      String owner, String repo, String head, String base, String title, String body) {
+    return addPull(owner, repo, head, base, title, body, "person").number();
+  }
+
+  private synchronized PullRequest addPull(
+      String owner,
+      String repo,
+      String head,
+      String base,
+      String title,
+      String body,
+      String authorization) {
+    int number = pulls.size() + 1;
+    PullRequest pull =
+        new PullRequest(
+            number,
+            owner,
+            repo,
+            head,
+            base,
+            title,
+            body,
+            "open",
+            apiUrl() + "/" + owner + "/" + repo + "/pull/" + number,
+            authorization);
+    pulls.add(pull);
+    return pull;
   }
 
   /** Adds a repository to what {@code GET /user/repos} lists. */
@@ -164,6 +203,10 @@ public final class GitHubStandIn implements AutoCloseable {
       synchronized (this) {
         calls.add(call);
       }
+      GitHubAppStandIn installed = app;
+      if (installed != null && installed.handle(exchange, call)) {
+        return;
+      }
       if (authorization
           .filter(value -> value.startsWith("Bearer ") || value.startsWith("token "))
           .map(value -> value.substring(value.indexOf(' ') + 1))
@@ -189,7 +232,15 @@ public final class GitHubStandIn implements AutoCloseable {
     }
     String path = call.path().replaceFirst("^/api/v3(?=/)", "");
     Matcher pullsPath = PULLS.matcher(path);
-    if (pullsPath.matches() && call.method().equals("GET")) {
+    Matcher pullPath = PULL.matcher(path);
+    if (pullPath.matches() && call.method().equals("GET")) {
+      Optional<PullRequest> pull = pull(pullPath.group(1), pullPath.group(2), pullPath.group(3));
+      if (pull.isPresent()) {
+        reply(exchange, 200, json(pull.get()));
+      } else {
+        reply(exchange, 404, error("Not Found"));
+      }
+    } else if (pullsPath.matches() && call.method().equals("GET")) {
       reply(exchange, 200, listPulls(pullsPath.group(1), pullsPath.group(2), query(call.query())));
     } else if (pullsPath.matches() && call.method().equals("POST")) {
       createPull(exchange, pullsPath.group(1), pullsPath.group(2), call);
@@ -247,20 +298,15 @@ public final class GitHubStandIn implements AutoCloseable {
                 "custom", "A pull request already exists for " + owner + ":" + head + "."));
         return;
       }
-      int number = pulls.size() + 1;
       PullRequest pull =
-          new PullRequest(
-              number,
+          addPull(
               owner,
               repo,
               head,
               base,
               title,
               request.path("body").asText(""),
-              "open",
-              apiUrl() + "/" + owner + "/" + repo + "/pull/" + number,
               call.authorization().orElse(""));
-      pulls.add(pull);
       reply(exchange, 201, json(pull));
     }
   }
@@ -285,6 +331,13 @@ public final class GitHubStandIn implements AutoCloseable {
     reply(exchange, 200, List.copyOf(slice));
   }
 
+  private synchronized Optional<PullRequest> pull(String owner, String repo, String number) {
+    return pulls.stream()
+        .filter(pull -> pull.owner().equals(owner) && pull.repo().equals(repo))
+        .filter(pull -> String.valueOf(pull.number()).equals(number))
+        .findFirst();
+  }
+
   private static Map<String, Object> json(PullRequest pull) {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("id", 5000 + pull.number());
@@ -293,12 +346,16 @@ public final class GitHubStandIn implements AutoCloseable {
     json.put("title", pull.title());
     json.put("body", pull.body());
     json.put("html_url", pull.htmlUrl());
-    json.put("head", Map.of("ref", pull.head(), "label", pull.owner() + ":" + pull.head()));
+    Map<String, Object> repo =
+        Map.of("full_name", pull.owner() + "/" + pull.repo(), "name", pull.repo());
+    json.put(
+        "head",
+        Map.of("ref", pull.head(), "label", pull.owner() + ":" + pull.head(), "repo", repo));
     json.put("base", Map.of("ref", pull.base(), "label", pull.owner() + ":" + pull.base()));
     return json;
   }
 
-  private static Map<String, Object> error(String message) {
+  static Map<String, Object> error(String message) {
     return Map.of("message", message, "documentation_url", "https://docs.github.com/rest");
   }
 
@@ -322,11 +379,11 @@ public final class GitHubStandIn implements AutoCloseable {
     return query;
   }
 
-  private static Optional<String> header(HttpExchange exchange, String name) {
+  static Optional<String> header(HttpExchange exchange, String name) {
     return Optional.ofNullable(exchange.getRequestHeaders().getFirst(name));
   }
 
-  private static void reply(HttpExchange exchange, int status, Object body) throws IOException {
+  static void reply(HttpExchange exchange, int status, Object body) throws IOException {
     byte[] bytes = Json.MAPPER.writeValueAsBytes(body);
     exchange.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
     exchange.sendResponseHeaders(status, bytes.length);
