@@ -9,14 +9,20 @@ import { environmentHref } from "./format.js";
 /** How much live output a task page keeps in memory: the end, about 200 KB. */
 export const LIVE_OUTPUT_CHARS = 200 * 1024;
 
-/** The state's live output with `text` added, its start dropped (at a line end) past the cap. */
-export function withOutput(state, text) {
-  const whole = state.setupOutput + text;
-  if (whole.length <= LIVE_OUTPUT_CHARS) return { ...state, setupOutput: whole };
+/** Live output with `text` added, its start dropped (at a line end) past the cap. */
+export function capped(output, text) {
+  const whole = output + text;
+  if (whole.length <= LIVE_OUTPUT_CHARS) return { text: whole, cut: false };
   let start = whole.length - LIVE_OUTPUT_CHARS;
   const lineEnd = whole.indexOf("\n", start);
   if (lineEnd >= 0 && lineEnd - start < 4096) start = lineEnd + 1;
-  return { ...state, setupOutput: whole.slice(start), setupCut: true };
+  return { text: whole.slice(start), cut: true };
+}
+
+/** The state's live setup output with `text` added. */
+export function withOutput(state, text) {
+  const next = capped(state.setupOutput, text);
+  return { ...state, setupOutput: next.text, setupCut: state.setupCut || next.cut };
 }
 
 export function startSetup(state, frame) {
@@ -99,13 +105,13 @@ export function SetupItem({ item, output, cut }) {
         <span class="setup-summary" data-setup-summary>${summary.text}</span>
       </summary>
       ${from && html`<p class="muted small setup-from">${from}</p>`}
-      <${SetupOutput} text=${text} cut=${item.running ? cut : item.cut} running=${item.running} />
+      <${LiveOutput} text=${text} cut=${item.running ? cut : item.cut} running=${item.running} kind="setup" />
     </details>
   </li>`;
 }
 
 /** The output, following its end while it grows unless the person scrolled up in it. */
-function SetupOutput({ text, cut, running }) {
+export function LiveOutput({ text, cut, running, kind }) {
   const box = useRef(null);
   const following = useRef(true);
   useLayoutEffect(() => {
@@ -117,8 +123,8 @@ function SetupOutput({ text, cut, running }) {
   };
   return html`
     ${cut && html`<p class="muted small setup-cut">Earlier output is not kept here.</p>`}
-    <pre class="setup-output" ref=${box} onScroll=${scrolled} tabindex="0" aria-label="Setup output"
-      aria-live="off" data-setup-output><code>${text || (running ? "Waiting for output…" : "")}</code></pre>`;
+    <pre class="setup-output" ref=${box} onScroll=${scrolled} tabindex="0" aria-label=${kind === "checks" ? "Checks output" : "Setup output"}
+      aria-live="off" data-setup-output=${kind === "setup" ? "" : undefined} data-checks-output=${kind === "checks" ? "" : undefined}><code>${text || (running ? "Waiting for output…" : "")}</code></pre>`;
 }
 
 /**

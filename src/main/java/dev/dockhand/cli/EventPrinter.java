@@ -2,8 +2,10 @@ package dev.dockhand.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import dev.dockhand.events.EventKind;
 import dev.dockhand.events.EventPayload;
 import dev.dockhand.events.EventPayload.AssistantMessage;
+import dev.dockhand.events.EventPayload.ChecksFinished;
 import dev.dockhand.events.EventPayload.ContextCompacted;
 import dev.dockhand.events.EventPayload.GitPushed;
 import dev.dockhand.events.EventPayload.NetworkBlocked;
@@ -82,6 +84,7 @@ final class EventPrinter {
                   + dim(" (" + (setup.file() == null ? setup.source() : setup.file()) + ")"));
       case SetupFinished setup -> line(setupFinished(setup));
       case ContextCompacted compacted -> line(compacted(compacted));
+      case ChecksFinished checks -> line(checksFinished(checks));
       case TaskSucceeded succeeded -> line(green(bold("✔ succeeded")));
       case TaskFailed failed ->
           line(red(bold("✘ failed")) + ": " + Objects.toString(failed.reason(), ""));
@@ -115,6 +118,18 @@ final class EventPrinter {
     return setup.exitCode() == 0
         ? green("⚙ setup done") + took
         : red("⚙ setup failed") + " (exit " + setup.exitCode() + ")" + took;
+  }
+
+  /** The command is the person's or the repository's: control characters are shown as '?'. */
+  private String checksFinished(ChecksFinished checks) {
+    String command = checks.command().replaceAll("\\p{Cntrl}", "?");
+    String counts = checks.counts().isEmpty() ? "" : " (" + checks.counts() + ")";
+    String took = dim(" in " + millis(checks.durationMs()) + ", round " + checks.round());
+    if (checks.succeeded()) {
+      return green("✔ checks passed") + ": " + command + counts + took;
+    }
+    String how = checks.exitCode() == -1 ? "timed out" : "exit " + checks.exitCode();
+    return red("✘ checks failed") + ": " + command + " (" + how + ")" + counts + took;
   }
 
   /** One-paragraph summary of a finished task, from its JSON. */
@@ -155,6 +170,10 @@ final class EventPrinter {
         }
       }
       line(text.toString().stripTrailing());
+    }
+    if (EventPayload.parse(EventKind.CHECKS_FINISHED.wire(), task.path("checks"))
+        instanceof ChecksFinished last) {
+      line("  " + checksFinished(last));
     }
     if (task.path("egressAllow").size() > 0) {
       List<String> hosts = new ArrayList<>();
