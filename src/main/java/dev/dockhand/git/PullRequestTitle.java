@@ -5,8 +5,8 @@ import java.util.regex.Pattern;
 /**
  * A pull request's title, from the agent's summary: its first line that says something, its
  * markdown taken off, cut at a word before {@value #LIMIT} characters. A line that only introduces
- * what follows ("Here is what I changed:"), a short heading ("## Summary") and anything in a code
- * block say nothing. Without such a line, the prompt's first line. Stateless.
+ * what follows ("Here is what I changed:"), a short heading ("## Summary"), a rule and anything in
+ * a code block say nothing. Without such a line, the prompt's first line. Stateless.
  */
 final class PullRequestTitle {
   static final int LIMIT = 72;
@@ -16,6 +16,7 @@ final class PullRequestTitle {
   private static final Pattern IMAGE_OR_LINK = Pattern.compile("!?\\[([^\\]]*)]\\([^)]*\\)");
   private static final Pattern EMPHASIS =
       Pattern.compile("\\*\\*|__|~~|`|(?<!\\w)[*_]|[*_](?!\\w)");
+  private static final Pattern WORDS = Pattern.compile("[\\p{L}\\p{N}]");
   private static final Pattern SPACE = Pattern.compile("[\\p{Cntrl}\\s]+");
 
   private PullRequestTitle() {}
@@ -29,7 +30,10 @@ final class PullRequestTitle {
       }
       String text = plain(line);
       boolean heading = line.strip().startsWith("#");
-      if (inCode || text.isEmpty() || text.endsWith(":") || heading && words(text) <= 2) {
+      if (inCode
+          || !WORDS.matcher(text).find()
+          || text.endsWith(":")
+          || heading && words(text) <= 2) {
         continue;
       }
       return cut(text);
