@@ -38,8 +38,7 @@ final class PullRequestBody {
     if (!report.model().isEmpty()) {
       body.append("### Run\n\nModel ").append(CodeBlock.inline(report.model())).append(" · ");
       body.append(report.turns()).append(report.turns() == 1 ? " turn" : " turns").append(" · ");
-      body.append(String.format(Locale.ROOT, "$%.4f", report.costUsd())).append(" · ");
-      body.append(taskReference(request.taskId(), publicUrl)).append("\n\n");
+      body.append(String.format(Locale.ROOT, "$%.4f", report.costUsd())).append("\n\n");
     }
     body.append("---\n\n**Prompt**\n\n");
     cut(request.prompt().strip(), TEXT_LIMIT)

@@ -119,7 +119,7 @@ class GitPublisherTest {
                 + " (DOCKHAND_CHECKS_ROUNDS). This pull request is a draft until they pass.")
         .contains("````\nFAIL src/widget.test.js\n  ``` a fence in the output\nTests: 2 failed")
         .contains("**Fix 1.** Fixed the rounding.", "**Fix 2.** Fixed the rounding again.")
-        .contains("Model `claude-sonnet-4-5` · 7 turns · $0.0421 · [task " + TASK_ID + "]");
+        .contains("### Run\n\nModel `claude-sonnet-4-5` · 7 turns · $0.0421\n");
   }
 
   @Test
@@ -144,7 +144,7 @@ class GitPublisherTest {
     assertThat(gitHub.calls().getLast().body()).doesNotContain("draft");
     assertThat(pull.body())
         .contains("✅ **Passed**: `make test` on run 2, after 1 round of fixes, in 12 s.")
-        .contains("1 turn ·")
+        .contains("1 turn · $0.0000")
         .doesNotContain("draft until");
   }
 
