@@ -49,10 +49,10 @@ function resultOf(data) {
   };
 }
 
-/** "2 failed, 10 passed", or what the runner printed of it. */
+/** "2 failed, 10 passed", or what the runner printed of it (no "0 failed"). */
 export function counts(result) {
   const parts = [];
-  if (result.failed !== undefined && result.failed !== null) parts.push(`${result.failed} failed`);
+  if (result.failed) parts.push(`${result.failed} failed`);
   if (result.passed !== undefined && result.passed !== null) parts.push(`${result.passed} passed`);
   return parts.join(", ");
 }

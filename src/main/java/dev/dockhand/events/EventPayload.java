@@ -142,9 +142,9 @@ public sealed interface EventPayload {
       return exitCode == 0;
     }
 
-    /** "2 failed, 10 passed", or what of it the runner printed; empty without counts. */
+    /** "2 failed, 10 passed", or what of it the runner printed (no "0 failed"); may be empty. */
     public String counts() {
-      String failedText = failed == null ? "" : failed + " failed";
+      String failedText = failed == null || failed == 0 ? "" : failed + " failed";
       String passedText = passed == null ? "" : passed + " passed";
       return failedText.isEmpty() || passedText.isEmpty()
           ? failedText + passedText
