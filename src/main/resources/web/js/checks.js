@@ -97,7 +97,7 @@ export function ChecksFact({ checks }) {
   const failure = checks.exitCode === -1 ? "timed out" : checks.exitCode !== 0 ? `exit ${checks.exitCode}` : "";
   const detail = [failure, counts(checks)].filter(Boolean).join("; ");
   return html`<div class="wide"><dt>Checks</dt>
-    <dd data-fact="checks" data-checks-result=${summary.state}>
+    <dd class="checks-fact" data-fact="checks" data-checks-result=${summary.state}>
       <span class=${`checks-badge ${summary.tone}`}>${summary.state === "passed" ? "Passed" : "Failed"}</span>
       ${detail && html` <span>${detail}</span>`} · <code class="mono">${checks.command}</code>
     </dd>
