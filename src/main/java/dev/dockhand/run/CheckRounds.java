@@ -94,7 +94,8 @@ public final class CheckRounds {
       Task roundTask = task.afterTurns(total.turns(), total.usage());
       AgentEnd next = agentTime.time(() -> fixRound(agent, roundTask, roundContext));
       if (!(next instanceof AgentEnd.Finished fixed)) {
-        return new Checked(next, Optional.of(report(run, Optional.empty())), fixes);
+        return new Checked(
+            attemptWide(next, task), Optional.of(report(run, Optional.empty())), fixes);
       }
       fixes.add(fixed.outcome().summary());
       total = combined(total, fixed.outcome());
@@ -119,6 +120,23 @@ public final class CheckRounds {
     }
   }
 
+  /**
+   * A fix round runs with the turns left: its turn limit is told as the task's own, so the reason
+   * names the limit the person set.
+   */
+  private static AgentEnd attemptWide(AgentEnd end, Task task) {
+    if (end instanceof AgentEnd.Limited limited
+        && limited.limit().code().equals(AgentLimitException.MAX_TURNS)) {
+      return new AgentEnd.Limited(
+          new AgentLimitException(
+              AgentLimitException.MAX_TURNS,
+              "the task reached its limit of "
+                  + task.maxTurns()
+                  + " model turns in a round fixing its failed checks"));
+    }
+    return end;
+  }
+
   /** Why a failed run gets no further round; empty when it gets one. */
   private Optional<String> noRoundLeft(
       TaskContext context, Task task, AgentOutcome total, int round, long deadline) {
@@ -134,13 +152,12 @@ public final class CheckRounds {
     if (task.usage().costUsd() + total.usage().costUsd() >= task.budgetUsd()) {
       return Optional.of(String.format("the task had spent its $%.2f budget", task.budgetUsd()));
     }
-    if (context.ownerSpendLimit().isPresent()) {
-      return Optional.of("its owner reached their " + context.ownerSpendLimit().get().describe());
-    }
     if (clock.millis() >= deadline) {
       return Optional.of("the task's time was up (DOCKHAND_MAX_DURATION)");
     }
-    return Optional.empty();
+    return context
+        .ownerSpendLimit()
+        .map(reached -> "its owner reached their " + reached.describe());
   }
 
   private static ChecksReport report(ChecksPhase.Run run, Optional<String> stopped) {

@@ -64,10 +64,11 @@ public final class ChecksPhase {
           container.exec(
               new ExecRequest(
                   log.teed(checks.command()), "/workspace", Map.of(), null, timeout, live::accept));
+    } catch (RuntimeException failed) {
+      stopIfCancelled(context); // a cancel removes the container under the command
+      throw failed;
     }
-    if (context.cancelled()) {
-      throw new DockhandException("cancelled", "the task was cancelled");
-    }
+    stopIfCancelled(context);
     long took = clock.millis() - start;
     int exitCode = result.timedOut() ? -1 : result.exitCode();
     TestCounts counts = TestCounts.parse(log.matching(container, TestCounts.SUMMARY_LINES));
@@ -82,6 +83,12 @@ public final class ChecksPhase {
     context.events().append(finished);
     String tail = exitCode == 0 ? "" : log.tail(container, TAIL_CHARS);
     return new Run(finished, tail, limitMet(result), log.path());
+  }
+
+  private static void stopIfCancelled(TaskContext context) {
+    if (context.cancelled()) {
+      throw new DockhandException("cancelled", "the task was cancelled");
+    }
   }
 
   private Optional<String> limitMet(ExecResult result) {

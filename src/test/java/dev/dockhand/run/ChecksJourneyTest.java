@@ -200,6 +200,36 @@ class ChecksJourneyTest {
   }
 
   @Test
+  void aFixRoundThatRunsOutOfTurnsStopsTheTaskAtItsOwnLimitWithTheWorkOnItsBranch()
+      throws Exception {
+    harness.git.createRepo(REPO, BUGGY_PACKAGE);
+    harness.model.script(
+        tools(create("/workspace/NOTES.md", "x\n")),
+        text("Documented the widget."),
+        tools(replace("/workspace/widget.js", "a + b + 1", "a + b")));
+    harness.start(environment(Map.of()));
+
+    try (LiveClient client = harness.live()) {
+      ServerHarness.Response submitted =
+          harness.call(
+              "POST", "/tasks", Map.of("repo", REPO, "prompt", "Document it", "maxTurns", 3));
+      String id = submitted.json().path("id").asText();
+      client.subscribe(id, 0);
+      client.awaitEvent(id, "task.failed", WAIT);
+
+      JsonNode task = harness.task(id);
+      assertThat(task.path("error").path("code").asText()).isEqualTo("max_turns");
+      assertThat(task.path("error").path("message").asText())
+          .startsWith("the task reached its limit of 3 model turns in a round fixing its failed")
+          .contains("the work so far is on branch dockhand/" + id.substring(0, 8));
+      assertThat(harness.model.answered()).hasSize(3);
+      assertThat(harness.github.pullRequests()).isEmpty();
+      assertThat(harness.git.files(REPO, "dockhand/" + id.substring(0, 8)))
+          .containsEntry("widget.js", "module.exports = (a, b) => a + b;\n");
+    }
+  }
+
+  @Test
   void savedChecksThatRunPastTheirTimeoutFailWithTheLimitTheyMetAndNoRoundsAreGiven()
       throws Exception {
     harness.git.createRepo(REPO, Map.of("README.md", "# Widgets\n", "package.json", "{}"));
