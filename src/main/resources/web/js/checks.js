@@ -3,7 +3,7 @@
 // last result as a line in the task's header.
 
 import { html } from "./html.js";
-import { capped, LiveOutput, seconds } from "./setup.js";
+import { capped, OutputItem, seconds } from "./setup.js";
 
 /** Checks output arrived: into the running item, which the first piece starts. */
 export function checksOutput(state, text) {
@@ -71,23 +71,10 @@ export function checksSummary(item) {
 }
 
 export function ChecksItem({ item, output, cut }) {
-  const summary = checksSummary(item);
-  const text = item.running ? output : item.output || "";
   const command = item.command && html`<code class="checks-command" data-checks-command>$ ${item.command}</code>`;
-  if (!item.running && !text) {
-    return html`<li class=${`system setup-line ${summary.tone}`} data-checks=${summary.state}>
-      <span data-checks-summary>${summary.text}</span>${command && html`<span class="muted small"> · ${command}</span>`}
-    </li>`;
-  }
-  return html`<li class="msg setup">
-    <details class=${`setup-card ${summary.tone}`} open=${item.running || summary.tone === "bad"} data-checks=${summary.state}>
-      <summary>
-        <span class="tool-name">checks</span>
-        <span class="setup-summary" data-checks-summary>${summary.text}</span>
-      </summary>
-      <${LiveOutput} text=${text} cut=${item.running ? cut : item.cut} running=${item.running} kind="checks" />
-    </details>
-  </li>`;
+  return html`<${OutputItem} name="checks" summary=${checksSummary(item)} running=${item.running}
+    text=${item.running ? output : item.output || ""} cut=${item.running ? cut : item.cut}
+    note=${command} />`;
 }
 
 /** The task header's line: the last run of the checks, as the task says. */

@@ -90,22 +90,32 @@ function origin(item) {
 }
 
 export function SetupItem({ item, output, cut }) {
-  const summary = setupSummary(item);
-  const text = item.running ? output : item.output || "";
   const from = origin(item);
-  if (!item.running && !text) {
-    return html`<li class=${`system setup-line ${summary.tone}`} data-setup=${summary.state}>
-      <span data-setup-summary>${summary.text}</span>${from && html`<span class="muted small"> · ${from}</span>`}
+  return html`<${OutputItem} name="setup" summary=${setupSummary(item)} running=${item.running}
+    text=${item.running ? output : item.output || ""} cut=${item.running ? cut : item.cut}
+    note=${from} cardNote=${from} />`;
+}
+
+/**
+ * One run of setup or checks (`name`): a line once it is over and its output is not known here
+ * (a page opened later), else a card with its output, open while it runs or when it failed.
+ */
+export function OutputItem({ name, summary, running, text, cut, note, cardNote }) {
+  const state = { [`data-${name}`]: summary.state };
+  const label = { [`data-${name}-summary`]: "" };
+  if (!running && !text) {
+    return html`<li class=${`system setup-line ${summary.tone}`} ...${state}>
+      <span ...${label}>${summary.text}</span>${note && html`<span class="muted small"> · ${note}</span>`}
     </li>`;
   }
   return html`<li class="msg setup">
-    <details class=${`setup-card ${summary.tone}`} open=${item.running || summary.tone === "bad"} data-setup=${summary.state}>
+    <details class=${`setup-card ${summary.tone}`} open=${running || summary.tone === "bad"} ...${state}>
       <summary>
-        <span class="tool-name">setup</span>
-        <span class="setup-summary" data-setup-summary>${summary.text}</span>
+        <span class="tool-name">${name}</span>
+        <span class="setup-summary" ...${label}>${summary.text}</span>
       </summary>
-      ${from && html`<p class="muted small setup-from">${from}</p>`}
-      <${LiveOutput} text=${text} cut=${item.running ? cut : item.cut} running=${item.running} kind="setup" />
+      ${cardNote && html`<p class="muted small setup-from">${cardNote}</p>`}
+      <${LiveOutput} text=${text} cut=${cut} running=${running} kind=${name} />
     </details>
   </li>`;
 }

@@ -54,7 +54,15 @@ public final class GitHubHost implements GitHost {
     if (existing.isPresent()) {
       return existing;
     }
-    GitHubResponse answer = create(repo, head, base, title, body, draft, token);
+    Map<String, Object> request = new LinkedHashMap<>();
+    request.put("title", title);
+    request.put("head", head);
+    request.put("base", base);
+    request.put("body", body);
+    if (draft) {
+      request.put("draft", true);
+    }
+    GitHubResponse answer = create(repo, request, token);
     if (answer.status() == 422) {
       // Another attempt may have opened it between our look and our post.
       Optional<String> opened = findOpen(repo, head, token);
@@ -65,7 +73,9 @@ public final class GitHubHost implements GitHost {
         throw failure(repo, answer);
       }
       // GitHub answers 422 where a repository's plan has no draft pull requests.
-      GitHubResponse ready = create(repo, head, base, title, body + DRAFT_REFUSED, false, token);
+      request.remove("draft");
+      request.put("body", body + DRAFT_REFUSED);
+      GitHubResponse ready = create(repo, request, token);
       if (ready.status() == 422) {
         return Optional.of(findOpen(repo, head, token).orElseThrow(() -> failure(repo, ready)));
       }
@@ -77,22 +87,7 @@ public final class GitHubHost implements GitHost {
     throw failure(repo, answer);
   }
 
-  private GitHubResponse create(
-      RepoUrl repo,
-      String head,
-      String base,
-      String title,
-      String body,
-      boolean draft,
-      Secret token) {
-    Map<String, Object> request = new LinkedHashMap<>();
-    request.put("title", title);
-    request.put("head", head);
-    request.put("base", base);
-    request.put("body", body);
-    if (draft) {
-      request.put("draft", true);
-    }
+  private GitHubResponse create(RepoUrl repo, Map<String, Object> request, Secret token) {
     return send(() -> github.post(pullsPath(repo, ""), request, token));
   }
 

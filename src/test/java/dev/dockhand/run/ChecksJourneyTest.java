@@ -184,10 +184,7 @@ class ChecksJourneyTest {
     harness.start(environment(Map.of()));
 
     try (LiveClient client = harness.live()) {
-      ServerHarness.Response submitted =
-          harness.call(
-              "POST", "/tasks", Map.of("repo", REPO, "prompt", "Document it", "maxTurns", 2));
-      String id = submitted.json().path("id").asText();
+      String id = submitWithTurns(2);
       client.subscribe(id, 0);
       client.awaitEvent(id, "task.succeeded", WAIT);
 
@@ -210,10 +207,7 @@ class ChecksJourneyTest {
     harness.start(environment(Map.of()));
 
     try (LiveClient client = harness.live()) {
-      ServerHarness.Response submitted =
-          harness.call(
-              "POST", "/tasks", Map.of("repo", REPO, "prompt", "Document it", "maxTurns", 3));
-      String id = submitted.json().path("id").asText();
+      String id = submitWithTurns(3);
       client.subscribe(id, 0);
       client.awaitEvent(id, "task.failed", WAIT);
 
@@ -290,6 +284,15 @@ class ChecksJourneyTest {
           .contains("The repository's checks failed after your turn");
       assertThat(harness.github.pullRequests().getFirst().draft()).isFalse();
     }
+  }
+
+  /** A task "Document it" that may take {@code maxTurns} model turns. */
+  private String submitWithTurns(int maxTurns) {
+    ServerHarness.Response submitted =
+        harness.call(
+            "POST", "/tasks", Map.of("repo", REPO, "prompt", "Document it", "maxTurns", maxTurns));
+    assertThat(submitted.status()).isEqualTo(201);
+    return submitted.json().path("id").asText();
   }
 
   /** The harness's node, its egress closed (npm must reach nothing), with {@code extra}. */
