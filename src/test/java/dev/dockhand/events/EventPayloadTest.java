@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.dockhand.Json;
 import dev.dockhand.events.EventPayload.AssistantMessage;
 import dev.dockhand.events.EventPayload.ChecksFinished;
+import dev.dockhand.events.EventPayload.ContextCompacted;
 import dev.dockhand.events.EventPayload.GitPushed;
 import dev.dockhand.events.EventPayload.NetworkBlocked;
 import dev.dockhand.events.EventPayload.PrOpened;
@@ -96,6 +97,15 @@ class EventPayloadTest {
             new SetupFinished(1, 2500, false),
             "setup.finished",
             "{\"exitCode\":1,\"durationMs\":2500,\"cached\":false}"),
+        Arguments.of(
+            new ContextCompacted(182431, 4210, ContextCompacted.COMPACT, 0, null),
+            "context.compacted",
+            "{\"tokensBefore\":182431,\"tokensAfter\":4210,\"strategy\":\"compact\",\"kept\":0}"),
+        Arguments.of(
+            new ContextCompacted(210000, 30000, ContextCompacted.SUMMARIZE, 4, "Earlier: x"),
+            "context.compacted",
+            "{\"tokensBefore\":210000,\"tokensAfter\":30000,\"strategy\":\"summarize\","
+                + "\"kept\":4,\"summary\":\"Earlier: x\"}"),
         Arguments.of(
             new ChecksFinished("npm test", 1, 10, 2, 4200, 1),
             "checks.finished",
