@@ -32,6 +32,11 @@ import java.util.Objects;
 /** Renders task events for a terminal, with colour when the terminal wants it. Not thread-safe. */
 final class EventPrinter {
   private static final int RESULT_LINES = 15;
+
+  /** The timings' phases, in the order an attempt goes through them (DESIGN's list). */
+  private static final List<String> PHASES =
+      List.of("queued clone restore setup container firstToken agent checks push total".split(" "));
+
   private final PrintStream out;
   private final boolean colour;
   private boolean midDelta;
@@ -152,19 +157,7 @@ final class EventPrinter {
     JsonNode timings = task.path("timings");
     if (timings.isObject() && timings.size() > 0) {
       StringBuilder text = new StringBuilder("  time   ");
-      for (String phase :
-          new String[] {
-            "queued",
-            "clone",
-            "restore",
-            "setup",
-            "container",
-            "firstToken",
-            "agent",
-            "checks",
-            "push",
-            "total"
-          }) {
+      for (String phase : PHASES) {
         if (timings.has(phase)) {
           text.append(phase).append(' ').append(millis(timings.path(phase).asLong())).append("  ");
         }
