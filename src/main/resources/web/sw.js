@@ -13,6 +13,7 @@ const SHELL = [
   "/icons/icon-192.png",
   "/js/app.js",
   "/js/api.js",
+  "/js/checks.js",
   "/js/conversation.js",
   "/js/diffview.js",
   "/js/environment.js",

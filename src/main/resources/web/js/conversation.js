@@ -2,14 +2,17 @@
 // the model's text and the setup's output) to the items the task view shows.
 
 import { finishSetup, startSetup, stopSetup, withOutput } from "./setup.js";
+import { afterFailedChecks, checksOutput, finishChecks, stopChecks } from "./checks.js";
 
 // blocked: the hosts the sandbox's proxy refused, by "host:port", in the order first seen.
 // setupOutput: the running setup's live output (its end, see setup.js); setupCut: its start dropped.
+// checksOutput, checksCut: the same for the running checks (checks.js).
 export const initialConversation = {
   items: [], tools: {}, streaming: "", lastSeq: 0, blocked: {}, setupOutput: "", setupCut: false,
+  checksOutput: "", checksCut: false,
 };
 
-/** Kinds that end an attempt: a setup still shown as running has stopped. */
+/** Kinds that end an attempt: a setup or checks still shown as running have stopped. */
 const ATTEMPT_ENDS = new Set(["task.started", "task.retrying", "task.succeeded", "task.failed", "task.cancelled"]);
 
 export function conversationReducer(state, frame) {
@@ -17,14 +20,15 @@ export function conversationReducer(state, frame) {
   if (frame.type === "delta") return withDelta(state, frame);
   if (frame.type !== "event" || frame.seq <= state.lastSeq) return state;
   const moved = { ...state, lastSeq: frame.seq };
-  const next = ATTEMPT_ENDS.has(frame.kind) ? stopSetup(moved) : moved;
+  const next = ATTEMPT_ENDS.has(frame.kind) ? stopChecks(stopSetup(moved)) : moved;
   const data = frame.data || {};
   const add = (item) => ({ ...next, items: [...next.items, { seq: frame.seq, at: frame.at, ...item }] });
   switch (frame.kind) {
     case "message.user":
-      return data.synthetic
-        ? add({ type: "system", text: "Asked the model to continue" })
-        : add({ type: "user", text: data.content });
+      if (!data.synthetic) return add({ type: "user", text: data.content });
+      return afterFailedChecks(next)
+        ? add({ type: "system", tone: "warn", text: "Gave the agent the checks' failure to fix" })
+        : add({ type: "system", text: "Asked the model to continue" });
     case "message.assistant": {
       const text = (data.content || [])
         .filter((block) => block.type === "text" && block.text)
@@ -56,6 +60,8 @@ export function conversationReducer(state, frame) {
       return finishSetup(next, frame);
     case "context.compacted":
       return add({ type: "system", tone: "compacted", text: compactedText(data) });
+    case "checks.finished":
+      return finishChecks(next, frame);
     case "task.queued":
       return add({ type: "system", text: "Queued" });
     case "task.started":
@@ -79,12 +85,13 @@ export function conversationReducer(state, frame) {
 
 /**
  * The model's text (stream "text", or none from an older server) streams into its bubble; setup
- * output into the running setup's item. Checks output is not shown yet (no item to put it in).
+ * output into the running setup's item, checks output into the running checks' item.
  */
 function withDelta(state, frame) {
   const stream = frame.stream ?? "text";
   if (stream === "text") return { ...state, streaming: state.streaming + (frame.text ?? "") };
   if (stream === "setup") return withOutput(state, frame.text ?? "");
+  if (stream === "checks") return checksOutput(state, frame.text ?? "");
   return state;
 }
 

@@ -7,6 +7,7 @@ import * as outbox from "./outbox.js";
 import { duration } from "./format.js";
 import { toolEdit, toolSummary } from "./conversation.js";
 import { Reason, SetupItem } from "./setup.js";
+import { ChecksItem } from "./checks.js";
 
 export function Conversation({ task, conversation }) {
   const [waiting, setWaiting] = useState(outbox.pending(task.id));
@@ -14,8 +15,8 @@ export function Conversation({ task, conversation }) {
     setWaiting(outbox.pending(task.id));
     return outbox.onChange(() => setWaiting(outbox.pending(task.id)));
   }, [task.id]);
-  const { items, tools, streaming, setupOutput, setupCut } = conversation;
-  useStickToBottom(items.length + streaming.length + setupOutput.length + waiting.length);
+  const { items, tools, streaming, setupOutput, setupCut, checksOutput, checksCut } = conversation;
+  useStickToBottom(items.length + streaming.length + setupOutput.length + checksOutput.length + waiting.length);
 
   const hasPrompt = items.some((item) => item.type === "user");
   return html`
@@ -25,7 +26,9 @@ export function Conversation({ task, conversation }) {
         ${items.map((item) =>
           item.type === "setup"
             ? html`<${SetupItem} key=${item.seq} item=${item} output=${setupOutput} cut=${setupCut} />`
-            : html`<${Item} key=${item.seq} item=${item} tools=${tools} />`,
+            : item.type === "checks"
+              ? html`<${ChecksItem} key=${item.key ?? item.seq} item=${item} output=${checksOutput} cut=${checksCut} />`
+              : html`<${Item} key=${item.seq} item=${item} tools=${tools} />`,
         )}
       </ol>
       ${streaming &&

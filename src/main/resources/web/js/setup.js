@@ -9,14 +9,20 @@ import { environmentHref } from "./format.js";
 /** How much live output a task page keeps in memory: the end, about 200 KB. */
 export const LIVE_OUTPUT_CHARS = 200 * 1024;
 
-/** The state's live output with `text` added, its start dropped (at a line end) past the cap. */
-export function withOutput(state, text) {
-  const whole = state.setupOutput + text;
-  if (whole.length <= LIVE_OUTPUT_CHARS) return { ...state, setupOutput: whole };
+/** Live output with `text` added, its start dropped (at a line end) past the cap. */
+export function capped(output, text) {
+  const whole = output + text;
+  if (whole.length <= LIVE_OUTPUT_CHARS) return { text: whole, cut: false };
   let start = whole.length - LIVE_OUTPUT_CHARS;
   const lineEnd = whole.indexOf("\n", start);
   if (lineEnd >= 0 && lineEnd - start < 4096) start = lineEnd + 1;
-  return { ...state, setupOutput: whole.slice(start), setupCut: true };
+  return { text: whole.slice(start), cut: true };
+}
+
+/** The state's live setup output with `text` added. */
+export function withOutput(state, text) {
+  const next = capped(state.setupOutput, text);
+  return { ...state, setupOutput: next.text, setupCut: state.setupCut || next.cut };
 }
 
 export function startSetup(state, frame) {
@@ -84,28 +90,38 @@ function origin(item) {
 }
 
 export function SetupItem({ item, output, cut }) {
-  const summary = setupSummary(item);
-  const text = item.running ? output : item.output || "";
   const from = origin(item);
-  if (!item.running && !text) {
-    return html`<li class=${`system setup-line ${summary.tone}`} data-setup=${summary.state}>
-      <span data-setup-summary>${summary.text}</span>${from && html`<span class="muted small"> · ${from}</span>`}
+  return html`<${OutputItem} name="setup" summary=${setupSummary(item)} running=${item.running}
+    text=${item.running ? output : item.output || ""} cut=${item.running ? cut : item.cut}
+    note=${from} cardNote=${from} />`;
+}
+
+/**
+ * One run of setup or checks (`name`): a line once it is over and its output is not known here
+ * (a page opened later), else a card with its output, open while it runs or when it failed.
+ */
+export function OutputItem({ name, summary, running, text, cut, note, cardNote }) {
+  const state = { [`data-${name}`]: summary.state };
+  const label = { [`data-${name}-summary`]: "" };
+  if (!running && !text) {
+    return html`<li class=${`system setup-line ${summary.tone}`} ...${state}>
+      <span ...${label}>${summary.text}</span>${note && html`<span class="muted small"> · ${note}</span>`}
     </li>`;
   }
   return html`<li class="msg setup">
-    <details class=${`setup-card ${summary.tone}`} open=${item.running || summary.tone === "bad"} data-setup=${summary.state}>
+    <details class=${`setup-card ${summary.tone}`} open=${running || summary.tone === "bad"} ...${state}>
       <summary>
-        <span class="tool-name">setup</span>
-        <span class="setup-summary" data-setup-summary>${summary.text}</span>
+        <span class="tool-name">${name}</span>
+        <span class="setup-summary" ...${label}>${summary.text}</span>
       </summary>
-      ${from && html`<p class="muted small setup-from">${from}</p>`}
-      <${SetupOutput} text=${text} cut=${item.running ? cut : item.cut} running=${item.running} />
+      ${cardNote && html`<p class="muted small setup-from">${cardNote}</p>`}
+      <${LiveOutput} text=${text} cut=${cut} running=${running} kind=${name} />
     </details>
   </li>`;
 }
 
 /** The output, following its end while it grows unless the person scrolled up in it. */
-function SetupOutput({ text, cut, running }) {
+export function LiveOutput({ text, cut, running, kind }) {
   const box = useRef(null);
   const following = useRef(true);
   useLayoutEffect(() => {
@@ -117,8 +133,8 @@ function SetupOutput({ text, cut, running }) {
   };
   return html`
     ${cut && html`<p class="muted small setup-cut">Earlier output is not kept here.</p>`}
-    <pre class="setup-output" ref=${box} onScroll=${scrolled} tabindex="0" aria-label="Setup output"
-      aria-live="off" data-setup-output><code>${text || (running ? "Waiting for output…" : "")}</code></pre>`;
+    <pre class="setup-output" ref=${box} onScroll=${scrolled} tabindex="0" aria-label=${kind === "checks" ? "Checks output" : "Setup output"}
+      aria-live="off" data-setup-output=${kind === "setup" ? "" : undefined} data-checks-output=${kind === "checks" ? "" : undefined}><code>${text || (running ? "Waiting for output…" : "")}</code></pre>`;
 }
 
 /**

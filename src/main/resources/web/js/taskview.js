@@ -13,8 +13,9 @@ import { Conversation } from "./items.js";
 import { DiffView } from "./diffview.js";
 import { newTaskFrom } from "./newtask.js";
 import { Reason } from "./setup.js";
+import { ChecksFact } from "./checks.js";
 
-const REFRESH_ON = new Set(["task.started", "git.pushed", "pr.opened", "task.succeeded", "task.failed", "task.cancelled", "task.retrying"]);
+const REFRESH_ON = new Set(["task.started", "checks.finished", "git.pushed", "pr.opened", "task.succeeded", "task.failed", "task.cancelled", "task.retrying"]);
 
 export function TaskView({ id, tab, online }) {
   const [task, setTask] = useState(null);
@@ -98,6 +99,7 @@ function TaskHeader({ task, onChanged }) {
         <div><dt>Started</dt><dd>${age(task.createdAt)}</dd></div>
         <div class="wide"><dt>Branch</dt><dd class="mono">${task.headBranch || task.branch || "default"}</dd></div>
         <div class="wide"><dt>Model</dt><dd class="mono">${task.model}</dd></div>
+        <${ChecksFact} checks=${task.checks} />
         ${environment && html`<div class="wide"><dt>Environment</dt><dd><a href=${environment} data-environment-link>Setup, checks, variables</a></dd></div>`}
         ${task.egressAllow?.length > 0 &&
         html`<div class="wide"><dt>Extra hosts</dt><dd class="mono" data-fact="egress">${task.egressAllow.join(", ")}</dd></div>`}

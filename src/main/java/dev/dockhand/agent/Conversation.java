@@ -75,6 +75,7 @@ public final class Conversation {
         case SetupStarted p -> {}
         case SetupFinished p -> {}
         case ContextCompacted compacted -> conversation.replay(compacted);
+        case dev.dockhand.events.EventPayload.ChecksFinished p -> {}
         case Finished p -> {}
         case Unreadable p -> {}
       }

@@ -16,6 +16,8 @@ import dev.dockhand.push.Push;
 import dev.dockhand.queue.Dispatcher;
 import dev.dockhand.queue.TaskQueue;
 import dev.dockhand.run.AttemptNetwork;
+import dev.dockhand.run.CheckRounds;
+import dev.dockhand.run.ChecksPhase;
 import dev.dockhand.run.DiskGate;
 import dev.dockhand.run.EnvironmentPhase;
 import dev.dockhand.run.Incarnation;
@@ -130,6 +132,13 @@ public final class Node implements AutoCloseable {
             network,
             pool,
             agent,
+            new CheckRounds(
+                new ChecksPhase(
+                    config.env().checksTimeout(), config.sandbox().execTimeout(), clock),
+                config.env().checksRounds(),
+                config.agent().maxDuration(),
+                eventLog,
+                clock),
             Wiring.publishers(config, githubApp),
             queue,
             eventLog,

@@ -2,8 +2,10 @@ package dev.dockhand.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import dev.dockhand.events.EventKind;
 import dev.dockhand.events.EventPayload;
 import dev.dockhand.events.EventPayload.AssistantMessage;
+import dev.dockhand.events.EventPayload.ChecksFinished;
 import dev.dockhand.events.EventPayload.ContextCompacted;
 import dev.dockhand.events.EventPayload.GitPushed;
 import dev.dockhand.events.EventPayload.NetworkBlocked;
@@ -30,6 +32,11 @@ import java.util.Objects;
 /** Renders task events for a terminal, with colour when the terminal wants it. Not thread-safe. */
 final class EventPrinter {
   private static final int RESULT_LINES = 15;
+
+  /** The timings' phases, in the order an attempt goes through them (DESIGN's list). */
+  private static final List<String> PHASES =
+      List.of("queued clone restore setup container firstToken agent checks push total".split(" "));
+
   private final PrintStream out;
   private final boolean colour;
   private boolean midDelta;
@@ -82,6 +89,7 @@ final class EventPrinter {
                   + dim(" (" + (setup.file() == null ? setup.source() : setup.file()) + ")"));
       case SetupFinished setup -> line(setupFinished(setup));
       case ContextCompacted compacted -> line(compacted(compacted));
+      case ChecksFinished checks -> line(checksFinished(checks));
       case TaskSucceeded succeeded -> line(green(bold("✔ succeeded")));
       case TaskFailed failed ->
           line(red(bold("✘ failed")) + ": " + Objects.toString(failed.reason(), ""));
@@ -117,6 +125,18 @@ final class EventPrinter {
         : red("⚙ setup failed") + " (exit " + setup.exitCode() + ")" + took;
   }
 
+  /** The command is the person's or the repository's: control characters are shown as '?'. */
+  private String checksFinished(ChecksFinished checks) {
+    String command = checks.command().replaceAll("\\p{Cntrl}", "?");
+    String counts = checks.counts().isEmpty() ? "" : " (" + checks.counts() + ")";
+    String took = dim(" in " + millis(checks.durationMs()) + ", round " + checks.round());
+    if (checks.succeeded()) {
+      return green("✔ checks passed") + ": " + command + counts + took;
+    }
+    String how = checks.exitCode() == -1 ? "timed out" : "exit " + checks.exitCode();
+    return red("✘ checks failed") + ": " + command + " (" + how + ")" + counts + took;
+  }
+
   /** One-paragraph summary of a finished task, from its JSON. */
   void summary(JsonNode task) {
     endDelta();
@@ -137,24 +157,16 @@ final class EventPrinter {
     JsonNode timings = task.path("timings");
     if (timings.isObject() && timings.size() > 0) {
       StringBuilder text = new StringBuilder("  time   ");
-      for (String phase :
-          new String[] {
-            "queued",
-            "clone",
-            "restore",
-            "setup",
-            "container",
-            "firstToken",
-            "agent",
-            "checks",
-            "push",
-            "total"
-          }) {
+      for (String phase : PHASES) {
         if (timings.has(phase)) {
           text.append(phase).append(' ').append(millis(timings.path(phase).asLong())).append("  ");
         }
       }
       line(text.toString().stripTrailing());
+    }
+    if (EventPayload.parse(EventKind.CHECKS_FINISHED.wire(), task.path("checks"))
+        instanceof ChecksFinished last) {
+      line("  " + checksFinished(last));
     }
     if (task.path("egressAllow").size() > 0) {
       List<String> hosts = new ArrayList<>();

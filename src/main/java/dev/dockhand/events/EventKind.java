@@ -1,6 +1,7 @@
 package dev.dockhand.events;
 
 import dev.dockhand.events.EventPayload.AssistantMessage;
+import dev.dockhand.events.EventPayload.ChecksFinished;
 import dev.dockhand.events.EventPayload.ContextCompacted;
 import dev.dockhand.events.EventPayload.GitPushed;
 import dev.dockhand.events.EventPayload.NetworkBlocked;
@@ -38,6 +39,7 @@ public enum EventKind {
   SETUP_STARTED("setup.started", SetupStarted.class),
   SETUP_FINISHED("setup.finished", SetupFinished.class),
   CONTEXT_COMPACTED("context.compacted", ContextCompacted.class),
+  CHECKS_FINISHED("checks.finished", ChecksFinished.class),
   TASK_SUCCEEDED("task.succeeded", TaskSucceeded.class),
   TASK_FAILED("task.failed", TaskFailed.class),
   TASK_CANCELLED("task.cancelled", TaskCancelled.class);
@@ -82,6 +84,7 @@ public enum EventKind {
       case SetupStarted p -> SETUP_STARTED;
       case SetupFinished p -> SETUP_FINISHED;
       case ContextCompacted p -> CONTEXT_COMPACTED;
+      case ChecksFinished p -> CHECKS_FINISHED;
       case TaskSucceeded p -> TASK_SUCCEEDED;
       case TaskFailed p -> TASK_FAILED;
       case TaskCancelled p -> TASK_CANCELLED;

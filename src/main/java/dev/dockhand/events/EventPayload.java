@@ -124,6 +124,34 @@ public sealed interface EventPayload {
     }
   }
 
+  /**
+   * {@code checks.finished}: the repository's checks ran after the agent's turn. {@code exitCode}
+   * is 0 when they passed, -1 when they met a time limit; {@code passed} and {@code failed} are
+   * counts read from the test runner's summary lines, absent where it printed none; {@code round}
+   * counts the runs since the task's work began, 1 for the run after the agent's own turn.
+   */
+  record ChecksFinished(
+      String command, int exitCode, Integer passed, Integer failed, long durationMs, int round)
+      implements EventPayload {
+    public ChecksFinished {
+      command = orEmpty(command);
+    }
+
+    /** Whether the checks passed. */
+    public boolean succeeded() {
+      return exitCode == 0;
+    }
+
+    /** "2 failed, 10 passed", or what of it the runner printed (no "0 failed"); may be empty. */
+    public String counts() {
+      String failedText = failed == null || failed == 0 ? "" : failed + " failed";
+      String passedText = passed == null ? "" : passed + " passed";
+      return failedText.isEmpty() || passedText.isEmpty()
+          ? failedText + passedText
+          : failedText + ", " + passedText;
+    }
+  }
+
   /** {@code network.blocked}: the egress proxy refused {@code host:port}, {@code count} times. */
   record NetworkBlocked(String host, int port, long count) implements EventPayload {
     public NetworkBlocked {

@@ -24,6 +24,12 @@ public final class GitHubHost implements GitHost {
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
   private static final int MAX_DETAIL = 300;
 
+  /** Said in the body of a pull request that should have been a draft but could not be. */
+  static final String DRAFT_REFUSED =
+      "\n\n> [!NOTE]\n> The checks failed, so Dockhand asked for a draft pull request, but this"
+          + " repository does not take drafts: it opened ready for review. Please treat it as a"
+          + " draft until the checks pass.\n";
+
   private final String apiHost;
   private final GitHubClient github;
 
@@ -35,27 +41,54 @@ public final class GitHubHost implements GitHost {
 
   @Override
   public Optional<String> openPullRequest(
-      RepoUrl repo, String head, String base, String title, String body, Secret token) {
+      RepoUrl repo,
+      String head,
+      String base,
+      String title,
+      String body,
+      boolean draft,
+      Secret token) {
     RefNames.requireBranch(head);
     RefNames.requireBranch(base);
     Optional<String> existing = findOpen(repo, head, token);
     if (existing.isPresent()) {
       return existing;
     }
-    Map<String, String> request = new LinkedHashMap<>();
+    Map<String, Object> request = new LinkedHashMap<>();
     request.put("title", title);
     request.put("head", head);
     request.put("base", base);
     request.put("body", body);
-    GitHubResponse answer = send(() -> github.post(pullsPath(repo, ""), request, token));
+    if (draft) {
+      request.put("draft", true);
+    }
+    GitHubResponse answer = create(repo, request, token);
+    if (answer.status() == 422) {
+      // Another attempt may have opened it between our look and our post.
+      Optional<String> opened = findOpen(repo, head, token);
+      if (opened.isPresent()) {
+        return opened;
+      }
+      if (!draft) {
+        throw failure(repo, answer);
+      }
+      // GitHub answers 422 where a repository's plan has no draft pull requests.
+      request.remove("draft");
+      request.put("body", body + DRAFT_REFUSED);
+      GitHubResponse ready = create(repo, request, token);
+      if (ready.status() == 422) {
+        return Optional.of(findOpen(repo, head, token).orElseThrow(() -> failure(repo, ready)));
+      }
+      answer = ready;
+    }
     if (answer.status() == 201) {
       return Optional.of(htmlUrl(repo, read(repo, answer)));
     }
-    if (answer.status() == 422) {
-      // Another attempt may have opened it between our look and our post.
-      return Optional.of(findOpen(repo, head, token).orElseThrow(() -> failure(repo, answer)));
-    }
     throw failure(repo, answer);
+  }
+
+  private GitHubResponse create(RepoUrl repo, Map<String, Object> request, Secret token) {
+    return send(() -> github.post(pullsPath(repo, ""), request, token));
   }
 
   private Optional<String> findOpen(RepoUrl repo, String head, Secret token) {

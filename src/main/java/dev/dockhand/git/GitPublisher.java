@@ -5,13 +5,18 @@ import java.util.Optional;
 
 /**
  * The finish step: commit what the agent changed, push {@code dockhand/<short-id>}, and open (or
- * find) the pull request. Safe to repeat for the same task: the push replaces the task's own branch
- * and the host finds the pull request an earlier attempt opened, so a retry after a crash leaves
- * one branch and one pull request. Thread-safe; a workspace is used by one call at a time.
+ * find) the pull request, titled from the agent's summary and described for its reviewer ({@link
+ * PullRequestBody}), as a draft when the checks failed. Safe to repeat for the same task: the push
+ * replaces the task's own branch and the host finds the pull request an earlier attempt opened, so
+ * a retry after a crash leaves one branch and one pull request. Thread-safe; a workspace is used by
+ * one call at a time.
  */
 public final class GitPublisher {
-  static final int SUBJECT_LIMIT = 72;
+  static final int SUBJECT_LIMIT = PullRequestTitle.LIMIT;
   private static final int PROMPT_LIMIT = 10_000;
+
+  /** Files a pull request's body lists with their line counts; the rest are counted. */
+  static final int MAX_FILES = 50;
 
   private final GitHost host;
   private final Optional<URI> publicUrl;
@@ -50,71 +55,28 @@ public final class GitPublisher {
     if (!request.pullRequest()) {
       return new PublishResult(commit, Optional.of(branch), Optional.empty(), diff);
     }
+    ChangedFiles changes = workspace.changedFiles(workspace.baseCommit(), commit.get(), MAX_FILES);
     Optional<String> pullRequest =
         host.openPullRequest(
             workspace.repo(),
             branch,
             workspace.baseBranch(),
-            subject(request.prompt()),
-            pullRequestBody(request, target),
+            PullRequestTitle.of(request.summary(), request.prompt()),
+            PullRequestBody.of(request, changes, publicUrl)
+                + target.closesIssue().map(issue -> "\nFixes #" + issue + "\n").orElse(""),
+            request.draft(),
             request.token());
     return new PublishResult(commit, Optional.of(branch), pullRequest, diff);
   }
 
-  /** The prompt's first line, tidied and cut to {@value #SUBJECT_LIMIT} characters. */
+  /** The prompt's first line, tidied and cut at a word to {@value #SUBJECT_LIMIT} characters. */
   static String subject(String prompt) {
-    String firstLine =
-        prompt == null
-            ? ""
-            : prompt
-                .strip()
-                .lines()
-                .findFirst()
-                .orElse("")
-                .replaceAll("[\\p{Cntrl}\\s]+", " ")
-                .strip();
-    if (firstLine.isEmpty()) {
-      return "Changes made by Dockhand";
-    }
-    return firstLine.length() <= SUBJECT_LIMIT
-        ? firstLine
-        : firstLine.substring(0, SUBJECT_LIMIT - 1).strip() + "…";
+    return PullRequestTitle.subject(prompt);
   }
 
   static String commitMessage(String prompt) {
     String subject = subject(prompt);
-    String whole = cut(prompt == null ? "" : prompt.strip(), PROMPT_LIMIT);
+    String whole = PullRequestBody.cut(prompt == null ? "" : prompt.strip(), PROMPT_LIMIT);
     return whole.isEmpty() || whole.equals(subject) ? subject : subject + "\n\n" + whole;
-  }
-
-  private String pullRequestBody(PublishRequest request, PublishTarget target) {
-    String summary = request.summary() == null ? "" : request.summary().strip();
-    StringBuilder body = new StringBuilder();
-    body.append(summary.isEmpty() ? "The agent left no summary." : cut(summary, PROMPT_LIMIT));
-    body.append("\n\n---\n\n**Prompt**\n\n");
-    cut(request.prompt().strip(), PROMPT_LIMIT)
-        .lines()
-        .forEach(line -> body.append("> ").append(line).append('\n'));
-    body.append("\nOpened by Dockhand for ").append(taskReference(request.taskId())).append(".\n");
-    target.closesIssue().ifPresent(issue -> body.append("\nFixes #").append(issue).append("\n"));
-    return body.toString();
-  }
-
-  private String taskReference(String taskId) {
-    return publicUrl
-        .map(
-            url ->
-                "[task "
-                    + taskId
-                    + "]("
-                    + url.toString().replaceAll("/+$", "")
-                    + "/#/tasks/"
-                    + taskId
-                    + ")")
-        .orElse("task " + taskId);
-  }
-
-  private static String cut(String text, int limit) {
-    return text.length() <= limit ? text : text.substring(0, limit) + "…";
   }
 }

@@ -125,6 +125,16 @@ public final class GitWorkspace {
     }
   }
 
+  /** The regular files directly in {@code dir} of the starting commit, at most {@code max}. */
+  public List<String> startDirectory(String dir, int max) {
+    try (Repository repository = openHost()) {
+      return StartFiles.list(repository, start, dir, max);
+    } catch (IOException e) {
+      throw GitException.workspace(
+          "cannot list " + dir + " (" + e.getClass().getSimpleName() + ")");
+    }
+  }
+
   /** The commit the work tree was checked out at: a follow-up's branch head, else the base. */
   public String startCommit() {
     return start.name();
@@ -257,6 +267,19 @@ public final class GitWorkspace {
     } catch (IOException | IllegalArgumentException e) {
       throw GitException.workspace(
           "cannot compute the diff (" + e.getClass().getSimpleName() + ")");
+    }
+  }
+
+  /**
+   * The files changed from {@code fromCommit} to {@code toCommit}: the first {@code max} counted.
+   */
+  public ChangedFiles changedFiles(String fromCommit, String toCommit, int max) {
+    try (Repository repository = openHost()) {
+      return ChangedFiles.between(
+          repository, ObjectId.fromString(fromCommit), ObjectId.fromString(toCommit), max);
+    } catch (IOException | IllegalArgumentException e) {
+      throw GitException.workspace(
+          "cannot list the changed files (" + e.getClass().getSimpleName() + ")");
     }
   }
 

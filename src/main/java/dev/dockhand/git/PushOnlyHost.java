@@ -7,7 +7,13 @@ import java.util.Optional;
 public final class PushOnlyHost implements GitHost {
   @Override
   public Optional<String> openPullRequest(
-      RepoUrl repo, String head, String base, String title, String body, Secret token) {
+      RepoUrl repo,
+      String head,
+      String base,
+      String title,
+      String body,
+      boolean draft,
+      Secret token) {
     RefNames.requireBranch(head);
     RefNames.requireBranch(base);
     return Optional.empty();

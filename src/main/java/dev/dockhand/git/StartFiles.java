@@ -2,6 +2,8 @@ package dev.dockhand.git;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
@@ -14,8 +16,9 @@ import org.eclipse.jgit.treewalk.TreeWalk;
 /**
  * Files of the commit a task starts from, read out of the host's own object database, never from
  * the work tree the container writes: what the coordinator needs to know before the agent runs (a
- * devcontainer.json, the lockfiles that key a cached environment). Only regular files are read
- * (never a link, whatever it points at), each cut at a byte cap. Stateless.
+ * devcontainer.json, the lockfiles that key a cached environment, what says how to run its checks).
+ * Only regular files are read or listed (never a link, whatever it points at), each cut at a byte
+ * cap. Stateless.
  */
 final class StartFiles {
   private StartFiles() {}
@@ -39,5 +42,36 @@ final class StartFiles {
     try (InputStream in = loader.openStream()) {
       return in.readNBytes(max);
     }
+  }
+
+  /**
+   * The names of the regular files directly in directory {@code path} (the root is {@code ""}), at
+   * most {@code max} of them; empty when there is no such directory.
+   */
+  static List<String> list(Repository repository, ObjectId commit, String path, int max)
+      throws IOException {
+    List<String> names = new ArrayList<>();
+    try (ObjectReader reader = repository.newObjectReader();
+        RevWalk walk = new RevWalk(reader)) {
+      ObjectId tree = walk.parseCommit(commit).getTree();
+      if (!path.isEmpty()) {
+        try (TreeWalk dir = TreeWalk.forPath(reader, path, tree)) {
+          if (dir == null || dir.getFileMode(0) != FileMode.TREE) {
+            return names;
+          }
+          tree = dir.getObjectId(0);
+        }
+      }
+      try (TreeWalk entries = new TreeWalk(reader)) {
+        entries.addTree(tree);
+        while (names.size() < max && entries.next()) {
+          FileMode mode = entries.getFileMode(0);
+          if (mode == FileMode.REGULAR_FILE || mode == FileMode.EXECUTABLE_FILE) {
+            names.add(entries.getNameString());
+          }
+        }
+      }
+    }
+    return names;
   }
 }

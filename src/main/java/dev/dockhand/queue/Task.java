@@ -1,5 +1,6 @@
 package dev.dockhand.queue;
 
+import dev.dockhand.events.EventPayload.ChecksFinished;
 import dev.dockhand.events.Usage;
 import java.time.Instant;
 import java.util.List;
@@ -13,7 +14,9 @@ import java.util.Optional;
  * @param egressAllow hosts the person added to the egress allowlist for this task (normal form;
  *     empty when none)
  * @param headBranch the pushed dockhand/... branch, once pushed
- * @param timings milliseconds per phase: queued, clone, container, firstToken, agent, push, total
+ * @param timings milliseconds per phase: queued, clone, restore, setup, container, firstToken,
+ *     agent, checks, push, total
+ * @param checks the last run of the repository's checks, once they ran
  */
 public record Task(
     String id,
@@ -41,7 +44,8 @@ public record Task(
     Instant updatedAt,
     Instant runAfter,
     Optional<String> leaseOwner,
-    Optional<Instant> leaseExpiresAt) {
+    Optional<Instant> leaseExpiresAt,
+    Optional<ChecksFinished> checks) {
 
   /** Why a task failed or was cancelled; {@code code} is stable, {@code message} for people. */
   public record TaskError(String code, String message) {}
@@ -51,6 +55,42 @@ public record Task(
     String path = repo.replaceFirst("^[a-zA-Z][a-zA-Z0-9+.-]*://[^/]*/", "");
     path = path.replaceFirst("\\.git$", "").replaceFirst("/+$", "");
     return path.isEmpty() ? repo : path;
+  }
+
+  /**
+   * The task as a further run of the agent in the same attempt sees it: the {@code turns} taken so
+   * far off its turn limit, and their {@code usage} added to what it had spent, so the limits hold
+   * for the attempt as a whole.
+   */
+  public Task afterTurns(int turns, Usage usage) {
+    return new Task(
+        id,
+        userId,
+        status,
+        attempt,
+        maxAttempts,
+        repo,
+        branch,
+        prompt,
+        model,
+        Math.max(0, maxTurns - turns),
+        budgetUsd,
+        egressAllow,
+        headBranch,
+        baseCommit,
+        commit,
+        prUrl,
+        this.usage.plus(usage),
+        timings,
+        error,
+        createdAt,
+        startedAt,
+        finishedAt,
+        updatedAt,
+        runAfter,
+        leaseOwner,
+        leaseExpiresAt,
+        checks);
   }
 
   /** The first 8 characters of the id, used in branch names. */

@@ -75,13 +75,20 @@ public final class TaskLeases {
 
   /**
    * Stores an event of the running attempt, then publishes it; refused with {@link
-   * EventLimitException} once the task's log is full (see {@link EventCaps}).
+   * EventLimitException} once the task's log is full (see {@link EventCaps}). A {@code
+   * checks.finished} event also becomes the task's last checks result, in the same transaction.
    */
   public Event append(Lease lease, EventPayload payload) {
     EventData encoded = EventData.of(payload); // measured before the write lock is taken
     return database.write(
         handle -> {
           long seq = caps.takeSeq(handle, lease, encoded.kind(), encoded.bytes());
+          if (payload instanceof EventPayload.ChecksFinished checks) {
+            handle.execute(
+                "UPDATE tasks SET checks_json = ? WHERE id = ?",
+                TaskRows.json(checks),
+                lease.taskId());
+          }
           return transitions.storeEvent(handle, lease.taskId(), seq, encoded);
         });
   }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JavaType;
 import dev.dockhand.Json;
+import dev.dockhand.events.EventPayload.ChecksFinished;
 import dev.dockhand.events.Usage;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -25,7 +26,7 @@ public final class TaskRows {
       "id, user_id, status, attempt, max_attempts, repo, branch, prompt, model, max_turns,"
           + " budget_usd, head_branch, base_commit, commit_sha, pr_url, usage_json, timings_json,"
           + " error_code, error_message, created_at, started_at, finished_at, updated_at,"
-          + " run_after, lease_owner, lease_expires_at, egress_allow";
+          + " run_after, lease_owner, lease_expires_at, egress_allow, checks_json";
 
   /** {@link #COLUMNS} and {@code last_seq}, what {@link #WITH_SEQ} reads. */
   static final String COLUMNS_WITH_SEQ = COLUMNS + ", last_seq";
@@ -41,6 +42,8 @@ public final class TaskRows {
   private static final JavaType USAGE = Json.MAPPER.getTypeFactory().constructType(Usage.class);
   private static final JavaType TIMINGS =
       Json.MAPPER.getTypeFactory().constructType(new TypeReference<Map<String, Long>>() {});
+  private static final JavaType CHECKS =
+      Json.MAPPER.getTypeFactory().constructType(ChecksFinished.class);
   private static final JavaType HOSTS =
       Json.MAPPER.getTypeFactory().constructType(new TypeReference<List<String>>() {});
 
@@ -83,7 +86,8 @@ public final class TaskRows {
         instant(rs, "updated_at").orElseThrow(),
         instant(rs, "run_after").orElseThrow(),
         Optional.ofNullable(rs.getString("lease_owner")),
-        instant(rs, "lease_expires_at"));
+        instant(rs, "lease_expires_at"),
+        Optional.ofNullable(read(rs.getString("checks_json"), CHECKS, null)));
   }
 
   private static Optional<Instant> instant(ResultSet rs, String column) throws SQLException {

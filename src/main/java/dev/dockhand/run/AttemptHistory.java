@@ -21,12 +21,18 @@ import java.util.function.Consumer;
 final class AttemptHistory implements Consumer<Event> {
   private final List<Event> kept = new ArrayList<>();
   private int settled;
+  private int checksRuns;
 
   /** The history of {@code taskId}, read from its log page by page. */
   static List<Event> of(EventLog eventLog, String taskId) {
+    return read(eventLog, taskId).events();
+  }
+
+  /** The same, with what else the log says of the work under way ({@link #checksRuns()}). */
+  static AttemptHistory read(EventLog eventLog, String taskId) {
     AttemptHistory history = new AttemptHistory();
     eventLog.forEach(taskId, history);
-    return history.events();
+    return history;
   }
 
   /**
@@ -36,12 +42,26 @@ final class AttemptHistory implements Consumer<Event> {
   @Override
   public void accept(Event event) {
     switch (event.kind()) {
-      case MESSAGE_USER, MESSAGE_ASSISTANT, TOOL_CALL, TOOL_RESULT -> kept.add(event);
+      case MESSAGE_USER, MESSAGE_ASSISTANT, TOOL_CALL, TOOL_RESULT, CONTEXT_COMPACTED ->
+          kept.add(event);
       case TASK_RETRYING ->
           kept.subList(settled, kept.size()).removeIf(e -> e.kind() != EventKind.MESSAGE_USER);
-      case TASK_SUCCEEDED, TASK_FAILED, TASK_CANCELLED -> settled = kept.size();
+      case TASK_SUCCEEDED, TASK_FAILED, TASK_CANCELLED -> {
+        settled = kept.size();
+        checksRuns = 0;
+      }
+      case CHECKS_FINISHED -> checksRuns++;
       case TASK_QUEUED, TASK_STARTED, GIT_PUSHED, PR_OPENED, NETWORK_BLOCKED -> {}
+      case SETUP_STARTED, SETUP_FINISHED -> {}
     }
+  }
+
+  /**
+   * How often the checks ran since the task last ended: the rounds its current work has had. A
+   * retried attempt (its predecessor died mid-round) goes on counting; a follow-up starts afresh.
+   */
+  int checksRuns() {
+    return checksRuns;
   }
 
   /** What is kept of the events taken so far, oldest first. */

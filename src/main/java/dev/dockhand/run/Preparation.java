@@ -65,6 +65,7 @@ final class Preparation implements AutoCloseable {
   private SandboxContainer container;
   private boolean containerClosed;
   private volatile EnvironmentPhase.Plan plan = EnvironmentPhase.Plan.NONE;
+  private volatile RepoEnvironment environment = RepoEnvironment.NONE;
 
   private Preparation(Parts parts, Attempt attempt) {
     this.parts = parts;
@@ -111,6 +112,11 @@ final class Preparation implements AutoCloseable {
     }
   }
 
+  /** The environment the attempt runs with; known once {@link #awaitReady()} returned. */
+  RepoEnvironment environment() {
+    return environment;
+  }
+
   /** What the preparation failed with, as the attempt's own failure. */
   static DockhandException asFailure(Throwable cause) {
     return cause instanceof DockhandException known
@@ -124,6 +130,7 @@ final class Preparation implements AutoCloseable {
       GitWorkspace workspace = Timed.phase(context, parts.clock(), "clone", this::cloneRepository);
       cloned.complete(workspace);
       RepoEnvironment environment = environmentOf(workspace);
+      this.environment = environment;
       stopIfStopping();
       // A restore must be in place before the container starts: the engine binds what it sees.
       plan =

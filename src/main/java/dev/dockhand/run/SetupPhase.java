@@ -14,7 +14,6 @@ import dev.dockhand.sandbox.SandboxContainer;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -29,10 +28,9 @@ import java.util.Optional;
  */
 public final class SetupPhase {
   /** The whole output, kept in the container's /tmp so a failure can quote its end. */
-  static final String LOG = "/tmp/.dockhand-setup.log";
+  static final ContainerLog LOG = new ContainerLog("/tmp/.dockhand-setup.log");
 
   static final int TAIL_CHARS = 1500;
-  private static final Duration TAIL_TIMEOUT = Duration.ofSeconds(30);
 
   private final Duration timeout;
   private final Duration commandCeiling;
@@ -106,7 +104,7 @@ public final class SetupPhase {
                 ? new ExecResult(-1, "", false, true, 0)
                 : container.exec(
                     new ExecRequest(
-                        logged(command),
+                        LOG.teed(command),
                         "/workspace",
                         environment.env(),
                         null,
@@ -145,14 +143,6 @@ public final class SetupPhase {
     return new Result(true, exitCode, took);
   }
 
-  /** The command with its output also appended to {@link #LOG}, its own exit code kept. */
-  private static List<String> logged(EnvCommand command) {
-    List<String> argv = new ArrayList<>();
-    argv.addAll(List.of("bash", "-c", "set -o pipefail; \"$@\" 2>&1 | tee -a " + LOG, "setup"));
-    argv.addAll(command.argv());
-    return argv;
-  }
-
   private DockhandException failure(
       SandboxContainer container,
       RepoEnvironment environment,
@@ -163,7 +153,7 @@ public final class SetupPhase {
       String timedOut) {
     String command = cut(failed.display(), 200);
     String how = timedOut != null ? "did not finish within " + timedOut : "exited with " + exitCode;
-    String tail = tail(container);
+    String tail = LOG.tail(container, TAIL_CHARS);
     String from =
         environment
             .file()
@@ -189,24 +179,13 @@ public final class SetupPhase {
             + ", or let tasks go on when it fails.");
   }
 
-  private static String tail(SandboxContainer container) {
-    try {
-      ExecResult tail =
-          container.exec(
-              ExecRequest.of(TAIL_TIMEOUT, "tail", "-c", String.valueOf(TAIL_CHARS), LOG));
-      return tail.exitCode() == 0 ? tail.output().strip() : "";
-    } catch (RuntimeException e) {
-      return ""; // the container may be gone; the reason still says what failed
-    }
-  }
-
   /** The web app's page for this repository's environment. */
   String settingsLink(RepoUrl repo) {
     String page = "/#/repos/" + repo.owner() + "/" + repo.name() + "/environment";
     return publicUrl.map(url -> url.toString().replaceAll("/+$", "") + page).orElse(page);
   }
 
-  private static String minutes(Duration duration) {
+  static String minutes(Duration duration) {
     long seconds = duration.toSeconds();
     return seconds % 60 == 0 ? seconds / 60 + " min" : seconds + " s";
   }

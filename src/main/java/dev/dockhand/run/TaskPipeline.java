@@ -16,6 +16,7 @@ import dev.dockhand.git.GitWorkspace;
 import dev.dockhand.git.PublishRequest;
 import dev.dockhand.git.PublishResult;
 import dev.dockhand.git.RepoUrl;
+import dev.dockhand.git.RunReport;
 import dev.dockhand.git.WorkspaceLimits;
 import dev.dockhand.metrics.Metrics;
 import dev.dockhand.queue.AttemptOutcome;
@@ -48,6 +49,7 @@ public final class TaskPipeline implements TaskStep {
   private final TaskDisks disks;
   private final Preparation.Parts parts;
   private final AgentLoop agent;
+  private final CheckRounds checkRounds;
   private final Function<RepoUrl, GitPublisher> publishers;
   private final TaskQueue queue;
   private final EventLog eventLog;
@@ -64,6 +66,7 @@ public final class TaskPipeline implements TaskStep {
       AttemptNetwork network,
       Sandbox sandbox,
       AgentLoop agent,
+      CheckRounds checkRounds,
       Function<RepoUrl, GitPublisher> publishers,
       TaskQueue queue,
       EventLog eventLog,
@@ -76,6 +79,7 @@ public final class TaskPipeline implements TaskStep {
         new Preparation.Parts(
             environments, environment, network, sandbox, metrics, clock, new AtomicInteger());
     this.agent = agent;
+    this.checkRounds = checkRounds;
     this.publishers = publishers;
     this.queue = queue;
     this.eventLog = eventLog;
@@ -99,12 +103,17 @@ public final class TaskPipeline implements TaskStep {
         Preparation preparation =
             Preparation.start(
                 parts, new Preparation.Attempt(context, task, repo, token, disk, limits))) {
-      AgentEnd end = runAgent(context, task, preparation);
+      CheckRounds.Checked checked =
+          checkRounds.run(
+              context,
+              task,
+              preparation,
+              (roundTask, roundContext) -> runAgent(roundContext, roundTask, preparation));
       // Every tool call waited for the container; an agent that called none waits here, so the
       // work tree is checked out (and set up) before the host reads it.
       GitWorkspace workspace = preparation.awaitReady();
       preparation.closeContainer();
-      return switch (end) {
+      return switch (checked.end()) {
         case AgentEnd.Finished finished -> {
           stopIfCancelled(context);
           PublishRequest request =
@@ -115,13 +124,24 @@ public final class TaskPipeline implements TaskStep {
                   finished.outcome().summary(),
                   owner.identity(),
                   token,
-                  true);
+                  true,
+                  report(task, finished.outcome(), checked));
           yield new AttemptOutcome.Succeeded(publish(context, task, repo, workspace, request));
         }
         case AgentEnd.Limited limited ->
             keepWork(context, task, repo, owner, token, workspace, limited.limit());
       };
     }
+  }
+
+  /** What the pull request reports of the run: the model, this attempt's turns, the cost so far. */
+  private RunReport report(Task task, AgentOutcome outcome, CheckRounds.Checked checked) {
+    return new RunReport(
+        task.model() == null || task.model().isBlank() ? "" : task.model(),
+        outcome.turns(),
+        task.usage().costUsd() + outcome.usage().costUsd(),
+        checked.checks(),
+        checked.fixes());
   }
 
   /**
@@ -179,9 +199,9 @@ public final class TaskPipeline implements TaskStep {
   }
 
   /**
-   * The agent, started with the preparation still under way: its first model turn goes out at once
-   * and each tool call waits for the container. A preparation that fails stops it, and the attempt
-   * ends with what the preparation failed with.
+   * One run of the agent on the task's stored events, the first started with the preparation still
+   * under way: its first model turn goes out at once and each tool call waits for the container. A
+   * preparation that fails stops it, and the attempt ends with what the preparation failed with.
    */
   private AgentEnd runAgent(TaskContext context, Task task, Preparation preparation) {
     TaskContext agentContext = new AttemptContext(context, preparation);
@@ -189,11 +209,7 @@ public final class TaskPipeline implements TaskStep {
     CompletableFuture<AgentLoop.StartFiles> files =
         preparation.cloned().thenApply(workspace -> workspace::startFile);
     try {
-      AgentOutcome outcome =
-          timed(
-              context,
-              "agent",
-              () -> agent.run(task, preparation.container(), agentContext, history, files));
+      AgentOutcome outcome = agent.run(task, preparation.container(), agentContext, history, files);
       metrics.modelUsage(outcome.usage());
       return new AgentEnd.Finished(outcome);
     } catch (AgentLimitException | EventLimitException limit) {

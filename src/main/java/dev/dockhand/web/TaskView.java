@@ -1,5 +1,6 @@
 package dev.dockhand.web;
 
+import dev.dockhand.events.EventPayload.ChecksFinished;
 import dev.dockhand.events.Usage;
 import dev.dockhand.queue.Task;
 import java.time.Instant;
@@ -9,7 +10,8 @@ import java.util.Optional;
 
 /**
  * A task as clients see it (REST and the WebSocket's {@code task} frames). Leaves out what is
- * internal: the owner's id, the lease. Absent optionals are left out of the JSON.
+ * internal: the owner's id, the lease. Absent optionals are left out of the JSON. {@code checks} is
+ * the last run of the repository's checks, as its {@code checks.finished} event says.
  */
 record TaskView(
     String id,
@@ -28,6 +30,7 @@ record TaskView(
     List<String> egressAllow,
     Usage usage,
     Map<String, Long> timings,
+    Optional<ChecksFinished> checks,
     Optional<Task.TaskError> error,
     Instant createdAt,
     Optional<Instant> startedAt,
@@ -52,6 +55,7 @@ record TaskView(
         task.egressAllow(),
         task.usage(),
         task.timings(),
+        task.checks(),
         task.error(),
         task.createdAt(),
         task.startedAt(),

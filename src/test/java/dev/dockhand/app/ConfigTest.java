@@ -35,6 +35,8 @@ class ConfigTest {
     assertThat(config.git().allowHttp()).isFalse();
     assertThat(config.web()).isEqualTo(WebLimits.DEFAULTS);
     assertThat(config.env().setupTimeout()).isEqualTo(Duration.ofMinutes(30));
+    assertThat(config.env().checksTimeout()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(config.env().checksRounds()).isEqualTo(2);
   }
 
   @Test
@@ -88,6 +90,8 @@ class ConfigTest {
         "DOCKHAND_OUTBOUND_MAX_KB|-1|DOCKHAND_OUTBOUND_MAX_KB: must be between 1 and 4194304, got -1",
         "DOCKHAND_PING_INTERVAL|1ms|DOCKHAND_PING_INTERVAL: must be between PT0.1S and PT10M, got 1ms",
         "DOCKHAND_SETUP_TIMEOUT|7h|DOCKHAND_SETUP_TIMEOUT: must be between PT10S and PT6H, got 7h",
+        "DOCKHAND_CHECKS_TIMEOUT|1s|DOCKHAND_CHECKS_TIMEOUT: must be between PT10S and PT6H, got 1s",
+        "DOCKHAND_CHECKS_ROUNDS|11|DOCKHAND_CHECKS_ROUNDS: must be between 0 and 10, got 11",
       })
   void aBadValueIsOneMessageNamingTheKey(String key, String value, String message) {
     assertThatThrownBy(() -> Config.load(Map.of("DOCKHAND_DATA_DIR", dir.toString(), key, value)))

@@ -57,4 +57,66 @@ class EventPrinterTest {
                 "egressAllow", java.util.List.of("registry.example.com", "*.example.org"))));
     assertThat(printed()).contains("  extra hosts registry.example.com, *.example.org");
   }
+
+  @Test
+  void checksOutputIsDimmedAndTheirResultIsOneLine() {
+    EventPrinter coloured =
+        new EventPrinter(new PrintStream(out, true, StandardCharsets.UTF_8), true);
+    coloured.delta("checks", "$ npm test\n");
+    coloured.delta("checks", "Tests: 2 failed, 10 passed, 12 total\n");
+    coloured.event(
+        "checks.finished",
+        json(
+            Map.of(
+                "command",
+                "npm test",
+                "exitCode",
+                1,
+                "passed",
+                10,
+                "failed",
+                2,
+                "durationMs",
+                4200,
+                "round",
+                1)));
+
+    assertThat(printed())
+        .startsWith("\u001b[2m$ npm test\n\u001b[0m")
+        .contains("\u001b[31m✘ checks failed\u001b[0m: npm test (exit 1) (2 failed, 10 passed)");
+  }
+
+  @Test
+  void checksThatPassedOrTimedOutAndTheSummarysChecksLine() {
+    printer.event(
+        "checks.finished",
+        json(
+            Map.of("command", "make\u001b[2J test", "exitCode", 0, "durationMs", 900, "round", 2)));
+    printer.event(
+        "checks.finished",
+        json(Map.of("command", "go test ./...", "exitCode", -1, "durationMs", 600000, "round", 3)));
+    printer.summary(
+        json(
+            Map.of(
+                "id", "t1",
+                "status", "succeeded",
+                "checks",
+                    Map.of(
+                        "command",
+                        "npm test",
+                        "exitCode",
+                        0,
+                        "passed",
+                        12,
+                        "durationMs",
+                        1500,
+                        "round",
+                        2))));
+
+    assertThat(printed().lines())
+        .contains(
+            "✔ checks passed: make?[2J test in 900ms, round 2",
+            "✘ checks failed: go test ./... (timed out) in 600.0s, round 3",
+            "  ✔ checks passed: npm test (12 passed) in 1.5s, round 2");
+  }
 }

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dockhand.Json;
 import dev.dockhand.events.EventPayload.AssistantMessage;
+import dev.dockhand.events.EventPayload.ChecksFinished;
+import dev.dockhand.events.EventPayload.ContextCompacted;
 import dev.dockhand.events.EventPayload.GitPushed;
 import dev.dockhand.events.EventPayload.NetworkBlocked;
 import dev.dockhand.events.EventPayload.PrOpened;
@@ -96,6 +98,24 @@ class EventPayloadTest {
             "setup.finished",
             "{\"exitCode\":1,\"durationMs\":2500,\"cached\":false}"),
         Arguments.of(
+            new ContextCompacted(182431, 4210, ContextCompacted.COMPACT, 0, null),
+            "context.compacted",
+            "{\"tokensBefore\":182431,\"tokensAfter\":4210,\"strategy\":\"compact\",\"kept\":0}"),
+        Arguments.of(
+            new ContextCompacted(210000, 30000, ContextCompacted.SUMMARIZE, 4, "Earlier: x"),
+            "context.compacted",
+            "{\"tokensBefore\":210000,\"tokensAfter\":30000,\"strategy\":\"summarize\","
+                + "\"kept\":4,\"summary\":\"Earlier: x\"}"),
+        Arguments.of(
+            new ChecksFinished("npm test", 1, 10, 2, 4200, 1),
+            "checks.finished",
+            "{\"command\":\"npm test\",\"exitCode\":1,\"passed\":10,\"failed\":2,"
+                + "\"durationMs\":4200,\"round\":1}"),
+        Arguments.of(
+            new ChecksFinished("make test", -1, null, null, 600000, 3),
+            "checks.finished",
+            "{\"command\":\"make test\",\"exitCode\":-1,\"durationMs\":600000,\"round\":3}"),
+        Arguments.of(
             new TaskFailed("it broke", "agent_error", USAGE, timings),
             "task.failed",
             "{\"reason\":\"it broke\",\"code\":\"agent_error\",\"usage\":"
@@ -160,8 +180,8 @@ class EventPayloadTest {
     JsonNode odd = Json.MAPPER.readTree("{\"what\":\"new\"}");
     JsonNode wrongType = Json.MAPPER.readTree("{\"attempt\":{\"nested\":true}}");
 
-    assertThat(EventPayload.parse("checks.finished", odd))
-        .isEqualTo(new Unreadable("checks.finished", odd));
+    assertThat(EventPayload.parse("a.later.kind", odd))
+        .isEqualTo(new Unreadable("a.later.kind", odd));
     assertThat(EventPayload.parse("task.started", wrongType))
         .isEqualTo(new Unreadable("task.started", wrongType));
     assertThat(EventPayload.parse("pr.opened", Json.MAPPER.readTree("[1]")))

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dockhand.config.Env;
 import dev.dockhand.config.Secret;
+import dev.dockhand.events.EventPayload.ChecksFinished;
 import dev.dockhand.testkit.GitHttpServer;
 import dev.dockhand.testkit.GitHubStandIn;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -73,12 +75,130 @@ class GitPublisherTest {
               assertThat(result.prUrl()).contains(pull.htmlUrl());
               assertThat(pull.head()).isEqualTo("dockhand/" + SHORT_ID);
               assertThat(pull.base()).isEqualTo("main");
-              assertThat(pull.title()).isEqualTo("Make the widget square");
+              assertThat(pull.title())
+                  .as("the agent's summary")
+                  .isEqualTo("The widget is square now.");
+              assertThat(pull.draft()).isFalse();
               assertThat(pull.body())
-                  .contains("The widget is square now.")
+                  .startsWith("The widget is square now.")
+                  .contains(
+                      "### Files changed (1)\n\n| File | + | − |\n|---|---:|---:|\n"
+                          + "| `src/widget.txt` | 1 | 1 |\n")
+                  .contains("No checks ran")
                   .contains("> It rolls away.")
                   .contains("https://dockhand.example/#/tasks/" + TASK_ID);
             });
+  }
+
+  @Test
+  void checksThatFailedOpenADraftWhoseBodyQuotesTheFailureAndTheRun() {
+    GitWorkspace workspace = attempt(Map.of("src/widget.txt", "square\n"));
+    ChecksReport failed =
+        new ChecksReport(
+            new ChecksFinished("npm test", 1, 10, 2, 4200, 3),
+            "FAIL src/widget.test.js\n  ``` a fence in the output\nTests: 2 failed, 10 passed",
+            Optional.empty(),
+            Optional.of("the agent had its 2 rounds to fix them (DOCKHAND_CHECKS_ROUNDS)"));
+    RunReport report =
+        new RunReport(
+            "claude-sonnet-4-5",
+            7,
+            0.04213,
+            Optional.of(failed),
+            List.of("Fixed the rounding.", "Fixed the rounding again."));
+
+    publisher().publish(workspace, request("Make the widget square", report));
+
+    GitHubStandIn.PullRequest pull = gitHub.pullRequests().getFirst();
+    assertThat(pull.draft()).isTrue();
+    assertThat(gitHub.calls().getLast().body()).contains("\"draft\":true");
+    assertThat(pull.body())
+        .contains(
+            "❌ **Failed**: `npm test` exited with 1 (2 failed, 10 passed) on run 3, after 2 rounds"
+                + " of fixes, in 4.2 s. No further round: the agent had its 2 rounds to fix them"
+                + " (DOCKHAND_CHECKS_ROUNDS). This pull request is a draft until they pass.")
+        .contains("````\nFAIL src/widget.test.js\n  ``` a fence in the output\nTests: 2 failed")
+        .contains("**Fix 1.** Fixed the rounding.", "**Fix 2.** Fixed the rounding again.")
+        .contains("### Run\n\nModel `claude-sonnet-4-5` · 7 turns · $0.0421\n");
+  }
+
+  @Test
+  void checksThatPassedAfterAFixOpenAReadyPullRequestThatSaysSo() {
+    GitWorkspace workspace = attempt(Map.of("src/widget.txt", "square\n"));
+    ChecksReport passed =
+        new ChecksReport(
+            new ChecksFinished("make test", 0, null, null, 12_000, 2),
+            "",
+            Optional.empty(),
+            Optional.empty());
+
+    publisher()
+        .publish(
+            workspace,
+            request(
+                "Make the widget square",
+                new RunReport("claude-opus-4-5", 1, 0, Optional.of(passed), List.of("Fixed."))));
+
+    GitHubStandIn.PullRequest pull = gitHub.pullRequests().getFirst();
+    assertThat(pull.draft()).isFalse();
+    assertThat(gitHub.calls().getLast().body()).doesNotContain("draft");
+    assertThat(pull.body())
+        .contains("✅ **Passed**: `make test` on run 2, after 1 round of fixes, in 12 s.")
+        .contains("1 turn · $0.0000")
+        .doesNotContain("draft until");
+  }
+
+  @Test
+  void aRepositoryWithoutDraftsGetsAReadyPullRequestThatSaysItShouldBeOne() {
+    gitHub.refuseDrafts();
+    GitWorkspace workspace = attempt(Map.of("src/widget.txt", "square\n"));
+    ChecksReport timedOut =
+        new ChecksReport(
+            new ChecksFinished("go test ./...", -1, null, null, 600_000, 1),
+            "=== RUN   TestSlow",
+            Optional.of("10 min (DOCKHAND_CHECKS_TIMEOUT)"),
+            Optional.of("the task had no model turns left (of 3)"));
+
+    PublishResult result =
+        publisher()
+            .publish(
+                workspace,
+                request(
+                    "Make the widget square",
+                    new RunReport("m", 3, 0, Optional.of(timedOut), List.of())));
+
+    GitHubStandIn.PullRequest pull = gitHub.pullRequests().getFirst();
+    assertThat(result.prUrl()).contains(pull.htmlUrl());
+    assertThat(pull.draft()).isFalse();
+    assertThat(gitHub.calls().stream().filter(call -> call.method().equals("POST")))
+        .extracting(call -> call.body().contains("\"draft\":true"))
+        .containsExactly(true, false);
+    assertThat(pull.body())
+        .contains("`go test ./...` did not finish within 10 min (DOCKHAND_CHECKS_TIMEOUT)")
+        .contains("on the first run, in 10 min 0 s")
+        .contains("does not take drafts: it opened ready for review");
+  }
+
+  @Test
+  void theFilesChangedListRenamesAndBinariesAndCountsWhatItLeavesOut() throws IOException {
+    GitWorkspace workspace = attempt(Map.of());
+    Path tree = workspace.workTree();
+    Files.move(tree.resolve("README.md"), tree.resolve("GUIDE.md"));
+    Files.write(tree.resolve("logo.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0, 1, 2});
+    Files.writeString(tree.resolve("pipe|name.txt"), "a\nb\n");
+    for (int i = 0; i < GitPublisher.MAX_FILES; i++) {
+      Files.writeString(tree.resolve(String.format("z%02d.txt", i)), "line\n");
+    }
+
+    publisher().publish(workspace, request("Add files"));
+
+    String body = gitHub.pullRequests().getFirst().body();
+    assertThat(body)
+        .contains("### Files changed (" + (GitPublisher.MAX_FILES + 3) + ")")
+        .contains("| `README.md` → `GUIDE.md` | 0 | 0 |")
+        .contains("| `logo.png` | binary |  |")
+        .contains("| `pipe\\|name.txt` | 2 | 0 |")
+        .contains("…and 3 more files (the task's page shows the whole diff).");
   }
 
   @Test
@@ -269,6 +389,18 @@ class GitPublisherTest {
   private PublishRequest request(String prompt) {
     return new PublishRequest(
         TASK_ID, SHORT_ID, prompt, "The widget is square now.", USER, new Secret(TOKEN), true);
+  }
+
+  private PublishRequest request(String prompt, RunReport report) {
+    return new PublishRequest(
+        TASK_ID,
+        SHORT_ID,
+        prompt,
+        "The widget is square now.",
+        USER,
+        new Secret(TOKEN),
+        true,
+        report);
   }
 
   private GitWorkspace resumed(Optional<String> taskBranch) {

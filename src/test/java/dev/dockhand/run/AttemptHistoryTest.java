@@ -1,5 +1,6 @@
 package dev.dockhand.run;
 
+import static dev.dockhand.events.EventKind.CHECKS_FINISHED;
 import static dev.dockhand.events.EventKind.MESSAGE_ASSISTANT;
 import static dev.dockhand.events.EventKind.MESSAGE_USER;
 import static dev.dockhand.events.EventKind.TASK_QUEUED;
@@ -62,6 +63,20 @@ class AttemptHistoryTest {
   }
 
   @Test
+  void aCompactionOfAFinishedAttemptIsKeptForAResumeAndOneOfARetriedAttemptIsDropped() {
+    add(MESSAGE_USER, "prompt");
+    add(MESSAGE_ASSISTANT, "long work");
+    add(EventKind.CONTEXT_COMPACTED, "compacted 1");
+    add(TASK_SUCCEEDED, "succeeded");
+    add(MESSAGE_USER, "one more thing");
+    add(MESSAGE_ASSISTANT, "more work");
+    add(EventKind.CONTEXT_COMPACTED, "compacted 2");
+    add(TASK_RETRYING, "retry");
+
+    assertThat(kept()).containsExactly("prompt", "long work", "compacted 1", "one more thing");
+  }
+
+  @Test
   void aFinishedAttemptIsKeptWholeForAResumeAndOnlyTheLaterRetryIsDropped() {
     add(MESSAGE_USER, "prompt");
     add(MESSAGE_ASSISTANT, "done 1");
@@ -72,6 +87,25 @@ class AttemptHistoryTest {
     add(TASK_RETRYING, "retry");
 
     assertThat(kept()).containsExactly("prompt", "done 1", "one more thing");
+  }
+
+  @Test
+  void checksRunsGoOnCountingAcrossARetryAndStartAfreshOnceTheTaskEnded() {
+    add(TASK_STARTED, "start 1");
+    add(MESSAGE_USER, "prompt");
+    add(CHECKS_FINISHED, "run 1");
+    add(MESSAGE_USER, "the checks failed");
+    assertThat(history.checksRuns()).isEqualTo(1);
+
+    add(TASK_RETRYING, "retry");
+    add(TASK_STARTED, "start 2");
+    add(CHECKS_FINISHED, "run 2");
+    assertThat(history.checksRuns()).as("a retry after a crash mid-round").isEqualTo(2);
+    assertThat(kept()).containsExactly("prompt", "the checks failed");
+
+    add(TASK_SUCCEEDED, "succeeded");
+    add(MESSAGE_USER, "one more thing");
+    assertThat(history.checksRuns()).as("a follow-up is new work").isZero();
   }
 
   @Test

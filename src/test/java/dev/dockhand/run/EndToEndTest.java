@@ -106,7 +106,9 @@ class EndToEndTest {
               pull -> {
                 assertThat(pull.head()).isEqualTo(branch);
                 assertThat(pull.base()).isEqualTo("main");
-                assertThat(pull.title()).isEqualTo("Make the greeting friendlier");
+                assertThat(pull.title())
+                    .as("the agent's summary, not the prompt")
+                    .isEqualTo("I changed the greeting and left a note.");
               });
 
       ServerHarness.Response diff = harness.call("GET", "/tasks/" + id + "/diff", null);

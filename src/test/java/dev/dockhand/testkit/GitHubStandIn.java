@@ -27,8 +27,10 @@ import java.util.regex.Pattern;
  * A stand-in for GitHub's REST API on loopback, speaking its wire format: {@code GET/POST
  * /repos/{owner}/{repo}/pulls} and {@code GET /user/repos} (paged with {@code per_page}, {@code
  * page} and a {@code Link} header). Paths may also carry GitHub Enterprise's {@code /api/v3}
- * prefix. Requests need {@code Authorization: Bearer <token>} with an accepted token, else 401 "Bad
- * credentials". Records every call. Thread-safe.
+ * prefix. A pull request may be opened as a draft ({@code "draft": true}), unless the stand-in was
+ * told the repository has no drafts, when it answers 422 as GitHub does. Requests need {@code
+ * Authorization: Bearer <token>} with an accepted token, else 401 "Bad credentials". Records every
+ * call. Thread-safe.
  */
 public final class GitHubStandIn implements AutoCloseable {
   private static final Pattern PULLS = Pattern.compile("/repos/([^/]+)/([^/]+)/pulls");
@@ -40,6 +42,7 @@ public final class GitHubStandIn implements AutoCloseable {
   private final List<Map<String, Object>> userRepos = new ArrayList<>();
   private final List<Integer> failures = new ArrayList<>();
   private final Map<String, Canned> canned = new ConcurrentHashMap<>();
+  private volatile boolean draftsRefused;
   private ExecutorService executor;
   private HttpServer server;
   private volatile GitHubAppStandIn app;
@@ -65,7 +68,8 @@ public final class GitHubStandIn implements AutoCloseable {
       String body,
       String state,
       String htmlUrl,
-      String authorization) {}
+      String authorization,
+      boolean draft) {}
 
   private record Canned(int status, Map<String, String> headers, String body) {}
 
@@ -108,7 +112,7 @@ public final class GitHubStandIn implements AutoCloseable {
   /** A pull request someone opened from {@code head} into {@code base}; returns its number. */
   public synchronized int openPull(
       String owner, String repo, String head, String base, String title, String body) {
-    return addPull(owner, repo, head, base, title, body, "person").number();
+    return addPull(owner, repo, head, base, title, body, "person", false).number();
   }
 
   private synchronized PullRequest addPull(
@@ -118,7 +122,8 @@ public final class GitHubStandIn implements AutoCloseable {
       String base,
       String title,
       String body,
-      String authorization) {
+      String authorization,
+      boolean draft) {
     int number = pulls.size() + 1;
     PullRequest pull =
         new PullRequest(
@@ -131,7 +136,8 @@ public final class GitHubStandIn implements AutoCloseable {
             body,
             "open",
             apiUrl() + "/" + owner + "/" + repo + "/pull/" + number,
-            authorization);
+            authorization,
+            draft);
     pulls.add(pull);
     return pull;
   }
@@ -154,6 +160,14 @@ public final class GitHubStandIn implements AutoCloseable {
     repo.put("updated_at", "2026-01-01T00:00:00Z");
     repo.put("permissions", Map.of("admin", false, "push", true, "pull", true));
     userRepos.add(repo);
+  }
+
+  /**
+   * From now on a draft pull request is refused with 422, as GitHub refuses one in a repository
+   * whose plan has no drafts.
+   */
+  public void refuseDrafts() {
+    draftsRefused = true;
   }
 
   /** The next {@code count} pull request creations answer {@code status} and create nothing. */
@@ -298,6 +312,14 @@ public final class GitHubStandIn implements AutoCloseable {
                 "custom", "A pull request already exists for " + owner + ":" + head + "."));
         return;
       }
+      boolean draft = request.path("draft").asBoolean(false);
+      if (draft && draftsRefused) {
+        reply(
+            exchange,
+            422,
+            validationError("custom", "Draft pull requests are not supported in this repository."));
+        return;
+      }
       PullRequest pull =
           addPull(
               owner,
@@ -306,7 +328,8 @@ public final class GitHubStandIn implements AutoCloseable {
               base,
               title,
               request.path("body").asText(""),
-              call.authorization().orElse(""));
+              call.authorization().orElse(""),
+              draft);
       reply(exchange, 201, json(pull));
     }
   }
@@ -346,6 +369,7 @@ public final class GitHubStandIn implements AutoCloseable {
     json.put("title", pull.title());
     json.put("body", pull.body());
     json.put("html_url", pull.htmlUrl());
+    json.put("draft", pull.draft());
     Map<String, Object> repo =
         Map.of("full_name", pull.owner() + "/" + pull.repo(), "name", pull.repo());
     json.put(

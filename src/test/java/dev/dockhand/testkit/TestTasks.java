@@ -50,6 +50,7 @@ public final class TestTasks {
         now,
         now,
         Optional.of("test-node"),
-        Optional.of(now.plusSeconds(60)));
+        Optional.of(now.plusSeconds(60)),
+        Optional.empty());
   }
 }
